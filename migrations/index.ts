@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as eventStore from './0001_event_store.ts';
+
+/** Listed explicitly (not read from disk) so the same code runs under tsx and from compiled output. */
+const migrations: Record<string, Migration> = {
+  '0001_event_store': eventStore,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from '../../migrations/index.ts';
+
+/** Where the SQL lives: a PostgreSQL server, or PGlite (PostgreSQL in WASM) in this process. */
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; schema?: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir?: string };
+
+export interface Database<Tables> {
+  readonly kind: DatabaseTarget['kind'];
+  readonly db: Kysely<Tables>;
+  close(): Promise<void>;
+}
+
+/** Opens the database and brings its schema up to date with the migrations. */
+export async function openDatabase<Tables>(target: DatabaseTarget): Promise<Database<Tables>> {
+  const opened = target.kind === 'postgres' ? await openPostgres(target) : await openPglite(target);
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: opened.pool }) });
+  try {
+    await migrate(db as unknown as Kysely<unknown>, target.kind === 'postgres' ? target.schema : undefined);
+  } catch (error) {
+    await db.destroy();
+    await opened.closeEngine();
+    throw error;
+  }
+  return {
+    kind: target.kind,
+    db,
+    close: async () => {
+      await db.destroy();
+      await opened.closeEngine();
+    },
+  };
+}
+
+async function migrate(db: Kysely<unknown>, schema: string | undefined): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+async function openPostgres(target: { url: string; schema?: string; poolSize?: number }) {
+  if (target.schema) {
+    const admin = new pg.Client({ connectionString: target.url });
+    await admin.connect();
+    try {
+      await admin.query(`create schema if not exists ${quoteIdentifier(target.schema)}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: target.poolSize ?? 20,
+    ...(target.schema ? { options: `-c search_path=${quoteIdentifier(target.schema)}` } : {}),
+  });
+  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  return { pool, closeEngine: async () => {} };
+}
+
+async function openPglite(target: { dataDir?: string }) {
+  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+  const engine = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+  await engine.waitReady;
+  // PGlite's own node-postgres bridge: one session, so the pool serializes transactions correctly.
+  const pool = new pg.Pool(createPgConfig(engine) as unknown as pg.PoolConfig);
+  return { pool, closeEngine: () => engine.close() };
+}
+
+export function quoteIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid SQL identifier: ${name}`);
+  return `"${name}"`;
+}
