@@ -1,0 +1,527 @@
+// LangOmni browser client: plain ES module, no dependencies.
+// All server-provided text is inserted with textContent, never innerHTML.
+
+const TOKEN_KEY = 'langomni.token';
+const USERNAME_KEY = 'langomni.username';
+const MAX_LOG_ENTRIES = 600;
+const MAX_BACKOFF_MS = 15000;
+const PING_INTERVAL_MS = 25000;
+
+const DIRECTIONS = {
+  n: 'north',
+  s: 'south',
+  e: 'east',
+  w: 'west',
+  u: 'up',
+  d: 'down',
+  ne: 'northeast',
+  nw: 'northwest',
+  se: 'southeast',
+  sw: 'southwest',
+  north: 'north',
+  south: 'south',
+  east: 'east',
+  west: 'west',
+  up: 'up',
+  down: 'down',
+  northeast: 'northeast',
+  northwest: 'northwest',
+  southeast: 'southeast',
+  southwest: 'southwest',
+};
+
+const HELP_LINES = [
+  'look (l) — describe where you are',
+  'n / s / e / w / u / d, north…, go north, go to Market Square — move',
+  'talk <npc>: <message>  or  talk <npc> <message> — speak with someone',
+  'say <text>  or  "text — speak to everyone here',
+  'attack <target> — fight',
+  'take <item> / get <item>, drop <item>, use <item> [on <target>]',
+  'inventory (i) — what you carry',
+  'quest accept <name>, quest status, quest abandon <name>',
+  'Up/Down arrows recall earlier commands. Click exits, people and items in the side panel.',
+];
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  authScreen: $('auth-screen'),
+  authForm: $('auth-form'),
+  authUsername: $('auth-username'),
+  authPassword: $('auth-password'),
+  authMessage: $('auth-message'),
+  gameScreen: $('game-screen'),
+  playerName: $('player-name'),
+  connStatus: $('conn-status'),
+  hp: $('hp'),
+  hpFill: $('hp-fill'),
+  hpText: $('hp-text'),
+  logoutButton: $('logout-button'),
+  locName: $('loc-name'),
+  locDescription: $('loc-description'),
+  locExits: $('loc-exits'),
+  locNpcs: $('loc-npcs'),
+  locItems: $('loc-items'),
+  locPlayers: $('loc-players'),
+  log: $('log'),
+  commandForm: $('command-form'),
+  commandInput: $('command-input'),
+};
+
+const state = {
+  socket: null,
+  actionCounter: 0,
+  pingCounter: 0,
+  pending: new Map(), // action id -> { text, echo: HTMLElement }
+  pings: new Map(), // ping id -> sent timestamp
+  location: null,
+  history: [],
+  historyIndex: 0,
+  backoffMs: 1000,
+  reconnectTimer: null,
+  pingTimer: null,
+  leaving: false,
+};
+
+// ---------- DOM helpers ----------
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function appendLog(node) {
+  const log = ui.log;
+  const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+  log.appendChild(node);
+  while (log.childElementCount > MAX_LOG_ENTRIES) log.firstElementChild.remove();
+  if (nearBottom) log.scrollTop = log.scrollHeight;
+  return node;
+}
+
+function logLine(kind, text) {
+  return appendLog(el('div', `entry ${kind}`, text));
+}
+
+// Shows which command a late reply belongs to, unless its echo is the line just above.
+function attachToCommand(id) {
+  const pending = id ? state.pending.get(id) : undefined;
+  if (!pending) return;
+  state.pending.delete(id);
+  pending.echo.classList.remove('pending');
+  if (ui.log.lastElementChild !== pending.echo) logLine('reply-to', `↳ ${pending.text}`);
+}
+
+// ---------- Command parsing ----------
+
+const usage = (text) => ({ error: `Usage: ${text}` });
+
+// Finds a known NPC whose name starts the text, so "talk Old Tom hello" works for multi-word names.
+function splitNpcAndMessage(rest) {
+  const colon = rest.indexOf(':');
+  if (colon > 0) return [rest.slice(0, colon).trim(), rest.slice(colon + 1).trim()];
+  const lower = rest.toLowerCase();
+  const npcs = (state.location?.npcs ?? []).map((npc) => npc.name).sort((a, b) => b.length - a.length);
+  for (const name of npcs) {
+    const prefix = name.toLowerCase();
+    if (lower === prefix || lower.startsWith(`${prefix} `)) return [name, rest.slice(name.length).trim()];
+  }
+  const space = rest.indexOf(' ');
+  return space < 0 ? [rest, ''] : [rest.slice(0, space), rest.slice(space + 1).trim()];
+}
+
+function moveAction(target) {
+  const direction = DIRECTIONS[target.toLowerCase()];
+  return direction ? { action_type: 'move', direction } : { action_type: 'move', to: target };
+}
+
+/** Turns typed text into { action } | { help: true } | { error } | null. */
+export function parseCommand(input) {
+  const text = input.trim();
+  if (!text) return null;
+  if (text.startsWith('"') || text.startsWith("'")) {
+    const message = text.slice(1).replace(/["']$/, '').trim();
+    return message ? { action: { action_type: 'say', message } } : usage('"<text>');
+  }
+  const [rawVerb, ...words] = text.split(/\s+/);
+  const verb = rawVerb.toLowerCase();
+  const rest = words.join(' ');
+
+  if (DIRECTIONS[verb] && !rest) return { action: moveAction(verb) };
+  switch (verb) {
+    case 'help':
+    case '?':
+      return { help: true };
+    case 'look':
+    case 'l':
+      return { action: { action_type: 'look' } };
+    case 'go':
+    case 'move':
+    case 'walk': {
+      const target = rest.replace(/^to\s+/i, '').trim();
+      return target ? { action: moveAction(target) } : usage('go <direction> | go to <place>');
+    }
+    case 'talk':
+    case 'ask': {
+      const [npc, message] = splitNpcAndMessage(rest.replace(/^(to|with)\s+/i, ''));
+      if (!npc || !message) return usage('talk <npc>: <message>');
+      return { action: { action_type: 'talk', npc, message } };
+    }
+    case 'say':
+      return rest ? { action: { action_type: 'say', message: rest } } : usage('say <text>');
+    case 'attack':
+    case 'kill':
+    case 'fight':
+    case 'hit':
+      return rest ? { action: { action_type: 'attack', target: rest } } : usage('attack <target>');
+    case 'take':
+    case 'get':
+    case 'pick': {
+      const item = rest.replace(/^up\s+/i, '').trim();
+      return item ? { action: { action_type: 'take', item } } : usage('take <item>');
+    }
+    case 'drop':
+      return rest ? { action: { action_type: 'drop', item: rest } } : usage('drop <item>');
+    case 'use': {
+      if (!rest) return usage('use <item> [on <target>]');
+      const match = rest.match(/^(.+?)\s+on\s+(.+)$/i);
+      const data = match ? { item: match[1], target: match[2] } : { item: rest };
+      return { action: { action_type: 'use', ...data } };
+    }
+    case 'inventory':
+    case 'inv':
+    case 'i':
+      return { action: { action_type: 'inventory' } };
+    case 'quest':
+    case 'quests': {
+      const [rawOp = 'status', ...nameWords] = words;
+      const op = rawOp.toLowerCase();
+      const quest = nameWords.join(' ');
+      if (op === 'status') return { action: { action_type: 'quest', op, ...(quest ? { quest } : {}) } };
+      if ((op === 'accept' || op === 'abandon') && quest)
+        return { action: { action_type: 'quest', op, quest } };
+      return usage('quest accept <name> | quest status | quest abandon <name>');
+    }
+    default:
+      return { error: `Unknown command "${rawVerb}". Type help for the list.` };
+  }
+}
+
+// ---------- Sending ----------
+
+function send(frame) {
+  if (state.socket?.readyState !== WebSocket.OPEN) return false;
+  state.socket.send(JSON.stringify(frame));
+  return true;
+}
+
+function sendAction(data, typedText) {
+  if (state.socket?.readyState !== WebSocket.OPEN) {
+    logLine('error', 'Not connected — wait for the connection to come back.');
+    return;
+  }
+  state.actionCounter += 1;
+  const id = `c${state.actionCounter}`;
+  const echo = logLine('echo pending', `› ${typedText}`);
+  state.pending.set(id, { text: typedText, echo });
+  send({ type: 'action', id, data });
+}
+
+function runCommand(text) {
+  const parsed = parseCommand(text);
+  if (!parsed) return;
+  if (parsed.help) {
+    logLine('echo', `› ${text}`);
+    const block = el('div', 'entry help');
+    for (const line of HELP_LINES) block.appendChild(el('div', null, line));
+    appendLog(block);
+  } else if (parsed.error) {
+    logLine('echo', `› ${text}`);
+    logLine('error', parsed.error);
+  } else {
+    sendAction(parsed.action, text);
+  }
+}
+
+// ---------- Rendering server data ----------
+
+function chip(label, className, onClick, title) {
+  const node = el(onClick ? 'button' : 'span', `chip ${className}`, label);
+  if (onClick) {
+    node.type = 'button';
+    node.addEventListener('click', onClick);
+  }
+  if (title) node.title = title;
+  return node;
+}
+
+function fillChips(container, items, makeChip) {
+  container.replaceChildren(...items.map(makeChip));
+  if (!items.length) container.appendChild(el('span', 'none', '—'));
+}
+
+function prefill(text) {
+  ui.commandInput.value = text;
+  ui.commandInput.focus();
+}
+
+function renderLocation(location) {
+  if (!location || typeof location !== 'object') return;
+  state.location = location;
+  ui.locName.textContent = location.name ?? location.id ?? '…';
+  ui.locDescription.textContent = location.description ?? '';
+  fillChips(ui.locExits, location.exits ?? [], (exit) => {
+    const label = exit.name ? `${exit.direction} → ${exit.name}` : exit.direction;
+    return chip(label, 'exit', () =>
+      sendAction({ action_type: 'move', direction: exit.direction }, `go ${exit.direction}`),
+    );
+  });
+  fillChips(ui.locNpcs, location.npcs ?? [], (npc) =>
+    chip(npc.name, 'npc', () => prefill(`talk ${npc.name}: `), 'Talk'),
+  );
+  fillChips(ui.locItems, location.items ?? [], (item) =>
+    chip(item.name, 'item', () => prefill(`take ${item.name}`), 'Take'),
+  );
+  fillChips(ui.locPlayers, location.players ?? [], (name) => chip(String(name), 'player'));
+}
+
+function renderHp(hp, maxHp) {
+  if (typeof hp !== 'number') return;
+  ui.hp.hidden = false;
+  ui.hpText.textContent = typeof maxHp === 'number' ? `${hp}/${maxHp}` : String(hp);
+  const ratio = typeof maxHp === 'number' && maxHp > 0 ? Math.max(0, Math.min(1, hp / maxHp)) : 1;
+  ui.hpFill.style.width = `${Math.round(ratio * 100)}%`;
+  ui.hp.dataset.level = ratio > 0.5 ? 'ok' : ratio > 0.2 ? 'low' : 'critical';
+}
+
+function renderActionResult(message) {
+  attachToCommand(message.id);
+  const result = message.result ?? {};
+  const block = el('div', `entry result action-${result.action_type ?? 'unknown'}`);
+  if (result.narration) block.appendChild(el('div', 'narration', result.narration));
+  if (result.npc_response) {
+    const speech = el('div', 'npc-speech');
+    const speaker = result.npc_name ?? result.npc ?? 'They';
+    speech.appendChild(el('span', 'speaker', `${speaker}: `));
+    speech.appendChild(el('span', 'speech', `“${result.npc_response}”`));
+    if (result.npc_emotion) speech.appendChild(el('span', 'emotion', ` (${result.npc_emotion})`));
+    block.appendChild(speech);
+  }
+  const details = [];
+  if (typeof result.relationship_change === 'number' && result.relationship_change !== 0) {
+    const sign = result.relationship_change > 0 ? '+' : '';
+    details.push(`relationship ${sign}${result.relationship_change}`);
+  }
+  for (const [key, value] of Object.entries(result)) {
+    if (key.includes('damage') && (typeof value === 'number' || typeof value === 'string')) {
+      details.push(`${key.replace(/_/g, ' ')}: ${value}`);
+    }
+  }
+  if (typeof result.hp === 'number')
+    details.push(`HP ${result.hp}${result.max_hp ? `/${result.max_hp}` : ''}`);
+  if (details.length) block.appendChild(el('div', 'details', details.join(' · ')));
+  const meta = [message.source, typeof message.latency_ms === 'number' ? `${message.latency_ms} ms` : null];
+  if (meta.some(Boolean)) block.appendChild(el('div', 'meta', meta.filter(Boolean).join(' · ')));
+  appendLog(block);
+  renderLocation(result.location);
+  renderHp(result.hp, result.max_hp);
+}
+
+function handleMessage(message) {
+  switch (message.type) {
+    case 'welcome':
+      state.backoffMs = 1000;
+      setStatus('online', 'online');
+      ui.playerName.textContent = message.username ?? '';
+      if (message.username) sessionStorage.setItem(USERNAME_KEY, message.username);
+      logLine('system', `Welcome, ${message.username ?? 'traveller'}.`);
+      renderLocation(message.location);
+      renderHp(message.hp, message.max_hp);
+      if (message.location?.description) {
+        const block = el('div', 'entry result');
+        block.appendChild(el('div', 'loc-heading', message.location.name ?? ''));
+        block.appendChild(el('div', 'narration', message.location.description));
+        appendLog(block);
+      }
+      break;
+    case 'action_result':
+      renderActionResult(message);
+      break;
+    case 'error':
+      attachToCommand(message.id);
+      logLine(
+        'error',
+        `${message.message ?? 'Something went wrong.'}${message.code ? ` [${message.code}]` : ''}`,
+      );
+      break;
+    case 'event':
+      logLine(
+        `event event-${String(message.event ?? 'misc').replace(/[^\w-]/g, '')}`,
+        message.text ?? message.event,
+      );
+      renderLocation(message.location);
+      break;
+    case 'pong': {
+      const sentAt = state.pings.get(message.id);
+      state.pings.delete(message.id);
+      if (sentAt) setStatus('online', `online · ${Math.round(performance.now() - sentAt)} ms`);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// ---------- Connection ----------
+
+function setStatus(stateName, text) {
+  ui.connStatus.dataset.state = stateName;
+  ui.connStatus.textContent = text;
+}
+
+function abandonPending(reason) {
+  for (const { echo } of state.pending.values()) echo.classList.remove('pending');
+  if (state.pending.size) logLine('error', reason);
+  state.pending.clear();
+  state.pings.clear();
+}
+
+function connect() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) return showAuth();
+  clearTimeout(state.reconnectTimer);
+  state.leaving = false;
+  setStatus('connecting', 'connecting…');
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const socket = new WebSocket(`${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`);
+  state.socket = socket;
+
+  socket.addEventListener('message', (event) => {
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return logLine('error', 'Received an unreadable message from the server.');
+    }
+    handleMessage(message);
+  });
+
+  socket.addEventListener('open', () => {
+    clearInterval(state.pingTimer);
+    state.pingTimer = setInterval(() => {
+      state.pingCounter += 1;
+      const id = `p${state.pingCounter}`;
+      if (send({ type: 'ping', id })) state.pings.set(id, performance.now());
+    }, PING_INTERVAL_MS);
+  });
+
+  socket.addEventListener('close', (event) => {
+    if (state.socket !== socket) return;
+    clearInterval(state.pingTimer);
+    state.socket = null;
+    abandonPending('The connection dropped before the server answered.');
+    if (state.leaving) return;
+    if (event.code === 4401) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      return showAuth('Your session has expired. Please sign in again.');
+    }
+    const delay = state.backoffMs;
+    state.backoffMs = Math.min(state.backoffMs * 2, MAX_BACKOFF_MS);
+    setStatus('offline', `offline · retry in ${delay / 1000} s`);
+    logLine(
+      'system',
+      `Connection lost${event.code ? ` (${event.code})` : ''}. Reconnecting in ${delay / 1000} s…`,
+    );
+    state.reconnectTimer = setTimeout(connect, delay);
+  });
+}
+
+function disconnect() {
+  state.leaving = true;
+  clearTimeout(state.reconnectTimer);
+  clearInterval(state.pingTimer);
+  state.socket?.close(1000, 'leaving');
+  state.socket = null;
+}
+
+// ---------- Screens ----------
+
+function showAuth(message = '') {
+  disconnect();
+  ui.gameScreen.hidden = true;
+  ui.authScreen.hidden = false;
+  ui.authMessage.textContent = message;
+  ui.authUsername.value ||= sessionStorage.getItem(USERNAME_KEY) ?? '';
+  (ui.authUsername.value ? ui.authPassword : ui.authUsername).focus();
+}
+
+function showGame() {
+  ui.authScreen.hidden = true;
+  ui.gameScreen.hidden = false;
+  ui.playerName.textContent = sessionStorage.getItem(USERNAME_KEY) ?? '';
+  ui.commandInput.focus();
+  connect();
+}
+
+async function authenticate(mode) {
+  const username = ui.authUsername.value.trim();
+  const password = ui.authPassword.value;
+  ui.authMessage.textContent = mode === 'register' ? 'Creating your character…' : 'Entering…';
+  try {
+    const response = await fetch(`/auth/${mode}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok || !body.token) {
+      ui.authMessage.textContent = body.error?.message ?? `Request failed (${response.status}).`;
+      return;
+    }
+    sessionStorage.setItem(TOKEN_KEY, body.token);
+    sessionStorage.setItem(USERNAME_KEY, username);
+    ui.authPassword.value = '';
+    ui.authMessage.textContent = '';
+    showGame();
+  } catch {
+    ui.authMessage.textContent = 'Cannot reach the server.';
+  }
+}
+
+// ---------- Wiring ----------
+
+ui.authForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  authenticate(event.submitter?.dataset.mode === 'register' ? 'register' : 'login');
+});
+
+ui.logoutButton.addEventListener('click', () => {
+  sessionStorage.removeItem(TOKEN_KEY);
+  showAuth('You have left the realm.');
+});
+
+ui.commandForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = ui.commandInput.value.trim();
+  ui.commandInput.value = '';
+  if (!text) return;
+  if (state.history.at(-1) !== text) state.history.push(text);
+  if (state.history.length > 100) state.history.shift();
+  state.historyIndex = state.history.length;
+  runCommand(text);
+});
+
+ui.commandInput.addEventListener('keydown', (event) => {
+  if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
+  if (!state.history.length) return;
+  event.preventDefault();
+  const step = event.key === 'ArrowUp' ? -1 : 1;
+  state.historyIndex = Math.max(0, Math.min(state.history.length, state.historyIndex + step));
+  ui.commandInput.value = state.history[state.historyIndex] ?? '';
+  const end = ui.commandInput.value.length;
+  ui.commandInput.setSelectionRange(end, end);
+});
+
+if (sessionStorage.getItem(TOKEN_KEY)) showGame();
+else showAuth();
