@@ -11,6 +11,7 @@ export function deciderSpec<State, Command, Event extends DomainEvent>(
         when(command: Command) {
           const run = () => decider.decide(command, fold(decider, events));
           return {
+            // biome-ignore lint/suspicious/noThenProperty: Emmett's given/when/then vocabulary; never awaited
             then(expected: Event[]) {
               expect(run()).toEqual(expected);
             },

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(z.url().optional())
+  .optional();
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where the embedded database and generated secrets live. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** PostgreSQL server for events (unless EVENTSTORE_URL), checkpoints and read models. Embedded PGlite if unset. */
+  DATABASE_URL: optionalUrl,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /** EventStoreDB for the events, e.g. esdb://localhost:2113?tls=false. */
+  EVENTSTORE_URL: optionalUrl,
+  /** How often live subscribers look for events appended by other processes. */
+  EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(5).max(10_000).default(100),
+  /** At least 32 characters. Generated and kept in DATA_DIR when unset (not allowed in production). */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Token lifetime, e.g. 12h, 30m. */
+  JWT_TTL: z
+    .string()
+    .regex(/^\d+[smhd]$/, 'a number followed by s, m, h or d, e.g. 12h')
+    .default('12h'),
+  /** Secret for /admin endpoints (sent as a Bearer token). Admin is disabled when unset. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The world content file. */
+  WORLD_FILE: z.string().min(1).default('content/starter-world.json'),
+  /** bcrypt cost factor for passwords. */
+  BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(10),
+});
+
+export type Config = z.infer<typeof environmentSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the configuration from the environment; a bad value names its variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
+    throw new ConfigError('invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
+  }
+  return config;
+}
