@@ -16,9 +16,16 @@ const environmentSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** PostgreSQL server for events (unless EVENTSTORE_URL), checkpoints and read models. Embedded PGlite if unset. */
   DATABASE_URL: optionalUrl,
+  /** PostgreSQL schema for LangOmni's tables (created if missing). The server's default when unset. */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'lowercase letters, digits and _')
+    .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   /** EventStoreDB for the events, e.g. esdb://localhost:2113?tls=false. */
   EVENTSTORE_URL: optionalUrl,
+  /** Redis for the shared rate limits and hot caches. In-process when unset. */
+  REDIS_URL: optionalUrl,
   /** How often live subscribers look for events appended by other processes. */
   EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   /** At least 32 characters. Generated and kept in DATA_DIR when unset (not allowed in production). */

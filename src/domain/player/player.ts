@@ -18,6 +18,8 @@ export type Effect = { kind: 'move'; to: string };
 export type PlayerEvent =
   | DomainEvent<'PlayerRegistered', { playerId: string; username: string }>
   | DomainEvent<'PlayerSpawned', { playerId: string; locationId: string; hp: number; maxHp: number }>
+  | DomainEvent<'PlayerEnteredWorld', { playerId: string; sessionId: string }>
+  | DomainEvent<'PlayerLeftWorld', { playerId: string; sessionId: string }>
   | DomainEvent<'ActionRequested', { actionId: string; action: Action }>
   | DomainEvent<'PlayerMoved', { playerId: string; from: string; to: string; direction: Direction }>
   | DomainEvent<'DamageTaken', { playerId: string; amount: number; hp: number; cause: string }>
@@ -36,6 +38,8 @@ export interface RefusedEffect {
 
 export type PlayerCommand =
   | { type: 'RegisterPlayer'; playerId: string; username: string }
+  | { type: 'EnterWorld'; sessionId: string }
+  | { type: 'LeaveWorld'; sessionId: string }
   | { type: 'RequestAction'; actionId: string; action: Action }
   | {
       type: 'ResolveAction';
@@ -58,6 +62,8 @@ export interface PlayerState {
   maxHp: number;
   /** Item ids carried; an id appears once per item carried. */
   inventory: readonly string[];
+  /** Open sessions (a player may play from several tabs); online while there is one. */
+  sessions: readonly string[];
   /** Actions requested and not yet resolved, by action id. */
   pendingActions: Readonly<Record<string, Action>>;
 }
@@ -77,6 +83,7 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
       hp: 0,
       maxHp: 0,
       inventory: [],
+      sessions: [],
       pendingActions: {},
     }),
 
@@ -96,6 +103,14 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
       const playerId = state.playerId;
 
       switch (command.type) {
+        case 'EnterWorld':
+          if (state.sessions.includes(command.sessionId)) return [];
+          return [{ type: 'PlayerEnteredWorld', data: { playerId, sessionId: command.sessionId } }];
+
+        case 'LeaveWorld':
+          if (!state.sessions.includes(command.sessionId)) return [];
+          return [{ type: 'PlayerLeftWorld', data: { playerId, sessionId: command.sessionId } }];
+
         case 'RequestAction':
           if (state.pendingActions[command.actionId]) return [];
           if (Object.keys(state.pendingActions).length >= MAX_PENDING_ACTIONS) {
@@ -155,6 +170,10 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
           return { ...state, registered: true, playerId: event.data.playerId, username: event.data.username };
         case 'PlayerSpawned':
           return { ...state, locationId: event.data.locationId, hp: event.data.hp, maxHp: event.data.maxHp };
+        case 'PlayerEnteredWorld':
+          return { ...state, sessions: [...state.sessions, event.data.sessionId] };
+        case 'PlayerLeftWorld':
+          return { ...state, sessions: state.sessions.filter((s) => s !== event.data.sessionId) };
         case 'ActionRequested':
           return {
             ...state,

@@ -1,46 +1,13 @@
 // LangOmni browser client: plain ES module, no dependencies.
 // All server-provided text is inserted with textContent, never innerHTML.
 
+import { HELP_LINES, parseCommand } from './commands.js';
+
 const TOKEN_KEY = 'langomni.token';
 const USERNAME_KEY = 'langomni.username';
 const MAX_LOG_ENTRIES = 600;
 const MAX_BACKOFF_MS = 15000;
 const PING_INTERVAL_MS = 25000;
-
-const DIRECTIONS = {
-  n: 'north',
-  s: 'south',
-  e: 'east',
-  w: 'west',
-  u: 'up',
-  d: 'down',
-  ne: 'northeast',
-  nw: 'northwest',
-  se: 'southeast',
-  sw: 'southwest',
-  north: 'north',
-  south: 'south',
-  east: 'east',
-  west: 'west',
-  up: 'up',
-  down: 'down',
-  northeast: 'northeast',
-  northwest: 'northwest',
-  southeast: 'southeast',
-  southwest: 'southwest',
-};
-
-const HELP_LINES = [
-  'look (l) — describe where you are',
-  'n / s / e / w / u / d, north…, go north, go to Market Square — move',
-  'talk <npc>: <message>  or  talk <npc> <message> — speak with someone',
-  'say <text>  or  "text — speak to everyone here',
-  'attack <target> — fight',
-  'take <item> / get <item>, drop <item>, use <item> [on <target>]',
-  'inventory (i) — what you carry',
-  'quest accept <name>, quest status, quest abandon <name>',
-  'Up/Down arrows recall earlier commands. Click exits, people and items in the side panel.',
-];
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -71,7 +38,7 @@ const state = {
   socket: null,
   actionCounter: 0,
   pingCounter: 0,
-  pending: new Map(), // action id -> { text, echo: HTMLElement }
+  pending: new Map(), // action id -> { text, data, echo: HTMLElement }
   pings: new Map(), // ping id -> sent timestamp
   location: null,
   history: [],
@@ -107,105 +74,11 @@ function logLine(kind, text) {
 // Shows which command a late reply belongs to, unless its echo is the line just above.
 function attachToCommand(id) {
   const pending = id ? state.pending.get(id) : undefined;
-  if (!pending) return;
+  if (!pending) return undefined;
   state.pending.delete(id);
   pending.echo.classList.remove('pending');
   if (ui.log.lastElementChild !== pending.echo) logLine('reply-to', `↳ ${pending.text}`);
-}
-
-// ---------- Command parsing ----------
-
-const usage = (text) => ({ error: `Usage: ${text}` });
-
-// Finds a known NPC whose name starts the text, so "talk Old Tom hello" works for multi-word names.
-function splitNpcAndMessage(rest) {
-  const colon = rest.indexOf(':');
-  if (colon > 0) return [rest.slice(0, colon).trim(), rest.slice(colon + 1).trim()];
-  const lower = rest.toLowerCase();
-  const npcs = (state.location?.npcs ?? []).map((npc) => npc.name).sort((a, b) => b.length - a.length);
-  for (const name of npcs) {
-    const prefix = name.toLowerCase();
-    if (lower === prefix || lower.startsWith(`${prefix} `)) return [name, rest.slice(name.length).trim()];
-  }
-  const space = rest.indexOf(' ');
-  return space < 0 ? [rest, ''] : [rest.slice(0, space), rest.slice(space + 1).trim()];
-}
-
-function moveAction(target) {
-  const direction = DIRECTIONS[target.toLowerCase()];
-  return direction ? { action_type: 'move', direction } : { action_type: 'move', to: target };
-}
-
-/** Turns typed text into { action } | { help: true } | { error } | null. */
-export function parseCommand(input) {
-  const text = input.trim();
-  if (!text) return null;
-  if (text.startsWith('"') || text.startsWith("'")) {
-    const message = text.slice(1).replace(/["']$/, '').trim();
-    return message ? { action: { action_type: 'say', message } } : usage('"<text>');
-  }
-  const [rawVerb, ...words] = text.split(/\s+/);
-  const verb = rawVerb.toLowerCase();
-  const rest = words.join(' ');
-
-  if (DIRECTIONS[verb] && !rest) return { action: moveAction(verb) };
-  switch (verb) {
-    case 'help':
-    case '?':
-      return { help: true };
-    case 'look':
-    case 'l':
-      return { action: { action_type: 'look' } };
-    case 'go':
-    case 'move':
-    case 'walk': {
-      const target = rest.replace(/^to\s+/i, '').trim();
-      return target ? { action: moveAction(target) } : usage('go <direction> | go to <place>');
-    }
-    case 'talk':
-    case 'ask': {
-      const [npc, message] = splitNpcAndMessage(rest.replace(/^(to|with)\s+/i, ''));
-      if (!npc || !message) return usage('talk <npc>: <message>');
-      return { action: { action_type: 'talk', npc, message } };
-    }
-    case 'say':
-      return rest ? { action: { action_type: 'say', message: rest } } : usage('say <text>');
-    case 'attack':
-    case 'kill':
-    case 'fight':
-    case 'hit':
-      return rest ? { action: { action_type: 'attack', target: rest } } : usage('attack <target>');
-    case 'take':
-    case 'get':
-    case 'pick': {
-      const item = rest.replace(/^up\s+/i, '').trim();
-      return item ? { action: { action_type: 'take', item } } : usage('take <item>');
-    }
-    case 'drop':
-      return rest ? { action: { action_type: 'drop', item: rest } } : usage('drop <item>');
-    case 'use': {
-      if (!rest) return usage('use <item> [on <target>]');
-      const match = rest.match(/^(.+?)\s+on\s+(.+)$/i);
-      const data = match ? { item: match[1], target: match[2] } : { item: rest };
-      return { action: { action_type: 'use', ...data } };
-    }
-    case 'inventory':
-    case 'inv':
-    case 'i':
-      return { action: { action_type: 'inventory' } };
-    case 'quest':
-    case 'quests': {
-      const [rawOp = 'status', ...nameWords] = words;
-      const op = rawOp.toLowerCase();
-      const quest = nameWords.join(' ');
-      if (op === 'status') return { action: { action_type: 'quest', op, ...(quest ? { quest } : {}) } };
-      if ((op === 'accept' || op === 'abandon') && quest)
-        return { action: { action_type: 'quest', op, quest } };
-      return usage('quest accept <name> | quest status | quest abandon <name>');
-    }
-    default:
-      return { error: `Unknown command "${rawVerb}". Type help for the list.` };
-  }
+  return pending;
 }
 
 // ---------- Sending ----------
@@ -224,12 +97,13 @@ function sendAction(data, typedText) {
   state.actionCounter += 1;
   const id = `c${state.actionCounter}`;
   const echo = logLine('echo pending', `› ${typedText}`);
-  state.pending.set(id, { text: typedText, echo });
+  state.pending.set(id, { text: typedText, data, echo });
   send({ type: 'action', id, data });
 }
 
 function runCommand(text) {
-  const parsed = parseCommand(text);
+  const npcNames = (state.location?.npcs ?? []).map((npc) => npc.name);
+  const parsed = parseCommand(text, npcNames);
   if (!parsed) return;
   if (parsed.help) {
     logLine('echo', `› ${text}`);
@@ -296,13 +170,13 @@ function renderHp(hp, maxHp) {
 }
 
 function renderActionResult(message) {
-  attachToCommand(message.id);
+  const sent = attachToCommand(message.id);
   const result = message.result ?? {};
   const block = el('div', `entry result action-${result.action_type ?? 'unknown'}`);
   if (result.narration) block.appendChild(el('div', 'narration', result.narration));
   if (result.npc_response) {
     const speech = el('div', 'npc-speech');
-    const speaker = result.npc_name ?? result.npc ?? 'They';
+    const speaker = result.npc_name ?? result.npc ?? sent?.data.npc ?? 'They';
     speech.appendChild(el('span', 'speaker', `${speaker}: `));
     speech.appendChild(el('span', 'speech', `“${result.npc_response}”`));
     if (result.npc_emotion) speech.appendChild(el('span', 'emotion', ` (${result.npc_emotion})`));
@@ -429,10 +303,9 @@ function connect() {
     const delay = state.backoffMs;
     state.backoffMs = Math.min(state.backoffMs * 2, MAX_BACKOFF_MS);
     setStatus('offline', `offline · retry in ${delay / 1000} s`);
-    logLine(
-      'system',
-      `Connection lost${event.code ? ` (${event.code})` : ''}. Reconnecting in ${delay / 1000} s…`,
-    );
+    // Log the first drop only; later retries just update the status badge.
+    if (delay === 1000)
+      logLine('system', `Connection lost${event.code ? ` (${event.code})` : ''}. Reconnecting…`);
     state.reconnectTimer = setTimeout(connect, delay);
   });
 }

@@ -1,0 +1,39 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../infrastructure/logger.ts';
+import { limits } from '../limits.ts';
+import { apiError, type GatewayDeps } from './deps.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { healthPlugin } from './plugins/health.ts';
+import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { staticClientPlugin } from './plugins/static-client.ts';
+import { websocketPlugin } from './plugins/websocket.ts';
+
+/** The Fastify gateway: one plugin per concern. */
+export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: limits.maxHttpBodyBytes });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const code =
+      status === 413
+        ? 'payload_too_large'
+        : status === 415
+          ? 'unsupported_media_type'
+          : status >= 500
+            ? 'internal_error'
+            : 'invalid_request';
+    const message = status >= 500 ? 'something went wrong on our side' : error.message;
+    return reply.code(status).send(apiError(code, message));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(apiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  await app.register(rateLimitPlugin, deps);
+  await app.register(healthPlugin, deps);
+  await app.register(authPlugin, deps);
+  await app.register(websocketPlugin, deps);
+  await app.register(staticClientPlugin);
+  return app;
+}

@@ -1,0 +1,30 @@
+import type { AccountService } from '../commands/accounts.ts';
+import type { LocationItems } from '../commands/location-items.ts';
+import type { PlayerSessions } from '../commands/player-session.ts';
+import type { World } from '../domain/world/world.ts';
+import type { EventStore } from '../infrastructure/event-store/event-store.ts';
+import type { PresenceProjection } from '../projections/presence.ts';
+
+/** What the gateway needs from the rest of the system; built once in main.ts (or a test). */
+export interface GatewayDeps {
+  world: World;
+  store: EventStore;
+  accounts: AccountService;
+  sessions: PlayerSessions;
+  presence: PresenceProjection;
+  locationItems: LocationItems;
+  jwtSecret: string;
+  jwtTtl: string;
+  /** Components reported by GET /health, each checked when asked. */
+  healthChecks: Record<string, () => Promise<Record<string, unknown> | undefined>>;
+  /** Shared rate-limit store; in-process when absent. */
+  redis?: import('ioredis').Redis;
+}
+
+export interface ApiError {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export const apiError = (code: string, message: string, details?: unknown): ApiError => ({
+  error: { code, message, ...(details === undefined ? {} : { details }) },
+});

@@ -1,0 +1,97 @@
+import type { ActionResult, PlayerEvent, ResultSource } from '../domain/player/player.ts';
+import type { World } from '../domain/world/world.ts';
+import type { EventStore, StoredEvent, Subscription } from '../infrastructure/event-store/event-store.ts';
+import type { PresenceProjection } from '../projections/presence.ts';
+
+export interface ResolvedAction {
+  actionId: string;
+  result: ActionResult;
+  source: ResultSource;
+}
+
+export interface Broadcast {
+  event: string;
+  text: string;
+  [field: string]: unknown;
+}
+
+export interface FeedListener {
+  resolved(action: ResolvedAction): void;
+  broadcast(playerIds: readonly string[], message: Broadcast): void;
+}
+
+const FEED_EVENT_TYPES = ['ActionResolved', 'PlayerMoved', 'PlayerEnteredWorld', 'PlayerLeftWorld'];
+
+/**
+ * The gateway's view of outcomes: one live subscription that hands each resolved action to whoever
+ * waits for it, and tells the players nearby when someone arrives, leaves or appears.
+ */
+export class OutcomeFeed {
+  private subscription: Subscription | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly presence: PresenceProjection,
+    private readonly world: World,
+    private readonly listener: FeedListener,
+  ) {}
+
+  start(): void {
+    const subscription = this.store.subscribeToAll({
+      after: 'end',
+      filter: { eventTypes: FEED_EVENT_TYPES },
+    });
+    this.subscription = subscription;
+    this.running = (async () => {
+      for await (const event of subscription) this.dispatch(event);
+    })();
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+    await this.running;
+  }
+
+  private dispatch(stored: StoredEvent): void {
+    const event = stored as unknown as PlayerEvent;
+    const name = (playerId: string) => this.presence.username(playerId) ?? 'someone';
+    const place = (locationId: string) => this.world.locations.get(locationId)?.name ?? locationId;
+    switch (event.type) {
+      case 'ActionResolved':
+        this.listener.resolved(event.data);
+        break;
+      case 'PlayerMoved': {
+        const { playerId, from, to, direction } = event.data;
+        const others = (locationId: string) =>
+          this.presence.onlinePlayerIdsAt(locationId).filter((id) => id !== playerId);
+        this.listener.broadcast(others(from), {
+          event: 'player_left',
+          player: name(playerId),
+          text: `${name(playerId)} leaves ${direction}, toward ${place(to)}.`,
+        });
+        this.listener.broadcast(others(to), {
+          event: 'player_arrived',
+          player: name(playerId),
+          text: `${name(playerId)} arrives from ${place(from)}.`,
+        });
+        break;
+      }
+      case 'PlayerEnteredWorld':
+      case 'PlayerLeftWorld': {
+        const locationId = this.presence.locationOf(event.data.playerId);
+        if (!locationId) break;
+        const entered = event.type === 'PlayerEnteredWorld';
+        const others = this.presence.onlinePlayerIdsAt(locationId).filter((id) => id !== event.data.playerId);
+        this.listener.broadcast(others, {
+          event: entered ? 'player_appeared' : 'player_vanished',
+          player: name(event.data.playerId),
+          text: entered
+            ? `${name(event.data.playerId)} appears.`
+            : `${name(event.data.playerId)} fades from view.`,
+        });
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { ACTION_TYPES, type Action, actionSchemas, isActionType } from '../domain/actions.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+/** WebSocket close codes the client acts on (4000-4999 are ours to define). */
+export const CloseCode = {
+  /** Bad, missing or expired token: sign in again. */
+  unauthorized: 4401,
+  /** The server is shutting down: reconnect later. */
+  goingAway: 1001,
+} as const;
+
+const clientId = z.string().min(1).max(64).optional();
+
+const clientFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('action'), id: clientId, data: z.unknown() }),
+  z.object({ type: z.literal('ping'), id: clientId }),
+]);
+
+export type ClientFrame = { type: 'action'; id?: string; action: Action } | { type: 'ping'; id?: string };
+
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly id?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parses one text frame into a client frame, or throws a ProtocolError that says what is wrong. */
+export function parseClientFrame(text: string): ClientFrame {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ProtocolError(
+      'malformed_frame',
+      'frames are JSON objects, e.g. {"type":"action","id":"c1","data":{"action_type":"look"}}',
+    );
+  }
+  const id = typeof (json as { id?: unknown })?.id === 'string' ? (json as { id: string }).id : undefined;
+  const frame = clientFrameSchema.safeParse(json);
+  if (!frame.success) {
+    const type = (json as { type?: unknown })?.type;
+    if (
+      typeof json === 'object' &&
+      json !== null &&
+      typeof type === 'string' &&
+      !['action', 'ping'].includes(type)
+    ) {
+      throw new ProtocolError(
+        'unknown_frame_type',
+        `unknown frame type "${type.slice(0, 40)}"; send "action" or "ping"`,
+        id,
+      );
+    }
+    throw new ProtocolError('invalid_frame', describeIssues(frame.error), id);
+  }
+  if (frame.data.type === 'ping') return frame.data;
+
+  const data = frame.data.data as { action_type?: unknown } | undefined;
+  const actionType = data?.action_type;
+  if (!isActionType(actionType)) {
+    throw new ProtocolError(
+      'unknown_action',
+      `unknown action_type ${JSON.stringify(actionType)?.slice(0, 40) ?? 'undefined'}; known: ${ACTION_TYPES.join(', ')}`,
+      id,
+    );
+  }
+  const action = actionSchemas[actionType].safeParse(data);
+  if (!action.success) throw new ProtocolError('invalid_action', describeIssues(action.error), id);
+  return { type: 'action', id: frame.data.id, action: action.data as Action };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}

@@ -1,0 +1,131 @@
+// Typed-command parser for the LangOmni client. Pure functions, no DOM access.
+
+const SHORT_DIRECTIONS =
+  'n:north s:south e:east w:west u:up d:down ne:northeast nw:northwest se:southeast sw:southwest';
+
+/** Every accepted spelling of a direction (abbreviation or full name) -> canonical name. */
+const DIRECTIONS = Object.fromEntries(
+  SHORT_DIRECTIONS.split(' ').flatMap((pair) => {
+    const [short, full] = pair.split(':');
+    return [
+      [short, full],
+      [full, full],
+    ];
+  }),
+);
+
+export const HELP_LINES = [
+  'look (l) — describe where you are',
+  'n / s / e / w / u / d, north…, go north, go to Market Square — move',
+  'talk <npc>: <message>  or  talk <npc> <message> — speak with someone',
+  'say <text>  or  "text — speak to everyone here',
+  'attack <target> — fight',
+  'take <item> / get <item>, drop <item>, use <item> [on <target>]',
+  'inventory (i) — what you carry',
+  'quest accept <name>, quest status, quest abandon <name>',
+  'Up/Down arrows recall earlier commands. Click exits, people and items in the side panel.',
+];
+
+const usage = (text) => ({ error: `Usage: ${text}` });
+
+// Splits "npc: message" or "npc message". Known NPC names (longest first) are matched as a prefix,
+// so "talk Old Tom hello" works for multi-word names; otherwise a colon, else the first word, ends the name.
+function splitNpcAndMessage(rest, npcNames) {
+  const lower = rest.toLowerCase();
+  for (const name of [...npcNames].sort((a, b) => b.length - a.length)) {
+    const after = lower.charAt(name.length);
+    if (lower.startsWith(name.toLowerCase()) && (after === '' || after === ' ' || after === ':')) {
+      return [
+        name,
+        rest
+          .slice(name.length)
+          .replace(/^\s*:?/, '')
+          .trim(),
+      ];
+    }
+  }
+  const colon = rest.indexOf(':');
+  if (colon > 0) return [rest.slice(0, colon).trim(), rest.slice(colon + 1).trim()];
+  const space = rest.indexOf(' ');
+  return space < 0 ? [rest, ''] : [rest.slice(0, space), rest.slice(space + 1).trim()];
+}
+
+function moveAction(target) {
+  const direction = DIRECTIONS[target.toLowerCase()];
+  return direction ? { action_type: 'move', direction } : { action_type: 'move', to: target };
+}
+
+/**
+ * Turns typed text into { action } | { help: true } | { error } | null (blank input).
+ * npcNames: names of the NPCs at the current location, used to split "talk <npc> <message>".
+ */
+export function parseCommand(input, npcNames = []) {
+  const text = input.trim();
+  if (!text) return null;
+  if (text.startsWith('"') || text.startsWith("'")) {
+    const message = text.slice(1).replace(/["']$/, '').trim();
+    return message ? { action: { action_type: 'say', message } } : usage('"<text>');
+  }
+  const [rawVerb, ...words] = text.split(/\s+/);
+  const verb = rawVerb.toLowerCase();
+  const rest = words.join(' ');
+
+  if (DIRECTIONS[verb] && !rest) return { action: moveAction(verb) };
+  switch (verb) {
+    case 'help':
+    case '?':
+      return { help: true };
+    case 'look':
+    case 'l':
+      return { action: { action_type: 'look' } };
+    case 'go':
+    case 'move':
+    case 'walk': {
+      const target = rest.replace(/^to\s+/i, '').trim();
+      return target ? { action: moveAction(target) } : usage('go <direction> | go to <place>');
+    }
+    case 'talk':
+    case 'ask': {
+      const [npc, message] = splitNpcAndMessage(rest.replace(/^(to|with)\s+/i, ''), npcNames);
+      if (!npc || !message) return usage('talk <npc>: <message>');
+      return { action: { action_type: 'talk', npc, message } };
+    }
+    case 'say':
+      return rest ? { action: { action_type: 'say', message: rest } } : usage('say <text>');
+    case 'attack':
+    case 'kill':
+    case 'fight':
+    case 'hit':
+      return rest ? { action: { action_type: 'attack', target: rest } } : usage('attack <target>');
+    case 'take':
+    case 'get':
+    case 'pick': {
+      const item = rest.replace(/^up\s+/i, '').trim();
+      return item ? { action: { action_type: 'take', item } } : usage('take <item>');
+    }
+    case 'drop':
+      return rest ? { action: { action_type: 'drop', item: rest } } : usage('drop <item>');
+    case 'use': {
+      if (!rest) return usage('use <item> [on <target>]');
+      const match = rest.match(/^(.+?)\s+on\s+(.+)$/i);
+      const data = match ? { item: match[1], target: match[2] } : { item: rest };
+      return { action: { action_type: 'use', ...data } };
+    }
+    case 'inventory':
+    case 'inv':
+    case 'i':
+      return { action: { action_type: 'inventory' } };
+    case 'quest':
+    case 'quests': {
+      const [rawOp = 'status', ...nameWords] = words;
+      const op = rawOp.toLowerCase();
+      const quest = nameWords.join(' ');
+      if (op === 'status') return { action: { action_type: 'quest', op, ...(quest ? { quest } : {}) } };
+      if ((op === 'accept' || op === 'abandon') && quest)
+        return { action: { action_type: 'quest', op, quest } };
+      return usage('quest accept <name> | quest status | quest abandon <name>');
+    }
+    default:
+      return { error: `Unknown command "${rawVerb}". Type help for the list.` };
+  }
+}

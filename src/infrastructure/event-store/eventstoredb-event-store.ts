@@ -1,0 +1,315 @@
+import {
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  ANY,
+  type AppendExpectedRevision,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  eventTypeFilter,
+  excludeSystemEvents,
+  type Filter,
+  FORWARDS,
+  type JSONType,
+  jsonEvent,
+  NO_STREAM,
+  type ReadPosition,
+  type ResolvedEvent,
+  START,
+  STREAM_EXISTS,
+  type StreamingRead,
+  StreamNotFoundError,
+  streamNameFilter,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import {
+  type AllFilter,
+  type AppendOptions,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  matchesFilter,
+  type NewEvent,
+  NO_STREAM_REVISION,
+  PartialDuplicateAppendError,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type Revision,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
+  WrongExpectedRevisionError,
+} from './event-store.ts';
+import { validateAppend } from './validate-append.ts';
+
+const MAX_EVENTS_PER_APPEND = 10_000;
+const DEFAULT_READ_ALL_COUNT = 1000;
+
+/**
+ * The event store on EventStoreDB (gRPC client). Our positions are $all commit positions: one per
+ * event, since every append is an implicit transaction whose events each commit at their own
+ * log position.
+ *
+ * Idempotency is EventStoreDB's own: a retry with an exact expected revision is always recognised,
+ * but one with 'any' or 'stream_exists' only while its event ids are in the server's cache of
+ * recently committed events, and a batch whose first event is new is written whole.
+ */
+export class EventStoreDbEventStore implements EventStore {
+  readonly name = 'eventstoredb';
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(private readonly client: EventStoreDBClient) {}
+
+  async appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    validateAppend(streamId, events, MAX_EVENTS_PER_APPEND);
+    const { expectedRevision } = options;
+    // EventStoreDB answers a retry of events it already holds with a plain success carrying the
+    // original revisions. Reading the stream's last revision first (one event) tells the two apart:
+    // a real write always ends past it (only a retry racing its own original can pass for new).
+    // Checking the ids instead would mean reading the whole stream: EventStoreDB has no id index.
+    const before = await this.lastRevision(streamId);
+    try {
+      const result = await this.client.appendToStream(streamId, events.map(toEventData), {
+        expectedRevision: toClientRevision(expectedRevision),
+      });
+      const next = result.nextExpectedRevision;
+      return {
+        nextExpectedRevision: next,
+        // The commit position of the write (or of the original write) is its last event's.
+        position: result.position?.commit ?? (await this.positionOf(streamId, next)),
+        alreadyAppended: next <= before,
+      };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const actual = error.actualVersion === NO_STREAM ? NO_STREAM_REVISION : error.actualVersion;
+      if (await this.isPartialRetry(streamId, events, expectedRevision, actual)) {
+        throw new PartialDuplicateAppendError(streamId);
+      }
+      throw new WrongExpectedRevisionError(streamId, expectedRevision, actual);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const { fromRevision, maxCount } = options;
+    if (maxCount === 0 || (backwards && fromRevision !== undefined && fromRevision < 0n)) return [];
+    const read = this.client.readStream(streamId, {
+      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision:
+        fromRevision === undefined || fromRevision < 0n ? (backwards ? END : START) : fromRevision,
+      ...(maxCount === undefined ? {} : { maxCount }),
+    });
+    const events: StoredEvent[] = [];
+    try {
+      for await (const event of storedEvents(read)) events.push(event);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const { maxCount = DEFAULT_READ_ALL_COUNT, filter } = options;
+    const after = options.after === undefined || options.after === 'start' ? -1n : options.after;
+    const events: StoredEvent[] = [];
+    if (maxCount <= 0 || filter?.streamPrefixes?.length === 0 || filter?.eventTypes?.length === 0) {
+      return events;
+    }
+    // This client version has no server-side filter for reads: filter here and stop once we have enough.
+    for await (const event of storedEvents(this.client.readAll({ fromPosition: readPosition(after) }))) {
+      if (event.position <= after || !isVisible(event, filter)) continue;
+      events.push(event);
+      if (events.length >= maxCount) break;
+    }
+    return events;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const { filter } = options;
+    const after = typeof options.after === 'bigint' ? options.after : -1n;
+    const source = this.client.subscribeToAll({
+      fromPosition: options.after === 'end' ? END : readPosition(after),
+      filter: serverFilter(filter),
+    });
+    const subscription = wrapSubscription(source, after, filter, () =>
+      this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<Position> {
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END });
+    for await (const event of storedEvents(read)) {
+      if (!isSystemEvent(event)) return event.position;
+    }
+    return 0n;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.client.dispose();
+  }
+
+  private async lastRevision(streamId: string): Promise<Revision> {
+    const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    return last?.revision ?? NO_STREAM_REVISION;
+  }
+
+  private async positionOf(streamId: string, revision: Revision): Promise<Position> {
+    const [event] = await this.readStream(streamId, { fromRevision: revision, maxCount: 1 });
+    if (!event) throw new Error(`stream ${streamId}: revision ${revision} was appended but cannot be read`);
+    return event.position;
+  }
+
+  /**
+   * EventStoreDB reports a batch that repeats some of the stream's events but not all of them as a
+   * wrong expected version too. With 'any' (or 'stream_exists' on an existing stream) that is the
+   * only way to fail; with a revision, it is when the stream's next event after it is our first one.
+   */
+  private async isPartialRetry(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+    actual: Revision,
+  ): Promise<boolean> {
+    if (expected === 'any') return true;
+    if (expected === 'stream_exists') return actual >= 0n;
+    const base = expected === 'no_stream' ? NO_STREAM_REVISION : expected;
+    if (actual <= base) return false;
+    const [next] = await this.readStream(streamId, { fromRevision: base + 1n, maxCount: 1 });
+    return next?.id === events[0]!.id;
+  }
+}
+
+export async function openEventStoreDb(url: string): Promise<EventStore> {
+  return new EventStoreDbEventStore(EventStoreDBClient.connectionString(url));
+}
+
+function toClientRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'no_stream':
+      return NO_STREAM;
+    case 'any':
+      return ANY;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      return expected === NO_STREAM_REVISION ? NO_STREAM : expected;
+  }
+}
+
+function toEventData(event: NewEvent) {
+  return jsonEvent({
+    id: event.id,
+    type: event.type,
+    data: (event.data ?? null) as JSONType,
+    metadata: event.metadata,
+  });
+}
+
+/** Positions below 0 mean "before everything"; the server would read (-1, -1) as the end of $all. */
+function readPosition(after: Position): ReadPosition {
+  return after < 0n ? START : { commit: after, prepare: after };
+}
+
+/** The client filters on one thing server-side; the rest (and exact type matches) is done in memory. */
+function serverFilter(filter: AllFilter | undefined): Filter {
+  if (filter?.streamPrefixes?.length) return streamNameFilter({ prefixes: [...filter.streamPrefixes] });
+  if (filter?.eventTypes?.length) return eventTypeFilter({ prefixes: [...filter.eventTypes] });
+  return excludeSystemEvents();
+}
+
+function isSystemEvent(event: StoredEvent): boolean {
+  return event.type.startsWith('$');
+}
+
+function isVisible(event: StoredEvent, filter: AllFilter | undefined): boolean {
+  return !isSystemEvent(event) && matchesFilter(event, filter);
+}
+
+/** Converts a read's events, and cancels the server call when the caller stops early. */
+async function* storedEvents(
+  read: StreamingRead<ResolvedEvent | AllStreamResolvedEvent>,
+): AsyncGenerator<StoredEvent> {
+  try {
+    for await (const resolved of read) {
+      const event = toStoredEvent(resolved);
+      if (event) yield event;
+    }
+  } finally {
+    if (!read.readableEnded) await read.cancel().catch(() => {});
+  }
+}
+
+function wrapSubscription(
+  source: AllStreamSubscription,
+  after: Position,
+  filter: AllFilter | undefined,
+  onClose: () => void,
+): Subscription {
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    onClose();
+    // The call may already have failed (e.g. the server went away): closing must still succeed.
+    await source.unsubscribe().catch(() => {});
+    source.destroy();
+  };
+  async function* iterate(): AsyncGenerator<StoredEvent> {
+    try {
+      for await (const resolved of source) {
+        const event = toStoredEvent(resolved);
+        // The server may deliver the event at the start position itself; `after` is exclusive.
+        if (event && event.position > after && isVisible(event, filter)) yield event;
+      }
+    } catch (error) {
+      // Destroying the source on close() ends a pending read with a premature-close error.
+      if (!closed) throw error;
+    } finally {
+      await close();
+    }
+  }
+  return { close, [Symbol.asyncIterator]: iterate };
+}
+
+function toStoredEvent({
+  event,
+  commitPosition,
+}: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined {
+  if (!event) return undefined;
+  const position = event.position?.commit ?? commitPosition;
+  if (position === undefined) {
+    throw new Error(
+      `EventStoreDB sent ${event.streamId}@${event.revision} without a position (server < 22.6?)`,
+    );
+  }
+  return {
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: toMetadata(event.metadata, event.created),
+    streamId: event.streamId,
+    revision: event.revision,
+    position,
+  };
+}
+
+/** Metadata that is not a JSON object (binary, absent, a bare value) becomes just the created time. */
+function toMetadata(metadata: unknown, created: Date): EventMetadata {
+  const timestamp = created.toISOString();
+  const isObject =
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    !Array.isArray(metadata) &&
+    !(metadata instanceof Uint8Array);
+  return isObject ? { timestamp, ...(metadata as Record<string, unknown>) } : { timestamp };
+}

@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from './config.ts';
+import { WorldContentError } from './domain/world/world.ts';
+import { createLogger } from './infrastructure/logger.ts';
+import { startSystem } from './system.ts';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  let system: Awaited<ReturnType<typeof startSystem>>;
+  try {
+    system = await startSystem(config, logger);
+  } catch (error) {
+    if (error instanceof WorldContentError) {
+      logger.fatal(error.message);
+      process.exit(2);
+    }
+    logger.fatal({ err: error }, 'start-up failed');
+    process.exit(1);
+  }
+  await system.gateway.listen({ host: config.HOST, port: config.PORT });
+  const address = system.gateway.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
+  logger.info(system.adapters, 'adapters');
+  logger.info(
+    `LangOmni is running. Play in a browser: http://${host}:${port}/  WebSocket: ws://${host}:${port}/ws?token=…`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await system.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { AccountService } from './commands/accounts.ts';
+import { CommandHandler } from './commands/command-handler.ts';
+import { LocationItems } from './commands/location-items.ts';
+import { PlayerSessions } from './commands/player-session.ts';
+import type { Config } from './config.ts';
+import { buildGateway } from './gateway/app.ts';
+import { ActionProcessor } from './gpu/action-processor.ts';
+import { RulesEngine } from './gpu/rules-engine.ts';
+import { SqlCheckpointStore } from './infrastructure/checkpoint-store.ts';
+import { type Database, type DatabaseTarget, openDatabase } from './infrastructure/database.ts';
+import type { EventStore } from './infrastructure/event-store/event-store.ts';
+import { openEventStoreDb } from './infrastructure/event-store/eventstoredb-event-store.ts';
+import { type EventStoreTables, SqlEventStore } from './infrastructure/event-store/sql-event-store.ts';
+import type { Logger } from './infrastructure/logger.ts';
+import { generatedJwtSecret } from './infrastructure/secrets.ts';
+import { loadWorldFile } from './infrastructure/world-file.ts';
+import { PresenceProjection } from './projections/presence.ts';
+
+export interface System {
+  gateway: FastifyInstance;
+  /** Human-readable names of the adapters in use, e.g. { events: 'pglite', database: 'pglite' }. */
+  adapters: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: picks each adapter by its URL in the configuration (embedded when unset),
+ * wires the flow gateway → commands → event store → lanes → outcome events, and returns the gateway.
+ */
+export async function startSystem(config: Config, logger: Logger): Promise<System> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse())
+      await closer().catch((error) => logger.warn({ err: error }, 'error while closing'));
+  };
+  try {
+    const world = await loadWorldFile(config.WORLD_FILE);
+    logger.info(
+      { world: world.content.name, version: world.content.version, locations: world.locations.size },
+      'world loaded',
+    );
+
+    const target: DatabaseTarget = config.DATABASE_URL
+      ? {
+          kind: 'postgres',
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}),
+        }
+      : { kind: 'pglite', dataDir: join(config.DATA_DIR, 'pglite') };
+    const database: Database<EventStoreTables> = await openDatabase(target);
+    closers.push(() => database.close());
+
+    const store: EventStore = config.EVENTSTORE_URL
+      ? await openEventStoreDb(config.EVENTSTORE_URL)
+      : new SqlEventStore(database.db, { name: target.kind, pollIntervalMs: config.EVENT_POLL_INTERVAL_MS });
+    closers.push(() => store.close());
+
+    const redis = config.REDIS_URL
+      ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 })
+      : undefined;
+    if (redis) {
+      await redis.connect();
+      closers.push(() => redis.quit());
+    }
+
+    const commands = new CommandHandler(store);
+    const presence = new PresenceProjection();
+    await presence.start(store);
+    closers.push(() => presence.stop());
+
+    const locationItems = new LocationItems(commands, world);
+    const processor = new ActionProcessor({
+      store,
+      commands,
+      checkpoints: SqlCheckpointStore.on(database.db),
+      world,
+      lane: new RulesEngine(),
+      presence,
+      locationItems,
+      logger: logger.child({ component: 'lanes' }),
+    });
+    await processor.start();
+    closers.push(() => processor.stop());
+
+    const gateway = await buildGateway(
+      {
+        world,
+        store,
+        accounts: new AccountService(commands, world, config.BCRYPT_ROUNDS),
+        sessions: new PlayerSessions(commands, world),
+        presence,
+        locationItems,
+        jwtSecret: config.JWT_SECRET ?? (await generatedJwtSecret(config.DATA_DIR)),
+        jwtTtl: config.JWT_TTL,
+        ...(redis ? { redis } : {}),
+        healthChecks: {
+          eventStore: async () => ({
+            adapter: store.name,
+            head_position: (await store.headPosition()).toString(),
+          }),
+          database: async () => {
+            await database.db.selectFrom('events').select('position').limit(1).execute();
+            return { adapter: target.kind };
+          },
+          ...(redis ? { redis: async () => ({ reply: await redis.ping() }) } : {}),
+          lanes: async () => ({ world: 'rules', npc: 'rules' }),
+        },
+      },
+      logger,
+    );
+    closers.push(() => gateway.close());
+
+    return {
+      gateway,
+      adapters: {
+        events: store.name,
+        database: target.kind,
+        cache: redis ? 'redis' : 'memory',
+        lanes: 'rules',
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

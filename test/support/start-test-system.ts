@@ -1,0 +1,42 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/infrastructure/logger.ts';
+import { dropSchema, uniqueSchema } from '../../src/infrastructure/testing/services.ts';
+import { type System, startSystem } from '../../src/system.ts';
+
+export interface TestSystem {
+  system: System;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The whole server on a free port: embedded (PGlite in a temporary folder) or on a PostgreSQL server. */
+export async function startTestSystem(
+  options: { postgresUrl?: string; env?: Record<string, string> } = {},
+): Promise<TestSystem> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'langomni-test-'));
+  const schema = options.postgresUrl ? uniqueSchema('sys') : undefined;
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    BCRYPT_ROUNDS: '4',
+    EVENT_POLL_INTERVAL_MS: '20',
+    ...(options.postgresUrl ? { DATABASE_URL: options.postgresUrl, DATABASE_SCHEMA: schema } : {}),
+    ...options.env,
+  });
+  const system = await startSystem(config, createLogger('silent', false));
+  await system.gateway.listen({ host: '127.0.0.1', port: 0 });
+  const address = system.gateway.server.address() as { port: number };
+  return {
+    system,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    stop: async () => {
+      await system.close();
+      await rm(dataDir, { recursive: true, force: true });
+      if (options.postgresUrl && schema) await dropSchema(options.postgresUrl, schema);
+    },
+  };
+}
