@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // CI lists every test, so its log shows which suites ran on which server.
+    reporters: process.env.CI ? ['verbose'] : ['default'],
   },
 });
