@@ -1,42 +1,88 @@
 import { describe, it } from 'vitest';
 import { deciderSpec } from '../testing/decider-spec.ts';
-import { starterWorld } from '../testing/starter-world.ts';
+import { fixtureWorld } from '../testing/fixture-world.ts';
 import { locationDecider } from './location.ts';
 
-const spec = deciderSpec(locationDecider(starterWorld(), 'smithy'));
+const world = fixtureWorld();
+const square = deciderSpec(locationDecider(world, 'square'));
+const woods = deciderSpec(locationDecider(world, 'woods'));
+const at = '2026-11-25T12:00:00.000Z';
 
 describe('location decider', () => {
   it('lets a player pick up an item lying there', () => {
-    spec
+    square
       .given([])
-      .when({ type: 'PickUpItem', itemId: 'rusty-dagger', playerId: 'p1' })
-      .then([
-        { type: 'ItemPickedUp', data: { locationId: 'smithy', itemId: 'rusty-dagger', playerId: 'p1' } },
-      ]);
+      .when({ type: 'PickUpItem', itemId: 'dagger', playerId: 'p1' })
+      .then([{ type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p1' } }]);
   });
 
-  it('refuses an item that is not there, including one already taken', () => {
-    spec
+  it('refuses an item that is not there, including one already taken by someone else', () => {
+    square
       .given([])
-      .when({ type: 'PickUpItem', itemId: 'old-scroll', playerId: 'p1' })
+      .when({ type: 'PickUpItem', itemId: 'petal', playerId: 'p1' })
       .thenRefuses('item_not_here');
-    spec
-      .given([
-        { type: 'ItemPickedUp', data: { locationId: 'smithy', itemId: 'rusty-dagger', playerId: 'p2' } },
-      ])
-      .when({ type: 'PickUpItem', itemId: 'rusty-dagger', playerId: 'p1' })
+    square
+      .given([{ type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p2' } }])
+      .when({ type: 'PickUpItem', itemId: 'dagger', playerId: 'p1' })
       .thenRefuses('item_not_here');
   });
 
   it('lets a dropped item be picked up again', () => {
-    spec
+    square
       .given([
-        { type: 'ItemPickedUp', data: { locationId: 'smithy', itemId: 'rusty-dagger', playerId: 'p2' } },
-        { type: 'ItemDropped', data: { locationId: 'smithy', itemId: 'rusty-dagger', playerId: 'p2' } },
+        { type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p2' } },
+        { type: 'ItemDropped', data: { locationId: 'square', itemId: 'dagger', playerId: 'p2' } },
       ])
-      .when({ type: 'PickUpItem', itemId: 'rusty-dagger', playerId: 'p1' })
+      .when({ type: 'PickUpItem', itemId: 'dagger', playerId: 'p1' })
+      .then([{ type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p1' } }]);
+  });
+
+  it('wounds an enemy, and defeats it at 0 HP, dropping its loot', () => {
+    woods
+      .given([])
+      .when({ type: 'DamageEnemy', enemyId: 'wolf', playerId: 'p1', damage: 4, at, seed: 'a1' })
       .then([
-        { type: 'ItemPickedUp', data: { locationId: 'smithy', itemId: 'rusty-dagger', playerId: 'p1' } },
+        {
+          type: 'EnemyDamaged',
+          data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p1', damage: 4, hp: 2 },
+        },
+      ]);
+    woods
+      .given([
+        {
+          type: 'EnemyDamaged',
+          data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p2', damage: 4, hp: 2 },
+        },
+      ])
+      .when({ type: 'DamageEnemy', enemyId: 'wolf', playerId: 'p1', damage: 5, at, seed: 'a1' })
+      .then([
+        {
+          type: 'EnemyDamaged',
+          data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p1', damage: 2, hp: 0 },
+        },
+        { type: 'EnemyDefeated', data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p1', at } },
+        { type: 'LootDropped', data: { locationId: 'woods', enemyId: 'wolf', itemId: 'fang' } },
+      ]);
+  });
+
+  it('refuses fighting a defeated enemy until it respawns at full strength', () => {
+    const defeated = {
+      type: 'EnemyDefeated',
+      data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p2', at },
+    } as const;
+    woods
+      .given([defeated])
+      .when({ type: 'DamageEnemy', enemyId: 'wolf', playerId: 'p1', damage: 1, at, seed: 'a2' })
+      .thenRefuses('enemy_not_here');
+    const later = new Date(Date.parse(at) + 60_000).toISOString();
+    woods
+      .given([defeated])
+      .when({ type: 'DamageEnemy', enemyId: 'wolf', playerId: 'p1', damage: 1, at: later, seed: 'a2' })
+      .then([
+        {
+          type: 'EnemyDamaged',
+          data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p1', damage: 1, hp: 5 },
+        },
       ]);
   });
 });

@@ -1,25 +1,51 @@
 import { type Decider, DomainError, type DomainEvent } from '../decider.ts';
-import { requireLocation, type World } from '../world/world.ts';
+import { seededRandom } from '../random.ts';
+import { type Enemy, requireLocation, type World } from '../world/world.ts';
 
 export type LocationEvent =
   | DomainEvent<'ItemPickedUp', { locationId: string; itemId: string; playerId: string }>
-  | DomainEvent<'ItemDropped', { locationId: string; itemId: string; playerId: string }>;
+  | DomainEvent<'ItemDropped', { locationId: string; itemId: string; playerId: string }>
+  | DomainEvent<
+      'EnemyDamaged',
+      { locationId: string; enemyId: string; playerId: string; damage: number; hp: number }
+    >
+  | DomainEvent<'EnemyDefeated', { locationId: string; enemyId: string; playerId: string; at: string }>
+  | DomainEvent<'LootDropped', { locationId: string; enemyId: string; itemId: string }>;
 
 export type LocationCommand =
   | { type: 'PickUpItem'; itemId: string; playerId: string }
-  | { type: 'DropItem'; itemId: string; playerId: string };
+  | { type: 'DropItem'; itemId: string; playerId: string }
+  | { type: 'DamageEnemy'; enemyId: string; playerId: string; damage: number; at: string; seed: string };
+
+interface EnemyState {
+  hp: number;
+  /** Set while defeated; the enemy is back at full strength `respawnSeconds` later. */
+  defeatedAt?: string;
+}
 
 export interface LocationState {
   locationId: string;
   /** Item ids lying here; an id appears once per item. */
   items: readonly string[];
+  enemies: Readonly<Record<string, EnemyState>>;
 }
 
 export const locationStream = (locationId: string) => `location-${locationId}`;
 
+/** The enemies standing here at a moment, with their current HP. */
+export function enemiesPresent(world: World, state: LocationState, at: Date): { enemy: Enemy; hp: number }[] {
+  return Object.entries(state.enemies).flatMap(([enemyId, enemyState]) => {
+    const enemy = world.enemies.get(enemyId);
+    if (!enemy) return [];
+    if (!enemyState.defeatedAt) return [{ enemy, hp: enemyState.hp }];
+    const back = Date.parse(enemyState.defeatedAt) + enemy.respawnSeconds * 1000;
+    return at.getTime() >= back ? [{ enemy, hp: enemy.hp }] : [];
+  });
+}
+
 /**
- * A location is the consistency boundary for what lies on its floor: two players racing for the
- * same item both decide against the same revision, and the event store lets only one append win.
+ * A location is the consistency boundary for what lies on its floor and the enemies in it: two
+ * players racing for one item both decide against the same revision, and only one append wins.
  */
 export function locationDecider(
   world: World,
@@ -27,13 +53,20 @@ export function locationDecider(
 ): Decider<LocationState, LocationCommand, LocationEvent> {
   const location = requireLocation(world, locationId);
   return {
-    initialState: () => ({ locationId, items: location.items }),
+    initialState: () => ({
+      locationId,
+      items: location.items,
+      enemies: Object.fromEntries(location.enemies.map((id) => [id, { hp: world.enemies.get(id)?.hp ?? 1 }])),
+    }),
 
     decide(command, state) {
       switch (command.type) {
         case 'PickUpItem':
           if (!state.items.includes(command.itemId)) {
-            throw new DomainError('item_not_here', `there is no ${itemName(world, command.itemId)} here`);
+            throw new DomainError(
+              'item_not_here',
+              `there is no ${world.items.get(command.itemId)?.name ?? command.itemId} here`,
+            );
           }
           return [
             {
@@ -41,12 +74,40 @@ export function locationDecider(
               data: { locationId, itemId: command.itemId, playerId: command.playerId },
             },
           ];
+
         case 'DropItem':
           if (!world.items.has(command.itemId))
             throw new DomainError('unknown_item', `no such item: ${command.itemId}`);
           return [
             { type: 'ItemDropped', data: { locationId, itemId: command.itemId, playerId: command.playerId } },
           ];
+
+        case 'DamageEnemy': {
+          const present = enemiesPresent(world, state, new Date(command.at)).find(
+            (e) => e.enemy.id === command.enemyId,
+          );
+          if (!present)
+            throw new DomainError(
+              'enemy_not_here',
+              `there is no ${world.enemies.get(command.enemyId)?.name ?? command.enemyId} here to fight`,
+            );
+          if (!Number.isInteger(command.damage) || command.damage < 1)
+            throw new DomainError('invalid_amount', 'damage must be a positive whole number');
+          const hp = Math.max(0, present.hp - command.damage);
+          const { playerId, enemyId } = command;
+          const events: LocationEvent[] = [
+            { type: 'EnemyDamaged', data: { locationId, enemyId, playerId, damage: present.hp - hp, hp } },
+          ];
+          if (hp === 0) {
+            events.push({ type: 'EnemyDefeated', data: { locationId, enemyId, playerId, at: command.at } });
+            const random = seededRandom(`${command.seed}/loot`);
+            for (const loot of present.enemy.loot) {
+              if (random() < loot.chance)
+                events.push({ type: 'LootDropped', data: { locationId, enemyId, itemId: loot.item } });
+            }
+          }
+          return events;
+        }
       }
     },
 
@@ -57,14 +118,23 @@ export function locationDecider(
           return index < 0 ? state : { ...state, items: state.items.filter((_, i) => i !== index) };
         }
         case 'ItemDropped':
+        case 'LootDropped':
           return { ...state, items: [...state.items, event.data.itemId] };
+        case 'EnemyDamaged':
+          return { ...state, enemies: { ...state.enemies, [event.data.enemyId]: { hp: event.data.hp } } };
+        case 'EnemyDefeated': {
+          const enemy = world.enemies.get(event.data.enemyId);
+          return {
+            ...state,
+            enemies: {
+              ...state.enemies,
+              [event.data.enemyId]: { hp: enemy?.hp ?? 1, defeatedAt: event.data.at },
+            },
+          };
+        }
         default:
           return state;
       }
     },
   };
-}
-
-function itemName(world: World, itemId: string): string {
-  return world.items.get(itemId)?.name ?? itemId;
 }

@@ -1,40 +1,12 @@
 import type { Action } from '../actions.ts';
-import { type Decider, DomainError, type DomainEvent } from '../decider.ts';
-import { type Direction, findExit, requireLocation, type World } from '../world/world.ts';
+import { type Decider, DomainError } from '../decider.ts';
+import type { Effect, RefusedEffect } from '../rules/effects.ts';
+import { findExit, requireLocation, type World } from '../world/world.ts';
+import type { ActionResult, PlayerEvent, ResultSource } from './player-events.ts';
+import { type ActionFacts, clampRelationship, questProgress } from './quests.ts';
 
-/** Where an action's outcome came from: an LLM, the response cache, a template, or the rule engine. */
-export type ResultSource = 'llm' | 'cache' | 'template' | 'rules';
-
-/** What the player is shown for one action: always a narration, plus action-specific fields. */
-export interface ActionResult {
-  action_type: string;
-  narration: string;
-  [field: string]: unknown;
-}
-
-/** What a lane proposes; the decider checks every effect against the rules before anything happens. */
-export type Effect = { kind: 'move'; to: string };
-
-export type PlayerEvent =
-  | DomainEvent<'PlayerRegistered', { playerId: string; username: string }>
-  | DomainEvent<'PlayerSpawned', { playerId: string; locationId: string; hp: number; maxHp: number }>
-  | DomainEvent<'PlayerEnteredWorld', { playerId: string; sessionId: string }>
-  | DomainEvent<'PlayerLeftWorld', { playerId: string; sessionId: string }>
-  | DomainEvent<'ActionRequested', { actionId: string; action: Action }>
-  | DomainEvent<'PlayerMoved', { playerId: string; from: string; to: string; direction: Direction }>
-  | DomainEvent<'DamageTaken', { playerId: string; amount: number; hp: number; cause: string }>
-  | DomainEvent<'PlayerHealed', { playerId: string; amount: number; hp: number; cause: string }>
-  | DomainEvent<'ItemAddedToInventory', { playerId: string; itemId: string }>
-  | DomainEvent<'ItemRemovedFromInventory', { playerId: string; itemId: string }>
-  | DomainEvent<
-      'ActionResolved',
-      { actionId: string; result: ActionResult; source: ResultSource; refusedEffects: RefusedEffect[] }
-    >;
-
-export interface RefusedEffect {
-  effect: Effect;
-  reason: string;
-}
+export type { Effect, RefusedEffect } from '../rules/effects.ts';
+export type { ActionResult, PlayerEvent, ResultSource } from './player-events.ts';
 
 export type PlayerCommand =
   | { type: 'RegisterPlayer'; playerId: string; username: string }
@@ -44,14 +16,21 @@ export type PlayerCommand =
   | {
       type: 'ResolveAction';
       actionId: string;
+      /** Effects already checked against the situation (rules/effects.ts) and applied to other streams. */
       effects: Effect[];
+      /** Enemies the location stream recorded as defeated by this action. */
+      defeated?: string[];
       result: ActionResult;
       source: ResultSource;
-    }
-  | { type: 'TakeDamage'; amount: number; cause: string }
-  | { type: 'Heal'; amount: number; cause: string }
-  | { type: 'AddToInventory'; itemId: string }
-  | { type: 'RemoveFromInventory'; itemId: string };
+      /** When the action was requested: world time, weather and respawns are read at this moment. */
+      at: string;
+    };
+
+export interface QuestProgress {
+  status: 'active' | 'completed';
+  /** Index of the step the player is on (equal to the step count once completed). */
+  step: number;
+}
 
 export interface PlayerState {
   registered: boolean;
@@ -60,8 +39,12 @@ export interface PlayerState {
   locationId: string;
   hp: number;
   maxHp: number;
+  xp: number;
   /** Item ids carried; an id appears once per item carried. */
   inventory: readonly string[];
+  /** How each NPC feels about this player (-100 … 100). */
+  relationships: Readonly<Record<string, number>>;
+  quests: Readonly<Record<string, QuestProgress>>;
   /** Open sessions (a player may play from several tabs); online while there is one. */
   sessions: readonly string[];
   /** Actions requested and not yet resolved, by action id. */
@@ -74,7 +57,7 @@ export const playerStream = (playerId: string) => `player-${playerId}`;
 export const MAX_PENDING_ACTIONS = 16;
 
 export function playerDecider(world: World): Decider<PlayerState, PlayerCommand, PlayerEvent> {
-  return {
+  const decider: Decider<PlayerState, PlayerCommand, PlayerEvent> = {
     initialState: () => ({
       registered: false,
       playerId: '',
@@ -82,7 +65,10 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
       locationId: '',
       hp: 0,
       maxHp: 0,
+      xp: 0,
       inventory: [],
+      relationships: {},
+      quests: {},
       sessions: [],
       pendingActions: {},
     }),
@@ -90,7 +76,7 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
     decide(command, state) {
       if (command.type === 'RegisterPlayer') {
         if (state.registered) return [];
-        const maxHp = world.content.player.maxHp;
+        const { maxHp } = world.content.player;
         return [
           { type: 'PlayerRegistered', data: { playerId: command.playerId, username: command.username } },
           {
@@ -120,47 +106,19 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
 
         case 'ResolveAction': {
           if (!state.pendingActions[command.actionId]) return [];
-          const { accepted, refused } = checkEffects(world, state, command.effects);
+          const { events, refused } = applyEffects(world, decider, state, command);
+          const { actionId, source } = command;
+          const result = withConsequences(
+            world,
+            command.result,
+            events,
+            events.reduce(decider.evolve, state),
+          );
           return [
-            ...accepted,
-            {
-              type: 'ActionResolved',
-              data: {
-                actionId: command.actionId,
-                result: command.result,
-                source: command.source,
-                refusedEffects: refused,
-              },
-            },
+            ...events,
+            { type: 'ActionResolved', data: { actionId, result, source, refusedEffects: refused } },
           ];
         }
-
-        case 'TakeDamage': {
-          assertPositive(command.amount);
-          const hp = Math.max(0, state.hp - command.amount);
-          return [
-            { type: 'DamageTaken', data: { playerId, amount: state.hp - hp, hp, cause: command.cause } },
-          ];
-        }
-
-        case 'Heal': {
-          assertPositive(command.amount);
-          const hp = Math.min(state.maxHp, state.hp + command.amount);
-          return [
-            { type: 'PlayerHealed', data: { playerId, amount: hp - state.hp, hp, cause: command.cause } },
-          ];
-        }
-
-        case 'AddToInventory':
-          if (!world.items.has(command.itemId))
-            throw new DomainError('unknown_item', `no such item: ${command.itemId}`);
-          return [{ type: 'ItemAddedToInventory', data: { playerId, itemId: command.itemId } }];
-
-        case 'RemoveFromInventory':
-          if (!state.inventory.includes(command.itemId)) {
-            throw new DomainError('not_carried', `you are not carrying ${command.itemId}`);
-          }
-          return [{ type: 'ItemRemovedFromInventory', data: { playerId, itemId: command.itemId } }];
       }
     },
 
@@ -188,43 +146,249 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
         case 'DamageTaken':
         case 'PlayerHealed':
           return { ...state, hp: event.data.hp };
+        case 'PlayerRespawned':
+          return { ...state, locationId: event.data.locationId, hp: event.data.hp };
+        case 'XpGained':
+          return { ...state, xp: event.data.xp };
         case 'ItemAddedToInventory':
           return { ...state, inventory: [...state.inventory, event.data.itemId] };
         case 'ItemRemovedFromInventory': {
           const index = state.inventory.indexOf(event.data.itemId);
           return { ...state, inventory: state.inventory.filter((_, i) => i !== index) };
         }
+        case 'RelationshipChanged':
+          return {
+            ...state,
+            relationships: { ...state.relationships, [event.data.npcId]: event.data.score },
+          };
+        case 'QuestAccepted':
+          return {
+            ...state,
+            quests: { ...state.quests, [event.data.questId]: { status: 'active', step: 0 } },
+          };
+        case 'QuestStepCompleted':
+          return {
+            ...state,
+            quests: {
+              ...state.quests,
+              [event.data.questId]: { status: 'active', step: event.data.step + 1 },
+            },
+          };
+        case 'QuestCompleted': {
+          const step = world.quests.get(event.data.questId)?.steps.length ?? 0;
+          return {
+            ...state,
+            quests: { ...state.quests, [event.data.questId]: { status: 'completed', step } },
+          };
+        }
+        case 'QuestAbandoned': {
+          const { [event.data.questId]: _abandoned, ...quests } = state.quests;
+          return { ...state, quests };
+        }
         default:
           return state;
       }
     },
   };
+  return decider;
 }
 
-/** Keeps the effects the rules allow, in order, and says why each other one was refused. */
-function checkEffects(world: World, state: PlayerState, effects: Effect[]) {
-  const accepted: PlayerEvent[] = [];
-  const refused: RefusedEffect[] = [];
-  let locationId = state.locationId;
-  for (const effect of effects) {
-    if (effect.kind === 'move') {
-      const exit = findExit(world, requireLocation(world, locationId), effect.to);
-      if (!exit) {
-        refused.push({ effect, reason: `no exit from ${locationId} leads to ${effect.to}` });
-        continue;
+/**
+ * Adds what the rules made of the action to the lane's result: quest progress in the words of the
+ * quest's definition, experience, and HP where it changed. The lane cannot know these in advance.
+ */
+function withConsequences(
+  world: World,
+  result: ActionResult,
+  events: PlayerEvent[],
+  after: PlayerState,
+): ActionResult {
+  const lines: string[] = [];
+  const updates: Record<string, unknown>[] = [];
+  for (const event of events) {
+    if (
+      event.type === 'QuestAccepted' ||
+      event.type === 'QuestStepCompleted' ||
+      event.type === 'QuestCompleted'
+    ) {
+      const quest = world.quests.get(event.data.questId);
+      if (!quest) continue;
+      if (event.type === 'QuestStepCompleted') {
+        const next = quest.steps[event.data.step + 1];
+        lines.push(
+          `Quest "${quest.name}": ${quest.steps[event.data.step]!.description} — done.${next ? ` Next: ${next.description} (${next.hint})` : ''}`,
+        );
+        updates.push({
+          quest: quest.id,
+          name: quest.name,
+          step_completed: event.data.step,
+          next: next?.description,
+        });
+      } else if (event.type === 'QuestCompleted') {
+        const rewards = quest.rewards.items.map((id) => world.items.get(id)?.name ?? id);
+        lines.push(
+          `Quest complete: ${quest.name}! ${quest.completion}${rewards.length > 0 ? ` You receive: ${rewards.join(', ')}.` : ''}`,
+        );
+        updates.push({
+          quest: quest.id,
+          name: quest.name,
+          completed: true,
+          rewards: { xp: quest.rewards.xp, items: quest.rewards.items },
+        });
       }
-      accepted.push({
-        type: 'PlayerMoved',
-        data: { playerId: state.playerId, from: locationId, to: exit.to.id, direction: exit.direction },
-      });
-      locationId = exit.to.id;
+    }
+    if (event.type === 'PlayerRespawned')
+      lines.push(`You wake at ${world.locations.get(event.data.locationId)?.name}, your wounds healed.`);
+  }
+  const changed = events.some(
+    (e) => e.type === 'DamageTaken' || e.type === 'PlayerHealed' || e.type === 'PlayerRespawned',
+  );
+  if (lines.length === 0 && !changed && !events.some((e) => e.type === 'XpGained')) return result;
+  return {
+    ...result,
+    narration: [result.narration, ...lines].join('\n'),
+    ...(updates.length > 0 ? { quest_updates: updates } : {}),
+    ...(changed ? { hp: after.hp, max_hp: after.maxHp } : {}),
+    xp: after.xp,
+  };
+}
+
+/**
+ * Turns checked effects into the player's events, re-checking what is the player's own to guard
+ * (what they carry, their HP), then lets quests advance on what the action did.
+ */
+function applyEffects(
+  world: World,
+  decider: Pick<Decider<PlayerState, never, PlayerEvent>, 'evolve'>,
+  initial: PlayerState,
+  command: Extract<PlayerCommand, { type: 'ResolveAction' }>,
+): { events: PlayerEvent[]; refused: RefusedEffect[] } {
+  const events: PlayerEvent[] = [];
+  const refused: RefusedEffect[] = [];
+  const facts: ActionFacts = { talkedTo: [], defeated: [], delivered: [] };
+  let state = initial;
+  const playerId = state.playerId;
+  const emit = (...more: PlayerEvent[]) => {
+    for (const event of more) {
+      events.push(event);
+      state = decider.evolve(state, event);
+    }
+  };
+  const carried = (itemId: string) => state.inventory.includes(itemId);
+
+  for (const effect of command.effects) {
+    switch (effect.kind) {
+      case 'move': {
+        const exit = findExit(world, requireLocation(world, state.locationId), effect.to);
+        if (!exit) {
+          refused.push({ effect, reason: `no exit from ${state.locationId} leads to ${effect.to}` });
+          break;
+        }
+        emit({
+          type: 'PlayerMoved',
+          data: { playerId, from: state.locationId, to: exit.to.id, direction: exit.direction },
+        });
+        break;
+      }
+      case 'take-item':
+        emit({ type: 'ItemAddedToInventory', data: { playerId, itemId: effect.item, reason: 'taken' } });
+        break;
+      case 'drop-item':
+      case 'use-item':
+      case 'give-item': {
+        if (!carried(effect.item)) {
+          refused.push({ effect, reason: `${effect.item} is not carried` });
+          break;
+        }
+        const reason =
+          effect.kind === 'drop-item' ? 'dropped' : effect.kind === 'use-item' ? 'used' : 'given';
+        emit({ type: 'ItemRemovedFromInventory', data: { playerId, itemId: effect.item, reason } });
+        if (effect.kind === 'use-item' && effect.heal > 0) {
+          const hp = Math.min(state.maxHp, state.hp + effect.heal);
+          emit({ type: 'PlayerHealed', data: { playerId, amount: hp - state.hp, hp, cause: effect.item } });
+        }
+        if (effect.kind === 'give-item') {
+          emit({ type: 'ItemGivenToNpc', data: { playerId, itemId: effect.item, npcId: effect.npc } });
+          facts.delivered.push({ item: effect.item, npc: effect.npc });
+        }
+        break;
+      }
+      case 'attack': {
+        if (command.defeated?.includes(effect.enemy)) {
+          facts.defeated.push(effect.enemy);
+          emit({
+            type: 'EnemySlain',
+            data: { playerId, enemyId: effect.enemy, locationId: state.locationId },
+          });
+          const xp = world.enemies.get(effect.enemy)?.xp ?? 0;
+          if (xp > 0)
+            emit({
+              type: 'XpGained',
+              data: { playerId, amount: xp, xp: state.xp + xp, reason: `defeated:${effect.enemy}` },
+            });
+        }
+        if (effect.damageTaken > 0) takeDamage(effect.damageTaken, effect.enemy);
+        break;
+      }
+      case 'talk': {
+        facts.talkedTo.push(effect.npc);
+        const { npc, message, reply, emotion, relationshipChange } = effect;
+        emit({
+          type: 'NpcConversationHeld',
+          data: {
+            playerId,
+            npcId: npc,
+            locationId: state.locationId,
+            message,
+            reply,
+            emotion,
+            at: command.at,
+          },
+        });
+        if (relationshipChange !== 0) {
+          const before = state.relationships[npc] ?? 0;
+          const score = clampRelationship(before + relationshipChange);
+          if (score !== before) {
+            emit({
+              type: 'RelationshipChanged',
+              data: { playerId, npcId: npc, change: score - before, score, reason: 'talk' },
+            });
+          }
+        }
+        break;
+      }
+      case 'say':
+        emit({
+          type: 'PlayerSaid',
+          data: { playerId, locationId: state.locationId, message: effect.message },
+        });
+        break;
+      case 'accept-quest':
+        if (state.quests[effect.quest])
+          refused.push({ effect, reason: `${effect.quest} was already accepted` });
+        else emit({ type: 'QuestAccepted', data: { playerId, questId: effect.quest } });
+        break;
+      case 'abandon-quest':
+        if (state.quests[effect.quest]?.status !== 'active')
+          refused.push({ effect, reason: `${effect.quest} is not active` });
+        else emit({ type: 'QuestAbandoned', data: { playerId, questId: effect.quest } });
+        break;
     }
   }
-  return { accepted, refused };
-}
+  emit(...questProgress(world, state, facts));
+  return { events, refused };
 
-function assertPositive(amount: number): void {
-  if (!Number.isInteger(amount) || amount <= 0) {
-    throw new DomainError('invalid_amount', `amount must be a positive whole number, got ${amount}`);
+  function takeDamage(amount: number, enemyId: string) {
+    const hp = Math.max(0, state.hp - amount);
+    emit({ type: 'DamageTaken', data: { playerId, amount: state.hp - hp, hp, cause: enemyId } });
+    if (hp > 0) return;
+    const from = state.locationId;
+    emit(
+      { type: 'PlayerDefeated', data: { playerId, locationId: from, by: enemyId } },
+      {
+        type: 'PlayerRespawned',
+        data: { playerId, from, locationId: world.content.startLocation, hp: state.maxHp },
+      },
+    );
   }
 }

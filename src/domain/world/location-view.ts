@@ -1,4 +1,5 @@
-import type { Direction, Location, World } from './world.ts';
+import type { TimeOfDay } from './clock.ts';
+import type { Direction, Enemy, Location, Npc, Weather, World } from './world.ts';
 
 /** What a player sees of a location; the `location` field of action results and of the welcome. */
 export interface LocationView {
@@ -6,28 +7,41 @@ export interface LocationView {
   name: string;
   region: string;
   description: string;
+  time_of_day: TimeOfDay;
+  weather: { id: string; description: string };
   exits: { direction: Direction; to: string; name: string }[];
   items: { id: string; name: string }[];
+  npcs: { id: string; name: string }[];
+  enemies: { id: string; name: string; hp: number; max_hp: number }[];
   players: string[];
 }
 
-export function viewLocation(
-  world: World,
-  location: Location,
-  itemsHere: readonly string[],
-  playersHere: readonly string[],
-): LocationView {
+export interface LocationScene {
+  items: readonly string[];
+  players: readonly string[];
+  npcs: readonly Npc[];
+  enemies: readonly { enemy: Enemy; hp: number }[];
+  weather: Weather;
+  timeOfDay: TimeOfDay;
+}
+
+export function viewLocation(world: World, location: Location, scene: LocationScene): LocationView {
+  const timeLine = location.timeOfDay[scene.timeOfDay];
   return {
     id: location.id,
     name: location.name,
     region: world.content.regions.find((r) => r.id === location.region)?.name ?? location.region,
-    description: location.description,
+    description: timeLine ? `${location.description} ${timeLine}` : location.description,
+    time_of_day: scene.timeOfDay,
+    weather: { id: scene.weather.id, description: scene.weather.description },
     exits: (Object.entries(location.exits) as [Direction, string][]).map(([direction, to]) => ({
       direction,
       to,
       name: world.locations.get(to)?.name ?? to,
     })),
-    items: itemsHere.map((id) => ({ id, name: world.items.get(id)?.name ?? id })),
-    players: [...playersHere],
+    items: scene.items.map((id) => ({ id, name: world.items.get(id)?.name ?? id })),
+    npcs: scene.npcs.map((npc) => ({ id: npc.id, name: npc.name })),
+    enemies: scene.enemies.map(({ enemy, hp }) => ({ id: enemy.id, name: enemy.name, hp, max_hp: enemy.hp })),
+    players: [...scene.players],
   };
 }

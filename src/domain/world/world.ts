@@ -1,55 +1,25 @@
-import { z } from 'zod';
+import type { Direction } from './directions.ts';
+import {
+  type Enemy,
+  type Item,
+  type Location,
+  type Npc,
+  type Quest,
+  type WorldContent,
+  worldSchema,
+} from './world-schema.ts';
 
-export const DIRECTIONS = ['north', 'south', 'east', 'west', 'up', 'down'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
-
-export const OPPOSITE: Record<Direction, Direction> = {
-  north: 'south',
-  south: 'north',
-  east: 'west',
-  west: 'east',
-  up: 'down',
-  down: 'up',
-};
-
-const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'ids are lowercase words joined by dashes');
-
-export const itemSchema = z.object({
-  id,
-  name: z.string().min(1),
-  description: z.string().min(1),
-  weight: z.number().nonnegative(),
-  value: z.number().int().nonnegative(),
-});
-
-export const locationSchema = z.object({
-  id,
-  name: z.string().min(1),
-  region: id,
-  description: z.string().min(1),
-  exits: z.partialRecord(z.enum(DIRECTIONS), id),
-  items: z.array(id).default([]),
-});
-
-export const worldSchema = z.object({
-  version: z.string().min(1),
-  name: z.string().min(1),
-  startLocation: id,
-  player: z.object({ maxHp: z.number().int().positive() }),
-  regions: z.array(z.object({ id, name: z.string().min(1) })).min(1),
-  locations: z.array(locationSchema).min(1),
-  items: z.array(itemSchema),
-});
-
-export type Item = z.infer<typeof itemSchema>;
-export type Location = z.infer<typeof locationSchema>;
-export type WorldContent = z.infer<typeof worldSchema>;
+export * from './directions.ts';
+export * from './world-schema.ts';
 
 /** World content with its cross-references checked and indexed for the rules. */
 export interface World {
   readonly content: WorldContent;
   readonly locations: ReadonlyMap<string, Location>;
   readonly items: ReadonlyMap<string, Item>;
+  readonly npcs: ReadonlyMap<string, Npc>;
+  readonly enemies: ReadonlyMap<string, Enemy>;
+  readonly quests: ReadonlyMap<string, Quest>;
 }
 
 export class WorldContentError extends Error {
@@ -75,31 +45,79 @@ export function buildWorld(raw: unknown, source?: string): World {
   const problems: { path: string; message: string }[] = [];
   const locations = indexById(content.locations, 'locations', problems);
   const items = indexById(content.items, 'items', problems);
-  const regions = new Set(content.regions.map((r) => r.id));
+  const npcs = indexById(content.npcs, 'npcs', problems);
+  const enemies = indexById(content.enemies, 'enemies', problems);
+  const quests = indexById(content.quests, 'quests', problems);
+  const regions = indexById(content.regions, 'regions', problems);
+  const known = {
+    location: locations,
+    item: items,
+    npc: npcs,
+    enemy: enemies,
+    quest: quests,
+    region: regions,
+  };
+  const ref = (path: string, kind: keyof typeof known, target: string | undefined) => {
+    if (target !== undefined && !known[kind].has(target))
+      problems.push({ path, message: `unknown ${kind} "${target}"` });
+  };
 
-  if (!locations.has(content.startLocation)) {
-    problems.push({ path: 'startLocation', message: `unknown location "${content.startLocation}"` });
-  }
+  ref('startLocation', 'location', content.startLocation);
   content.locations.forEach((location, i) => {
-    if (!regions.has(location.region)) {
-      problems.push({ path: `locations[${i}].region`, message: `unknown region "${location.region}"` });
-    }
-    for (const [direction, target] of Object.entries(location.exits)) {
-      if (!locations.has(target)) {
-        problems.push({
-          path: `locations[${i}].exits.${direction}`,
-          message: `unknown location "${target}"`,
-        });
-      }
-    }
-    location.items.forEach((itemId, j) => {
-      if (!items.has(itemId)) {
-        problems.push({ path: `locations[${i}].items[${j}]`, message: `unknown item "${itemId}"` });
-      }
+    ref(`locations[${i}].region`, 'region', location.region);
+    for (const [direction, target] of Object.entries(location.exits))
+      ref(`locations[${i}].exits.${direction}`, 'location', target);
+    location.items.forEach((item, j) => {
+      ref(`locations[${i}].items[${j}]`, 'item', item);
+    });
+    location.enemies.forEach((enemy, j) => {
+      ref(`locations[${i}].enemies[${j}]`, 'enemy', enemy);
     });
   });
+  content.npcs.forEach((npc, i) => {
+    ref(`npcs[${i}].location`, 'location', npc.location);
+    npc.relationships.forEach((r, j) => {
+      ref(`npcs[${i}].relationships[${j}].npc`, 'npc', r.npc);
+    });
+    npc.schedule.forEach((s, j) => {
+      ref(`npcs[${i}].schedule[${j}].location`, 'location', s.location);
+    });
+  });
+  content.enemies.forEach((enemy, i) => {
+    enemy.loot.forEach((l, j) => {
+      ref(`enemies[${i}].loot[${j}].item`, 'item', l.item);
+    });
+  });
+  content.quests.forEach((quest, i) => {
+    ref(`quests[${i}].giver`, 'npc', quest.giver);
+    ref(`quests[${i}].requires`, 'quest', quest.requires);
+    quest.steps.forEach((step, j) => {
+      const path = `quests[${i}].steps[${j}].condition`;
+      const c = step.condition;
+      if (c.type === 'talk') ref(`${path}.npc`, 'npc', c.npc);
+      if (c.type === 'visit') ref(`${path}.location`, 'location', c.location);
+      if (c.type === 'defeat') ref(`${path}.enemy`, 'enemy', c.enemy);
+      if (c.type === 'have') ref(`${path}.item`, 'item', c.item);
+      if (c.type === 'deliver') {
+        ref(`${path}.item`, 'item', c.item);
+        ref(`${path}.npc`, 'npc', c.npc);
+      }
+    });
+    quest.rewards.items.forEach((item, j) => {
+      ref(`quests[${i}].rewards.items[${j}]`, 'item', item);
+    });
+    quest.rewards.relationships.forEach((r, j) => {
+      ref(`quests[${i}].rewards.relationships[${j}].npc`, 'npc', r.npc);
+    });
+  });
+  content.items.forEach((item, i) => {
+    if (item.kind === 'weapon' && !item.damage)
+      problems.push({ path: `items[${i}].damage`, message: 'a weapon needs a damage range' });
+    if (item.kind === 'consumable' && !item.use)
+      problems.push({ path: `items[${i}].use`, message: 'a consumable needs a use' });
+  });
   if (problems.length > 0) throw new WorldContentError(problems, source);
-  return { content, locations, items };
+  return { content, locations, items, npcs, enemies, quests };
 }
 
 function indexById<T extends { id: string }>(

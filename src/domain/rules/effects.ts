@@ -1,0 +1,136 @@
+import { enemiesPresent, type LocationState } from '../location/location.ts';
+import type { PlayerState } from '../player/player.ts';
+import { npcsAt, weatherAt } from '../world/clock.ts';
+import { findExit, requireLocation, type World } from '../world/world.ts';
+import { enemyHitRange, playerHitRange, withinRange } from './combat.ts';
+
+/** Largest change of an NPC's feeling toward a player in one interaction. */
+export const MAX_RELATIONSHIP_CHANGE = 5;
+export const RELATIONSHIP_BOUNDS = { min: -100, max: 100 } as const;
+export const NPC_EMOTIONS = [
+  'happy',
+  'friendly',
+  'thoughtful',
+  'neutral',
+  'wary',
+  'annoyed',
+  'angry',
+  'sad',
+  'amused',
+  'afraid',
+] as const;
+export type NpcEmotion = (typeof NPC_EMOTIONS)[number];
+
+/** What a lane may propose should happen. Every effect is checked against the rules before it happens. */
+export type Effect =
+  | { kind: 'move'; to: string }
+  | { kind: 'take-item'; item: string }
+  | { kind: 'drop-item'; item: string }
+  | { kind: 'use-item'; item: string; heal: number }
+  | { kind: 'give-item'; item: string; npc: string }
+  | { kind: 'attack'; enemy: string; damageDealt: number; damageTaken: number }
+  | {
+      kind: 'talk';
+      npc: string;
+      message: string;
+      reply: string;
+      emotion: NpcEmotion;
+      relationshipChange: number;
+    }
+  | { kind: 'say'; message: string }
+  | { kind: 'accept-quest'; quest: string }
+  | { kind: 'abandon-quest'; quest: string };
+
+export interface RefusedEffect {
+  effect: Effect;
+  reason: string;
+}
+
+/** The facts effects are checked against: the player, where they stand, and when. */
+export interface Situation {
+  world: World;
+  player: PlayerState;
+  location: LocationState;
+  at: Date;
+}
+
+/** Splits proposed effects into those the rules allow and those they refuse (with the reason). */
+export function checkEffects(
+  situation: Situation,
+  effects: readonly Effect[],
+): { accepted: Effect[]; refused: RefusedEffect[] } {
+  const accepted: Effect[] = [];
+  const refused: RefusedEffect[] = [];
+  for (const effect of effects) {
+    const reason = refusal(situation, effect);
+    if (reason) refused.push({ effect, reason });
+    else accepted.push(effect);
+  }
+  return { accepted, refused };
+}
+
+function refusal(situation: Situation, effect: Effect): string | undefined {
+  const { world, player, location, at } = situation;
+  const here = requireLocation(world, player.locationId);
+  const npcHere = (npcId: string) => npcsAt(world, here.id, at).some((npc) => npc.id === npcId);
+  const carried = (itemId: string) => player.inventory.includes(itemId);
+
+  switch (effect.kind) {
+    case 'move':
+      return findExit(world, here, effect.to) ? undefined : `no exit from ${here.id} leads to ${effect.to}`;
+    case 'take-item':
+      return location.items.includes(effect.item) ? undefined : `${effect.item} is not lying at ${here.id}`;
+    case 'drop-item':
+      return carried(effect.item) ? undefined : `${effect.item} is not carried`;
+    case 'use-item': {
+      if (!carried(effect.item)) return `${effect.item} is not carried`;
+      const heal = world.items.get(effect.item)?.use?.heal ?? 0;
+      return Number.isInteger(effect.heal) && effect.heal >= 0 && effect.heal <= heal
+        ? undefined
+        : `${effect.item} heals at most ${heal}`;
+    }
+    case 'give-item':
+      if (!carried(effect.item)) return `${effect.item} is not carried`;
+      return npcHere(effect.npc) ? undefined : `${effect.npc} is not at ${here.id}`;
+    case 'attack': {
+      if (here.safe) return `${here.id} is a safe place`;
+      const target = enemiesPresent(world, location, at).find((e) => e.enemy.id === effect.enemy);
+      if (!target) return `${effect.enemy} is not at ${here.id}`;
+      const modifier = weatherAt(world, here.region, at).combatModifier;
+      const dealt = playerHitRange(world, player.inventory, target.enemy, modifier);
+      if (!withinRange(effect.damageDealt, dealt))
+        return `damage dealt ${effect.damageDealt} is outside ${dealt.min}-${dealt.max}`;
+      const taken = enemyHitRange(world, player.inventory, target.enemy, modifier);
+      const survives = effect.damageDealt < target.hp;
+      if (survives ? !withinRange(effect.damageTaken, taken) : effect.damageTaken !== 0) {
+        return survives
+          ? `damage taken ${effect.damageTaken} is outside ${taken.min}-${taken.max}`
+          : 'a defeated enemy strikes no blow';
+      }
+      return undefined;
+    }
+    case 'talk':
+      if (!npcHere(effect.npc)) return `${effect.npc} is not at ${here.id}`;
+      if (
+        !Number.isInteger(effect.relationshipChange) ||
+        Math.abs(effect.relationshipChange) > MAX_RELATIONSHIP_CHANGE
+      ) {
+        return `relationship change ${effect.relationshipChange} is beyond ±${MAX_RELATIONSHIP_CHANGE}`;
+      }
+      return (NPC_EMOTIONS as readonly string[]).includes(effect.emotion)
+        ? undefined
+        : `unknown emotion ${effect.emotion}`;
+    case 'say':
+      return undefined;
+    case 'accept-quest': {
+      const quest = world.quests.get(effect.quest);
+      if (!quest) return `unknown quest ${effect.quest}`;
+      if (player.quests[quest.id]) return `${quest.id} was already accepted`;
+      if (quest.requires && player.quests[quest.requires]?.status !== 'completed')
+        return `${quest.id} needs ${quest.requires} first`;
+      return npcHere(quest.giver) ? undefined : `the quest giver ${quest.giver} is not at ${here.id}`;
+    }
+    case 'abandon-quest':
+      return player.quests[effect.quest]?.status === 'active' ? undefined : `${effect.quest} is not active`;
+  }
+}
