@@ -1,0 +1,100 @@
+import {
+  EmbeddingDimensionError,
+  type FoundMemory,
+  type NpcMemory,
+  type SearchOptions,
+  type VectorMemory,
+} from './vector-memory.ts';
+
+type StoredMemory = Omit<NpcMemory, 'embedding'> & { vector: Float32Array };
+
+/**
+ * Exact cosine search in process: vectors are normalised once on upsert, so a search is one dot product
+ * per memory of that NPC (10k memories of 768 dimensions take a few milliseconds). Lost on restart;
+ * rebuild it from the events.
+ */
+export class InMemoryVectorMemory implements VectorMemory {
+  readonly name = 'in-memory';
+  private readonly byNpc = new Map<string, Map<string, StoredMemory>>();
+  private readonly npcOf = new Map<string, string>();
+
+  /** Without `dimensions`, the first upserted embedding decides. */
+  constructor(private dimensions?: number) {}
+
+  async upsert(memories: NpcMemory[]): Promise<void> {
+    for (const memory of memories) this.checkDimensions(memory.embedding);
+    for (const { embedding, ...memory } of memories) {
+      const previousNpc = this.npcOf.get(memory.id);
+      if (previousNpc !== undefined) this.byNpc.get(previousNpc)?.delete(memory.id);
+      let npcMemories = this.byNpc.get(memory.npcId);
+      if (!npcMemories) {
+        npcMemories = new Map();
+        this.byNpc.set(memory.npcId, npcMemories);
+      }
+      npcMemories.set(memory.id, { ...memory, vector: normalised(embedding) });
+      this.npcOf.set(memory.id, memory.npcId);
+    }
+  }
+
+  async search(npcId: string, embedding: number[], options: SearchOptions): Promise<FoundMemory[]> {
+    if (this.dimensions !== undefined) this.checkDimensions(embedding);
+    const query = normalised(embedding);
+    const found: { memory: StoredMemory; similarity: number }[] = [];
+    for (const memory of this.byNpc.get(npcId)?.values() ?? []) {
+      if (options.playerId !== undefined && memory.playerId !== options.playerId) continue;
+      // float32 rounding can step just outside -1..1
+      const similarity = Math.min(1, Math.max(-1, dot(query, memory.vector)));
+      found.push({ memory, similarity });
+    }
+    return found
+      .sort((a, b) => b.similarity - a.similarity)
+      .slice(0, Math.max(0, options.limit))
+      .map(({ memory: { vector, ...memory }, similarity }) => ({
+        ...memory,
+        embedding: Array.from(vector),
+        similarity,
+      }));
+  }
+
+  async touch(ids: string[], at: string): Promise<void> {
+    for (const id of ids) {
+      const npcId = this.npcOf.get(id);
+      const memory = npcId === undefined ? undefined : this.byNpc.get(npcId)?.get(id);
+      if (memory) memory.lastAccessedAt = at;
+    }
+  }
+
+  async count(npcId?: string): Promise<number> {
+    return npcId === undefined ? this.npcOf.size : (this.byNpc.get(npcId)?.size ?? 0);
+  }
+
+  async clear(): Promise<void> {
+    this.byNpc.clear();
+    this.npcOf.clear();
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  private checkDimensions(embedding: number[]): void {
+    this.dimensions ??= embedding.length;
+    if (embedding.length !== this.dimensions) {
+      throw new EmbeddingDimensionError(this.dimensions, embedding.length);
+    }
+  }
+}
+
+/** The unit vector in float32; the zero vector stays zero (similar to nothing). */
+function normalised(embedding: number[]): Float32Array {
+  const vector = Float32Array.from(embedding);
+  const norm = Math.sqrt(dot(vector, vector));
+  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
+  return vector;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}

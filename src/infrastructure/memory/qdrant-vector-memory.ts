@@ -1,0 +1,173 @@
+import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+import { z } from 'zod';
+import {
+  EmbeddingDimensionError,
+  type FoundMemory,
+  type NpcMemory,
+  type SearchOptions,
+  type VectorMemory,
+} from './vector-memory.ts';
+
+export interface QdrantVectorMemoryOptions {
+  url: string;
+  /** Default 'npc_memories'. */
+  collection?: string;
+  /** The embedder's; a collection that exists with another size is refused. */
+  dimensions: number;
+  apiKey?: string;
+  /** Per request; default 10 s (the client's own default is 5 minutes). */
+  timeoutMs?: number;
+}
+
+const payloadSchema = z.object({
+  npcId: z.string(),
+  playerId: z.string().optional(),
+  text: z.string(),
+  importance: z.number(),
+  createdAt: z.string(),
+  lastAccessedAt: z.string(),
+});
+
+/**
+ * Thin over Qdrant: one collection with cosine distance, point ids are the memory UUIDs, the rest of
+ * the memory is the payload, and npcId (a tenant index) and playerId are indexed for the filters.
+ */
+export class QdrantVectorMemory implements VectorMemory {
+  readonly name = 'qdrant';
+
+  private constructor(
+    private readonly client: QdrantClient,
+    private readonly collection: string,
+    private readonly dimensions: number,
+  ) {}
+
+  /** Connects and creates the collection and its payload indexes when they are missing. */
+  static async open(options: QdrantVectorMemoryOptions): Promise<QdrantVectorMemory> {
+    const client = new QdrantClient({
+      url: options.url,
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      timeout: options.timeoutMs ?? 10_000,
+      checkCompatibility: false,
+    });
+    const memory = new QdrantVectorMemory(client, options.collection ?? 'npc_memories', options.dimensions);
+    await memory.ensureCollection();
+    return memory;
+  }
+
+  async upsert(memories: NpcMemory[]): Promise<void> {
+    if (memories.length === 0) return;
+    for (const memory of memories) this.checkDimensions(memory.embedding);
+    await this.client.upsert(this.collection, {
+      wait: true,
+      points: memories.map((memory) => ({
+        id: memory.id,
+        vector: memory.embedding,
+        payload: payloadOf(memory),
+      })),
+    });
+  }
+
+  async search(npcId: string, embedding: number[], options: SearchOptions): Promise<FoundMemory[]> {
+    this.checkDimensions(embedding);
+    if (options.limit <= 0) return [];
+    const { points } = await this.client.query(this.collection, {
+      query: embedding,
+      filter: filterFor(npcId, options.playerId),
+      limit: options.limit,
+      with_payload: true,
+      with_vector: true,
+    });
+    return points.map((point) => ({
+      id: String(point.id),
+      ...payloadSchema.parse(point.payload),
+      embedding: z.array(z.number()).parse(point.vector),
+      similarity: point.score,
+    }));
+  }
+
+  async touch(ids: string[], at: string): Promise<void> {
+    if (ids.length === 0) return;
+    // A filter, not a list of points: Qdrant refuses a list naming a point it does not hold.
+    await this.client.setPayload(this.collection, {
+      payload: { lastAccessedAt: at },
+      filter: { must: [{ has_id: ids }] },
+      wait: true,
+    });
+  }
+
+  async count(npcId?: string): Promise<number> {
+    const filter = npcId === undefined ? undefined : filterFor(npcId);
+    const { count } = await this.client.count(this.collection, {
+      ...(filter ? { filter } : {}),
+      exact: true,
+    });
+    return count;
+  }
+
+  /** Drops and recreates the collection: readers see it missing for a moment. */
+  async clear(): Promise<void> {
+    await this.client.deleteCollection(this.collection);
+    await this.ensureCollection();
+  }
+
+  async ping(): Promise<void> {
+    await this.client.collectionExists(this.collection);
+  }
+
+  async close(): Promise<void> {}
+
+  private async ensureCollection(): Promise<void> {
+    if (!(await this.client.collectionExists(this.collection)).exists) {
+      try {
+        await this.client.createCollection(this.collection, {
+          vectors: { size: this.dimensions, distance: 'Cosine' },
+        });
+      } catch (error) {
+        // Another process may have created it since we looked.
+        if (!(await this.client.collectionExists(this.collection)).exists) throw error;
+      }
+    }
+    const info = await this.client.getCollection(this.collection);
+    const vectors = info.config.params.vectors;
+    if (!vectors || vectors.size !== this.dimensions || vectors.distance !== 'Cosine') {
+      throw new Error(
+        `Qdrant collection ${this.collection} holds ${JSON.stringify(vectors)}, expected ${this.dimensions} dimensions with Cosine distance`,
+      );
+    }
+    const indexes: [string, Schemas['PayloadFieldSchema']][] = [
+      ['npcId', { type: 'keyword', is_tenant: true }],
+      ['playerId', 'keyword'],
+    ];
+    for (const [field, schema] of indexes) {
+      if (info.payload_schema[field]) continue;
+      await this.client.createPayloadIndex(this.collection, {
+        field_name: field,
+        field_schema: schema,
+        wait: true,
+      });
+    }
+  }
+
+  private checkDimensions(embedding: number[]): void {
+    if (embedding.length !== this.dimensions)
+      throw new EmbeddingDimensionError(this.dimensions, embedding.length);
+  }
+}
+
+function payloadOf(memory: NpcMemory): z.infer<typeof payloadSchema> {
+  const { npcId, playerId, text, importance, createdAt, lastAccessedAt } = memory;
+  return {
+    npcId,
+    ...(playerId === undefined ? {} : { playerId }),
+    text,
+    importance,
+    createdAt,
+    lastAccessedAt,
+  };
+}
+
+function filterFor(npcId: string, playerId?: string): Schemas['Filter'] {
+  const must: Schemas['Condition'][] = [{ key: 'npcId', match: { value: npcId } }];
+  if (playerId !== undefined) must.push({ key: 'playerId', match: { value: playerId } });
+  return { must };
+}
