@@ -26,6 +26,12 @@ const environmentSchema = z.object({
   EVENTSTORE_URL: optionalUrl,
   /** Redis for the shared rate limits and hot caches. In-process when unset. */
   REDIS_URL: optionalUrl,
+  /** Qdrant for NPC memories. In-process exact search (rebuilt from the events at start) when unset. */
+  QDRANT_URL: optionalUrl,
+  QDRANT_COLLECTION: z.string().min(1).default('npc_memories'),
+  /** Ollama for embeddings (e.g. http://localhost:11434). The deterministic local embedder when unset. */
+  OLLAMA_EMBED_HOST: optionalUrl,
+  OLLAMA_EMBED_MODEL: z.string().min(1).default('nomic-embed-text'),
   /** How often live subscribers look for events appended by other processes. */
   EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   /** At least 32 characters. Generated and kept in DATA_DIR when unset (not allowed in production). */

@@ -3,20 +3,22 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { AccountService } from './commands/accounts.ts';
 import { CommandHandler } from './commands/command-handler.ts';
-import { LocationItems } from './commands/location-items.ts';
 import { PlayerSessions } from './commands/player-session.ts';
+import { SceneReader } from './commands/scene-reader.ts';
 import type { Config } from './config.ts';
 import { buildGateway } from './gateway/app.ts';
 import { ActionProcessor } from './gpu/action-processor.ts';
-import { RulesEngine } from './gpu/rules-engine.ts';
+import { RulesEngine } from './gpu/rules/rules-engine.ts';
 import { SqlCheckpointStore } from './infrastructure/checkpoint-store.ts';
 import { type Database, type DatabaseTarget, openDatabase } from './infrastructure/database.ts';
 import type { EventStore } from './infrastructure/event-store/event-store.ts';
 import { openEventStoreDb } from './infrastructure/event-store/eventstoredb-event-store.ts';
 import { type EventStoreTables, SqlEventStore } from './infrastructure/event-store/sql-event-store.ts';
 import type { Logger } from './infrastructure/logger.ts';
+import { openNpcMemory } from './infrastructure/memory/open-memory.ts';
 import { generatedJwtSecret } from './infrastructure/secrets.ts';
 import { loadWorldFile } from './infrastructure/world-file.ts';
+import { NpcMemoryProjection, npcMemoryRecaller } from './projections/npc-memories.ts';
 import { PresenceProjection } from './projections/presence.ts';
 
 export interface System {
@@ -72,15 +74,29 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
     await presence.start(store);
     closers.push(() => presence.stop());
 
-    const locationItems = new LocationItems(commands, world);
+    const checkpoints = SqlCheckpointStore.on(database.db);
+    const npcMemory = await openNpcMemory(config, logger);
+    closers.push(() => npcMemory.memory.close());
+    const memoryProjection = new NpcMemoryProjection(
+      store,
+      npcMemory.recall,
+      logger.child({ component: 'npc-memories' }),
+      npcMemory.durable ? checkpoints : undefined,
+    );
+    await memoryProjection.start();
+    closers.push(() => memoryProjection.stop());
+
+    const scenes = new SceneReader(commands, world, presence);
+    const rules = new RulesEngine();
     const processor = new ActionProcessor({
       store,
       commands,
-      checkpoints: SqlCheckpointStore.on(database.db),
+      checkpoints,
+      memories: npcMemoryRecaller(npcMemory.recall, memoryProjection, world),
       world,
-      lane: new RulesEngine(),
-      presence,
-      locationItems,
+      lane: rules,
+      rules,
+      scenes,
       logger: logger.child({ component: 'lanes' }),
     });
     await processor.start();
@@ -93,7 +109,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
         accounts: new AccountService(commands, world, config.BCRYPT_ROUNDS),
         sessions: new PlayerSessions(commands, world),
         presence,
-        locationItems,
+        scenes,
         jwtSecret: config.JWT_SECRET ?? (await generatedJwtSecret(config.DATA_DIR)),
         jwtTtl: config.JWT_TTL,
         ...(redis ? { redis } : {}),
@@ -107,6 +123,14 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
             return { adapter: target.kind };
           },
           ...(redis ? { redis: async () => ({ reply: await redis.ping() }) } : {}),
+          npcMemory: async () => {
+            await npcMemory.memory.ping();
+            return {
+              adapter: npcMemory.memory.name,
+              embedder: npcMemory.embedder.name,
+              memories: await npcMemory.memory.count(),
+            };
+          },
           lanes: async () => ({ world: 'rules', npc: 'rules' }),
         },
       },

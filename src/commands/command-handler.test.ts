@@ -48,7 +48,8 @@ describe('command handler', () => {
       { type: 'Increment', by: 1, max: 10 },
       { commandId: 'same' },
     );
-    expect(again.events).toEqual([]);
+    expect(again.alreadyHandled).toBe(true);
+    expect(again.events.map((e) => e.type)).toEqual(['Incremented']);
     expect(again.state).toBe(1);
     expect(await store.readStream('counter-b')).toHaveLength(1);
   });

@@ -6,6 +6,7 @@ import {
   type EventStore,
   type NewEvent,
   NO_STREAM_REVISION,
+  PartialDuplicateAppendError,
   type Revision,
   WrongExpectedRevisionError,
 } from '../infrastructure/event-store/event-store.ts';
@@ -13,6 +14,8 @@ import { limits } from '../limits.ts';
 
 /** Namespace for event ids derived from command ids (any fixed UUID works; this one is ours). */
 const EVENT_ID_NAMESPACE = '5b0c3f0e-7a8e-4c1d-9d55-2f1f0a6c9e11';
+/** How far back a retried command's events are looked for (commands append far fewer). */
+const RETRY_LOOKBACK = 100;
 
 export interface CommandContext {
   /** Unique per command. Retrying a command with the same id appends nothing new. */
@@ -23,7 +26,10 @@ export interface CommandContext {
 }
 
 export interface Handled<State> {
+  /** The command's events: appended now, or found in the stream when the command was handled before. */
   events: NewEvent[];
+  /** True when this command id had already been handled: nothing was appended this time. */
+  alreadyHandled: boolean;
   state: State;
   nextExpectedRevision: Revision;
 }
@@ -61,25 +67,49 @@ export class CommandHandler {
     for (let attempt = 0; ; attempt++) {
       const { state, revision } = await this.load(streamId, decider);
       const decided = decider.decide(command, state);
-      if (decided.length === 0) return { events: [], state, nextExpectedRevision: revision };
+      if (decided.length === 0)
+        return { events: [], alreadyHandled: false, state, nextExpectedRevision: revision };
 
       const events = decided.map((event, index) => this.toNewEvent(event, index, context));
       try {
         const appended = await this.store.appendToStream(streamId, events, {
           expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision,
         });
-        if (appended.alreadyAppended) {
-          this.cache.delete(streamId);
-          const reloaded = await this.load(streamId, decider);
-          return { events: [], state: reloaded.state, nextExpectedRevision: reloaded.revision };
-        }
+        if (appended.alreadyAppended) return this.handledBefore(streamId, decider, context);
         const newState = decided.reduce(decider.evolve, state);
         this.cache.set(streamId, { decider, state: newState, revision: appended.nextExpectedRevision });
-        return { events, state: newState, nextExpectedRevision: appended.nextExpectedRevision };
+        return {
+          events,
+          alreadyHandled: false,
+          state: newState,
+          nextExpectedRevision: appended.nextExpectedRevision,
+        };
       } catch (error) {
+        // Some of this command's ids are in the stream: it was handled before, deciding differently then.
+        if (error instanceof PartialDuplicateAppendError)
+          return this.handledBefore(streamId, decider, context);
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= limits.commandRetries) throw error;
       }
     }
+  }
+
+  /** A retried command: the events it appended the first time, read back from the stream's recent events. */
+  private async handledBefore<State, Event extends DomainEvent>(
+    streamId: string,
+    decider: Pick<Decider<State, never, Event>, 'evolve' | 'initialState'>,
+    context: CommandContext,
+  ): Promise<Handled<State>> {
+    const { state, revision } = await this.load(streamId, decider);
+    const recent = await this.store.readStream(streamId, {
+      direction: 'backwards',
+      maxCount: RETRY_LOOKBACK,
+    });
+    const ids = new Set(Array.from({ length: RETRY_LOOKBACK }, (_, i) => this.eventId(context.commandId, i)));
+    const events = recent
+      .filter((event) => ids.has(event.id))
+      .reverse()
+      .map(({ id, type, data, metadata }) => ({ id, type, data, metadata }));
+    return { events, alreadyHandled: true, state, nextExpectedRevision: revision };
   }
 
   /** The stream's current state, folded with the decider. */
@@ -99,13 +129,17 @@ export class CommandHandler {
     return { state, revision };
   }
 
+  private eventId(commandId: string, index: number): string {
+    return uuidv5(`${commandId}/${index}`, EVENT_ID_NAMESPACE);
+  }
+
   private toNewEvent(event: DomainEvent, index: number, context: CommandContext): NewEvent {
     const metadata: EventMetadata = { timestamp: this.now().toISOString(), causationId: context.commandId };
     if (context.correlationId) metadata.correlationId = context.correlationId;
     if (context.causationId) metadata.causationId = context.causationId;
     if (context.playerId) metadata.playerId = context.playerId;
     return {
-      id: uuidv5(`${context.commandId}/${index}`, EVENT_ID_NAMESPACE),
+      id: this.eventId(context.commandId, index),
       type: event.type,
       data: event.data,
       metadata,

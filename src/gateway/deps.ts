@@ -1,6 +1,6 @@
 import type { AccountService } from '../commands/accounts.ts';
-import type { LocationItems } from '../commands/location-items.ts';
 import type { PlayerSessions } from '../commands/player-session.ts';
+import type { SceneReader } from '../commands/scene-reader.ts';
 import type { World } from '../domain/world/world.ts';
 import type { EventStore } from '../infrastructure/event-store/event-store.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
@@ -12,7 +12,7 @@ export interface GatewayDeps {
   accounts: AccountService;
   sessions: PlayerSessions;
   presence: PresenceProjection;
-  locationItems: LocationItems;
+  scenes: SceneReader;
   jwtSecret: string;
   jwtTtl: string;
   /** Components reported by GET /health, each checked when asked. */

@@ -1,23 +1,47 @@
 import type { CommandHandler } from '../commands/command-handler.ts';
-import type { LocationItems } from '../commands/location-items.ts';
+import type { SceneReader } from '../commands/scene-reader.ts';
+import type { Action } from '../domain/actions.ts';
+import { DomainError } from '../domain/decider.ts';
+import { locationStream } from '../domain/location/location.ts';
 import { type PlayerState, playerDecider } from '../domain/player/player.ts';
-import type { World } from '../domain/world/world.ts';
+import { checkEffects, type Effect, type RefusedEffect } from '../domain/rules/effects.ts';
+import { worldTime } from '../domain/world/clock.ts';
+import { findByName } from '../domain/world/lookup.ts';
+import { requireLocation, type World } from '../domain/world/world.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
-import type { EventStore, StoredEvent, Subscription } from '../infrastructure/event-store/event-store.ts';
+import type {
+  EventStore,
+  Position,
+  StoredEvent,
+  Subscription,
+} from '../infrastructure/event-store/event-store.ts';
 import type { Logger } from '../infrastructure/logger.ts';
-import type { PresenceProjection } from '../projections/presence.ts';
 import { CheckpointTracker } from './checkpoint-tracker.ts';
 import { KeyedQueue } from './keyed-queue.ts';
-import type { ActionContext, Lane, Proposal } from './lane.ts';
+import type { ActionContext, Lane, Proposal, RecalledMemory } from './lane.ts';
+
+/** What an NPC recalls for a talk; memory failures degrade to "no memories", never to an error. */
+export interface MemoryRecaller {
+  /** `upTo`: the action's own position; memories of everything before it should be included. */
+  recall(request: {
+    npcId: string;
+    playerId: string;
+    query: string;
+    at: Date;
+    upTo: Position;
+  }): Promise<RecalledMemory[]>;
+}
 
 export interface ActionProcessorDeps {
   store: EventStore;
   commands: CommandHandler;
   checkpoints: CheckpointStore;
   world: World;
+  /** The lane asked first; the rule engine answers when its proposal breaks the rules. */
   lane: Lane;
-  presence: PresenceProjection;
-  locationItems: LocationItems;
+  rules: Lane;
+  scenes: SceneReader;
+  memories?: MemoryRecaller;
   logger: Logger;
   /** Actions resolved at the same time (across players; one at a time per player). */
   concurrency?: number;
@@ -30,8 +54,9 @@ const RETRY_DELAY_MS = 100;
 
 /**
  * The lane handler: follows `ActionRequested` events from its checkpoint, asks a lane for a proposal,
- * and lets the player's decider turn it into outcome events. Resolving an action that is no longer
- * pending is a no-op, so replaying from an older checkpoint after a crash changes nothing.
+ * has the rules check it, applies what touches a location (items, enemies) to that location's stream,
+ * and lets the player's decider record the rest with the result. Every step's command id derives from
+ * the action id, so re-running an action after a crash repeats nothing that already happened.
  */
 export class ActionProcessor {
   private subscription: Subscription | undefined;
@@ -106,71 +131,187 @@ export class ActionProcessor {
       }
     }
     // Answer the player rather than leave the action pending forever.
-    await this.resolve(event, 'internal_error').catch((error) =>
+    await this.resolve(event, true).catch((error) =>
       this.deps.logger.error({ err: error, actionEventId: event.id }, 'action left unresolved'),
     );
   }
 
-  private async resolve(event: StoredEvent, failure?: 'internal_error'): Promise<void> {
+  private async resolve(event: StoredEvent, failed = false): Promise<void> {
     const { actionId } = event.data as { actionId: string };
     const { state: player } = await this.deps.commands.load(event.streamId, this.players);
     const action = player.pendingActions[actionId];
     if (!action) return;
+    const at = new Date(event.metadata.timestamp);
+    const ids = { actionId, causationId: event.id, playerId: player.playerId };
 
-    const proposal = failure
-      ? this.failureProposal(action.action_type)
-      : await this.propose(actionId, action, player);
+    if (failed) return this.record(event.streamId, ids, at, failureProposal(action.action_type), [], [], []);
+
+    let context = await this.context(actionId, action, player, at, event.position);
+    let { proposal, refused } = await this.propose(context);
+    let applied = await this.applyToLocation(proposal.effects, context, ids.actionId, at);
+    if (applied.lostRace) {
+      // Someone else changed the location first (took the item, felled the enemy): look again.
+      context = await this.context(actionId, action, player, at, event.position);
+      ({ proposal, refused } = await this.propose(context, this.deps.rules));
+      applied = await this.applyToLocation(proposal.effects, context, `${ids.actionId}/again`, at);
+    }
+    await this.record(event.streamId, ids, at, proposal, applied.effects, applied.defeated, refused);
+  }
+
+  /** Asks the lane; when the rules refuse part of its proposal, the rule engine answers instead. */
+  private async propose(
+    context: ActionContext,
+    lane = this.deps.lane,
+  ): Promise<{ proposal: Proposal; refused: RefusedEffect[] }> {
+    const situation = {
+      world: this.deps.world,
+      player: context.player,
+      location: context.locationState,
+      at: context.at,
+    };
+    const proposal = await lane.resolve(context);
+    const checked = checkEffects(situation, proposal.effects);
+    if (checked.refused.length === 0) return { proposal, refused: [] };
+    this.deps.logger.warn(
+      { actionId: context.actionId, lane: lane.name, refused: checked.refused },
+      'rules refused proposed effects',
+    );
+    if (lane === this.deps.rules)
+      return { proposal: { ...proposal, effects: checked.accepted }, refused: checked.refused };
+    const fallback = await this.deps.rules.resolve(context);
+    return { proposal: fallback, refused: checked.refused };
+  }
+
+  /** Location-side effects go to the location's stream first: it decides races for items and enemies. */
+  private async applyToLocation(effects: Effect[], context: ActionContext, stepId: string, at: Date) {
+    const locationId = context.player.locationId;
+    const decider = this.deps.scenes.deciderFor(locationId);
+    const playerId = context.player.playerId;
+    const defeated: string[] = [];
+    const kept: Effect[] = [];
+    try {
+      for (const [index, effect] of effects.entries()) {
+        const command =
+          effect.kind === 'take-item'
+            ? ({ type: 'PickUpItem', itemId: effect.item, playerId } as const)
+            : effect.kind === 'drop-item'
+              ? ({ type: 'DropItem', itemId: effect.item, playerId } as const)
+              : effect.kind === 'attack'
+                ? ({
+                    type: 'DamageEnemy',
+                    enemyId: effect.enemy,
+                    playerId,
+                    damage: effect.damageDealt,
+                    at: at.toISOString(),
+                    seed: context.actionId,
+                  } as const)
+                : undefined;
+        if (command) {
+          const handled = await this.deps.commands.handle(locationStream(locationId), decider, command, {
+            commandId: `${stepId}/location/${index}`,
+            correlationId: context.actionId,
+            playerId,
+          });
+          if (handled.events.some((e) => e.type === 'EnemyDefeated'))
+            defeated.push((effect as { enemy: string }).enemy);
+        }
+        kept.push(effect);
+      }
+    } catch (error) {
+      if (error instanceof DomainError) return { effects: kept, defeated, lostRace: true };
+      throw error;
+    }
+    return { effects: kept, defeated, lostRace: false };
+  }
+
+  private async record(
+    streamId: string,
+    ids: { actionId: string; causationId: string; playerId: string },
+    at: Date,
+    proposal: Proposal,
+    effects: Effect[],
+    defeated: string[],
+    refused: RefusedEffect[],
+  ): Promise<void> {
     const resolved = await this.deps.commands.handle(
-      event.streamId,
+      streamId,
       this.players,
-      { type: 'ResolveAction', actionId, ...proposal },
       {
-        commandId: `resolve-${actionId}`,
-        correlationId: actionId,
-        causationId: event.id,
-        playerId: player.playerId,
+        type: 'ResolveAction',
+        actionId: ids.actionId,
+        effects,
+        defeated,
+        result: proposal.result,
+        source: proposal.source,
+        at: at.toISOString(),
+      },
+      {
+        commandId: `resolve-${ids.actionId}`,
+        correlationId: ids.actionId,
+        causationId: ids.causationId,
+        playerId: ids.playerId,
       },
     );
-    const refused = resolved.events.find((e) => e.type === 'ActionResolved')?.data as
-      | { refusedEffects: unknown[] }
+    const recorded = resolved.events.find((e) => e.type === 'ActionResolved')?.data as
+      | { refusedEffects: RefusedEffect[] }
       | undefined;
-    if (refused && refused.refusedEffects.length > 0) {
+    if (recorded && recorded.refusedEffects.length + refused.length > 0) {
       this.deps.logger.warn(
-        { actionId, lane: this.deps.lane.name, refused: refused.refusedEffects },
-        'rules refused proposed effects',
+        { actionId: ids.actionId, refused: [...refused, ...recorded.refusedEffects] },
+        'effects refused',
       );
     }
   }
 
-  private async propose(
+  private async context(
     actionId: string,
-    action: ActionContext['action'],
+    action: Action,
     player: PlayerState,
-  ): Promise<Proposal> {
-    const { world, presence } = this.deps;
-    const context: ActionContext = {
+    at: Date,
+    position: Position,
+  ): Promise<ActionContext> {
+    const { world, scenes, memories } = this.deps;
+    const scene = await scenes.scene(player.locationId, at, player.playerId);
+    const npc = action.action_type === 'talk' ? findByName(scene.npcs, action.npc) : undefined;
+    const recalled =
+      npc && action.action_type === 'talk' && memories
+        ? await memories.recall({
+            npcId: npc.id,
+            playerId: player.playerId,
+            query: action.message,
+            at,
+            upTo: position,
+          })
+        : [];
+    return {
       actionId,
       action,
+      at,
       world,
       player,
-      itemsHere: await this.deps.locationItems.at(player.locationId),
-      playersHere: presence.playersAt(player.locationId, player.playerId),
-      itemsAt: (locationId) => this.deps.locationItems.at(locationId),
-      playersAt: (locationId) => presence.playersAt(locationId, player.playerId),
+      location: requireLocation(world, player.locationId),
+      locationState: scene.state,
+      time: worldTime(world, at),
+      weather: scene.weather,
+      enemiesHere: [...scene.enemies],
+      npcsHere: [...scene.npcs],
+      playersHere: scene.players,
+      ...(npc ? { npc } : {}),
+      memories: recalled,
+      describe: (locationId) => scenes.scene(locationId, at, player.playerId),
     };
-    return this.deps.lane.resolve(context);
   }
+}
 
-  private failureProposal(actionType: string): Proposal {
-    return {
-      effects: [],
-      source: 'rules',
-      result: {
-        action_type: actionType,
-        error: 'internal_error',
-        narration:
-          'The world shimmers for a moment and nothing happens. (The server could not complete this action; try again.)',
-      },
-    };
-  }
+function failureProposal(actionType: string): Proposal {
+  return {
+    effects: [],
+    source: 'rules',
+    result: {
+      action_type: actionType,
+      error: 'internal_error',
+      narration:
+        'The world shimmers for a moment and nothing happens. (The server could not complete this action; try again.)',
+    },
+  };
 }

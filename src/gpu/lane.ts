@@ -1,20 +1,41 @@
 import type { Action } from '../domain/actions.ts';
+import type { LocationState } from '../domain/location/location.ts';
 import type { ActionResult, Effect, PlayerState, ResultSource } from '../domain/player/player.ts';
-import type { World } from '../domain/world/world.ts';
+import type { WorldTime } from '../domain/world/clock.ts';
+import type { LocationScene } from '../domain/world/location-view.ts';
+import type { Enemy, Location, Npc, Weather, World } from '../domain/world/world.ts';
+
+/** A memory an NPC recalled for this talk (most relevant first). */
+export interface RecalledMemory {
+  text: string;
+  /** The player's own words, when the memory is of something a player said. */
+  playerMessage?: string;
+  playerId?: string;
+  createdAt: string;
+  importance: number;
+}
 
 /** Everything a lane may know when it resolves one action: read-only facts, never a way to write. */
 export interface ActionContext {
   actionId: string;
   action: Action;
+  /** When the action was requested: the moment its world time, weather and respawns are read at. */
+  at: Date;
   world: World;
   player: PlayerState;
-  /** Item ids lying at the player's location. */
-  itemsHere: readonly string[];
-  /** Other players at the player's location, by name. */
+  location: Location;
+  locationState: LocationState;
+  time: WorldTime;
+  weather: Weather;
+  enemiesHere: { enemy: Enemy; hp: number }[];
+  npcsHere: Npc[];
+  /** Other players online here, by name. */
   playersHere: readonly string[];
-  /** Item ids and players at any location, for describing where a move leads. */
-  itemsAt(locationId: string): Promise<readonly string[]>;
-  playersAt(locationId: string): readonly string[];
+  /** For talk: the NPC addressed (if present) and what it remembers that bears on the message. */
+  npc?: Npc;
+  memories: RecalledMemory[];
+  /** Another location as the player would find it (for describing where a move leads). */
+  describe(locationId: string): Promise<LocationScene>;
 }
 
 /** A lane's answer: what it proposes should happen, and what the player is told. */

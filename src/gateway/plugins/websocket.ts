@@ -4,8 +4,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { DomainError } from '../../domain/decider.ts';
-import { viewLocation } from '../../domain/world/location-view.ts';
-import { requireLocation } from '../../domain/world/world.ts';
 import { limits } from '../../limits.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { type Broadcast, OutcomeFeed, type ResolvedAction } from '../outcome-feed.ts';
@@ -25,7 +23,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'world' | 'sessions' | 'locationItems'>;
+type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'world' | 'sessions' | 'scenes'>;
 
 /** The game's WebSocket at /ws: authenticates, turns frames into commands and pushes outcomes back. */
 export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
@@ -136,12 +134,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         const sockets = socketsByPlayer.get(playerId) ?? new Set<WebSocket>();
         socketsByPlayer.set(playerId, sockets);
         sockets.add(socket);
-        const location = viewLocation(
-          deps.world,
-          requireLocation(deps.world, player.locationId),
-          await deps.locationItems.at(player.locationId),
-          deps.presence.playersAt(player.locationId, playerId),
-        );
+        const location = await deps.scenes.view(player.locationId, new Date(), playerId);
         send(socket, {
           type: 'welcome',
           protocol: PROTOCOL_VERSION,

@@ -1,6 +1,14 @@
-import { viewLocation } from '../domain/world/location-view.ts';
-import { findExit, requireLocation } from '../domain/world/world.ts';
-import type { ActionContext, Lane, Proposal } from './lane.ts';
+import type { ActionOf } from '../../domain/actions.ts';
+import { seededRandom } from '../../domain/random.ts';
+import { viewLocation } from '../../domain/world/location-view.ts';
+import { findByName } from '../../domain/world/lookup.ts';
+import { findExit } from '../../domain/world/world.ts';
+import type { ActionContext, Lane, Proposal } from '../lane.ts';
+import { attack } from './combat.ts';
+import { narrateLocation } from './describe.ts';
+import { drop, inventory, take, use } from './items.ts';
+import { quest } from './quests.ts';
+import { composeReply } from './talk.ts';
 
 const DIRECTION_WORDS: Record<string, string> = {
   n: 'north',
@@ -11,32 +19,62 @@ const DIRECTION_WORDS: Record<string, string> = {
   d: 'down',
 };
 
-/** The seed's "GPU offline → rule-based AI": resolves every action from the rules and the world data alone. */
+/**
+ * The seed's "GPU offline → rule-based AI": resolves every action from the rules and the world data
+ * alone, with randomness seeded by the action id so a retried action comes out the same.
+ */
 export class RulesEngine implements Lane {
   readonly name = 'rules';
 
   async resolve(context: ActionContext): Promise<Proposal> {
-    switch (context.action.action_type) {
+    const random = seededRandom(context.actionId);
+    const action = context.action;
+    switch (action.action_type) {
       case 'look':
-        return this.look(context);
+        return {
+          effects: [],
+          source: 'rules',
+          result: { action_type: 'look', ...this.describeHere(context) },
+        };
       case 'move':
-        return this.move(context, context.action.direction ?? context.action.to ?? '');
+        return this.move(context, action.direction ?? action.to ?? '');
+      case 'talk':
+        return this.talk(context, action, random);
+      case 'attack':
+        return attack(context, action, random);
+      case 'take':
+        return take(context, action);
+      case 'drop':
+        return drop(context, action);
+      case 'use':
+        return use(context, action);
+      case 'inventory':
+        return inventory(context);
+      case 'quest':
+        return quest(context, action);
+      case 'say':
+        return {
+          effects: [{ kind: 'say', message: action.message }],
+          source: 'rules',
+          result: { action_type: 'say', narration: `You say: "${action.message}"`, message: action.message },
+        };
     }
   }
 
-  private look(context: ActionContext): Proposal {
-    const { world, player, itemsHere, playersHere } = context;
-    const location = viewLocation(world, requireLocation(world, player.locationId), itemsHere, playersHere);
-    return {
-      effects: [],
-      source: 'rules',
-      result: { action_type: 'look', narration: narrateLocation(location), location },
-    };
+  private describeHere(context: ActionContext) {
+    const location = viewLocation(context.world, context.location, {
+      items: context.locationState.items,
+      players: context.playersHere,
+      npcs: context.npcsHere,
+      enemies: context.enemiesHere,
+      weather: context.weather,
+      timeOfDay: context.time.timeOfDay,
+    });
+    return { narration: narrateLocation(location), location };
   }
 
   private async move(context: ActionContext, wanted: string): Promise<Proposal> {
-    const { world, player } = context;
-    const here = requireLocation(world, player.locationId);
+    const { world, location: here } = context;
     const target = DIRECTION_WORDS[wanted] ?? wanted;
     const exit = findExit(world, here, target);
     if (!exit) {
@@ -51,12 +89,8 @@ export class RulesEngine implements Lane {
         },
       };
     }
-    const location = viewLocation(
-      world,
-      exit.to,
-      await context.itemsAt(exit.to.id),
-      context.playersAt(exit.to.id),
-    );
+    const there = await context.describe(exit.to.id);
+    const location = viewLocation(world, exit.to, there);
     return {
       effects: [{ kind: 'move', to: exit.to.id }],
       source: 'rules',
@@ -70,12 +104,40 @@ export class RulesEngine implements Lane {
       },
     };
   }
-}
 
-function narrateLocation(location: ReturnType<typeof viewLocation>): string {
-  const lines = [`${location.name} (${location.region})`, location.description];
-  if (location.items.length > 0) lines.push(`You see: ${location.items.map((i) => i.name).join(', ')}.`);
-  if (location.players.length > 0) lines.push(`Also here: ${location.players.join(', ')}.`);
-  lines.push(`Exits: ${location.exits.map((e) => `${e.direction} (${e.name})`).join(', ') || 'none'}.`);
-  return lines.join('\n');
+  private talk(context: ActionContext, action: ActionOf<'talk'>, random: () => number): Proposal {
+    const npc = context.npc ?? findByName(context.npcsHere, action.npc);
+    if (!npc) {
+      const elsewhere = findByName(context.world.content.npcs, action.npc);
+      const narration = elsewhere
+        ? `${elsewhere.name} is not here.`
+        : `There is no one called ${action.npc} here.`;
+      return { effects: [], source: 'rules', result: { action_type: 'talk', narration } };
+    }
+    const reply = composeReply(context, npc, action, random);
+    return {
+      effects: [
+        {
+          kind: 'talk',
+          npc: npc.id,
+          message: action.message,
+          reply: reply.reply,
+          emotion: reply.emotion,
+          relationshipChange: reply.relationshipChange,
+        },
+      ],
+      source: 'rules',
+      result: {
+        action_type: 'talk',
+        npc: npc.name,
+        npc_id: npc.id,
+        npc_response: reply.reply,
+        npc_emotion: reply.emotion,
+        relationship_change: reply.relationshipChange,
+        topics: reply.topics,
+        memories_used: reply.memoriesUsed,
+        narration: `${npc.name} (${reply.emotion}): "${reply.reply}"`,
+      },
+    };
+  }
 }

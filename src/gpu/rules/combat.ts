@@ -1,0 +1,87 @@
+import type { ActionOf } from '../../domain/actions.ts';
+import { pick, rollBetween } from '../../domain/random.ts';
+import { bestWeapon, enemyHitRange, playerHitRange } from '../../domain/rules/combat.ts';
+import { findByName } from '../../domain/world/lookup.ts';
+import type { ActionContext, Proposal } from '../lane.ts';
+
+const STRIKES = [
+  'You strike the {enemy} with {weapon}',
+  'You lunge at the {enemy} with {weapon}',
+  'You catch the {enemy} with {weapon}',
+];
+
+/** One round of combat: the player's blow, and the enemy's answer if it still stands. */
+export function attack(context: ActionContext, action: ActionOf<'attack'>, random: () => number): Proposal {
+  const { world, player, location, weather } = context;
+  const answer = (narration: string): Proposal => ({
+    effects: [],
+    source: 'rules',
+    result: { action_type: 'attack', narration, hp: player.hp, max_hp: player.maxHp },
+  });
+
+  if (location.safe) return answer('This is a peaceful place. You keep your hands from your weapons.');
+  const target = findByName(
+    context.enemiesHere.map((e) => e.enemy),
+    action.target,
+  );
+  if (!target) {
+    const npc = findByName(context.npcsHere, action.target);
+    return answer(
+      npc
+        ? `You cannot bring yourself to attack ${npc.name}.`
+        : `There is no ${action.target} here to fight.`,
+    );
+  }
+  const hp = context.enemiesHere.find((e) => e.enemy.id === target.id)!.hp;
+  const modifier = weather.combatModifier;
+  const dealtRange = playerHitRange(world, player.inventory, target, modifier);
+  const damageDealt = rollBetween(random, dealtRange.min, dealtRange.max);
+  const defeated = damageDealt >= hp;
+  const takenRange = enemyHitRange(world, player.inventory, target, modifier);
+  const damageTaken = defeated ? 0 : rollBetween(random, takenRange.min, takenRange.max);
+  const weapon = bestWeapon(world, player.inventory);
+  const taunt = pick(random, target.taunts);
+
+  const lines = [
+    `${pick(random, STRIKES)
+      .replace('{enemy}', target.name)
+      .replace('{weapon}', weapon ? `your ${weapon.name}` : 'your bare fists')} for ${damageDealt} damage.`,
+  ];
+  if (modifier !== 0)
+    lines.push(
+      `(${weather.description} ${modifier < 0 ? 'Your blows land poorly.' : 'Your blows land true.'})`,
+    );
+  let hpAfter = player.hp - damageTaken;
+  if (defeated) {
+    lines.push(`The ${target.name} falls and moves no more. (+${target.xp} xp)`);
+  } else {
+    lines.push(
+      `The ${target.name} snarls: "${taunt}"`,
+      `It strikes back for ${damageTaken} damage. (${target.name}: ${hp - damageDealt}/${target.hp} HP)`,
+    );
+    if (hpAfter <= 0) {
+      lines.push(
+        `Darkness takes you… You wake, aching, at ${world.locations.get(world.content.startLocation)?.name}.`,
+      );
+      hpAfter = player.maxHp;
+    }
+  }
+  return {
+    effects: [{ kind: 'attack', enemy: target.id, damageDealt, damageTaken }],
+    source: 'rules',
+    result: {
+      action_type: 'attack',
+      narration: lines.join('\n'),
+      target: target.name,
+      enemy_id: target.id,
+      damage_dealt: damageDealt,
+      damage_taken: damageTaken,
+      enemy_hp: Math.max(0, hp - damageDealt),
+      enemy_max_hp: target.hp,
+      defeated,
+      taunt: defeated ? undefined : taunt,
+      hp: hpAfter,
+      max_hp: player.maxHp,
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { LocationView } from '../../domain/world/location-view.ts';
+
+const TIME_WORDS = { morning: 'Morning light', day: 'Daylight', evening: 'Evening', night: 'Night' } as const;
+
+function list(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** The text a player reads on arriving or looking around. */
+export function narrateLocation(view: LocationView): string {
+  const lines = [
+    `${view.name} — ${view.region}`,
+    view.description,
+    `${TIME_WORDS[view.time_of_day]}. ${view.weather.description}`,
+  ];
+  if (view.npcs.length > 0)
+    lines.push(`${list(view.npcs.map((n) => n.name))} ${view.npcs.length === 1 ? 'is' : 'are'} here.`);
+  for (const enemy of view.enemies) {
+    const wounded = enemy.hp < enemy.max_hp ? ' It is wounded.' : '';
+    lines.push(`A ${enemy.name} prowls here, watching you.${wounded}`);
+  }
+  if (view.items.length > 0) lines.push(`You see ${list(view.items.map((i) => `a ${i.name}`))}.`);
+  if (view.players.length > 0) lines.push(`Also here: ${list(view.players)}.`);
+  lines.push(`Exits: ${view.exits.map((e) => `${e.direction} (${e.name})`).join(', ') || 'none'}.`);
+  return lines.join('\n');
+}

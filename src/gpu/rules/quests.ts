@@ -1,0 +1,81 @@
+import type { ActionOf } from '../../domain/actions.ts';
+import { findByName } from '../../domain/world/lookup.ts';
+import type { ActionContext, Proposal } from '../lane.ts';
+import { availableQuests } from './quest-offers.ts';
+
+const answer = (narration: string, extra: Record<string, unknown> = {}): Proposal => ({
+  effects: [],
+  source: 'rules',
+  result: { action_type: 'quest', narration, ...extra },
+});
+
+export function quest(context: ActionContext, action: ActionOf<'quest'>): Proposal {
+  const { world, player } = context;
+  if (action.op === 'status') return status(context);
+
+  if (action.op === 'accept') {
+    const offers = context.npcsHere.flatMap((npc) => availableQuests(context, npc));
+    const chosen = action.quest ? findByName(offers, action.quest) : offers[0];
+    if (!chosen) {
+      const known = action.quest ? findByName(world.content.quests, action.quest) : undefined;
+      if (known && player.quests[known.id]) return answer(`You have already taken up "${known.name}".`);
+      if (known)
+        return answer(
+          `Only ${world.npcs.get(known.giver)?.name ?? 'its giver'} can give you "${known.name}".`,
+        );
+      return answer('No one here offers you a quest just now. Talk to people: they may need help.');
+    }
+    const first = chosen.steps[0]!;
+    return {
+      effects: [{ kind: 'accept-quest', quest: chosen.id }],
+      source: 'rules',
+      result: {
+        action_type: 'quest',
+        op: 'accept',
+        quest: { id: chosen.id, name: chosen.name },
+        narration: `Quest accepted: ${chosen.name}.\n${chosen.description}\nFirst: ${first.description} (${first.hint})`,
+      },
+    };
+  }
+
+  const active = Object.keys(player.quests)
+    .map((id) => world.quests.get(id)!)
+    .filter(Boolean);
+  const chosen = action.quest ? findByName(active, action.quest) : undefined;
+  if (!chosen || player.quests[chosen.id]?.status !== 'active')
+    return answer(`You have no active quest called "${action.quest ?? ''}".`);
+  return {
+    effects: [{ kind: 'abandon-quest', quest: chosen.id }],
+    source: 'rules',
+    result: {
+      action_type: 'quest',
+      op: 'abandon',
+      quest: { id: chosen.id, name: chosen.name },
+      narration: `You abandon "${chosen.name}".`,
+    },
+  };
+}
+
+function status(context: ActionContext): Proposal {
+  const { world, player } = context;
+  const quests = Object.entries(player.quests).map(([id, progress]) => {
+    const definition = world.quests.get(id);
+    const step = definition?.steps[progress.step];
+    return {
+      id,
+      name: definition?.name ?? id,
+      status: progress.status,
+      step: progress.step,
+      steps: definition?.steps.length ?? 0,
+      current: step ? { description: step.description, hint: step.hint } : undefined,
+    };
+  });
+  if (quests.length === 0)
+    return answer('You have no quests yet. Talk to the people you meet.', { op: 'status', quests });
+  const lines = quests.map((q) =>
+    q.status === 'completed'
+      ? `✓ ${q.name} (completed)`
+      : `• ${q.name} — step ${q.step + 1}/${q.steps}: ${q.current?.description} (${q.current?.hint})`,
+  );
+  return answer(lines.join('\n'), { op: 'status', quests });
+}
