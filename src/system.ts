@@ -5,6 +5,7 @@ import { AccountService } from './commands/accounts.ts';
 import { CommandHandler } from './commands/command-handler.ts';
 import { PlayerSessions } from './commands/player-session.ts';
 import { SceneReader } from './commands/scene-reader.ts';
+import { WorldRuntime } from './commands/world-runtime.ts';
 import type { Config } from './config.ts';
 import { buildGateway } from './gateway/app.ts';
 import { ActionProcessor } from './gpu/action-processor.ts';
@@ -39,11 +40,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
       await closer().catch((error) => logger.warn({ err: error }, 'error while closing'));
   };
   try {
-    const world = await loadWorldFile(config.WORLD_FILE);
-    logger.info(
-      { world: world.content.name, version: world.content.version, locations: world.locations.size },
-      'world loaded',
-    );
+    const fileWorld = await loadWorldFile(config.WORLD_FILE);
 
     const target: DatabaseTarget = config.DATABASE_URL
       ? {
@@ -70,6 +67,13 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
     }
 
     const commands = new CommandHandler(store);
+    const runtime = await WorldRuntime.start(store, commands, fileWorld, config.WORLD_FILE, logger);
+    closers.push(() => runtime.stop());
+    const { world } = runtime;
+    logger.info(
+      { world: world.content.name, version: world.content.version, locations: world.locations.size },
+      'world content in force',
+    );
     const presence = new PresenceProjection();
     await presence.start(store);
     closers.push(() => presence.stop());
@@ -86,14 +90,14 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
     await memoryProjection.start();
     closers.push(() => memoryProjection.stop());
 
-    const scenes = new SceneReader(commands, world, presence);
+    const scenes = new SceneReader(commands, runtime, presence);
     const rules = new RulesEngine();
     const processor = new ActionProcessor({
       store,
       commands,
       checkpoints,
-      memories: npcMemoryRecaller(npcMemory.recall, memoryProjection, world),
-      world,
+      memories: npcMemoryRecaller(npcMemory.recall, memoryProjection, runtime),
+      runtime,
       lane: rules,
       rules,
       scenes,
@@ -104,10 +108,10 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
 
     const gateway = await buildGateway(
       {
-        world,
+        runtime,
         store,
-        accounts: new AccountService(commands, world, config.BCRYPT_ROUNDS),
-        sessions: new PlayerSessions(commands, world),
+        accounts: new AccountService(commands, runtime, config.BCRYPT_ROUNDS),
+        sessions: new PlayerSessions(commands, runtime),
         presence,
         scenes,
         jwtSecret: config.JWT_SECRET ?? (await generatedJwtSecret(config.DATA_DIR)),

@@ -2,23 +2,21 @@ import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { accountDecider, accountStream } from '../domain/account/account.ts';
 import { DomainError } from '../domain/decider.ts';
-import { playerDecider, playerStream } from '../domain/player/player.ts';
-import type { World } from '../domain/world/world.ts';
+import { playerStream } from '../domain/player/player.ts';
 import type { CommandHandler } from './command-handler.ts';
+import type { WorldRuntime } from './world-runtime.ts';
 
 export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
 
 export class AccountService {
-  private readonly players;
   /** Compared against when the username is unknown, so both failures take as long. */
   private readonly decoyHash: Promise<string>;
 
   constructor(
     private readonly commands: CommandHandler,
-    world: World,
+    private readonly runtime: WorldRuntime,
     private readonly bcryptRounds: number,
   ) {
-    this.players = playerDecider(world);
     this.decoyHash = bcrypt.hash(randomUUID(), bcryptRounds);
   }
 
@@ -55,7 +53,7 @@ export class AccountService {
   private async ensurePlayer(playerId: string, username: string): Promise<void> {
     await this.commands.handle(
       playerStream(playerId),
-      this.players,
+      this.runtime.deciders.player,
       { type: 'RegisterPlayer', playerId, username },
       { commandId: `spawn-${playerId}`, playerId },
     );

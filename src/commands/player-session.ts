@@ -1,24 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Action } from '../domain/actions.ts';
-import { type PlayerState, playerDecider, playerStream } from '../domain/player/player.ts';
-import type { World } from '../domain/world/world.ts';
+import { type PlayerState, playerStream } from '../domain/player/player.ts';
 import type { CommandHandler } from './command-handler.ts';
+import type { WorldRuntime } from './world-runtime.ts';
 
 /** The commands a connected player sends: entering and leaving the world, and requesting actions. */
 export class PlayerSessions {
-  private readonly players;
-
   constructor(
     private readonly commands: CommandHandler,
-    world: World,
-  ) {
-    this.players = playerDecider(world);
-  }
+    private readonly runtime: WorldRuntime,
+  ) {}
 
   async enter(playerId: string, sessionId: string): Promise<PlayerState> {
     const { state } = await this.commands.handle(
       playerStream(playerId),
-      this.players,
+      this.runtime.deciders.player,
       { type: 'EnterWorld', sessionId },
       { commandId: `enter-${sessionId}`, playerId },
     );
@@ -28,7 +24,7 @@ export class PlayerSessions {
   async leave(playerId: string, sessionId: string): Promise<void> {
     await this.commands.handle(
       playerStream(playerId),
-      this.players,
+      this.runtime.deciders.player,
       { type: 'LeaveWorld', sessionId },
       { commandId: `leave-${sessionId}`, playerId },
     );
@@ -39,7 +35,7 @@ export class PlayerSessions {
     const actionId = randomUUID();
     await this.commands.handle(
       playerStream(playerId),
-      this.players,
+      this.runtime.deciders.player,
       { type: 'RequestAction', actionId, action },
       { commandId: `request-${actionId}`, correlationId: actionId, playerId },
     );
@@ -47,6 +43,6 @@ export class PlayerSessions {
   }
 
   async state(playerId: string): Promise<PlayerState> {
-    return (await this.commands.load(playerStream(playerId), this.players)).state;
+    return (await this.commands.load(playerStream(playerId), this.runtime.deciders.player)).state;
   }
 }

@@ -1,13 +1,13 @@
 import type { AccountService } from '../commands/accounts.ts';
 import type { PlayerSessions } from '../commands/player-session.ts';
 import type { SceneReader } from '../commands/scene-reader.ts';
-import type { World } from '../domain/world/world.ts';
+import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { EventStore } from '../infrastructure/event-store/event-store.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
 
 /** What the gateway needs from the rest of the system; built once in main.ts (or a test). */
 export interface GatewayDeps {
-  world: World;
+  runtime: WorldRuntime;
   store: EventStore;
   accounts: AccountService;
   sessions: PlayerSessions;

@@ -1,5 +1,5 @@
+import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { ActionResult, PlayerEvent, ResultSource } from '../domain/player/player.ts';
-import type { World } from '../domain/world/world.ts';
 import type { EventStore, StoredEvent, Subscription } from '../infrastructure/event-store/event-store.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
 
@@ -33,7 +33,7 @@ export class OutcomeFeed {
   constructor(
     private readonly store: EventStore,
     private readonly presence: PresenceProjection,
-    private readonly world: World,
+    private readonly runtime: WorldRuntime,
     private readonly listener: FeedListener,
   ) {}
 
@@ -56,7 +56,7 @@ export class OutcomeFeed {
   private dispatch(stored: StoredEvent): void {
     const event = stored as unknown as PlayerEvent;
     const name = (playerId: string) => this.presence.username(playerId) ?? 'someone';
-    const place = (locationId: string) => this.world.locations.get(locationId)?.name ?? locationId;
+    const place = (locationId: string) => this.runtime.world.locations.get(locationId)?.name ?? locationId;
     switch (event.type) {
       case 'ActionResolved':
         this.listener.resolved(event.data);

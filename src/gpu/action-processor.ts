@@ -1,13 +1,14 @@
 import type { CommandHandler } from '../commands/command-handler.ts';
 import type { SceneReader } from '../commands/scene-reader.ts';
+import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { Action } from '../domain/actions.ts';
 import { DomainError } from '../domain/decider.ts';
 import { locationStream } from '../domain/location/location.ts';
-import { type PlayerState, playerDecider } from '../domain/player/player.ts';
+import type { PlayerState } from '../domain/player/player.ts';
 import { checkEffects, type Effect, type RefusedEffect } from '../domain/rules/effects.ts';
 import { worldTime } from '../domain/world/clock.ts';
 import { findByName } from '../domain/world/lookup.ts';
-import { requireLocation, type World } from '../domain/world/world.ts';
+import { requireLocation } from '../domain/world/world.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import type {
   EventStore,
@@ -36,7 +37,7 @@ export interface ActionProcessorDeps {
   store: EventStore;
   commands: CommandHandler;
   checkpoints: CheckpointStore;
-  world: World;
+  runtime: WorldRuntime;
   /** The lane asked first; the rule engine answers when its proposal breaks the rules. */
   lane: Lane;
   rules: Lane;
@@ -62,10 +63,10 @@ export class ActionProcessor {
   private subscription: Subscription | undefined;
   private running: Promise<void> | undefined;
   private readonly perPlayer = new KeyedQueue();
-  private readonly players;
+  constructor(private readonly deps: ActionProcessorDeps) {}
 
-  constructor(private readonly deps: ActionProcessorDeps) {
-    this.players = playerDecider(deps.world);
+  private get players() {
+    return this.deps.runtime.deciders.player;
   }
 
   async start(): Promise<void> {
@@ -164,7 +165,7 @@ export class ActionProcessor {
     lane = this.deps.lane,
   ): Promise<{ proposal: Proposal; refused: RefusedEffect[] }> {
     const situation = {
-      world: this.deps.world,
+      world: this.deps.runtime.world,
       player: context.player,
       location: context.locationState,
       at: context.at,
@@ -270,7 +271,8 @@ export class ActionProcessor {
     at: Date,
     position: Position,
   ): Promise<ActionContext> {
-    const { world, scenes, memories } = this.deps;
+    const { scenes, memories } = this.deps;
+    const world = this.deps.runtime.world;
     const scene = await scenes.scene(player.locationId, at, player.playerId);
     const npc = action.action_type === 'talk' ? findByName(scene.npcs, action.npc) : undefined;
     const recalled =

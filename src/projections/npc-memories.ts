@@ -1,6 +1,6 @@
+import type { WorldRuntime } from '../commands/world-runtime.ts';
 import { rateImportance } from '../domain/memory/retrieval.ts';
 import type { PlayerEventOf } from '../domain/player/player-events.ts';
-import type { World } from '../domain/world/world.ts';
 import type { MemoryRecaller } from '../gpu/action-processor.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import type {
@@ -117,7 +117,7 @@ const CATCH_UP_WAIT_MS = 500;
 export function npcMemoryRecaller(
   recall: MemoryRecall,
   projection: NpcMemoryProjection,
-  world: World,
+  runtime: WorldRuntime,
 ): MemoryRecaller {
   return {
     async recall({ npcId, playerId, query, at, upTo }) {
@@ -127,7 +127,7 @@ export function npcMemoryRecaller(
         playerId,
         query,
         now: at,
-        secondsPerGameHour: world.content.time.secondsPerGameHour,
+        secondsPerGameHour: runtime.world.content.time.secondsPerGameHour,
       });
       return memories.map((m) => ({
         text: m.text,

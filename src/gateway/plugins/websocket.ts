@@ -23,7 +23,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'world' | 'sessions' | 'scenes'>;
+type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'runtime' | 'sessions' | 'scenes'>;
 
 /** The game's WebSocket at /ws: authenticates, turns frames into commands and pushes outcomes back. */
 export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
@@ -32,7 +32,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   const pending = new Map<string, Pending>();
   const socketsByPlayer = new Map<string, Set<WebSocket>>();
 
-  const feed = new OutcomeFeed(deps.store, deps.presence, deps.world, {
+  const feed = new OutcomeFeed(deps.store, deps.presence, deps.runtime, {
     resolved: (resolved) => deliver(resolved),
     broadcast: (playerIds, message) => {
       for (const playerId of playerIds)

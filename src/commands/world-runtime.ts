@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { locationDecider } from '../domain/location/location.ts';
+import { playerDecider } from '../domain/player/player.ts';
+import { type ContentEvent, contentDecider, WORLD_CONTENT_STREAM } from '../domain/world/content-decider.ts';
+import { buildWorld, type World } from '../domain/world/world.ts';
+import type { EventStore, Subscription } from '../infrastructure/event-store/event-store.ts';
+import type { Logger } from '../infrastructure/logger.ts';
+import type { CommandHandler } from './command-handler.ts';
+
+interface Deciders {
+  player: ReturnType<typeof playerDecider>;
+  location(locationId: string): ReturnType<typeof locationDecider>;
+}
+
+/**
+ * The world content in force, and the deciders built on it. Loading a content version appends it to
+ * the `world-content` stream; every process follows that stream, so an operator's reload reaches all
+ * gateways and lanes without a restart.
+ */
+export class WorldRuntime {
+  private current!: { world: World; deciders: Deciders };
+  private checksum = '';
+  private subscription: Subscription | undefined;
+  private readonly listeners = new Set<(world: World) => void>();
+
+  private constructor(
+    private readonly store: EventStore,
+    private readonly commands: CommandHandler,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Records `fileWorld` as the content in force when it differs from the last version recorded. */
+  static async start(
+    store: EventStore,
+    commands: CommandHandler,
+    fileWorld: World,
+    source: string,
+    logger: Logger,
+  ): Promise<WorldRuntime> {
+    const runtime = new WorldRuntime(store, commands, logger);
+    await runtime.load(fileWorld, source);
+    const head = await store.headPosition();
+    runtime.subscription = store.subscribeToAll({
+      after: head,
+      filter: { streamPrefixes: [WORLD_CONTENT_STREAM] },
+    });
+    void (async () => {
+      for await (const event of runtime.subscription!) {
+        const { content, version, checksum } = (event as unknown as ContentEvent).data;
+        if (checksum === runtime.checksum) continue;
+        runtime.use(buildWorld(content, `content version ${version}`), checksum);
+        logger.info({ version }, 'world content version loaded by another process is now in force');
+      }
+    })().catch((error) => logger.error({ err: error }, 'stopped following world content'));
+    return runtime;
+  }
+
+  get world(): World {
+    return this.current.world;
+  }
+
+  get deciders(): Deciders {
+    return this.current.deciders;
+  }
+
+  onChange(listener: (world: World) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates and records a content version; returns whether it was new. */
+  async load(world: World, source: string): Promise<{ version: string; changed: boolean }> {
+    const checksum = createHash('sha256').update(JSON.stringify(world.content)).digest('hex');
+    const handled = await this.commands.handle(
+      WORLD_CONTENT_STREAM,
+      contentDecider,
+      { type: 'LoadContent', content: world.content, checksum, source },
+      { commandId: `content-${checksum}` },
+    );
+    const changed = handled.events.length > 0 && !handled.alreadyHandled;
+    this.use(world, checksum);
+    if (changed)
+      this.logger.info({ version: world.content.version, source }, 'world content version recorded');
+    return { version: this.world.content.version, changed };
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  private use(world: World, checksum: string): void {
+    this.checksum = checksum;
+    const locations = new Map<string, ReturnType<typeof locationDecider>>();
+    this.current = {
+      world,
+      deciders: {
+        player: playerDecider(world),
+        location: (locationId) => {
+          let decider = locations.get(locationId);
+          if (!decider) {
+            decider = locationDecider(world, locationId);
+            locations.set(locationId, decider);
+          }
+          return decider;
+        },
+      },
+    };
+    for (const listener of this.listeners) listener(world);
+  }
+}
