@@ -1,0 +1,47 @@
+/**
+ * Benchmark dispatcher: `tsx bench/run.ts <name> [--flags]` (or `npm run bench -- <name> [--flags]`).
+ *
+ * Runs the exported `run(args)` of bench/<name>.ts with the remaining arguments. Whatever `run`
+ * resolves to (other than undefined) is printed on stdout as one JSON document; progress notes
+ * belong on stderr. To add a benchmark, add an entry to `benchmarks`.
+ */
+
+export interface Benchmark {
+  run(args: readonly string[]): Promise<unknown>;
+}
+
+const benchmarks = new Map<string, { description: string; load: () => Promise<Benchmark> }>([
+  [
+    'eventstore',
+    {
+      description: 'SqlEventStore vs Emmett on PostgreSQL: appends/s (single, batch) and readAll/s',
+      load: () => import('./eventstore.ts'),
+    },
+  ],
+]);
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const benchmark = name === undefined ? undefined : benchmarks.get(name);
+  if (!benchmark) {
+    if (name !== undefined) console.error(`unknown benchmark: ${name}`);
+    console.error('usage: npm run bench -- <name> [--flags]\n\nbenchmarks:');
+    for (const [known, { description }] of benchmarks) {
+      console.error(`  ${known.padEnd(12)} ${description}`);
+    }
+    return 1;
+  }
+  const result = await (await benchmark.load()).run(args);
+  if (result !== undefined) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  },
+);
