@@ -143,7 +143,7 @@ export async function run(args: readonly string[]): Promise<EventStoreBenchResul
       schema: schemas.langomni,
       poolSize: LANGOMNI_POOL_SIZE,
     });
-    const store = new SqlEventStore(database.db, { name: 'bench', pageSize: READ_PAGE_SIZE });
+    const store = new SqlEventStore(database, { name: 'bench', pageSize: READ_PAGE_SIZE });
     await assertNoEmmettFunctionsElsewhere(databaseUrl, schemas.emmett);
     await createSchema(databaseUrl, schemas.emmett);
     emmettStore = getPostgreSQLEventStore(withSearchPath(databaseUrl, schemas.emmett));

@@ -38,10 +38,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz not null default now()
     )`.execute(db);
 
+  await createAppendFunction(db);
+}
+
+/** The first append function; 0002 replaces it and restores it on the way down. */
+export async function createAppendFunction(db: Kysely<unknown>): Promise<void> {
   // One round trip per append. Raises LO409 on a wrong expected revision and LO422 on a batch that
   // is partly a retry; returns was_duplicate = true when the whole batch is already in the stream.
   await sql`
-    create function langomni_append(p_stream_id text, p_expected text, p_events jsonb)
+    create or replace function langomni_append(p_stream_id text, p_expected text, p_events jsonb)
     returns table (next_revision bigint, last_position bigint, was_duplicate boolean)
     language plpgsql as $fn$
     declare

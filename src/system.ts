@@ -55,7 +55,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
 
     const store: EventStore = config.EVENTSTORE_URL
       ? await openEventStoreDb(config.EVENTSTORE_URL)
-      : new SqlEventStore(database.db, { name: target.kind, pollIntervalMs: config.EVENT_POLL_INTERVAL_MS });
+      : new SqlEventStore(database, { name: target.kind, pollIntervalMs: config.EVENT_POLL_INTERVAL_MS });
     closers.push(() => store.close());
 
     const redis = config.REDIS_URL

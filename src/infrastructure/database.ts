@@ -13,6 +13,8 @@ export type DatabaseTarget =
 export interface Database<Tables> {
   readonly kind: DatabaseTarget['kind'];
   readonly db: Kysely<Tables>;
+  /** The pool under `db`, for the few hot statements worth preparing by name (kysely sends unnamed ones). */
+  readonly pool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function openDatabase<Tables>(target: DatabaseTarget): Promise<Data
   return {
     kind: target.kind,
     db,
+    pool: opened.pool,
     close: async () => {
       await db.destroy();
       await opened.closeEngine();

@@ -5,7 +5,11 @@ import { openEventStoreDb } from './eventstoredb-event-store.ts';
 
 const url = testServices.eventStoreDb.url;
 if (url) {
-  eventStoreContract({ name: 'EventStoreDB', open: () => openEventStoreDb(url) });
+  eventStoreContract({
+    name: 'EventStoreDB',
+    open: () => openEventStoreDb(url),
+    idempotentAtAnyRevision: false,
+  });
 } else {
   describe('EventStore contract: EventStoreDB', () => {
     it.skip(`skipped: no EventStoreDB (set ${testServices.eventStoreDb.variable})`, () => {});

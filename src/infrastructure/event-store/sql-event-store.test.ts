@@ -8,7 +8,7 @@ eventStoreContract({
   name: 'embedded (PGlite)',
   open: async () => {
     const database = await openDatabase<EventStoreTables>({ kind: 'pglite' });
-    return new SqlEventStore(database.db, { name: 'pglite' }, () => database.close());
+    return new SqlEventStore(database, { name: 'pglite' }, () => database.close());
   },
 });
 
@@ -19,7 +19,7 @@ if (postgresUrl) {
     name: 'PostgreSQL server',
     open: async () => {
       const database = await openDatabase<EventStoreTables>({ kind: 'postgres', url: postgresUrl, schema });
-      return new SqlEventStore(database.db, { name: 'postgres' }, () => database.close());
+      return new SqlEventStore(database, { name: 'postgres' }, () => database.close());
     },
   });
   afterAll(() => dropSchema(postgresUrl, schema));

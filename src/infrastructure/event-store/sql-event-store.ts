@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { type Kysely, sql } from 'kysely';
+import type pg from 'pg';
+import type { Database } from '../database.ts';
 import {
   type AllFilter,
   type AppendOptions,
@@ -51,11 +53,19 @@ export class SqlEventStore implements EventStore {
   private readonly pageSize: number;
   private readonly pollIntervalMs: number;
 
+  private readonly db: Kysely<EventStoreTables>;
+  private readonly pool: pg.Pool;
+  private readonly statementName: string | undefined;
+
   constructor(
-    private readonly db: Kysely<EventStoreTables>,
+    database: Pick<Database<EventStoreTables>, 'db' | 'pool' | 'kind'>,
     options: SqlEventStoreOptions,
     private readonly onClose: () => Promise<void> = async () => {},
   ) {
+    this.db = database.db;
+    this.pool = database.pool;
+    // PGlite's node-postgres bridge loses its way after an error in a named statement.
+    this.statementName = database.kind === 'postgres' ? 'langomni_append' : undefined;
     this.name = options.name;
     this.pageSize = options.pageSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
@@ -76,8 +86,16 @@ export class SqlEventStore implements EventStore {
       events.map((e) => ({ id: e.id, type: e.type, data: e.data ?? null, metadata: e.metadata })),
     );
     try {
-      const { rows } = await sql<{ next_revision: string; last_position: string; was_duplicate: boolean }>`
-        select * from langomni_append(${streamId}, ${expected}, ${payload}::jsonb)`.execute(this.db);
+      // Prepared by name: PostgreSQL plans the call once per connection instead of once per append.
+      const { rows } = await this.query<{
+        next_revision: string;
+        last_position: string;
+        was_duplicate: boolean;
+      }>({
+        ...(this.statementName ? { name: this.statementName } : {}),
+        text: 'select * from langomni_append($1, $2, $3::jsonb)',
+        values: [streamId, expected, payload],
+      });
       const row = rows[0]!;
       if (!row.was_duplicate) this.appended.emit('appended');
       return {
@@ -92,8 +110,39 @@ export class SqlEventStore implements EventStore {
         throw new WrongExpectedRevisionError(streamId, options.expectedRevision, actual);
       }
       if (code === 'LO422') throw new PartialDuplicateAppendError(streamId);
+      // The fast path (exact revision) skips the duplicate check; the unique index catches it instead.
+      if (code === '23505' && (error as { constraint?: string }).constraint === 'events_stream_event_id') {
+        return this.duplicateAppend(streamId, events);
+      }
       throw error;
     }
+  }
+
+  /**
+   * A query on a pooled client that goes back to the pool after a server-side error (pool.query would
+   * discard it, and PGlite's single connection cannot be replaced).
+   */
+  private async query<Row extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<Row>> {
+    const client = await this.pool.connect();
+    try {
+      return await client.query<Row>(config);
+    } finally {
+      client.release();
+    }
+  }
+
+  private async duplicateAppend(streamId: string, events: readonly NewEvent[]): Promise<AppendResult> {
+    const { rows } = await this.query<{ found: number; revision: string; position: string }>({
+      text: 'select count(*)::int as found, max(revision) as revision, max(position) as position from events where stream_id = $1 and event_id = any($2::uuid[])',
+      values: [streamId, events.map((e) => e.id)],
+    });
+    const row = rows[0]!;
+    if (row.found !== events.length) throw new PartialDuplicateAppendError(streamId);
+    return {
+      nextExpectedRevision: BigInt(row.revision),
+      position: BigInt(row.position),
+      alreadyAppended: true,
+    };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

@@ -4,5 +4,5 @@ import { type EventStoreTables, SqlEventStore } from '../event-store/sql-event-s
 /** An in-memory PGlite event store for tests (about 2-3 s to create). */
 export async function openInMemoryEventStore(): Promise<SqlEventStore> {
   const database = await openDatabase<EventStoreTables>({ kind: 'pglite' });
-  return new SqlEventStore(database.db, { name: 'pglite', pollIntervalMs: 20 }, () => database.close());
+  return new SqlEventStore(database, { name: 'pglite', pollIntervalMs: 20 }, () => database.close());
 }
