@@ -1,9 +1,4 @@
-import {
-  enemiesPresent,
-  type LocationState,
-  locationDecider,
-  locationStream,
-} from '../domain/location/location.ts';
+import { enemiesPresent, type LocationState, locationStream } from '../domain/location/location.ts';
 import { npcsAt, weatherAt, worldTime } from '../domain/world/clock.ts';
 import { type LocationScene, type LocationView, viewLocation } from '../domain/world/location-view.ts';
 import { requireLocation } from '../domain/world/world.ts';

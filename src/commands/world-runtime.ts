@@ -24,7 +24,6 @@ export class WorldRuntime {
   private readonly listeners = new Set<(world: World) => void>();
 
   private constructor(
-    private readonly store: EventStore,
     private readonly commands: CommandHandler,
     private readonly logger: Logger,
   ) {}
@@ -37,7 +36,7 @@ export class WorldRuntime {
     source: string,
     logger: Logger,
   ): Promise<WorldRuntime> {
-    const runtime = new WorldRuntime(store, commands, logger);
+    const runtime = new WorldRuntime(commands, logger);
     await runtime.load(fileWorld, source);
     const head = await store.headPosition();
     runtime.subscription = store.subscribeToAll({
