@@ -33,7 +33,17 @@ export interface System {
  * The composition root: picks each adapter by its URL in the configuration (embedded when unset),
  * wires the flow gateway → commands → event store → lanes → outcome events, and returns the gateway.
  */
-export async function startSystem(config: Config, logger: Logger): Promise<System> {
+export interface SystemOptions {
+  /** The world's clock (world time, weather, respawns, event timestamps). Real time by default. */
+  clock?: () => Date;
+}
+
+export async function startSystem(
+  config: Config,
+  logger: Logger,
+  options: SystemOptions = {},
+): Promise<System> {
+  const clock = options.clock ?? (() => new Date());
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse())
@@ -66,7 +76,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
       closers.push(() => redis.quit());
     }
 
-    const commands = new CommandHandler(store);
+    const commands = new CommandHandler(store, { now: clock });
     const runtime = await WorldRuntime.start(store, commands, fileWorld, config.WORLD_FILE, logger);
     closers.push(() => runtime.stop());
     const { world } = runtime;
@@ -110,6 +120,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Syste
       {
         runtime,
         store,
+        clock,
         accounts: new AccountService(commands, runtime, config.BCRYPT_ROUNDS),
         sessions: new PlayerSessions(commands, runtime),
         presence,

@@ -8,6 +8,7 @@ import type { PresenceProjection } from '../projections/presence.ts';
 /** What the gateway needs from the rest of the system; built once in main.ts (or a test). */
 export interface GatewayDeps {
   runtime: WorldRuntime;
+  clock: () => Date;
   store: EventStore;
   accounts: AccountService;
   sessions: PlayerSessions;

@@ -1,4 +1,5 @@
 import type { WorldRuntime } from '../commands/world-runtime.ts';
+import type { LocationEvent } from '../domain/location/location.ts';
 import type { ActionResult, PlayerEvent, ResultSource } from '../domain/player/player.ts';
 import type { EventStore, StoredEvent, Subscription } from '../infrastructure/event-store/event-store.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
@@ -20,7 +21,17 @@ export interface FeedListener {
   broadcast(playerIds: readonly string[], message: Broadcast): void;
 }
 
-const FEED_EVENT_TYPES = ['ActionResolved', 'PlayerMoved', 'PlayerEnteredWorld', 'PlayerLeftWorld'];
+const FEED_EVENT_TYPES = [
+  'ActionResolved',
+  'PlayerMoved',
+  'PlayerEnteredWorld',
+  'PlayerLeftWorld',
+  'PlayerSaid',
+  'PlayerDefeated',
+  'PlayerRespawned',
+  'EnemyDamaged',
+  'EnemyDefeated',
+];
 
 /**
  * The gateway's view of outcomes: one live subscription that hands each resolved action to whoever
@@ -53,8 +64,14 @@ export class OutcomeFeed {
     await this.running;
   }
 
+  /** Tells everyone online at a location except the player who caused it. */
+  private tell(locationId: string, exceptPlayerId: string, message: Broadcast): void {
+    const others = this.presence.onlinePlayerIdsAt(locationId).filter((id) => id !== exceptPlayerId);
+    if (others.length > 0) this.listener.broadcast(others, message);
+  }
+
   private dispatch(stored: StoredEvent): void {
-    const event = stored as unknown as PlayerEvent;
+    const event = stored as unknown as PlayerEvent | LocationEvent;
     const name = (playerId: string) => this.presence.username(playerId) ?? 'someone';
     const place = (locationId: string) => this.runtime.world.locations.get(locationId)?.name ?? locationId;
     switch (event.type) {
@@ -74,6 +91,56 @@ export class OutcomeFeed {
           event: 'player_arrived',
           player: name(playerId),
           text: `${name(playerId)} arrives from ${place(from)}.`,
+        });
+        break;
+      }
+      case 'PlayerSaid': {
+        const { playerId, locationId, message } = event.data;
+        this.tell(locationId, playerId, {
+          event: 'player_said',
+          player: name(playerId),
+          message,
+          text: `${name(playerId)} says: "${message}"`,
+        });
+        break;
+      }
+      case 'EnemyDamaged': {
+        const { playerId, locationId, enemyId, damage } = event.data;
+        const enemy = this.runtime.world.enemies.get(enemyId)?.name ?? enemyId;
+        this.tell(locationId, playerId, {
+          event: 'combat',
+          player: name(playerId),
+          enemy,
+          text: `${name(playerId)} strikes the ${enemy} for ${damage} damage.`,
+        });
+        break;
+      }
+      case 'EnemyDefeated': {
+        const { playerId, locationId, enemyId } = event.data;
+        const enemy = this.runtime.world.enemies.get(enemyId)?.name ?? enemyId;
+        this.tell(locationId, playerId, {
+          event: 'combat',
+          player: name(playerId),
+          enemy,
+          text: `${name(playerId)} has slain the ${enemy}!`,
+        });
+        break;
+      }
+      case 'PlayerDefeated': {
+        const { playerId, locationId } = event.data;
+        this.tell(locationId, playerId, {
+          event: 'player_defeated',
+          player: name(playerId),
+          text: `${name(playerId)} falls!`,
+        });
+        break;
+      }
+      case 'PlayerRespawned': {
+        const { playerId, locationId } = event.data;
+        this.tell(locationId, playerId, {
+          event: 'player_appeared',
+          player: name(playerId),
+          text: `${name(playerId)} stumbles in, pale and shaken.`,
         });
         break;
       }

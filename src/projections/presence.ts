@@ -45,6 +45,9 @@ export class PresenceProjection {
       case 'PlayerMoved':
         if (current) current.locationId = e.data.to;
         break;
+      case 'PlayerRespawned':
+        if (current) current.locationId = e.data.locationId;
+        break;
       case 'PlayerEnteredWorld':
         if (current) current.sessions += 1;
         break;

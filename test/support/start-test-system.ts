@@ -6,6 +6,15 @@ import { createLogger } from '../../src/infrastructure/logger.ts';
 import { dropSchema, uniqueSchema } from '../../src/infrastructure/testing/services.ts';
 import { type System, startSystem } from '../../src/system.ts';
 
+/** A clock that runs at real speed from the start of the given game hour (one game hour per real minute). */
+export function clockFromGameHour(hourOfDay: number, secondsPerGameHour = 60): () => Date {
+  const hourMs = secondsPerGameHour * 1000;
+  const now = Date.now();
+  const dayStart = now - (now % (24 * hourMs));
+  const offset = dayStart + hourOfDay * hourMs - now;
+  return () => new Date(Date.now() + offset);
+}
+
 export interface TestSystem {
   system: System;
   baseUrl: string;
@@ -14,7 +23,7 @@ export interface TestSystem {
 
 /** The whole server on a free port: embedded (PGlite in a temporary folder) or on a PostgreSQL server. */
 export async function startTestSystem(
-  options: { postgresUrl?: string; env?: Record<string, string> } = {},
+  options: { postgresUrl?: string; env?: Record<string, string>; clock?: () => Date } = {},
 ): Promise<TestSystem> {
   const dataDir = await mkdtemp(join(tmpdir(), 'langomni-test-'));
   const schema = options.postgresUrl ? uniqueSchema('sys') : undefined;
@@ -27,7 +36,11 @@ export async function startTestSystem(
     ...(options.postgresUrl ? { DATABASE_URL: options.postgresUrl, DATABASE_SCHEMA: schema } : {}),
     ...options.env,
   });
-  const system = await startSystem(config, createLogger('silent', false));
+  const system = await startSystem(
+    config,
+    createLogger('silent', false),
+    options.clock ? { clock: options.clock } : {},
+  );
   await system.gateway.listen({ host: '127.0.0.1', port: 0 });
   const address = system.gateway.server.address() as { port: number };
   return {

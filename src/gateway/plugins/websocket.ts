@@ -23,7 +23,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'runtime' | 'sessions' | 'scenes'>;
+type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'runtime' | 'sessions' | 'scenes' | 'clock'>;
 
 /** The game's WebSocket at /ws: authenticates, turns frames into commands and pushes outcomes back. */
 export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
@@ -134,7 +134,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         const sockets = socketsByPlayer.get(playerId) ?? new Set<WebSocket>();
         socketsByPlayer.set(playerId, sockets);
         sockets.add(socket);
-        const location = await deps.scenes.view(player.locationId, new Date(), playerId);
+        const location = await deps.scenes.view(player.locationId, deps.clock(), playerId);
         send(socket, {
           type: 'welcome',
           protocol: PROTOCOL_VERSION,

@@ -18,10 +18,19 @@ export function narrateLocation(view: LocationView): string {
     lines.push(`${list(view.npcs.map((n) => n.name))} ${view.npcs.length === 1 ? 'is' : 'are'} here.`);
   for (const enemy of view.enemies) {
     const wounded = enemy.hp < enemy.max_hp ? ' It is wounded.' : '';
-    lines.push(`A ${enemy.name} prowls here, watching you.${wounded}`);
+    lines.push(`${capitalize(withArticle(enemy.name))} prowls here, watching you.${wounded}`);
   }
-  if (view.items.length > 0) lines.push(`You see ${list(view.items.map((i) => `a ${i.name}`))}.`);
+  if (view.items.length > 0) lines.push(`You see ${list(view.items.map((i) => withArticle(i.name)))}.`);
   if (view.players.length > 0) lines.push(`Also here: ${list(view.players)}.`);
   lines.push(`Exits: ${view.exits.map((e) => `${e.direction} (${e.name})`).join(', ') || 'none'}.`);
   return lines.join('\n');
+}
+
+function withArticle(name: string): string {
+  if (/^[A-Z]/.test(name)) return name;
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -28,7 +28,7 @@ export function take(context: ActionContext, action: ActionOf<'take'>): Proposal
 
 export function drop(context: ActionContext, action: ActionOf<'drop'>): Proposal {
   const item = findByName(items(context, context.player.inventory), action.item);
-  if (!item) return answer('drop', `You are not carrying a ${action.item}.`);
+  if (!item) return answer('drop', `You are not carrying any ${action.item}.`);
   return {
     effects: [{ kind: 'drop-item', item: item.id }],
     source: 'rules',
@@ -43,7 +43,7 @@ export function drop(context: ActionContext, action: ActionOf<'drop'>): Proposal
 export function use(context: ActionContext, action: ActionOf<'use'>): Proposal {
   const { player } = context;
   const item = findByName(items(context, player.inventory), action.item);
-  if (!item) return answer('use', `You are not carrying a ${action.item}.`);
+  if (!item) return answer('use', `You are not carrying any ${action.item}.`);
   if (action.target) {
     const npc = findByName(context.npcsHere, action.target);
     if (!npc) return answer('use', `There is no ${action.target} here.`);

@@ -136,7 +136,23 @@ export class RulesEngine implements Lane {
         relationship_change: reply.relationshipChange,
         topics: reply.topics,
         memories_used: reply.memoriesUsed,
-        narration: `${npc.name} (${reply.emotion}): "${reply.reply}"`,
+        ...(reply.offer
+          ? {
+              quest_offer: {
+                id: reply.offer.id,
+                name: reply.offer.name,
+                description: reply.offer.description,
+              },
+            }
+          : {}),
+        narration: [
+          `${npc.name} (${reply.emotion}): "${reply.reply}"`,
+          ...(reply.offer
+            ? [
+                `Quest offered — ${reply.offer.name}: ${reply.offer.description} (quest accept ${reply.offer.name})`,
+              ]
+            : []),
+        ].join('\n'),
       },
     };
   }

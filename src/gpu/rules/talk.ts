@@ -26,6 +26,8 @@ export interface Reply {
   relationshipChange: number;
   topics: string[];
   memoriesUsed: number;
+  /** A quest the NPC offers in this reply. */
+  offer?: Quest;
 }
 
 /**
@@ -45,7 +47,10 @@ export function composeReply(
   let emotion: NpcEmotion = MOOD_EMOTION[npc.personality.mood];
   let change = 1;
 
-  const remembered = context.memories.find((m) => m.playerId === context.player.playerId && m.playerMessage);
+  // Trivial memories ("hi") are not worth bringing up.
+  const remembered = context.memories.find(
+    (m) => m.playerId === context.player.playerId && m.playerMessage && m.importance > 1,
+  );
   if (remembered) {
     parts.push(rememberLine(remembered, random));
     emotion = 'friendly';
@@ -66,7 +71,9 @@ export function composeReply(
       memoriesUsed: remembered ? 1 : 0,
     };
   }
-  if (GREETING.test(message) || (!remembered && relationship === 0 && parts.length === 0)) {
+  const firstMeeting = !remembered && context.memories.length === 0 && relationship === 0;
+  const greeted = GREETING.test(message) || firstMeeting;
+  if (greeted) {
     parts.push(relationship < -20 ? 'What do you want?' : pick(random, npc.greetings));
     if (relationship >= 0) emotion = relationship > 20 ? 'happy' : 'friendly';
   }
@@ -95,9 +102,17 @@ export function composeReply(
 
   const offers = availableQuests(context, npc);
   const asked = QUEST_WORDS.test(message);
-  if (offers.length > 0 && (asked || !knowledge)) {
-    parts.push(offerLine(offers[0]!));
-    topics.push(`quest:${offers[0]!.id}`);
+  let offer: Quest | undefined;
+  if (offers.length > 0 && (asked || (greeted && !knowledge))) {
+    offer = offers[0]!;
+    parts.push(
+      pick(random, [
+        'There is something you could do for me.',
+        'I have need of someone with a steady hand.',
+        'Perhaps you can help me.',
+      ]),
+    );
+    topics.push(`quest:${offer.id}`);
   } else if (asked) {
     const hint = activeHint(context);
     parts.push(hint ? `You already have work to do: ${hint}` : 'I have nothing for you to do just now.');
@@ -113,6 +128,7 @@ export function composeReply(
     relationshipChange: Math.max(-MAX_RELATIONSHIP_CHANGE, Math.min(MAX_RELATIONSHIP_CHANGE, change)),
     topics,
     memoriesUsed: remembered ? 1 : 0,
+    ...(offer ? { offer } : {}),
   };
 }
 
@@ -132,10 +148,6 @@ function opinion(other: Npc, tie: Npc['relationships'][number] | undefined): str
   if (tie.score >= 10) return `${other.name}? A good ${tie.kind}.`;
   if (tie.score > -10) return `${other.name}? We get along, as ${tie.kind}s do.`;
   return `${other.name}? Do not speak to me of that ${tie.kind}.`;
-}
-
-function offerLine(quest: Quest): string {
-  return `${quest.description} Will you help? (say: quest accept ${quest.name})`;
 }
 
 function activeHint(context: ActionContext): string | undefined {
