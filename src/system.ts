@@ -24,6 +24,7 @@ import { PresenceProjection } from './projections/presence.ts';
 
 export interface System {
   gateway: FastifyInstance;
+  store: EventStore;
   /** Human-readable names of the adapters in use, e.g. { events: 'pglite', database: 'pglite' }. */
   adapters: Record<string, string>;
   close(): Promise<void>;
@@ -127,6 +128,8 @@ export async function startSystem(
         scenes,
         jwtSecret: config.JWT_SECRET ?? (await generatedJwtSecret(config.DATA_DIR)),
         jwtTtl: config.JWT_TTL,
+        ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
+        worldFile: config.WORLD_FILE,
         ...(redis ? { redis } : {}),
         healthChecks: {
           eventStore: async () => ({
@@ -155,6 +158,7 @@ export async function startSystem(
 
     return {
       gateway,
+      store,
       adapters: {
         events: store.name,
         database: target.kind,

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../infrastructure/logger.ts';
 import { limits } from '../limits.ts';
 import { apiError, type GatewayDeps } from './deps.ts';
+import { adminPlugin } from './plugins/admin.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
@@ -34,6 +35,7 @@ export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<F
   await app.register(healthPlugin, deps);
   await app.register(authPlugin, deps);
   await app.register(websocketPlugin, deps);
+  await app.register(adminPlugin, deps);
   await app.register(staticClientPlugin);
   return app;
 }

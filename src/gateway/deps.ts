@@ -15,6 +15,9 @@ export interface GatewayDeps {
   presence: PresenceProjection;
   scenes: SceneReader;
   jwtSecret: string;
+  /** Enables /admin when set. */
+  adminToken?: string;
+  worldFile: string;
   jwtTtl: string;
   /** Components reported by GET /health, each checked when asked. */
   healthChecks: Record<string, () => Promise<Record<string, unknown> | undefined>>;
