@@ -7,6 +7,18 @@ const optionalUrl = z
   .pipe(z.url().optional())
   .optional();
 
+const urlList = z
+  .string()
+  .trim()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  )
+  .pipe(z.array(z.url()))
+  .default([]);
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -26,12 +38,29 @@ const environmentSchema = z.object({
   EVENTSTORE_URL: optionalUrl,
   /** Redis for the shared rate limits and hot caches. In-process when unset. */
   REDIS_URL: optionalUrl,
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  REDIS_PREFIX: z.string().min(1).default('langomni:'),
   /** Qdrant for NPC memories. In-process exact search (rebuilt from the events at start) when unset. */
   QDRANT_URL: optionalUrl,
   QDRANT_COLLECTION: z.string().min(1).default('npc_memories'),
   /** Ollama for embeddings (e.g. http://localhost:11434). The deterministic local embedder when unset. */
   OLLAMA_EMBED_HOST: optionalUrl,
   OLLAMA_EMBED_MODEL: z.string().min(1).default('nomic-embed-text'),
+  /** World-simulation lane (big model): an Ollama host, or an OpenAI-compatible server (vLLM, SGLang, llama.cpp, LM Studio). */
+  OLLAMA_WORLD_HOST: optionalUrl,
+  OPENAI_WORLD_URL: optionalUrl,
+  WORLD_MODEL: z.string().min(1).default('llama3.1:70b'),
+  /** Requests the world backend serves at once (OLLAMA_NUM_PARALLEL, or the server's batch). */
+  WORLD_SLOTS: z.coerce.number().int().min(1).max(256).default(4),
+  /** NPC lane (small model): one or more instances, comma-separated; jobs go to the least loaded. */
+  OLLAMA_NPC_HOSTS: urlList,
+  OPENAI_NPC_URLS: urlList,
+  NPC_MODEL: z.string().min(1).default('llama3.1:8b'),
+  NPC_SLOTS: z.coerce.number().int().min(1).max(256).default(4),
+  /** How long Ollama keeps a model loaded after a request. */
+  OLLAMA_KEEP_ALIVE: z.string().min(1).default('30m'),
+  /** Bearer key for OpenAI-compatible servers that want one. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
   /** How often live subscribers look for events appended by other processes. */
   EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   /** At least 32 characters. Generated and kept in DATA_DIR when unset (not allowed in production). */

@@ -9,7 +9,11 @@ import { WorldRuntime } from './commands/world-runtime.ts';
 import type { Config } from './config.ts';
 import { buildGateway } from './gateway/app.ts';
 import { ActionProcessor } from './gpu/action-processor.ts';
+import { openLanes } from './gpu/orchestrator/open-lanes.ts';
+import { LlmOrchestrator } from './gpu/orchestrator/orchestrator.ts';
 import { RulesEngine } from './gpu/rules/rules-engine.ts';
+import { MemoryCache } from './infrastructure/cache/memory-cache.ts';
+import { RedisCache } from './infrastructure/cache/redis-cache.ts';
 import { SqlCheckpointStore } from './infrastructure/checkpoint-store.ts';
 import { type Database, type DatabaseTarget, openDatabase } from './infrastructure/database.ts';
 import type { EventStore } from './infrastructure/event-store/event-store.ts';
@@ -17,6 +21,7 @@ import { openEventStoreDb } from './infrastructure/event-store/eventstoredb-even
 import { type EventStoreTables, SqlEventStore } from './infrastructure/event-store/sql-event-store.ts';
 import type { Logger } from './infrastructure/logger.ts';
 import { openNpcMemory } from './infrastructure/memory/open-memory.ts';
+import { createMetrics } from './infrastructure/metrics.ts';
 import { generatedJwtSecret } from './infrastructure/secrets.ts';
 import { loadWorldFile } from './infrastructure/world-file.ts';
 import { NpcMemoryProjection, npcMemoryRecaller } from './projections/npc-memories.ts';
@@ -77,6 +82,7 @@ export async function startSystem(
       closers.push(() => redis.quit());
     }
 
+    const metrics = createMetrics();
     const commands = new CommandHandler(store, { now: clock });
     const runtime = await WorldRuntime.start(store, commands, fileWorld, config.WORLD_FILE, logger);
     closers.push(() => runtime.stop());
@@ -103,13 +109,29 @@ export async function startSystem(
 
     const scenes = new SceneReader(commands, runtime, presence);
     const rules = new RulesEngine();
+    const cache = redis
+      ? await RedisCache.open({ url: config.REDIS_URL!, prefix: `${config.REDIS_PREFIX}cache:` })
+      : new MemoryCache();
+    closers.push(() => cache.close());
+    const lanes = openLanes(config, metrics);
+    const lane =
+      lanes.world || lanes.npc
+        ? new LlmOrchestrator({
+            ...lanes,
+            rules,
+            cache,
+            metrics,
+            logger: logger.child({ component: 'orchestrator' }),
+            worldVersion: () => runtime.world.content.version,
+          })
+        : rules;
     const processor = new ActionProcessor({
       store,
       commands,
       checkpoints,
       memories: npcMemoryRecaller(npcMemory.recall, memoryProjection, runtime),
       runtime,
-      lane: rules,
+      lane,
       rules,
       scenes,
       logger: logger.child({ component: 'lanes' }),
@@ -122,6 +144,7 @@ export async function startSystem(
         runtime,
         store,
         clock,
+        metrics,
         accounts: new AccountService(commands, runtime, config.BCRYPT_ROUNDS),
         sessions: new PlayerSessions(commands, runtime),
         presence,
@@ -130,7 +153,7 @@ export async function startSystem(
         jwtTtl: config.JWT_TTL,
         ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
         worldFile: config.WORLD_FILE,
-        ...(redis ? { redis } : {}),
+        ...(redis ? { redis, redisPrefix: config.REDIS_PREFIX } : {}),
         healthChecks: {
           eventStore: async () => ({
             adapter: store.name,
@@ -149,7 +172,11 @@ export async function startSystem(
               memories: await npcMemory.memory.count(),
             };
           },
-          lanes: async () => ({ world: 'rules', npc: 'rules' }),
+          lanes: async () => ({
+            world: lanes.world?.status() ?? 'rules',
+            npc: lanes.npc?.status() ?? 'rules',
+            queue_depth: { world: lanes.world?.queueDepth ?? 0, npc: lanes.npc?.queueDepth ?? 0 },
+          }),
         },
       },
       logger,
@@ -163,7 +190,11 @@ export async function startSystem(
         events: store.name,
         database: target.kind,
         cache: redis ? 'redis' : 'memory',
-        lanes: 'rules',
+        lanes:
+          lane === rules
+            ? 'rules'
+            : `world: ${lanes.world ? 'llm' : 'rules'}, npc: ${lanes.npc ? 'llm' : 'rules'}`,
+        responseCache: cache.name,
       },
       close,
     };

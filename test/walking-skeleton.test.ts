@@ -4,12 +4,21 @@ import { reportSkipped, testServices } from '../src/infrastructure/testing/servi
 import { connectPacer, GameClient, httpPacer, register } from './support/game-client.ts';
 import { startTestSystem, type TestSystem } from './support/start-test-system.ts';
 
-const backends: { name: string; postgresUrl?: string }[] = [{ name: 'embedded (PGlite)' }];
-if (testServices.postgres.url)
-  backends.push({ name: 'PostgreSQL server', postgresUrl: testServices.postgres.url });
-else reportSkipped('PostgreSQL', testServices.postgres.variable);
+const backends: { name: string; postgresUrl?: string; redisUrl?: string }[] = [
+  { name: 'embedded (PGlite, in-process cache)' },
+];
+if (testServices.postgres.url && testServices.redis.url) {
+  backends.push({
+    name: 'PostgreSQL server and Redis',
+    postgresUrl: testServices.postgres.url,
+    redisUrl: testServices.redis.url,
+  });
+} else {
+  if (!testServices.postgres.url) reportSkipped('PostgreSQL', testServices.postgres.variable);
+  if (!testServices.redis.url) reportSkipped('Redis', testServices.redis.variable);
+}
 
-describe.each(backends)('walking skeleton on $name', ({ postgresUrl }) => {
+describe.each(backends)('walking skeleton on $name', ({ postgresUrl, redisUrl }) => {
   let server: TestSystem;
   let baseUrl: string;
   const clients: GameClient[] = [];
@@ -20,7 +29,7 @@ describe.each(backends)('walking skeleton on $name', ({ postgresUrl }) => {
   };
 
   beforeAll(async () => {
-    server = await startTestSystem(postgresUrl ? { postgresUrl } : {});
+    server = await startTestSystem(postgresUrl ? { postgresUrl, ...(redisUrl ? { redisUrl } : {}) } : {});
     baseUrl = server.baseUrl;
   });
   afterAll(async () => {

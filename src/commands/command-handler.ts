@@ -112,6 +112,13 @@ export class CommandHandler {
     return { events, alreadyHandled: true, state, nextExpectedRevision: revision };
   }
 
+  /** The last state this handler saw of a stream (possibly behind the store), without any I/O. */
+  peek<State>(streamId: string, decider: unknown): { state: State; revision: Revision } | undefined {
+    const cached = this.cache.get(streamId);
+    if (!cached || cached.decider !== decider) return undefined;
+    return { state: cached.state as State, revision: cached.revision };
+  }
+
   /** The stream's current state, folded with the decider. */
   async load<State, Event extends DomainEvent>(
     streamId: string,

@@ -6,6 +6,9 @@ import type { PresenceProjection } from '../projections/presence.ts';
 import type { CommandHandler } from './command-handler.ts';
 import type { WorldRuntime } from './world-runtime.ts';
 
+/** How long a scene waits for the store before it makes do with the last state seen. */
+const STALE_AFTER_MS = 1_000;
+
 /**
  * What a location looks like at a moment: its stream's state (items, enemies), who is there (NPCs by
  * their schedules, players by presence), the region's weather and the time of day.
@@ -25,15 +28,35 @@ export class SceneReader {
     return (await this.commands.load(locationStream(locationId), this.deciderFor(locationId))).state;
   }
 
+  /**
+   * The seed's "database slow → serve stale data with warning": when the store does not answer within
+   * STALE_AFTER_MS and an earlier state is at hand, use that and say so.
+   */
+  private async freshOrCached(locationId: string): Promise<{ state: LocationState; stale: boolean }> {
+    const loading = this.locationState(locationId);
+    const cached = this.commands.peek<LocationState>(locationStream(locationId), this.deciderFor(locationId));
+    if (!cached) return { state: await loading, stale: false };
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), STALE_AFTER_MS);
+    });
+    const state = await Promise.race([loading, late]);
+    clearTimeout(timer);
+    if (state) return { state, stale: false };
+    loading.catch(() => {});
+    return { state: cached.state, stale: true };
+  }
+
   async scene(
     locationId: string,
     at: Date,
     viewerId?: string,
-  ): Promise<LocationScene & { state: LocationState }> {
+  ): Promise<LocationScene & { state: LocationState; stale: boolean }> {
     const location = requireLocation(this.runtime.world, locationId);
-    const state = await this.locationState(locationId);
+    const { state, stale } = await this.freshOrCached(locationId);
     return {
       state,
+      stale,
       items: state.items,
       players: this.presence.playersAt(locationId, viewerId),
       npcs: npcsAt(this.runtime.world, locationId, at),

@@ -5,6 +5,7 @@ import { apiError, type GatewayDeps } from './deps.ts';
 import { adminPlugin } from './plugins/admin.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { healthPlugin } from './plugins/health.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { staticClientPlugin } from './plugins/static-client.ts';
 import { websocketPlugin } from './plugins/websocket.ts';
@@ -33,6 +34,7 @@ export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<F
 
   await app.register(rateLimitPlugin, deps);
   await app.register(healthPlugin, deps);
+  await app.register(metricsPlugin, deps);
   await app.register(authPlugin, deps);
   await app.register(websocketPlugin, deps);
   await app.register(adminPlugin, deps);

@@ -3,12 +3,14 @@ import type { PlayerSessions } from '../commands/player-session.ts';
 import type { SceneReader } from '../commands/scene-reader.ts';
 import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { EventStore } from '../infrastructure/event-store/event-store.ts';
+import type { Metrics } from '../infrastructure/metrics.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
 
 /** What the gateway needs from the rest of the system; built once in main.ts (or a test). */
 export interface GatewayDeps {
   runtime: WorldRuntime;
   clock: () => Date;
+  metrics: Metrics;
   store: EventStore;
   accounts: AccountService;
   sessions: PlayerSessions;
@@ -23,6 +25,7 @@ export interface GatewayDeps {
   healthChecks: Record<string, () => Promise<Record<string, unknown> | undefined>>;
   /** Shared rate-limit store; in-process when absent. */
   redis?: import('ioredis').Redis;
+  redisPrefix?: string;
 }
 
 export interface ApiError {

@@ -156,10 +156,15 @@ export class ActionProcessor {
       ({ proposal, refused } = await this.propose(context, this.deps.rules));
       applied = await this.applyToLocation(proposal.effects, context, `${ids.actionId}/again`, at);
     }
+    if (context.stale) proposal = { ...proposal, result: { ...proposal.result, stale: true } };
     await this.record(event.streamId, ids, at, proposal, applied.effects, applied.defeated, refused);
   }
 
-  /** Asks the lane; when the rules refuse part of its proposal, the rule engine answers instead. */
+  /**
+   * Asks the lane, and lets the rules check every effect it proposes. When they refuse any, the rule
+   * engine answers instead: the lane's narration would describe what did not happen (a move to
+   * nowhere, a blow out of range), and a player must never read an outcome the world did not allow.
+   */
   private async propose(
     context: ActionContext,
     lane = this.deps.lane,
@@ -174,13 +179,12 @@ export class ActionProcessor {
     const checked = checkEffects(situation, proposal.effects);
     if (checked.refused.length === 0) return { proposal, refused: [] };
     this.deps.logger.warn(
-      { actionId: context.actionId, lane: lane.name, refused: checked.refused },
+      { actionId: context.actionId, lane: lane.name, source: proposal.source, refused: checked.refused },
       'rules refused proposed effects',
     );
-    if (lane === this.deps.rules)
+    if (lane === this.deps.rules || proposal.source === 'rules')
       return { proposal: { ...proposal, effects: checked.accepted }, refused: checked.refused };
-    const fallback = await this.deps.rules.resolve(context);
-    return { proposal: fallback, refused: checked.refused };
+    return { proposal: await this.deps.rules.resolve(context), refused: checked.refused };
   }
 
   /** Location-side effects go to the location's stream first: it decides races for items and enemies. */
@@ -300,6 +304,7 @@ export class ActionProcessor {
       playersHere: scene.players,
       ...(npc ? { npc } : {}),
       memories: recalled,
+      stale: scene.stale,
       describe: (locationId) => scenes.scene(locationId, at, player.playerId),
     };
   }

@@ -34,6 +34,8 @@ export interface ActionContext {
   /** For talk: the NPC addressed (if present) and what it remembers that bears on the message. */
   npc?: Npc;
   memories: RecalledMemory[];
+  /** The store was slow: the location's state is the last one seen, possibly a moment old. */
+  stale: boolean;
   /** Another location as the player would find it (for describing where a move leads). */
   describe(locationId: string): Promise<LocationScene>;
 }

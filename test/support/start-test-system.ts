@@ -23,7 +23,7 @@ export interface TestSystem {
 
 /** The whole server on a free port: embedded (PGlite in a temporary folder) or on a PostgreSQL server. */
 export async function startTestSystem(
-  options: { postgresUrl?: string; env?: Record<string, string>; clock?: () => Date } = {},
+  options: { postgresUrl?: string; redisUrl?: string; env?: Record<string, string>; clock?: () => Date } = {},
 ): Promise<TestSystem> {
   const dataDir = await mkdtemp(join(tmpdir(), 'langomni-test-'));
   const schema = options.postgresUrl ? uniqueSchema('sys') : undefined;
@@ -34,6 +34,10 @@ export async function startTestSystem(
     BCRYPT_ROUNDS: '4',
     EVENT_POLL_INTERVAL_MS: '20',
     ...(options.postgresUrl ? { DATABASE_URL: options.postgresUrl, DATABASE_SCHEMA: schema } : {}),
+    // A prefix of its own, so parallel test files never share rate-limit counters or cached answers.
+    ...(options.redisUrl
+      ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `test:${schema ?? Date.now()}:` }
+      : {}),
     ...options.env,
   });
   const system = await startSystem(

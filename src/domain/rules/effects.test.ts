@@ -98,6 +98,14 @@ describe('the rules check every proposed effect, whoever proposed it', () => {
     ).toEqual(['square is a safe place']);
   });
 
+  it('allows one move and one blow per action', () => {
+    const twice = checkEffects(situation('square'), [
+      { kind: 'move', to: 'hut' },
+      { kind: 'move', to: 'hut' },
+    ]);
+    expect(twice.refused.map((r) => r.reason)).toEqual(['only one move per action']);
+  });
+
   it('refuses fighting an enemy that is not there, or is defeated and not yet back', () => {
     const defeated: LocationEvent = {
       type: 'EnemyDefeated',

@@ -62,7 +62,11 @@ export function checkEffects(
   const accepted: Effect[] = [];
   const refused: RefusedEffect[] = [];
   for (const effect of effects) {
-    const reason = refusal(situation, effect);
+    // Each effect is checked against the situation before the action: a second move or blow would be
+    // checked against a world the first one has already changed.
+    const once =
+      (effect.kind === 'move' || effect.kind === 'attack') && accepted.some((e) => e.kind === effect.kind);
+    const reason = once ? `only one ${effect.kind} per action` : refusal(situation, effect);
     if (reason) refused.push({ effect, reason });
     else accepted.push(effect);
   }

@@ -23,7 +23,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'runtime' | 'sessions' | 'scenes' | 'clock'>;
+type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'runtime' | 'sessions' | 'scenes' | 'clock' | 'metrics'>;
 
 /** The game's WebSocket at /ws: authenticates, turns frames into commands and pushes outcomes back. */
 export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
@@ -52,6 +52,9 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     if (!waiting) return;
     pending.delete(actionId);
     clearTimeout(waiting.timer);
+    const seconds = (performance.now() - waiting.startedAt) / 1000;
+    deps.metrics.actionLatency.observe({ action_type: result.action_type, source }, seconds);
+    deps.metrics.actions.inc({ action_type: result.action_type, source });
     send(waiting.socket, {
       type: 'action_result',
       id: waiting.clientId,
@@ -101,8 +104,11 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
           )
         : undefined;
 
+      deps.metrics.wsConnections.inc();
       socket.on('close', () => {
         open = false;
+        deps.metrics.wsConnections.dec();
+        deps.metrics.wsDisconnects.inc();
         clearTimeout(expiry);
         socketsByPlayer.get(playerId)?.delete(socket);
         if (socketsByPlayer.get(playerId)?.size === 0) socketsByPlayer.delete(playerId);

@@ -1,0 +1,252 @@
+import type { Cache } from '../../infrastructure/cache/cache.ts';
+import type { Logger } from '../../infrastructure/logger.ts';
+import type { Metrics } from '../../infrastructure/metrics.ts';
+import { limits } from '../../limits.ts';
+import { type LlmBackend, LlmBackendError, type LlmRequest } from '../backends/llm-backend.ts';
+import { cacheKey } from '../cache-keys.ts';
+import type { ActionContext, Lane, Proposal } from '../lane.ts';
+import {
+  buildNpcMessages,
+  buildTauntMessages,
+  npcOutputToProposal,
+  withTaunt,
+} from '../prompts/npc-prompt.ts';
+import {
+  npcOutputSchema,
+  OUTPUT_SCHEMA_NAMES,
+  tauntOutputSchema,
+  worldOutputSchema,
+} from '../prompts/schemas.ts';
+import { buildWorldMessages, worldOutputToProposal } from '../prompts/world-prompt.ts';
+import { SingleFlight } from '../single-flight.ts';
+import { cachePlan } from './cache-plan.ts';
+import { type LaneName, type LaneScheduler, LaneUnavailableError, type Priority } from './lane-scheduler.ts';
+import { routeOf } from './routing.ts';
+
+export interface OrchestratorDeps {
+  world?: LaneScheduler;
+  npc?: LaneScheduler;
+  /** Always there: the guidance for every prompt, and the answer when a lane cannot give one. */
+  rules: Lane;
+  cache: Cache;
+  logger: Logger;
+  metrics?: Metrics;
+  worldVersion: () => string;
+  /** The whole budget of one action (the seed's 5 s hard limit). */
+  budgetMs?: number;
+}
+
+/** Time kept back from the budget for checking and recording the outcome. */
+const RECORDING_MARGIN_MS = 300;
+const MAX_TOKENS = { world: 400, npc: 250, taunt: 60 } as const;
+
+type FallbackCause = 'queue_wait' | 'breaker_open' | 'timeout' | 'unavailable' | 'malformed' | 'error';
+
+/**
+ * The seed's Central Orchestrator: routes each action to its lane(s), asks the LLM within the action's
+ * time budget, shares identical generations in flight, caches what can be shared, and falls back
+ * (template when the queue is too long, the rule engine when a backend fails) so that every action
+ * gets an answer in time. The rule engine's outcome is computed first and given to the LLM as
+ * guidance; whatever the LLM proposes is checked by the domain rules afterwards.
+ */
+export class LlmOrchestrator implements Lane {
+  readonly name = 'orchestrator';
+  private readonly inFlight = new SingleFlight<Proposal>();
+
+  constructor(private readonly deps: OrchestratorDeps) {}
+
+  async resolve(context: ActionContext): Promise<Proposal> {
+    const deadline = performance.now() + (this.deps.budgetMs ?? limits.actionTimeoutMs) - RECORDING_MARGIN_MS;
+    const guidance = await this.deps.rules.resolve(context);
+    const route = routeOf(context.action.action_type);
+    if (route.lanes === 'rules') return guidance;
+
+    if (route.lanes === 'both') return this.combat(context, guidance, deadline);
+    const lane = route.lanes;
+    const scheduler = this.deps[lane];
+    if (!scheduler) return guidance;
+    try {
+      return await this.cached(context, guidance, () =>
+        lane === 'npc'
+          ? this.askNpc(scheduler, context, guidance, deadline)
+          : this.askWorld(scheduler, context, guidance, route.priority, deadline),
+      );
+    } catch (error) {
+      return this.fallback(lane, error, guidance);
+    }
+  }
+
+  /** Combat asks both lanes at once: the world for the blow and its consequences, the NPC lane for the taunt. */
+  private async combat(context: ActionContext, guidance: Proposal, deadline: number): Promise<Proposal> {
+    const enemy = context.enemiesHere.find((e) =>
+      guidance.effects.some((x) => x.kind === 'attack' && x.enemy === e.enemy.id),
+    )?.enemy;
+    const world = this.deps.world
+      ? this.askWorld(this.deps.world, context, guidance, 'combat', deadline).catch((error) =>
+          this.fallback('world', error, guidance),
+        )
+      : Promise.resolve(guidance);
+    const taunt =
+      this.deps.npc && enemy
+        ? this.generate(
+            this.deps.npc,
+            'npc',
+            'combat',
+            {
+              messages: buildTauntMessages(context, enemy),
+              schema: tauntOutputSchema,
+              schemaName: OUTPUT_SCHEMA_NAMES.taunt,
+              maxTokens: MAX_TOKENS.taunt,
+            },
+            deadline,
+          )
+            .then((output) => output.taunt)
+            .catch((error) => {
+              this.countFallback('npc', causeOf(error));
+              return undefined;
+            })
+        : Promise.resolve(undefined);
+    const [outcome, line] = await Promise.all([world, taunt]);
+    return line ? withTaunt(outcome, line) : outcome;
+  }
+
+  private async askWorld(
+    scheduler: LaneScheduler,
+    context: ActionContext,
+    guidance: Proposal,
+    priority: Priority,
+    deadline: number,
+  ): Promise<Proposal> {
+    const output = await this.generate(
+      scheduler,
+      'world',
+      priority,
+      {
+        messages: buildWorldMessages(context, guidance),
+        schema: worldOutputSchema,
+        schemaName: OUTPUT_SCHEMA_NAMES.world,
+        maxTokens: MAX_TOKENS.world,
+      },
+      deadline,
+    );
+    return worldOutputToProposal(output, context, guidance);
+  }
+
+  private async askNpc(
+    scheduler: LaneScheduler,
+    context: ActionContext,
+    guidance: Proposal,
+    deadline: number,
+  ): Promise<Proposal> {
+    const npc = context.npc;
+    if (!npc) return guidance;
+    const output = await this.generate(
+      scheduler,
+      'npc',
+      'dialogue',
+      {
+        messages: buildNpcMessages({ ...context, npc }, guidance),
+        schema: npcOutputSchema,
+        schemaName: OUTPUT_SCHEMA_NAMES.npc,
+        maxTokens: MAX_TOKENS.npc,
+      },
+      deadline,
+    );
+    return npcOutputToProposal(output, { ...context, npc }, guidance);
+  }
+
+  /** One generation on a lane, within the deadline; output that does not parse is asked for once more. */
+  private async generate<T>(
+    scheduler: LaneScheduler,
+    lane: LaneName,
+    priority: Priority,
+    request: Omit<LlmRequest<T>, 'timeoutMs'>,
+    deadline: number,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await scheduler.submit(priority, async (backend) => {
+          const timeoutMs = Math.floor(deadline - performance.now());
+          if (timeoutMs <= 0) throw new LlmBackendError('timeout', 'no time left for this action');
+          const response = await backend.generate({ ...request, timeoutMs });
+          this.countTokens(lane, backend, response);
+          return response.output;
+        });
+      } catch (error) {
+        const retry =
+          error instanceof LlmBackendError &&
+          error.failure === 'malformed' &&
+          attempt === 1 &&
+          deadline - performance.now() > 500;
+        if (!retry) throw error;
+        this.deps.logger.warn({ lane, err: error }, 'model output did not parse; asking once more');
+      }
+    }
+  }
+
+  /** Shared answers: a cache hit, or one generation for identical requests in flight. */
+  private async cached(
+    context: ActionContext,
+    guidance: Proposal,
+    generate: () => Promise<Proposal>,
+  ): Promise<Proposal> {
+    const plan = cachePlan(context, guidance);
+    if (!plan) return generate();
+    const key = cacheKey({
+      kind: plan.kind,
+      worldVersion: this.deps.worldVersion(),
+      scope: plan.scope,
+      facts: plan.facts,
+    });
+    // A cached proposal is checked by the rules again like any other: the facts in its key make it valid.
+    const hit = await this.deps.cache.get<Proposal>(key).catch(() => undefined);
+    this.deps.metrics?.cacheRequests.inc({ kind: plan.kind, outcome: hit === undefined ? 'miss' : 'hit' });
+    if (hit !== undefined) return { ...hit, source: 'cache' };
+    const proposal = await this.inFlight.run(key, generate);
+    if (proposal.source === 'llm') {
+      await this.deps.cache
+        .set(key, proposal, plan.ttlMs)
+        .catch((error) => this.deps.logger.warn({ err: error }, 'response cache unavailable'));
+    }
+    return proposal;
+  }
+
+  private fallback(lane: LaneName, error: unknown, guidance: Proposal): Proposal {
+    const cause = causeOf(error);
+    this.countFallback(lane, cause);
+    if (cause === 'error') this.deps.logger.error({ err: error, lane }, 'lane failed');
+    else this.deps.logger.debug({ lane, cause }, 'lane fell back');
+    // The seed: a long queue gets a template at once; a failing backend gets the rule engine.
+    return cause === 'queue_wait' ? { ...guidance, source: 'template' } : guidance;
+  }
+
+  private countFallback(lane: LaneName, cause: FallbackCause): void {
+    this.deps.metrics?.fallbacks.inc({ lane, cause });
+  }
+
+  private countTokens(
+    lane: LaneName,
+    backend: LlmBackend,
+    response: { promptTokens: number; completionTokens: number; durationMs: number },
+  ): void {
+    const metrics = this.deps.metrics;
+    if (!metrics) return;
+    metrics.tokens.inc({ lane, backend: backend.name, kind: 'prompt' }, response.promptTokens);
+    metrics.tokens.inc({ lane, backend: backend.name, kind: 'completion' }, response.completionTokens);
+    if (response.durationMs > 0)
+      metrics.tokensPerSecond.set(
+        { lane, backend: backend.name },
+        (response.completionTokens * 1000) / response.durationMs,
+      );
+  }
+}
+
+function causeOf(error: unknown): FallbackCause {
+  if (error instanceof LaneUnavailableError) return error.reason;
+  if (error instanceof LlmBackendError) {
+    if (error.failure === 'timeout' || error.failure === 'aborted') return 'timeout';
+    if (error.failure === 'malformed') return 'malformed';
+    return 'unavailable';
+  }
+  return 'error';
+}

@@ -1,0 +1,156 @@
+import { MAX_RELATIONSHIP_CHANGE, NPC_EMOTIONS } from '../../domain/rules/effects.ts';
+import type { Npc, World } from '../../domain/world/world.ts';
+import type { ChatMessage } from '../backends/llm-backend.ts';
+import type { ActionContext, Proposal } from '../lane.ts';
+import { compressHistory } from './history.ts';
+import { neutralise, PLAYER_TEXT_IS_DATA, playerInput } from './player-text.ts';
+import { memoizedPerWorld, placeLines, presenceLines } from './scene.ts';
+import type { NpcOutput } from './schemas.ts';
+
+export { buildTauntMessages, withTaunt } from './taunt-prompt.ts';
+
+export type NpcContext = ActionContext & { npc: Npc };
+
+/** How much of what the NPC remembers of the player goes into its prompt. */
+export const NPC_HISTORY = { verbatim: 3, budgetChars: 1200 } as const;
+
+interface QuestOffer {
+  id: string;
+  name: string;
+  description: string;
+}
+
+/**
+ * The NPC lane's prompt: the system message (the role's rules and the NPC's card, the same for every
+ * player in one world version), then the situation and what the NPC remembers of this player, then
+ * the player's words, delimited.
+ */
+export function buildNpcMessages(context: NpcContext, guidance: Proposal): ChatMessage[] {
+  const message = context.action.action_type === 'talk' ? context.action.message : '';
+  return [
+    { role: 'system', content: npcSystemMessage(context.world, context.npc.id) },
+    { role: 'user', content: situation(context, guidance) },
+    {
+      role: 'user',
+      content: `${neutralise(context.player.username, 40)} says to you:\n${playerInput(message)}`,
+    },
+  ];
+}
+
+/** The model's reply as a talk proposal, in the rule engine's result shape. */
+export function npcOutputToProposal(output: NpcOutput, context: NpcContext, guidance: Proposal): Proposal {
+  const { npc } = context;
+  const reply = output.reply.trim();
+  const { emotion, relationship_change } = output;
+  const offer = guidance.result.quest_offer as QuestOffer | undefined;
+  const topics = Array.isArray(guidance.result.topics) ? guidance.result.topics : [];
+  return {
+    effects: [
+      {
+        kind: 'talk',
+        npc: npc.id,
+        message: context.action.action_type === 'talk' ? context.action.message : '',
+        reply,
+        emotion,
+        relationshipChange: relationship_change,
+      },
+    ],
+    source: 'llm',
+    result: {
+      action_type: 'talk',
+      npc: npc.name,
+      npc_id: npc.id,
+      npc_response: reply,
+      npc_emotion: emotion,
+      relationship_change,
+      topics,
+      // Every recalled memory went into the prompt, quoted or summarised.
+      memories_used: context.memories.length,
+      ...(offer ? { quest_offer: { id: offer.id, name: offer.name, description: offer.description } } : {}),
+      narration: [
+        `${npc.name} (${emotion}): "${reply}"`,
+        ...(offer
+          ? [`Quest offered — ${offer.name}: ${offer.description} (quest accept ${offer.name})`]
+          : []),
+      ].join('\n'),
+    },
+  };
+}
+
+const npcSystemMessage = memoizedPerWorld((world, npcId) => {
+  const npc = world.npcs.get(npcId);
+  if (!npc) throw new Error(`unknown npc ${npcId}`);
+  return [
+    `You are ${npc.name}, a character in "${world.content.name}", a multiplayer text adventure. You speak`,
+    `with one player at a time. Answer as ${npc.name} would, in character and in your own speech style, in one`,
+    'to four sentences (at most 1000 characters). Speak only for yourself: never narrate what the player does.',
+    'Stay within what your card and the situation tell you; never invent places, items, rewards or quests.',
+    'Offer a quest only when the situation says you may, and only that one.',
+    "The situation brings a suggested reply worked out by the game's rules from what you know: keep its facts",
+    'and improve its words.',
+    '',
+    'Answer with JSON only: {"reply": "...", "emotion": "...", "relationship_change": 0}.',
+    `- emotion: how you feel as you answer, one of ${NPC_EMOTIONS.join(', ')}.`,
+    `- relationship_change: a whole number from -${MAX_RELATIONSHIP_CHANGE} to ${MAX_RELATIONSHIP_CHANGE}: how this exchange changes your`,
+    '  feeling toward the player; negative for rudeness or threats, positive for kindness or help, 0 or 1',
+    '  for small talk.',
+    '',
+    PLAYER_TEXT_IS_DATA,
+    '',
+    npcCard(world, npc),
+  ].join('\n');
+});
+
+function npcCard(world: World, npc: Npc): string {
+  const quoted = (lines: readonly string[]) => lines.map((line) => `"${line}"`).join(' / ');
+  const quests = world.content.quests.filter((q) => q.giver === npc.id);
+  return [
+    'Your card',
+    `Name: ${npc.name}`,
+    `Who you are: ${npc.description}`,
+    `Personality: ${npc.personality.traits.join(', ')}; your usual mood: ${npc.personality.mood}.`,
+    `Speech style: ${npc.speechStyle}`,
+    `How you greet people: ${quoted(npc.greetings)}`,
+    ...(npc.farewells.length > 0 ? [`How you say goodbye: ${quoted(npc.farewells)}`] : []),
+    `Idle talk: ${quoted(npc.smallTalk)}`,
+    'What you know:',
+    ...(npc.knowledge.length > 0
+      ? npc.knowledge.map((k) => `- ${k.topic} (when asked about ${k.keywords.join(', ')}): ${k.text}`)
+      : ['- nothing worth telling beyond everyday things']),
+    'What you think of others (-100 hostile … 100 devoted):',
+    ...(npc.relationships.length > 0
+      ? npc.relationships.map((r) => `- ${world.npcs.get(r.npc)?.name ?? r.npc}: your ${r.kind}, ${r.score}`)
+      : ['- you keep to yourself']),
+    'Quests you give:',
+    ...(quests.length > 0 ? quests.map((q) => `- ${q.name}: ${q.description}`) : ['- none']),
+  ].join('\n');
+}
+
+function situation(context: NpcContext, guidance: Proposal): string {
+  const { npc, player, world } = context;
+  const score = player.relationships[npc.id] ?? 0;
+  const history = compressHistory(context.memories, NPC_HISTORY);
+  const theirQuests = Object.entries(player.quests)
+    .filter(([id]) => world.quests.get(id)?.giver === npc.id)
+    .map(([id, progress]) => `${world.quests.get(id)?.name ?? id} (${progress.status})`);
+  const offer = guidance.result.quest_offer as QuestOffer | undefined;
+  const suggested = guidance.result;
+  return [
+    'Situation',
+    ...placeLines(context),
+    ...presenceLines(context, { exceptNpc: npc.id }),
+    '',
+    `Speaking to you: ${neutralise(player.username, 40)}. Your feeling toward them: ${score} (-100 hostile … 100 devoted).`,
+    ...(theirQuests.length > 0 ? [`Quests they took from you: ${theirQuests.join(', ')}.`] : []),
+    'What you remember of them (their words, oldest first):',
+    history || '- nothing: you have not spoken before.',
+    '',
+    "Suggested reply (the game's rules):",
+    // The rule engine's reply can quote the player's earlier words.
+    `reply: "${neutralise(String(suggested.npc_response ?? ''), 1000)}"`,
+    `emotion: ${String(suggested.npc_emotion ?? 'neutral')}; relationship_change: ${Number(suggested.relationship_change ?? 0)}`,
+    offer
+      ? `You may offer this quest now: ${offer.name}: ${offer.description}`
+      : 'You have no quest to offer this player now.',
+  ].join('\n');
+}

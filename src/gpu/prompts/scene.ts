@@ -1,0 +1,106 @@
+import type { Action } from '../../domain/actions.ts';
+import type { World } from '../../domain/world/world.ts';
+import type { ActionContext } from '../lane.ts';
+import { neutralise } from './player-text.ts';
+
+/**
+ * A system message built once per world content and key (an NPC's or enemy's id, or '' for the world
+ * lane). Keyed by the World object: a reloaded world is a new object, and the old one's texts go with it.
+ */
+export function memoizedPerWorld(
+  build: (world: World, key: string) => string,
+): (world: World, key: string) => string {
+  const cache = new WeakMap<World, Map<string, string>>();
+  return (world, key) => {
+    let texts = cache.get(world);
+    if (!texts) {
+      texts = new Map();
+      cache.set(world, texts);
+    }
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = build(world, key);
+      texts.set(key, text);
+    }
+    return text;
+  };
+}
+
+export const signed = (n: number) => (n > 0 ? `+${n}` : `${n}`);
+
+const regionName = (world: World, regionId: string) =>
+  world.content.regions.find((r) => r.id === regionId)?.name ?? regionId;
+
+/** Where, when and in what weather: the opening lines of every situation message. */
+export function placeLines(context: ActionContext): string[] {
+  const { world, location, time, weather } = context;
+  const extra = location.timeOfDay[time.timeOfDay];
+  const modifier = weather.combatModifier ? ` (combat modifier ${signed(weather.combatModifier)})` : '';
+  return [
+    `Place: ${location.name} (${location.id}), ${regionName(world, location.region)}${location.safe ? ', a safe place: no fighting' : ''}.`,
+    `It looks like this: ${location.description}${extra ? ` ${extra}` : ''}`,
+    `Time: ${time.timeOfDay}, hour ${time.hourOfDay} of 24.`,
+    `Weather: ${weather.description}${modifier}`,
+  ];
+}
+
+/** Who and what is here besides the player. */
+export function presenceLines(context: ActionContext, options: { exceptNpc?: string } = {}): string[] {
+  const { world } = context;
+  const npcs = context.npcsHere.filter((npc) => npc.id !== options.exceptNpc);
+  const lines: string[] = [];
+  if (npcs.length > 0) lines.push(`People here: ${npcs.map((n) => `${n.name} (${n.id})`).join(', ')}.`);
+  if (context.enemiesHere.length > 0)
+    lines.push(
+      `Enemies here: ${context.enemiesHere.map((e) => `${e.enemy.name} (${e.enemy.id}, HP ${e.hp}/${e.enemy.hp})`).join(', ')}.`,
+    );
+  if (context.locationState.items.length > 0)
+    lines.push(
+      `Lying here: ${context.locationState.items.map((id) => `${world.items.get(id)?.name ?? id} (${id})`).join(', ')}.`,
+    );
+  if (context.playersHere.length > 0)
+    lines.push(`Other players here: ${context.playersHere.map((p) => neutralise(p, 40)).join(', ')}.`);
+  return lines;
+}
+
+/** The player as the world sees them: health, experience, what they carry, their quests. */
+export function playerLines(context: ActionContext): string[] {
+  const { world, player } = context;
+  const carried = player.inventory.map((id) => `${world.items.get(id)?.name ?? id} (${id})`);
+  const quests = Object.entries(player.quests).map(([id, progress]) => {
+    const quest = world.quests.get(id);
+    const step = quest?.steps[progress.step];
+    return progress.status === 'completed' || !step
+      ? `${quest?.name ?? id} (completed)`
+      : `${quest?.name ?? id} (now: ${step.description})`;
+  });
+  return [
+    `Player: ${neutralise(player.username, 40)}, HP ${player.hp}/${player.maxHp}, ${player.xp} XP.`,
+    `Carrying: ${carried.join(', ') || 'nothing'}.`,
+    ...(quests.length > 0 ? [`Quests: ${quests.join('; ')}.`] : []),
+  ];
+}
+
+/** The action as a command line, the way a player would type it (still player text: quote it). */
+export function commandText(action: Action): string {
+  switch (action.action_type) {
+    case 'look':
+    case 'inventory':
+      return action.action_type;
+    case 'move':
+      return `go ${action.direction ?? action.to ?? ''}`;
+    case 'talk':
+      return `talk to ${action.npc}: ${action.message}`;
+    case 'attack':
+      return `attack ${action.target}`;
+    case 'take':
+    case 'drop':
+      return `${action.action_type} ${action.item}`;
+    case 'use':
+      return `use ${action.item}${action.target ? ` on ${action.target}` : ''}`;
+    case 'quest':
+      return `quest ${action.op}${action.quest ? ` ${action.quest}` : ''}`;
+    case 'say':
+      return `say ${action.message}`;
+  }
+}

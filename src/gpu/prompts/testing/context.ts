@@ -1,0 +1,92 @@
+import type { Action } from '../../../domain/actions.ts';
+import { enemiesPresent, type LocationState } from '../../../domain/location/location.ts';
+import type { PlayerState } from '../../../domain/player/player.ts';
+import { fixtureWorld } from '../../../domain/testing/fixture-world.ts';
+import { npcsAt, weatherAt, worldTime } from '../../../domain/world/clock.ts';
+import { findByName } from '../../../domain/world/lookup.ts';
+import { requireLocation, type World } from '../../../domain/world/world.ts';
+import type { ActionContext, Proposal, RecalledMemory } from '../../lane.ts';
+import { RulesEngine } from '../../rules/rules-engine.ts';
+
+export const AT = new Date('2024-05-01T12:00:00Z');
+
+export interface ContextOptions {
+  action: Action;
+  world?: World;
+  locationId?: string;
+  player?: Partial<PlayerState>;
+  memories?: RecalledMemory[];
+  playersHere?: string[];
+  /** Location states by id, for places whose items or enemies differ from the content's. */
+  states?: Record<string, Partial<LocationState>>;
+  actionId?: string;
+}
+
+/** An ActionContext as the action processor builds one, over the fixture world and fresh locations. */
+export function actionContext(options: ContextOptions): ActionContext {
+  const world = options.world ?? fixtureWorld();
+  const at = AT;
+  const locationId = options.player?.locationId ?? options.locationId ?? 'square';
+  const player: PlayerState = {
+    registered: true,
+    playerId: 'p1',
+    username: 'ayla',
+    hp: world.content.player.maxHp,
+    maxHp: world.content.player.maxHp,
+    xp: 0,
+    inventory: [],
+    relationships: {},
+    quests: {},
+    sessions: ['s1'],
+    pendingActions: {},
+    ...options.player,
+    locationId,
+  };
+  const stateOf = (id: string): LocationState => {
+    const location = requireLocation(world, id);
+    return {
+      locationId: id,
+      items: location.items,
+      enemies: Object.fromEntries(location.enemies.map((e) => [e, { hp: world.enemies.get(e)?.hp ?? 1 }])),
+      ...options.states?.[id],
+    };
+  };
+  const location = requireLocation(world, locationId);
+  const locationState = stateOf(locationId);
+  const npcsHere = npcsAt(world, locationId, at);
+  const action = options.action;
+  const npc = action.action_type === 'talk' ? findByName(npcsHere, action.npc) : undefined;
+  return {
+    actionId: options.actionId ?? 'a1',
+    action,
+    at,
+    world,
+    player,
+    location,
+    locationState,
+    time: worldTime(world, at),
+    weather: weatherAt(world, location.region, at),
+    enemiesHere: enemiesPresent(world, locationState, at),
+    npcsHere,
+    playersHere: options.playersHere ?? [],
+    ...(npc ? { npc } : {}),
+    memories: options.memories ?? [],
+    stale: false,
+    async describe(id) {
+      const state = stateOf(id);
+      return {
+        items: state.items,
+        players: [],
+        npcs: npcsAt(world, id, at),
+        enemies: enemiesPresent(world, state, at),
+        weather: weatherAt(world, requireLocation(world, id).region, at),
+        timeOfDay: worldTime(world, at).timeOfDay,
+      };
+    },
+  };
+}
+
+/** The rule engine's proposal for a context: the guidance an LLM lane is given. */
+export function rulesProposal(context: ActionContext): Promise<Proposal> {
+  return new RulesEngine().resolve(context);
+}
