@@ -32,9 +32,9 @@ function scriptedBackend(name: string, script: Record<string, Reply[] | Reply>) 
       let reply = Array.isArray(entry) ? entry.shift() : entry;
       if (!reply) throw new Error(`no scripted reply for ${request.schemaName}`);
       if (typeof reply === 'object' && 'delayMs' in reply) {
-        const delayed = reply;
+        const delayed = reply as { delayMs: number; reply: Record<string, unknown> };
         await new Promise((resolve, reject) => {
-          const timer = setTimeout(resolve, delayed.delayMs as number);
+          const timer = setTimeout(resolve, delayed.delayMs);
           setTimeout(() => {
             clearTimeout(timer);
             reject(new LlmBackendError('timeout', 'took too long'));
