@@ -88,3 +88,8 @@ export function quoteIdentifier(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid SQL identifier: ${name}`);
   return `"${name}"`;
 }
+
+/** For code that writes its own SQL against tables the kysely types do not describe (read models). */
+export function untyped<Tables>(db: Kysely<Tables>): Kysely<unknown> {
+  return db as unknown as Kysely<unknown>;
+}

@@ -97,6 +97,8 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the last event a subscriber can currently see (0n when there is none). */
   headPosition(): Promise<Position>;
+  /** How many visible events match (for progress bars); only where the store can count cheaply. */
+  countEvents?(filter?: AllFilter): Promise<number>;
   close(): Promise<void>;
 }
 

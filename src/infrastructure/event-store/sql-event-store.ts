@@ -180,6 +180,22 @@ export class SqlEventStore implements EventStore {
     );
   }
 
+  async countEvents(filter?: AllFilter): Promise<number> {
+    if (filter?.eventTypes?.length === 0 || filter?.streamPrefixes?.length === 0) return 0;
+    let query = this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('position', '<', HORIZON);
+    if (filter?.eventTypes) query = query.where('event_type', 'in', [...filter.eventTypes]);
+    if (filter?.streamPrefixes) {
+      const prefixes = filter.streamPrefixes;
+      query = query.where((eb) =>
+        eb.or(prefixes.map((p) => eb(sql`starts_with(stream_id, ${p})`, '=', true))),
+      );
+    }
+    return Number((await query.executeTakeFirst())?.count ?? 0);
+  }
+
   async headPosition(): Promise<Position> {
     const row = await this.db
       .selectFrom('events')
