@@ -15,7 +15,7 @@ import { RulesEngine } from './gpu/rules/rules-engine.ts';
 import { MemoryCache } from './infrastructure/cache/memory-cache.ts';
 import { RedisCache } from './infrastructure/cache/redis-cache.ts';
 import { SqlCheckpointStore } from './infrastructure/checkpoint-store.ts';
-import { type Database, type DatabaseTarget, openDatabase } from './infrastructure/database.ts';
+import { type Database, type DatabaseTarget, openDatabase, untyped } from './infrastructure/database.ts';
 import type { EventStore } from './infrastructure/event-store/event-store.ts';
 import { openEventStoreDb } from './infrastructure/event-store/eventstoredb-event-store.ts';
 import { type EventStoreTables, SqlEventStore } from './infrastructure/event-store/sql-event-store.ts';
@@ -26,6 +26,11 @@ import { generatedJwtSecret } from './infrastructure/secrets.ts';
 import { loadWorldFile } from './infrastructure/world-file.ts';
 import { NpcMemoryProjection, npcMemoryRecaller } from './projections/npc-memories.ts';
 import { PresenceProjection } from './projections/presence.ts';
+import { playersProjection } from './projections/read-models/players.ts';
+import { ProjectionRegistry } from './projections/runner/projection-registry.ts';
+import { ProjectionRunner } from './projections/runner/projection-runner.ts';
+
+const readModels = [playersProjection];
 
 export interface System {
   gateway: FastifyInstance;
@@ -107,6 +112,22 @@ export async function startSystem(
     await memoryProjection.start();
     closers.push(() => memoryProjection.stop());
 
+    const projections = new ProjectionRegistry(
+      readModels.map(
+        (projection) =>
+          new ProjectionRunner(
+            projection,
+            untyped(database.db),
+            store,
+            logger.child({ projection: projection.name }),
+          ),
+      ),
+      logger.child({ component: 'projections' }),
+      metrics,
+    );
+    await projections.start();
+    closers.push(() => projections.stop());
+
     const scenes = new SceneReader(commands, runtime, presence);
     const rules = new RulesEngine();
     const cache = redis
@@ -145,6 +166,7 @@ export async function startSystem(
         store,
         clock,
         metrics,
+        projections,
         accounts: new AccountService(commands, runtime, config.BCRYPT_ROUNDS),
         sessions: new PlayerSessions(commands, runtime),
         presence,

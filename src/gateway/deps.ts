@@ -5,12 +5,14 @@ import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { EventStore } from '../infrastructure/event-store/event-store.ts';
 import type { Metrics } from '../infrastructure/metrics.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
+import type { ProjectionRegistry } from '../projections/runner/projection-registry.ts';
 
 /** What the gateway needs from the rest of the system; built once in main.ts (or a test). */
 export interface GatewayDeps {
   runtime: WorldRuntime;
   clock: () => Date;
   metrics: Metrics;
+  projections: ProjectionRegistry;
   store: EventStore;
   accounts: AccountService;
   sessions: PlayerSessions;

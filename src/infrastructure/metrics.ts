@@ -114,6 +114,15 @@ export function createMetrics() {
           registers,
         }),
     ),
+    projectionLag: metric(
+      (registers) =>
+        new Gauge({
+          name: 'langomni_projection_lag_events',
+          help: 'Events a read model has yet to apply (capped at 10001)',
+          labelNames: ['projection'],
+          registers,
+        }),
+    ),
     breakerState: metric(
       (registers) =>
         new Gauge({
