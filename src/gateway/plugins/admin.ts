@@ -4,6 +4,8 @@ import fp from 'fastify-plugin';
 import { buildWorld, WorldContentError } from '../../domain/world/world.ts';
 import { loadWorldFile } from '../../infrastructure/world-file.ts';
 import { apiError, type GatewayDeps } from '../deps.ts';
+import { registerAnalyticsRoutes } from './analytics.ts';
+import { registerProjectionRoutes } from './projections-admin.ts';
 
 export interface AdminOptions {
   /** Admin endpoints answer 404 when no token is configured. */
@@ -11,7 +13,7 @@ export interface AdminOptions {
   worldFile: string;
 }
 
-type Deps = Pick<GatewayDeps, 'runtime'> & AdminOptions;
+type Deps = Pick<GatewayDeps, 'runtime' | 'store' | 'projections'> & AdminOptions;
 
 /** Operators' endpoints under /admin, behind a second secret (the seed: "additional auth layer"). */
 export const adminPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
@@ -51,6 +53,9 @@ export const adminPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         throw error;
       }
     });
+
+    registerAnalyticsRoutes(admin, deps);
+    registerProjectionRoutes(admin, deps.projections);
 
     admin.get('/admin/world', async () => {
       const { content } = deps.runtime.world;

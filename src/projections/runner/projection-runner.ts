@@ -131,6 +131,7 @@ export class ProjectionRunner {
     this.status = 'rebuilding';
     const started = performance.now();
     try {
+      progress.total = (await this.store.countEvents?.(this.projection.filter)) ?? 0;
       await this.db.transaction().execute(async (trx) => {
         await this.dropTables(trx, shadow);
         await this.projection.createTables(trx, shadow);
