@@ -19,11 +19,15 @@ import { type Database, type DatabaseTarget, openDatabase, untyped } from './inf
 import type { EventStore } from './infrastructure/event-store/event-store.ts';
 import { openEventStoreDb } from './infrastructure/event-store/eventstoredb-event-store.ts';
 import { type EventStoreTables, SqlEventStore } from './infrastructure/event-store/sql-event-store.ts';
+import { MemoryHotState } from './infrastructure/hot-state/memory-hot-state.ts';
+import { RedisHotState } from './infrastructure/hot-state/redis-hot-state.ts';
 import type { Logger } from './infrastructure/logger.ts';
 import { openNpcMemory } from './infrastructure/memory/open-memory.ts';
 import { createMetrics } from './infrastructure/metrics.ts';
 import { generatedJwtSecret } from './infrastructure/secrets.ts';
 import { loadWorldFile } from './infrastructure/world-file.ts';
+import { HotStateRunner } from './projections/hot-state/hot-state-projection.ts';
+import { hotStateReader } from './projections/hot-state/hot-state-reader.ts';
 import { NpcMemoryProjection, npcMemoryRecaller } from './projections/npc-memories.ts';
 import { PresenceProjection } from './projections/presence.ts';
 import { playersProjection } from './projections/read-models/players.ts';
@@ -112,16 +116,18 @@ export async function startSystem(
     await memoryProjection.start();
     closers.push(() => memoryProjection.stop());
 
+    const hotState = redis
+      ? await RedisHotState.open({ url: config.REDIS_URL!, prefix: `${config.REDIS_PREFIX}hot:` })
+      : new MemoryHotState();
+    closers.push(() => hotState.close());
     const projections = new ProjectionRegistry(
-      readModels.map(
-        (projection) =>
-          new ProjectionRunner(
-            projection,
-            untyped(database.db),
-            store,
-            logger.child({ projection: projection.name }),
-          ),
-      ),
+      [
+        ...readModels.map(
+          (projection) =>
+            new ProjectionRunner(projection, untyped(database.db), store, logger.child({ projection: projection.name })),
+        ),
+        new HotStateRunner(hotState, store, logger.child({ projection: 'hot-state' })),
+      ],
       logger.child({ component: 'projections' }),
       metrics,
     );
@@ -167,6 +173,8 @@ export async function startSystem(
         clock,
         metrics,
         projections,
+        readModels: untyped(database.db),
+        hotState: hotStateReader(hotState),
         accounts: new AccountService(commands, runtime, config.BCRYPT_ROUNDS),
         sessions: new PlayerSessions(commands, runtime),
         presence,

@@ -6,6 +6,7 @@ import { adminPlugin } from './plugins/admin.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
+import { playersPlugin } from './plugins/players.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { staticClientPlugin } from './plugins/static-client.ts';
 import { websocketPlugin } from './plugins/websocket.ts';
@@ -36,6 +37,7 @@ export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<F
   await app.register(healthPlugin, deps);
   await app.register(metricsPlugin, deps);
   await app.register(authPlugin, deps);
+  await app.register(playersPlugin, deps);
   await app.register(websocketPlugin, deps);
   await app.register(adminPlugin, deps);
   await app.register(staticClientPlugin);

@@ -1,9 +1,11 @@
+import type { Kysely } from 'kysely';
 import type { AccountService } from '../commands/accounts.ts';
 import type { PlayerSessions } from '../commands/player-session.ts';
 import type { SceneReader } from '../commands/scene-reader.ts';
 import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { EventStore } from '../infrastructure/event-store/event-store.ts';
 import type { Metrics } from '../infrastructure/metrics.ts';
+import type { HotStateReader } from '../projections/hot-state/hot-state-reader.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
 import type { ProjectionRegistry } from '../projections/runner/projection-registry.ts';
 
@@ -13,6 +15,9 @@ export interface GatewayDeps {
   clock: () => Date;
   metrics: Metrics;
   projections: ProjectionRegistry;
+  /** The database holding the read models (rm_* tables). */
+  readModels: Kysely<unknown>;
+  hotState: HotStateReader;
   store: EventStore;
   accounts: AccountService;
   sessions: PlayerSessions;

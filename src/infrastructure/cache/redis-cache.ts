@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { escapeGlob, redactUrl } from '../redis-keys.ts';
 import { type Cache, checkTtl } from './cache.ts';
 
 export interface RedisCacheOptions {
@@ -40,7 +41,7 @@ export class RedisCache implements Cache {
     } catch (error) {
       client.disconnect();
       const cause = lastError ?? error;
-      throw new Error(`Redis at ${redact(options.url)} did not answer: ${(cause as Error).message}`, {
+      throw new Error(`Redis at ${redactUrl(options.url)} did not answer: ${(cause as Error).message}`, {
         cause,
       });
     }
@@ -85,19 +86,5 @@ export class RedisCache implements Cache {
   async close(): Promise<void> {
     if (this.client.status === 'end') return;
     await this.client.quit().catch(() => this.client.disconnect());
-  }
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
-}
-
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
   }
 }

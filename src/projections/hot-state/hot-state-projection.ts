@@ -1,0 +1,258 @@
+import type {
+  AllFilter,
+  EventStore,
+  Position,
+  StoredEvent,
+} from '../../infrastructure/event-store/event-store.ts';
+import type { HotState, HotStateBatch } from '../../infrastructure/hot-state/hot-state.ts';
+import type { Logger } from '../../infrastructure/logger.ts';
+import type {
+  ReadModelDescription,
+  ReadModelRunner,
+  ReadModelStatus,
+  RebuildProgress,
+} from './read-model-runner.ts';
+
+export const HOT_STATE_FILTER: AllFilter = {
+  eventTypes: ['PlayerSpawned', 'PlayerMoved', 'PlayerRespawned', 'ActionRequested'],
+};
+
+export interface HotStateRunnerOptions {
+  batchSize?: number;
+  /** How long an idle runner waits before looking for new events. */
+  pollIntervalMs?: number;
+}
+
+/** The hot state a batch of events leads to: each player's last position in it, and every action. */
+export function toHotStateBatch(events: readonly StoredEvent[]): HotStateBatch {
+  const positions = new Map<string, HotStateBatch['positions'][number]>();
+  const actions: HotStateBatch['actions'] = [];
+  for (const event of events) {
+    const at = Date.parse(event.metadata.timestamp);
+    // A time that does not parse cannot be given a TTL: such an event (or a malformed one) is skipped rather than stall the runner.
+    if (!Number.isFinite(at)) continue;
+    const data = event.data as Record<string, unknown>;
+    switch (event.type) {
+      case 'PlayerSpawned':
+      case 'PlayerRespawned':
+      case 'PlayerMoved': {
+        const playerId = data.playerId;
+        const locationId = event.type === 'PlayerMoved' ? data.to : data.locationId;
+        if (typeof playerId === 'string' && typeof locationId === 'string')
+          positions.set(playerId, { playerId, locationId, at });
+        break;
+      }
+      case 'ActionRequested': {
+        const playerId = event.metadata.playerId ?? playerOfStream(event.streamId);
+        const actionType = (data.action as { action_type?: string } | undefined)?.action_type;
+        if (playerId && actionType) actions.push({ playerId, actionType, at, id: event.id });
+        break;
+      }
+    }
+  }
+  return { positions: [...positions.values()], actions, checkpoint: events.at(-1)?.position ?? -1n };
+}
+
+function playerOfStream(streamId: string): string | undefined {
+  return streamId.startsWith('player-') ? streamId.slice('player-'.length) : undefined;
+}
+
+/**
+ * Keeps the hot state current: reads its events in batches after its checkpoint and applies each
+ * batch with the new checkpoint in one step. A rebuild fills the next generation from the first event
+ * while the live one keeps serving, then switches readers over and drops the old generation.
+ */
+export class HotStateRunner implements ReadModelRunner {
+  readonly name = 'hot-state';
+  private status: ReadModelStatus = 'stopped';
+  private generation = 0;
+  private position: Position = -1n;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private paused = false;
+  private stopping = false;
+  /** Serialises live batches with a rebuild's switch-over. */
+  private lock: Promise<void> = Promise.resolve();
+  private rebuild: RebuildProgress | undefined;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+
+  constructor(
+    private readonly hotState: HotState,
+    private readonly store: EventStore,
+    private readonly logger: Logger,
+    options: HotStateRunnerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 2_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+  }
+
+  /** Continues from the live generation's checkpoint (from the first event when there is none). */
+  async start(): Promise<void> {
+    this.generation = await this.hotState.liveGeneration();
+    this.position = (await this.hotState.checkpoint(this.generation)) ?? -1n;
+    this.stopping = false;
+    this.status = this.paused ? 'paused' : 'running';
+    this.loop = this.follow();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.status = 'stopped';
+  }
+
+  pause(): void {
+    this.paused = true;
+    if (this.status === 'running') this.status = 'paused';
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (this.status === 'paused') this.status = 'running';
+    this.wake?.();
+  }
+
+  async describe(): Promise<ReadModelDescription> {
+    const head = await this.store.headPosition();
+    const pending = await this.store.readAll({
+      after: this.position,
+      filter: HOT_STATE_FILTER,
+      maxCount: 10_001,
+    });
+    return {
+      name: this.name,
+      status: this.status,
+      position: this.position.toString(),
+      head: head.toString(),
+      lag_events: pending.length,
+      rebuild: this.rebuild ?? null,
+    };
+  }
+
+  /** Rebuilds into the next generation and switches readers to it; the live generation serves until then. */
+  async rebuildInShadow(): Promise<void> {
+    if (this.rebuild && this.rebuild.phase !== 'done' && this.rebuild.phase !== 'failed')
+      throw new Error(`${this.name} is already rebuilding`);
+    const total = (await this.store.countEvents?.(HOT_STATE_FILTER)) ?? 0;
+    const progress: RebuildProgress = {
+      phase: 'catching_up',
+      processed: 0,
+      total,
+      events_per_s: 0,
+      eta_s: null,
+    };
+    this.rebuild = progress;
+    const previousStatus = this.status;
+    this.status = 'rebuilding';
+    const started = performance.now();
+    const old = this.generation;
+    const target = old + 1;
+    let position: Position = -1n;
+    const catchUp = async () => {
+      for (;;) {
+        const events = await this.store.readAll({
+          after: position,
+          filter: HOT_STATE_FILTER,
+          maxCount: this.batchSize,
+        });
+        if (events.length === 0) return;
+        await this.hotState.applyBatch(target, toHotStateBatch(events));
+        position = events.at(-1)!.position;
+        progress.processed += events.length;
+        progress.total = Math.max(progress.total, progress.processed);
+        progress.events_per_s = Math.round(
+          progress.processed / Math.max((performance.now() - started) / 1000, 0.001),
+        );
+        progress.eta_s =
+          progress.events_per_s > 0
+            ? Math.round((progress.total - progress.processed) / progress.events_per_s)
+            : null;
+        if (events.length < this.batchSize) return;
+      }
+    };
+    try {
+      // Left over from a rebuild that failed before its switch.
+      await this.hotState.dropGeneration(target);
+      await catchUp();
+      progress.phase = 'switching';
+      await this.exclusive(async () => {
+        await catchUp();
+        await this.hotState.switchGeneration(target);
+        this.generation = target;
+        this.position = position;
+      });
+      await this.hotState.dropGeneration(old);
+      progress.phase = 'done';
+      progress.eta_s = 0;
+      this.logger.info(
+        {
+          projection: this.name,
+          generation: target,
+          events: progress.processed,
+          events_per_s: progress.events_per_s,
+        },
+        'hot state rebuilt and switched over',
+      );
+    } catch (error) {
+      progress.phase = 'failed';
+      progress.error = (error as Error).message;
+      this.logger.error(
+        { err: error, projection: this.name },
+        'rebuild failed; the live hot state is unchanged',
+      );
+      throw error;
+    } finally {
+      this.status = previousStatus === 'stopped' ? 'stopped' : this.paused ? 'paused' : 'running';
+    }
+  }
+
+  private async follow(): Promise<void> {
+    while (!this.stopping) {
+      let applied = 0;
+      if (!this.paused) {
+        try {
+          applied = await this.exclusive(() => this.step());
+        } catch (error) {
+          this.logger.error({ err: error, projection: this.name }, 'hot state batch failed; retrying');
+          await this.sleep(1_000);
+          continue;
+        }
+      }
+      if (applied < this.batchSize) await this.sleep(this.pollIntervalMs);
+    }
+  }
+
+  private async step(): Promise<number> {
+    const events = await this.store.readAll({
+      after: this.position,
+      filter: HOT_STATE_FILTER,
+      maxCount: this.batchSize,
+    });
+    if (events.length === 0) return 0;
+    await this.hotState.applyBatch(this.generation, toHotStateBatch(events));
+    this.position = events.at(-1)!.position;
+    return events.length;
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(task);
+    this.lock = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
