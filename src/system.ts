@@ -124,7 +124,12 @@ export async function startSystem(
       [
         ...readModels.map(
           (projection) =>
-            new ProjectionRunner(projection, untyped(database.db), store, logger.child({ projection: projection.name })),
+            new ProjectionRunner(
+              projection,
+              untyped(database.db),
+              store,
+              logger.child({ projection: projection.name }),
+            ),
         ),
         new HotStateRunner(hotState, store, logger.child({ projection: 'hot-state' })),
       ],
