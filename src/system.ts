@@ -30,11 +30,9 @@ import { HotStateRunner } from './projections/hot-state/hot-state-projection.ts'
 import { hotStateReader } from './projections/hot-state/hot-state-reader.ts';
 import { NpcMemoryProjection, npcMemoryRecaller } from './projections/npc-memories.ts';
 import { PresenceProjection } from './projections/presence.ts';
-import { playersProjection } from './projections/read-models/players.ts';
+import { sqlReadModels } from './projections/read-models/index.ts';
 import { ProjectionRegistry } from './projections/runner/projection-registry.ts';
 import { ProjectionRunner } from './projections/runner/projection-runner.ts';
-
-const readModels = [playersProjection];
 
 export interface System {
   gateway: FastifyInstance;
@@ -122,7 +120,7 @@ export async function startSystem(
     closers.push(() => hotState.close());
     const projections = new ProjectionRegistry(
       [
-        ...readModels.map(
+        ...sqlReadModels.map(
           (projection) =>
             new ProjectionRunner(
               projection,

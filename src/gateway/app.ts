@@ -8,6 +8,7 @@ import { healthPlugin } from './plugins/health.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { playersPlugin } from './plugins/players.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { searchPlugin } from './plugins/search.ts';
 import { staticClientPlugin } from './plugins/static-client.ts';
 import { websocketPlugin } from './plugins/websocket.ts';
 
@@ -38,6 +39,7 @@ export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<F
   await app.register(metricsPlugin, deps);
   await app.register(authPlugin, deps);
   await app.register(playersPlugin, deps);
+  await app.register(searchPlugin, { db: deps.readModels });
   await app.register(websocketPlugin, deps);
   await app.register(adminPlugin, deps);
   await app.register(staticClientPlugin);
