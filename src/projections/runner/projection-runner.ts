@@ -118,11 +118,11 @@ export class ProjectionRunner {
     if (this.rebuild && this.rebuild.phase !== 'done' && this.rebuild.phase !== 'failed')
       throw new Error(`${this.name} is already rebuilding`);
     const shadow = shadowNames(this.projection);
-    const total = (await this.store.countEvents?.(this.projection.filter)) ?? 0;
+    // Recorded before the first await, so a status request right after starting already sees it.
     const progress: RebuildProgress = {
       phase: 'catching_up',
       processed: 0,
-      total,
+      total: 0,
       events_per_s: 0,
       eta_s: null,
     };
