@@ -18,6 +18,21 @@ const benchmarks = new Map<string, { description: string; load: () => Promise<Be
       load: () => import('./eventstore.ts'),
     },
   ],
+  [
+    'rebuild',
+    {
+      description:
+        'Read models rebuilt from zero (PostgreSQL + Redis hot state) over a realistic 1M-event log',
+      load: () => import('./rebuild.ts'),
+    },
+  ],
+  [
+    'lanes',
+    {
+      description: 'LLM lanes under load: orchestrator + schedulers over simulated backends, 10-300 players',
+      load: () => import('./lanes.ts'),
+    },
+  ],
 ]);
 
 async function main(argv: readonly string[]): Promise<number> {
