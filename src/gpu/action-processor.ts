@@ -20,6 +20,7 @@ import type { Logger } from '../infrastructure/logger.ts';
 import { CheckpointTracker } from './checkpoint-tracker.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import type { ActionContext, Lane, Proposal, RecalledMemory } from './lane.ts';
+import { Semaphore } from './semaphore.ts';
 
 /** What an NPC recalls for a talk; memory failures degrade to "no memories", never to an error. */
 export interface MemoryRecaller {
@@ -51,6 +52,8 @@ export interface ActionProcessorDeps {
 const CHECKPOINT_NAME = 'lane:actions';
 const CHECKPOINT_INTERVAL_MS = 500;
 const ATTEMPTS = 3;
+/** Actions read ahead of the lanes; beyond this the processor stops reading until some finish. */
+const MAX_QUEUED = 10_000;
 const RETRY_DELAY_MS = 100;
 
 /**
@@ -86,8 +89,10 @@ export class ActionProcessor {
   }
 
   private async consume(subscription: Subscription, tracker: CheckpointTracker): Promise<void> {
-    const concurrency = this.deps.concurrency ?? 64;
-    const slots = new Set<Promise<void>>();
+    // A slot is taken only when it is the player's turn: actions waiting behind the same player's
+    // earlier ones must not hold slots that other players' actions could use.
+    const slots = new Semaphore(this.deps.concurrency ?? 64);
+    const queued = new Set<Promise<void>>();
     let saved = tracker.safePosition;
     const saveCheckpoint = async () => {
       const safe = tracker.safePosition;
@@ -99,17 +104,24 @@ export class ActionProcessor {
     const timer = setInterval(() => void saveCheckpoint().catch(() => {}), CHECKPOINT_INTERVAL_MS);
     try {
       for await (const event of subscription) {
-        while (slots.size >= concurrency) await Promise.race(slots);
+        while (queued.size >= MAX_QUEUED) await Promise.race(queued);
         tracker.started(event.position);
-        const slot = this.perPlayer
-          .run(event.streamId, () => this.resolveWithRetries(event))
+        const task = this.perPlayer
+          .run(event.streamId, async () => {
+            const release = await slots.acquire();
+            try {
+              await this.resolveWithRetries(event);
+            } finally {
+              release();
+            }
+          })
           .finally(() => {
             tracker.finished(event.position);
-            slots.delete(slot);
+            queued.delete(task);
           });
-        slots.add(slot);
+        queued.add(task);
       }
-      await Promise.all(slots);
+      await Promise.all(queued);
     } finally {
       clearInterval(timer);
       await saveCheckpoint().catch((error) =>

@@ -57,6 +57,7 @@ interface Instance {
 
 interface Job {
   priority: Priority;
+  deadline: number;
   enqueuedAt: number;
   run: (backend: LlmBackend) => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -120,8 +121,16 @@ export class LaneScheduler {
     return PRIORITIES.reduce((sum, p) => sum + this.queues[p].length, 0);
   }
 
-  /** Runs `work` on a backend of this lane when a slot is free, in priority order. */
-  submit<T>(priority: Priority, work: (backend: LlmBackend) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` on a backend of this lane when a slot is free, in priority order. With a `deadline`
+   * (a performance.now() instant), a job is only admitted, and only started, while a typical answer
+   * can still arrive before it: waiting longer would spend GPU time on an answer nobody gets.
+   */
+  submit<T>(
+    priority: Priority,
+    work: (backend: LlmBackend) => Promise<T>,
+    deadline = Number.POSITIVE_INFINITY,
+  ): Promise<T> {
     const usable = this.instances.filter((i) => this.usable(i));
     if (usable.length === 0) {
       return Promise.reject(
@@ -132,7 +141,11 @@ export class LaneScheduler {
       );
     }
     const predicted = this.predictWaitMs(priority, usable);
-    if (predicted > this.options.maxQueueWaitMs) {
+    const affordable = Math.min(
+      this.options.maxQueueWaitMs,
+      deadline - performance.now() - this.typicalServiceMs(usable),
+    );
+    if (predicted > affordable || affordable <= 0) {
       return Promise.reject(
         new LaneUnavailableError(
           'queue_wait',
@@ -143,6 +156,7 @@ export class LaneScheduler {
     return new Promise<T>((resolve, reject) => {
       const job: Job = {
         priority,
+        deadline,
         enqueuedAt: performance.now(),
         run: work as (backend: LlmBackend) => Promise<unknown>,
         resolve: resolve as (value: unknown) => void,
@@ -152,10 +166,10 @@ export class LaneScheduler {
           reject(
             new LaneUnavailableError(
               'queue_wait',
-              `waited ${this.options.maxQueueWaitMs} ms for a ${this.lane} slot`,
+              `waited ${Math.round(affordable)} ms for a ${this.lane} slot`,
             ),
           );
-        }, this.options.maxQueueWaitMs),
+        }, affordable),
       };
       this.queues[priority].push(job);
       this.reportDepth();
@@ -202,8 +216,22 @@ export class LaneScheduler {
       if (!instance) return;
       const job = this.takeNext();
       if (!job) return;
+      if (job.deadline - performance.now() < this.typicalServiceMs([instance])) {
+        clearTimeout(job.timer);
+        job.reject(new LaneUnavailableError('queue_wait', `too little time left for a ${this.lane} answer`));
+        continue;
+      }
       this.start(job, instance);
     }
+  }
+
+  /**
+   * How long an answer usually takes, capped at the queue limit: a backend that hangs must not make
+   * every job look hopeless (its timeouts open the breaker instead, and trials find out when it is back).
+   */
+  private typicalServiceMs(instances: Instance[]): number {
+    const mean = instances.reduce((sum, i) => sum + i.serviceMs, 0) / Math.max(1, instances.length);
+    return Math.min(mean, this.options.maxQueueWaitMs);
   }
 
   private leastLoaded(): Instance | undefined {

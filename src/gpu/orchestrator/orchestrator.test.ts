@@ -9,7 +9,7 @@ import {
   type LlmRequest,
   type LlmResponse,
 } from '../backends/llm-backend.ts';
-import { actionContext } from '../prompts/testing/context.ts';
+import { AT, actionContext } from '../prompts/testing/context.ts';
 import { RulesEngine } from '../rules/rules-engine.ts';
 import { LaneScheduler } from './lane-scheduler.ts';
 import { LlmOrchestrator } from './orchestrator.ts';
@@ -80,9 +80,11 @@ function orchestrator(
       ...(npc ? { npc } : {}),
       rules: new RulesEngine(),
       cache: new MemoryCache(),
-      logger: createLogger('silent', false),
+      logger: createLogger(process.env.DEBUG_TEST ? 'debug' : 'silent', false),
       metrics,
       worldVersion: () => 'fixture-1',
+      // The contexts are requested at AT; the clock says they were requested just now.
+      now: () => AT,
       ...(options.budgetMs ? { budgetMs: options.budgetMs } : {}),
     }),
   };
@@ -193,14 +195,25 @@ describe('the orchestrator', () => {
 
   it('gives up on a backend that is too slow for the action’s budget and answers from the rules', async () => {
     const { backend } = scriptedBackend('world-1', {
-      world_outcome: { delayMs: 2_000, reply: worldSays('Too late.') },
+      world_outcome: { delayMs: 4_000, reply: worldSays('Too late.') },
     });
-    const { lanes, metrics } = orchestrator({ world: backend }, { budgetMs: 600 });
+    const { lanes, metrics } = orchestrator({ world: backend }, { budgetMs: 2_000 });
     const proposal = await lanes.resolve(
       actionContext({ action: { action_type: 'say', message: 'anyone?' } }),
     );
     expect(proposal.source).toBe('rules');
     expect((await fallbacks(metrics))['world:timeout']).toBe(1);
+  });
+
+  it('does not start a generation that cannot finish within what is left of the budget', async () => {
+    const { backend, calls } = scriptedBackend('world-1', { world_outcome: worldSays('Never asked.') });
+    const { lanes, metrics } = orchestrator({ world: backend }, { budgetMs: 600 });
+    const proposal = await lanes.resolve(
+      actionContext({ action: { action_type: 'say', message: 'quick!' } }),
+    );
+    expect(proposal.source).toBe('template');
+    expect(calls).toHaveLength(0);
+    expect((await fallbacks(metrics))['world:queue_wait']).toBe(1);
   });
 
   it('asks once more when the output does not parse, then falls back', async () => {

@@ -32,12 +32,16 @@ export interface OrchestratorDeps {
   logger: Logger;
   metrics?: Metrics;
   worldVersion: () => string;
-  /** The whole budget of one action (the seed's 5 s hard limit). */
+  /** The whole budget of one action (the seed's 5 s hard limit), counted from the request. */
   budgetMs?: number;
+  /** The clock the action timestamps come from. */
+  now?: () => Date;
 }
 
 /** Time kept back from the budget for checking and recording the outcome. */
 const RECORDING_MARGIN_MS = 300;
+/** A backend timeout counts against its breaker only when the request had at least this long. */
+const FAIR_TIMEOUT_MS = 3_000;
 const MAX_TOKENS = { world: 400, npc: 250, taunt: 60 } as const;
 
 type FallbackCause = 'queue_wait' | 'breaker_open' | 'timeout' | 'unavailable' | 'malformed' | 'error';
@@ -56,7 +60,10 @@ export class LlmOrchestrator implements Lane {
   constructor(private readonly deps: OrchestratorDeps) {}
 
   async resolve(context: ActionContext): Promise<Proposal> {
-    const deadline = performance.now() + (this.deps.budgetMs ?? limits.actionTimeoutMs) - RECORDING_MARGIN_MS;
+    // The budget runs from when the player asked, not from when this action's turn came.
+    const waited = Math.max(0, (this.deps.now?.() ?? new Date()).getTime() - context.at.getTime());
+    const deadline =
+      performance.now() - waited + (this.deps.budgetMs ?? limits.actionTimeoutMs) - RECORDING_MARGIN_MS;
     const guidance = await this.deps.rules.resolve(context);
     const route = routeOf(context.action.action_type);
     if (route.lanes === 'rules') return guidance;
@@ -66,7 +73,7 @@ export class LlmOrchestrator implements Lane {
     const scheduler = this.deps[lane];
     if (!scheduler) return guidance;
     try {
-      return await this.cached(context, guidance, () =>
+      return await this.cached(context, guidance, deadline, () =>
         lane === 'npc'
           ? this.askNpc(scheduler, context, guidance, deadline)
           : this.askWorld(scheduler, context, guidance, route.priority, deadline),
@@ -165,13 +172,30 @@ export class LlmOrchestrator implements Lane {
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await scheduler.submit(priority, async (backend) => {
-          const timeoutMs = Math.floor(deadline - performance.now());
-          if (timeoutMs <= 0) throw new LlmBackendError('timeout', 'no time left for this action');
-          const response = await backend.generate({ ...request, timeoutMs });
-          this.countTokens(lane, backend, response);
-          return response.output;
-        });
+        return await scheduler.submit(
+          priority,
+          async (backend) => {
+            const timeoutMs = Math.floor(deadline - performance.now());
+            if (timeoutMs <= 0) throw new LlmBackendError('aborted', 'no time left for this action');
+            try {
+              const response = await backend.generate({ ...request, timeoutMs });
+              this.countTokens(lane, backend, response);
+              return response.output;
+            } catch (error) {
+              // Running out of a budget already mostly spent is our deadline, not the backend's health:
+              // only a backend that cannot answer within a fair share of the budget counts against it.
+              if (
+                error instanceof LlmBackendError &&
+                error.failure === 'timeout' &&
+                timeoutMs < FAIR_TIMEOUT_MS
+              ) {
+                throw new LlmBackendError('aborted', error.message, { cause: error });
+              }
+              throw error;
+            }
+          },
+          deadline,
+        );
       } catch (error) {
         const retry =
           error instanceof LlmBackendError &&
@@ -188,6 +212,7 @@ export class LlmOrchestrator implements Lane {
   private async cached(
     context: ActionContext,
     guidance: Proposal,
+    deadline: number,
     generate: () => Promise<Proposal>,
   ): Promise<Proposal> {
     const plan = cachePlan(context, guidance);
@@ -202,20 +227,25 @@ export class LlmOrchestrator implements Lane {
     const hit = await this.deps.cache.get<Proposal>(key).catch(() => undefined);
     this.deps.metrics?.cacheRequests.inc({ kind: plan.kind, outcome: hit === undefined ? 'miss' : 'hit' });
     if (hit !== undefined) return { ...hit, source: 'cache' };
-    const proposal = await this.inFlight.run(key, generate);
-    if (proposal.source === 'llm') {
-      await this.deps.cache
-        .set(key, proposal, plan.ttlMs)
-        .catch((error) => this.deps.logger.warn({ err: error }, 'response cache unavailable'));
-    }
-    return proposal;
+    // Identical requests share one generation, which fills the cache even if its first caller gave up;
+    // each caller still waits no longer than its own deadline.
+    const shared = this.inFlight.run(key, async () => {
+      const proposal = await generate();
+      if (proposal.source === 'llm') {
+        await this.deps.cache
+          .set(key, proposal, plan.ttlMs)
+          .catch((error) => this.deps.logger.warn({ err: error }, 'response cache unavailable'));
+      }
+      return proposal;
+    });
+    return untilDeadline(shared, deadline);
   }
 
   private fallback(lane: LaneName, error: unknown, guidance: Proposal): Proposal {
     const cause = causeOf(error);
     this.countFallback(lane, cause);
     if (cause === 'error') this.deps.logger.error({ err: error, lane }, 'lane failed');
-    else this.deps.logger.debug({ lane, cause }, 'lane fell back');
+    else this.deps.logger.debug({ lane, cause, err: error }, 'lane fell back');
     // The seed: a long queue gets a template at once; a failing backend gets the rule engine.
     return cause === 'queue_wait' ? { ...guidance, source: 'template' } : guidance;
   }
@@ -239,6 +269,26 @@ export class LlmOrchestrator implements Lane {
         (response.completionTokens * 1000) / response.durationMs,
       );
   }
+}
+
+/** The promise's value, or a timeout error at the deadline (the promise itself goes on). */
+function untilDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new LlmBackendError('timeout', 'the shared answer came too late')),
+      Math.max(0, deadline - performance.now()),
+    );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function causeOf(error: unknown): FallbackCause {
