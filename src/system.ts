@@ -153,6 +153,7 @@ export async function startSystem(
             metrics,
             logger: logger.child({ component: 'orchestrator' }),
             worldVersion: () => runtime.world.content.version,
+            now: clock,
           })
         : rules;
     const processor = new ActionProcessor({
