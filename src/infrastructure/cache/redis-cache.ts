@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
-import { escapeGlob, redactUrl } from '../redis-keys.ts';
+import type { Redis } from 'ioredis';
+import { connectRedis, escapeGlob } from '../redis.ts';
 import { type Cache, checkTtl } from './cache.ts';
 
 export interface RedisCacheOptions {
@@ -25,26 +25,11 @@ export class RedisCache implements Cache {
 
   /** Connects; rejects with the server's address and the cause when Redis does not answer. */
   static async open(options: RedisCacheOptions): Promise<RedisCache> {
-    const client = new Redis(options.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      connectTimeout: options.connectTimeoutMs ?? 5_000,
-      commandTimeout: options.commandTimeoutMs ?? 2_000,
+    const client = await connectRedis({
+      url: options.url,
+      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+      commandTimeoutMs: options.commandTimeoutMs ?? 2_000,
     });
-    // Command failures reach their callers as rejections; without a listener ioredis would also log each one.
-    let lastError: Error | undefined;
-    client.on('error', (error: Error) => {
-      lastError = error;
-    });
-    try {
-      await client.connect();
-    } catch (error) {
-      client.disconnect();
-      const cause = lastError ?? error;
-      throw new Error(`Redis at ${redactUrl(options.url)} did not answer: ${(cause as Error).message}`, {
-        cause,
-      });
-    }
     return new RedisCache(client, options.prefix ?? 'langomni:cache:');
   }
 

@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
-import { escapeGlob, redactUrl } from '../redis-keys.ts';
+import type { Redis } from 'ioredis';
+import { connectRedis, escapeGlob } from '../redis.ts';
 import {
   checkBatch,
   checkGeneration,
@@ -91,25 +91,11 @@ export class RedisHotState implements HotState {
 
   /** Connects; rejects with the server's address and the cause when Redis does not answer. */
   static async open(options: RedisHotStateOptions): Promise<RedisHotState> {
-    const client = new Redis(options.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      connectTimeout: options.connectTimeoutMs ?? 5_000,
-      commandTimeout: options.commandTimeoutMs ?? 5_000,
+    const client = await connectRedis({
+      url: options.url,
+      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+      commandTimeoutMs: options.commandTimeoutMs ?? 5_000,
     });
-    let lastError: Error | undefined;
-    client.on('error', (error: Error) => {
-      lastError = error;
-    });
-    try {
-      await client.connect();
-    } catch (error) {
-      client.disconnect();
-      const cause = lastError ?? error;
-      throw new Error(`Redis at ${redactUrl(options.url)} did not answer: ${(cause as Error).message}`, {
-        cause,
-      });
-    }
     client.defineCommand('hotStateApply', { numberOfKeys: 0, lua: APPLY });
     client.defineCommand('hotStatePosition', { numberOfKeys: 0, lua: READ_POSITION });
     client.defineCommand('hotStateActions', { numberOfKeys: 0, lua: READ_ACTIONS });
