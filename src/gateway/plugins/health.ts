@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { withTimeout } from '../../infrastructure/timeout.ts';
 import type { GatewayDeps } from '../deps.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -11,7 +12,11 @@ export const healthPlugin = fp(async (app: FastifyInstance, deps: Pick<GatewayDe
       Object.entries(deps.healthChecks).map(async ([name, check]) => {
         const started = performance.now();
         try {
-          const details = await withTimeout(check(), CHECK_TIMEOUT_MS);
+          const details = await withTimeout(
+            check(),
+            CHECK_TIMEOUT_MS,
+            () => new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`),
+          );
           return [
             name,
             { status: 'up', latency_ms: Math.round(performance.now() - started), ...details },
@@ -26,19 +31,3 @@ export const healthPlugin = fp(async (app: FastifyInstance, deps: Pick<GatewayDe
     return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'degraded', components });
   });
 });
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}

@@ -1,6 +1,7 @@
 import type { Cache } from '../../infrastructure/cache/cache.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import type { Metrics } from '../../infrastructure/metrics.ts';
+import { withTimeout } from '../../infrastructure/timeout.ts';
 import { limits } from '../../limits.ts';
 import { type LlmBackend, LlmBackendError, type LlmRequest } from '../backends/llm-backend.ts';
 import { cacheKey } from '../cache-keys.ts';
@@ -238,7 +239,11 @@ export class LlmOrchestrator implements Lane {
       }
       return proposal;
     });
-    return untilDeadline(shared, deadline);
+    return withTimeout(
+      shared,
+      deadline - performance.now(),
+      () => new LlmBackendError('timeout', 'the shared answer came too late'),
+    );
   }
 
   private fallback(lane: LaneName, error: unknown, guidance: Proposal): Proposal {
@@ -269,26 +274,6 @@ export class LlmOrchestrator implements Lane {
         (response.completionTokens * 1000) / response.durationMs,
       );
   }
-}
-
-/** The promise's value, or a timeout error at the deadline (the promise itself goes on). */
-function untilDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new LlmBackendError('timeout', 'the shared answer came too late')),
-      Math.max(0, deadline - performance.now()),
-    );
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 function causeOf(error: unknown): FallbackCause {
