@@ -115,8 +115,12 @@ export async function startSystem(
     closers.push(() => memoryProjection.stop());
 
     const hotState = redis
-      ? await RedisHotState.open({ url: config.REDIS_URL!, prefix: `${config.REDIS_PREFIX}hot:` })
-      : new MemoryHotState();
+      ? await RedisHotState.open({
+          url: config.REDIS_URL!,
+          prefix: `${config.REDIS_PREFIX}hot:`,
+          now: () => clock().getTime(),
+        })
+      : new MemoryHotState({ now: () => clock().getTime() });
     closers.push(() => hotState.close());
     const projections = new ProjectionRegistry(
       [
@@ -178,7 +182,7 @@ export async function startSystem(
         metrics,
         projections,
         readModels: untyped(database.db),
-        hotState: hotStateReader(hotState),
+        hotState: hotStateReader(hotState, () => clock().getTime()),
         accounts: new AccountService(commands, runtime, config.BCRYPT_ROUNDS),
         sessions: new PlayerSessions(commands, runtime),
         presence,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSkipped, testServices } from '../src/infrastructure/testing/services.ts';
 import { GameClient, httpPacer, register } from './support/game-client.ts';
-import { clockFromGameHour, startTestSystem, type TestSystem } from './support/start-test-system.ts';
+import { startTestSystem, type TestSystem } from './support/start-test-system.ts';
 
 const ADMIN_TOKEN = 'operator-secret-0123456789';
 const backends: { name: string; postgresUrl?: string; redisUrl?: string }[] = [
@@ -46,7 +46,8 @@ describe.each(backends)('read models on $name', ({ postgresUrl, redisUrl }) => {
 
   beforeAll(async () => {
     server = await startTestSystem({
-      clock: clockFromGameHour(11),
+      // A game clock half an hour ahead of real time: the hot state's windows must follow the game's clock.
+      clock: () => new Date(Date.now() + 30 * 60_000),
       env: { ADMIN_TOKEN },
       ...(postgresUrl ? { postgresUrl } : {}),
       ...(redisUrl ? { redisUrl } : {}),

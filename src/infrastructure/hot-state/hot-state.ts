@@ -51,6 +51,11 @@ export interface HotStateTtls {
   actionsWindowMs?: number;
 }
 
+/** The clock event times are compared with (the game's clock; real time by default). */
+export interface HotStateClock {
+  now?: () => number;
+}
+
 export function resolveTtls(options: HotStateTtls): Required<HotStateTtls> {
   const ttls = {
     positionTtlMs: options.positionTtlMs ?? cacheTtlMs.playerPosition,

@@ -5,12 +5,13 @@ import {
   freshActionsByPlayer,
   type HotState,
   type HotStateBatch,
+  type HotStateClock,
   type HotStateTtls,
   type RecentAction,
   resolveTtls,
 } from './hot-state.ts';
 
-export interface MemoryHotStateOptions extends HotStateTtls {
+export interface MemoryHotStateOptions extends HotStateTtls, HotStateClock {
   /** Players kept per generation and kind before the least recently used is evicted; default 100 000. */
   maxPlayers?: number;
 }
@@ -28,16 +29,18 @@ export class MemoryHotState implements HotState {
   private readonly generations = new Map<number, Generation>();
   private live = 0;
   private readonly ttls: Required<HotStateTtls>;
+  private readonly now: () => number;
   private readonly maxPlayers: number;
 
   constructor(options: MemoryHotStateOptions = {}) {
     this.ttls = resolveTtls(options);
+    this.now = options.now ?? Date.now;
     this.maxPlayers = options.maxPlayers ?? 100_000;
   }
 
   async applyBatch(generation: number, batch: HotStateBatch): Promise<void> {
     checkBatch(generation, batch);
-    const now = Date.now();
+    const now = this.now();
     const state = this.generation(generation);
     for (const { playerId, locationId, at } of batch.positions) {
       const expiresAt = at + this.ttls.positionTtlMs;
@@ -79,7 +82,7 @@ export class MemoryHotState implements HotState {
 
   async position(playerId: string, generation = this.live): Promise<string | undefined> {
     const entry = this.generations.get(generation)?.positions.get(playerId);
-    return entry && entry.expiresAt > Date.now() ? entry.locationId : undefined;
+    return entry && entry.expiresAt > this.now() ? entry.locationId : undefined;
   }
 
   async recentActions(playerId: string, now: number, generation = this.live): Promise<RecentAction[]> {

@@ -6,12 +6,13 @@ import {
   freshActionsByPlayer,
   type HotState,
   type HotStateBatch,
+  type HotStateClock,
   type HotStateTtls,
   type RecentAction,
   resolveTtls,
 } from './hot-state.ts';
 
-export interface RedisHotStateOptions extends HotStateTtls {
+export interface RedisHotStateOptions extends HotStateTtls, HotStateClock {
   url: string;
   /** Put before every key; default 'langomni:hot:'. */
   prefix?: string;
@@ -80,13 +81,15 @@ const SCAN_BATCH = 1_000;
 export class RedisHotState implements HotState {
   readonly name = 'redis';
   private readonly ttls: Required<HotStateTtls>;
+  private readonly now: () => number;
 
   private constructor(
     private readonly client: Redis & Scripts,
     readonly prefix: string,
-    options: HotStateTtls,
+    options: HotStateTtls & HotStateClock,
   ) {
     this.ttls = resolveTtls(options);
+    this.now = options.now ?? Date.now;
   }
 
   /** Connects; rejects with the server's address and the cause when Redis does not answer. */
@@ -104,7 +107,7 @@ export class RedisHotState implements HotState {
 
   async applyBatch(generation: number, batch: HotStateBatch): Promise<void> {
     checkBatch(generation, batch);
-    const now = Date.now();
+    const now = this.now();
     const base = this.base(generation);
     const args = [`${base}checkpoint`, batch.checkpoint.toString(), String(now - this.ttls.actionsWindowMs)];
     const stale: string[] = [];
