@@ -21,6 +21,8 @@ export interface RunnerOptions {
 }
 
 const SHADOW_SUFFIX = '__rebuild';
+/** The longest an idle runner waits between looks: the lag of the first event after a quiet spell. */
+const IDLE_POLL_MAX_MS = 1_000;
 
 /**
  * Keeps one SQL read model current: reads its events in batches after its checkpoint and applies each
@@ -206,6 +208,8 @@ export class ProjectionRunner {
   }
 
   private async follow(): Promise<void> {
+    // Idle, the runner looks less and less often (up to IDLE_POLL_MAX_MS); any event brings it back.
+    let idleDelay = this.pollIntervalMs;
     while (!this.stopping) {
       let applied = 0;
       if (!this.paused) {
@@ -217,7 +221,8 @@ export class ProjectionRunner {
           continue;
         }
       }
-      if (applied < this.batchSize) await this.sleep(this.pollIntervalMs);
+      idleDelay = applied > 0 ? this.pollIntervalMs : Math.min(idleDelay * 2, IDLE_POLL_MAX_MS);
+      if (applied < this.batchSize) await this.sleep(idleDelay);
     }
   }
 
