@@ -46,6 +46,9 @@ export interface System {
  * The composition root: picks each adapter by its URL in the configuration (embedded when unset),
  * wires the flow gateway → commands → event store → lanes → outcome events, and returns the gateway.
  */
+/** Embedded subscribers are woken by every append; polling is only a safety net there. */
+const EMBEDDED_POLL_INTERVAL_MS = 1_000;
+
 export interface SystemOptions {
   /** The world's clock (world time, weather, respawns, event timestamps). Real time by default. */
   clock?: () => Date;
@@ -78,7 +81,13 @@ export async function startSystem(
 
     const store: EventStore = config.EVENTSTORE_URL
       ? await openEventStoreDb(config.EVENTSTORE_URL)
-      : new SqlEventStore(database, { name: target.kind, pollIntervalMs: config.EVENT_POLL_INTERVAL_MS });
+      : new SqlEventStore(database, {
+          name: target.kind,
+          // Polling finds other processes' appends. PGlite has no other process (and, with one
+          // connection, no transaction can hold the horizon back): every append wakes the subscribers.
+          pollIntervalMs:
+            target.kind === 'pglite' ? EMBEDDED_POLL_INTERVAL_MS : config.EVENT_POLL_INTERVAL_MS,
+        });
     closers.push(() => store.close());
 
     const redis = config.REDIS_URL
@@ -133,7 +142,9 @@ export async function startSystem(
               logger.child({ projection: projection.name }),
             ),
         ),
-        new HotStateRunner(hotState, store, logger.child({ projection: 'hot-state' })),
+        new HotStateRunner(hotState, store, logger.child({ projection: 'hot-state' }), {
+          pollIntervalMs: 200,
+        }),
       ],
       logger.child({ component: 'projections' }),
       metrics,
