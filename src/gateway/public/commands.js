@@ -22,7 +22,7 @@ export const HELP_LINES = [
   'attack <target> — fight',
   'take <item> / get <item>, drop <item>, use <item> [on <target>]',
   'inventory (i) — what you carry',
-  'quest accept <name>, quest status, quest abandon <name>',
+  'quest accept [name], quest status, quest abandon <name>',
   'Up/Down arrows recall earlier commands. Click exits, people and items in the side panel.',
 ];
 
@@ -121,9 +121,10 @@ export function parseCommand(input, npcNames = []) {
       const op = rawOp.toLowerCase();
       const quest = nameWords.join(' ');
       if (op === 'status') return { action: { action_type: 'quest', op, ...(quest ? { quest } : {}) } };
-      if ((op === 'accept' || op === 'abandon') && quest)
-        return { action: { action_type: 'quest', op, quest } };
-      return usage('quest accept <name> | quest status | quest abandon <name>');
+      // Without a name, "quest accept" takes the quest someone here is offering.
+      if (op === 'accept') return { action: { action_type: 'quest', op, ...(quest ? { quest } : {}) } };
+      if (op === 'abandon' && quest) return { action: { action_type: 'quest', op, quest } };
+      return usage('quest accept [name] | quest status | quest abandon <name>');
     }
     default:
       return { error: `Unknown command "${rawVerb}". Type help for the list.` };
