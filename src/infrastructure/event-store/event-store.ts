@@ -44,6 +44,12 @@ export interface StoredEvent<Data = unknown> extends NewEvent<Data> {
 
 export interface AppendOptions {
   expectedRevision: ExpectedRevision;
+  /**
+   * Withdraws the append while it still waits to be sent (a group commit queues appends for a few
+   * milliseconds): it then rejects with AppendWithdrawnError and nothing is written. Once sent, the
+   * append completes or fails as usual; the store bounds how long that takes (APPEND_TIMEOUT_MS).
+   */
+  signal?: AbortSignal;
 }
 
 export interface AppendResult {
@@ -118,6 +124,14 @@ export class PartialDuplicateAppendError extends Error {
   override readonly name = 'PartialDuplicateAppendError';
   constructor(readonly streamId: StreamId) {
     super(`stream ${streamId}: some but not all of the appended event ids are already in the stream`);
+  }
+}
+
+/** The append was withdrawn (its signal aborted) before it was sent: nothing was written. */
+export class AppendWithdrawnError extends Error {
+  override readonly name = 'AppendWithdrawnError';
+  constructor(readonly streamId: StreamId) {
+    super(`append to ${streamId} withdrawn before it was sent; nothing was written`);
   }
 }
 
