@@ -103,8 +103,11 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the last event a subscriber can currently see (0n when there is none). */
   headPosition(): Promise<Position>;
-  /** How many visible events match (for progress bars); only where the store can count cheaply. */
-  countEvents?(filter?: AllFilter): Promise<number>;
+  /**
+   * How many visible events match, after `after` when given (progress bars, consumer lag); only where
+   * the store can count cheaply (an index count, not a read of the events).
+   */
+  countEvents?(filter?: AllFilter, after?: Position): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -180,12 +180,13 @@ export class SqlEventStore implements EventStore {
     );
   }
 
-  async countEvents(filter?: AllFilter): Promise<number> {
+  async countEvents(filter?: AllFilter, after?: Position): Promise<number> {
     if (filter?.eventTypes?.length === 0 || filter?.streamPrefixes?.length === 0) return 0;
     let query = this.db
       .selectFrom('events')
       .select((eb) => eb.fn.countAll<string>().as('count'))
       .where('position', '<', HORIZON);
+    if (after !== undefined) query = query.where('position', '>', after.toString());
     if (filter?.eventTypes) query = query.where('event_type', 'in', [...filter.eventTypes]);
     if (filter?.streamPrefixes) {
       const prefixes = filter.streamPrefixes;
