@@ -18,6 +18,20 @@ export const limits = {
   maxHttpBodyBytes: 16 * 1024,
   /** How many times a command is retried after losing an optimistic-concurrency race. */
   commandRetries: 5,
+  /**
+   * The longest an append may take once sent to the store (a server-side statement timeout): an action
+   * whose append has not been sent by 5 s minus this is withdrawn, so the player hears by 5 s whether
+   * it was recorded.
+   */
+  appendTimeoutMs: 2_000,
+  /** Broadcasts to a location are gathered and sent as one `events` frame per recipient per tick. */
+  broadcastTickMs: 50,
+  /** More arrivals (or departures, appearances, fadings) than this at one location in one tick become one summary event. */
+  broadcastCrowdThreshold: 5,
+  /** Speech events sent one by one per location per tick; the rest become one summary event. */
+  broadcastSpeechCap: 5,
+  /** How many names a crowd summary lists. */
+  broadcastSummaryNames: 5,
 } as const;
 
 /** The seed's cache table (time to live per kind of cached data). */
