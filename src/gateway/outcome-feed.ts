@@ -66,7 +66,7 @@ export class OutcomeFeed {
 
   /** Tells everyone online at a location except the player who caused it. */
   private tell(locationId: string, exceptPlayerId: string, message: Broadcast): void {
-    const others = this.presence.onlinePlayerIdsAt(locationId).filter((id) => id !== exceptPlayerId);
+    const others = [...this.presence.onlinePlayerIdsAt(locationId)].filter((id) => id !== exceptPlayerId);
     if (others.length > 0) this.listener.broadcast(others, message);
   }
 
@@ -81,7 +81,7 @@ export class OutcomeFeed {
       case 'PlayerMoved': {
         const { playerId, from, to, direction } = event.data;
         const others = (locationId: string) =>
-          this.presence.onlinePlayerIdsAt(locationId).filter((id) => id !== playerId);
+          [...this.presence.onlinePlayerIdsAt(locationId)].filter((id) => id !== playerId);
         this.listener.broadcast(others(from), {
           event: 'player_left',
           player: name(playerId),
@@ -149,7 +149,9 @@ export class OutcomeFeed {
         const locationId = this.presence.locationOf(event.data.playerId);
         if (!locationId) break;
         const entered = event.type === 'PlayerEnteredWorld';
-        const others = this.presence.onlinePlayerIdsAt(locationId).filter((id) => id !== event.data.playerId);
+        const others = [...this.presence.onlinePlayerIdsAt(locationId)].filter(
+          (id) => id !== event.data.playerId,
+        );
         this.listener.broadcast(others, {
           event: entered ? 'player_appeared' : 'player_vanished',
           player: name(event.data.playerId),

@@ -7,11 +7,13 @@ import type {
 } from '../infrastructure/event-store/event-store.ts';
 
 const CATCH_UP_PAGE = 1000;
+const NOBODY: ReadonlySet<string> = new Set();
 
 export const PRESENCE_EVENT_TYPES = [
   'PlayerRegistered',
   'PlayerSpawned',
   'PlayerMoved',
+  'PlayerRespawned',
   'PlayerEnteredWorld',
   'PlayerLeftWorld',
 ];
@@ -19,16 +21,21 @@ export const PRESENCE_EVENT_TYPES = [
 interface Presence {
   username: string;
   locationId: string;
-  /** Open sessions: a player may play from several tabs. */
-  sessions: number;
+  /** Open sessions: a player may play from several tabs; each enters and leaves on its own. */
+  sessions: Set<string>;
 }
 
 /**
  * Who is where, in memory: built from the player events at start-up and kept current by a live
  * subscription. Every process builds its own copy from the same events.
+ *
+ * Online players are indexed by location, so asking who is somewhere costs what is there, not what
+ * is everywhere; the sorted names of a location are kept until someone comes, goes or connects there.
  */
 export class PresenceProjection {
   private readonly players = new Map<string, Presence>();
+  private readonly onlineAt = new Map<string, Set<string>>();
+  private readonly sortedNamesAt = new Map<string, readonly string[]>();
   private subscription: Subscription | undefined;
   private position: Position = -1n;
 
@@ -37,22 +44,29 @@ export class PresenceProjection {
     const current = 'playerId' in e.data ? this.players.get(e.data.playerId) : undefined;
     switch (e.type) {
       case 'PlayerRegistered':
-        this.players.set(e.data.playerId, { username: e.data.username, locationId: '', sessions: 0 });
+        if (!current)
+          this.players.set(e.data.playerId, {
+            username: e.data.username,
+            locationId: '',
+            sessions: new Set(),
+          });
         break;
       case 'PlayerSpawned':
-        if (current) current.locationId = e.data.locationId;
+      case 'PlayerRespawned':
+        if (current) this.moveTo(e.data.playerId, current, e.data.locationId);
         break;
       case 'PlayerMoved':
-        if (current) current.locationId = e.data.to;
-        break;
-      case 'PlayerRespawned':
-        if (current) current.locationId = e.data.locationId;
+        if (current) this.moveTo(e.data.playerId, current, e.data.to);
         break;
       case 'PlayerEnteredWorld':
-        if (current) current.sessions += 1;
+        if (current && !current.sessions.has(e.data.sessionId)) {
+          current.sessions.add(e.data.sessionId);
+          if (current.sessions.size === 1) this.index(e.data.playerId, current.locationId);
+        }
         break;
       case 'PlayerLeftWorld':
-        if (current) current.sessions = Math.max(0, current.sessions - 1);
+        if (current?.sessions.delete(e.data.sessionId) && current.sessions.size === 0)
+          this.unindex(e.data.playerId, current.locationId);
         break;
     }
     this.position = event.position;
@@ -77,12 +91,17 @@ export class PresenceProjection {
     await this.subscription?.close();
   }
 
+  /** The names of the players online at a location, sorted; without `except`'s own name. */
   playersAt(locationId: string, except?: string): string[] {
-    const names: string[] = [];
-    for (const [playerId, p] of this.players) {
-      if (p.sessions > 0 && p.locationId === locationId && playerId !== except) names.push(p.username);
-    }
-    return names.sort();
+    const names = this.sortedNames(locationId);
+    const own = except !== undefined && this.onlineAt.get(locationId)?.has(except);
+    if (!own) return [...names];
+    const skip = names.indexOf(this.players.get(except)?.username ?? '');
+    return skip < 0 ? [...names] : [...names.slice(0, skip), ...names.slice(skip + 1)];
+  }
+
+  onlineCountAt(locationId: string): number {
+    return this.onlineAt.get(locationId)?.size ?? 0;
   }
 
   username(playerId: string): string | undefined {
@@ -93,9 +112,51 @@ export class PresenceProjection {
     return this.players.get(playerId)?.locationId || undefined;
   }
 
-  onlinePlayerIdsAt(locationId: string): string[] {
-    return [...this.players]
-      .filter(([, p]) => p.sessions > 0 && p.locationId === locationId)
-      .map(([id]) => id);
+  isOnline(playerId: string): boolean {
+    return (this.players.get(playerId)?.sessions.size ?? 0) > 0;
+  }
+
+  /** The live set of the players online at a location: read it, do not keep it. */
+  onlinePlayerIdsAt(locationId: string): ReadonlySet<string> {
+    return this.onlineAt.get(locationId) ?? NOBODY;
+  }
+
+  private sortedNames(locationId: string): readonly string[] {
+    const cached = this.sortedNamesAt.get(locationId);
+    if (cached) return cached;
+    const names: string[] = [];
+    for (const playerId of this.onlineAt.get(locationId) ?? NOBODY) {
+      const username = this.players.get(playerId)?.username;
+      if (username !== undefined) names.push(username);
+    }
+    names.sort();
+    this.sortedNamesAt.set(locationId, names);
+    return names;
+  }
+
+  private moveTo(playerId: string, presence: Presence, locationId: string): void {
+    if (presence.locationId === locationId) return;
+    const online = presence.sessions.size > 0;
+    if (online) this.unindex(playerId, presence.locationId);
+    presence.locationId = locationId;
+    if (online) this.index(playerId, locationId);
+  }
+
+  private index(playerId: string, locationId: string): void {
+    if (!locationId) return;
+    let here = this.onlineAt.get(locationId);
+    if (!here) {
+      here = new Set();
+      this.onlineAt.set(locationId, here);
+    }
+    here.add(playerId);
+    this.sortedNamesAt.delete(locationId);
+  }
+
+  private unindex(playerId: string, locationId: string): void {
+    const here = this.onlineAt.get(locationId);
+    if (!here?.delete(playerId)) return;
+    if (here.size === 0) this.onlineAt.delete(locationId);
+    this.sortedNamesAt.delete(locationId);
   }
 }

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PlayerEvent } from '../domain/player/player.ts';
+import type { EventStore, StoredEvent } from '../infrastructure/event-store/event-store.ts';
+import { openInMemoryEventStore } from '../infrastructure/testing/embedded-store.ts';
+import { PresenceProjection } from './presence.ts';
+
+let position = 0n;
+function stored(event: PlayerEvent): StoredEvent {
+  position += 1n;
+  return {
+    id: randomUUID(),
+    type: event.type,
+    data: event.data,
+    metadata: { timestamp: new Date().toISOString() },
+    streamId: `player-${(event.data as { playerId: string }).playerId}`,
+    revision: 0n,
+    position,
+  };
+}
+
+const registered = (playerId: string, username = playerId): PlayerEvent => ({
+  type: 'PlayerRegistered',
+  data: { playerId, username },
+});
+const spawned = (playerId: string, locationId: string): PlayerEvent => ({
+  type: 'PlayerSpawned',
+  data: { playerId, locationId, hp: 100, maxHp: 100 },
+});
+const entered = (playerId: string, sessionId: string): PlayerEvent => ({
+  type: 'PlayerEnteredWorld',
+  data: { playerId, sessionId },
+});
+const left = (playerId: string, sessionId: string): PlayerEvent => ({
+  type: 'PlayerLeftWorld',
+  data: { playerId, sessionId },
+});
+const moved = (playerId: string, from: string, to: string): PlayerEvent => ({
+  type: 'PlayerMoved',
+  data: { playerId, from, to, direction: 'north' },
+});
+const respawned = (playerId: string, from: string, locationId: string): PlayerEvent => ({
+  type: 'PlayerRespawned',
+  data: { playerId, from, locationId, hp: 100 },
+});
+
+function presenceOf(...events: PlayerEvent[]): PresenceProjection {
+  const presence = new PresenceProjection();
+  for (const event of events) presence.apply(stored(event));
+  return presence;
+}
+
+describe('presence', () => {
+  let store: EventStore | undefined;
+  let live: PresenceProjection | undefined;
+  afterEach(async () => {
+    await live?.stop();
+    await store?.close();
+    live = undefined;
+    store = undefined;
+  });
+
+  it('indexes online players by location and follows them as they move', () => {
+    const presence = presenceOf(
+      registered('p1', 'mira'),
+      registered('p2', 'aldo'),
+      registered('p3', 'zed'),
+      spawned('p1', 'square'),
+      spawned('p2', 'square'),
+      spawned('p3', 'square'),
+      entered('p1', 's1'),
+      entered('p2', 's2'),
+    );
+    expect([...presence.onlinePlayerIdsAt('square')].sort()).toEqual(['p1', 'p2']);
+    expect(presence.playersAt('square')).toEqual(['aldo', 'mira']);
+    expect(presence.playersAt('square', 'p1')).toEqual(['aldo']);
+    expect(presence.onlineCountAt('square')).toBe(2);
+
+    presence.apply(stored(moved('p2', 'square', 'gate')));
+    presence.apply(stored(entered('p3', 's3')));
+    expect(presence.playersAt('square')).toEqual(['mira', 'zed']);
+    expect(presence.playersAt('gate')).toEqual(['aldo']);
+    expect([...presence.onlinePlayerIdsAt('gate')]).toEqual(['p2']);
+    expect(presence.onlinePlayerIdsAt('nowhere').size).toBe(0);
+  });
+
+  it('keeps the cached names of a place until someone comes or goes there', () => {
+    const presence = presenceOf(
+      registered('p1', 'mira'),
+      registered('p2', 'aldo'),
+      spawned('p1', 'square'),
+      spawned('p2', 'gate'),
+      entered('p1', 's1'),
+      entered('p2', 's2'),
+    );
+    expect(presence.playersAt('square')).toEqual(['mira']);
+    const returned = presence.playersAt('square');
+    returned.push('intruder');
+    expect(presence.playersAt('square')).toEqual(['mira']);
+    presence.apply(stored(moved('p2', 'gate', 'square')));
+    expect(presence.playersAt('square')).toEqual(['aldo', 'mira']);
+    expect(presence.playersAt('gate')).toEqual([]);
+  });
+
+  it('counts each session once: a player stays online until the last session leaves', () => {
+    const presence = presenceOf(
+      registered('p1', 'mira'),
+      spawned('p1', 'square'),
+      entered('p1', 'tab-1'),
+      entered('p1', 'tab-2'),
+      entered('p1', 'tab-2'),
+    );
+    presence.apply(stored(left('p1', 'tab-1')));
+    expect(presence.isOnline('p1')).toBe(true);
+    expect(presence.playersAt('square')).toEqual(['mira']);
+    presence.apply(stored(left('p1', 'tab-1')));
+    expect(presence.isOnline('p1')).toBe(true);
+    presence.apply(stored(left('p1', 'tab-2')));
+    expect(presence.isOnline('p1')).toBe(false);
+    expect(presence.playersAt('square')).toEqual([]);
+    expect(presence.onlinePlayerIdsAt('square').size).toBe(0);
+    presence.apply(stored(left('p1', 'tab-unknown')));
+    presence.apply(stored(entered('p1', 'tab-3')));
+    expect(presence.playersAt('square')).toEqual(['mira']);
+  });
+
+  it('places players who enter before they spawn where they spawn', () => {
+    const presence = presenceOf(registered('p1', 'mira'), entered('p1', 's1'), spawned('p1', 'square'));
+    expect(presence.playersAt('square')).toEqual(['mira']);
+    expect(presence.locationOf('p1')).toBe('square');
+  });
+
+  it('follows a respawn from the store: the fallen player leaves the crypt for the start', async () => {
+    store = await openInMemoryEventStore();
+    const append = (event: PlayerEvent) =>
+      store!.appendToStream(
+        'player-p1',
+        [{ id: randomUUID(), ...event, metadata: { timestamp: new Date().toISOString() } }],
+        { expectedRevision: 'any' },
+      );
+    await append(registered('p1', 'mira'));
+    await append(spawned('p1', 'square'));
+    await append(entered('p1', 's1'));
+    await append(moved('p1', 'square', 'crypt'));
+    live = new PresenceProjection();
+    await live.start(store);
+    expect(live.playersAt('crypt')).toEqual(['mira']);
+
+    await append(respawned('p1', 'crypt', 'square'));
+    await expect.poll(() => live!.playersAt('square'), { timeout: 5_000 }).toEqual(['mira']);
+    expect(live.playersAt('crypt')).toEqual([]);
+    expect(live.locationOf('p1')).toBe('square');
+  });
+});
