@@ -74,6 +74,13 @@ describe('player decider: registration, sessions and actions', () => {
       .thenNothingHappens();
   });
 
+  it('refuses a pending action id repeated with a different action', () => {
+    spec
+      .given([...registered, requested()])
+      .when({ type: 'RequestAction', actionId: 'a1', action: { action_type: 'move', direction: 'north' } })
+      .thenRefuses('id_reused');
+  });
+
   it('refuses a flood of unresolved actions', () => {
     const flood = Array.from({ length: 16 }, (_, i) => requested(`f${i}`));
     spec

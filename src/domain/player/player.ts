@@ -4,6 +4,7 @@ import type { Effect, RefusedEffect } from '../rules/effects.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
 import type { ActionResult, PlayerEvent, ResultSource } from './player-events.ts';
 import { type ActionFacts, clampRelationship, questProgress } from './quests.ts';
+import { sameAction } from './same-action.ts';
 
 export type { Effect, RefusedEffect } from '../rules/effects.ts';
 export type { ActionResult, PlayerEvent, ResultSource } from './player-events.ts';
@@ -97,12 +98,20 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
           if (!state.sessions.includes(command.sessionId)) return [];
           return [{ type: 'PlayerLeftWorld', data: { playerId, sessionId: command.sessionId } }];
 
-        case 'RequestAction':
-          if (state.pendingActions[command.actionId]) return [];
+        case 'RequestAction': {
+          const pending = state.pendingActions[command.actionId];
+          if (pending) {
+            if (sameAction(pending, command.action)) return [];
+            throw new DomainError(
+              'id_reused',
+              'this id belongs to a different action still in progress; give every new action a new id',
+            );
+          }
           if (Object.keys(state.pendingActions).length >= MAX_PENDING_ACTIONS) {
             throw new DomainError('too_many_pending_actions', 'wait for your earlier actions to finish');
           }
           return [{ type: 'ActionRequested', data: { actionId: command.actionId, action: command.action } }];
+        }
 
         case 'ResolveAction': {
           if (!state.pendingActions[command.actionId]) return [];
