@@ -142,9 +142,7 @@ export async function startSystem(
               logger.child({ projection: projection.name }),
             ),
         ),
-        new HotStateRunner(hotState, store, logger.child({ projection: 'hot-state' }), {
-          pollIntervalMs: 200,
-        }),
+        new HotStateRunner(hotState, store, logger.child({ projection: 'hot-state' })),
       ],
       logger.child({ component: 'projections' }),
       metrics,

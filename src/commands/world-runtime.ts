@@ -3,7 +3,8 @@ import { locationDecider } from '../domain/location/location.ts';
 import { playerDecider } from '../domain/player/player.ts';
 import { type ContentEvent, contentDecider, WORLD_CONTENT_STREAM } from '../domain/world/content-decider.ts';
 import { buildWorld, type World } from '../domain/world/world.ts';
-import type { EventStore, Subscription } from '../infrastructure/event-store/event-store.ts';
+import { ConsumerRunner } from '../infrastructure/consumers/consumer-runner.ts';
+import type { EventStore } from '../infrastructure/event-store/event-store.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import type { CommandHandler } from './command-handler.ts';
 
@@ -20,7 +21,7 @@ interface Deciders {
 export class WorldRuntime {
   private current!: { world: World; deciders: Deciders };
   private checksum = '';
-  private subscription: Subscription | undefined;
+  private consumer: ConsumerRunner | undefined;
   private readonly listeners = new Set<(world: World) => void>();
 
   private constructor(
@@ -38,19 +39,19 @@ export class WorldRuntime {
   ): Promise<WorldRuntime> {
     const runtime = new WorldRuntime(commands, logger);
     await runtime.load(fileWorld, source);
-    const head = await store.headPosition();
-    runtime.subscription = store.subscribeToAll({
-      after: head,
+    // In memory, from now on: the content in force at start is the one just loaded (or recorded).
+    runtime.consumer = new ConsumerRunner({
+      name: 'world-content',
+      store,
       filter: { streamPrefixes: [WORLD_CONTENT_STREAM] },
+      logger,
+      sink: {
+        delivery: 'in-memory',
+        from: await store.headPosition(),
+        handle: (batch) => runtime.follow(batch.events as unknown as ContentEvent[]),
+      },
     });
-    void (async () => {
-      for await (const event of runtime.subscription!) {
-        const { content, version, checksum } = (event as unknown as ContentEvent).data;
-        if (checksum === runtime.checksum) continue;
-        runtime.use(buildWorld(content, `content version ${version}`), checksum);
-        logger.info({ version }, 'world content version loaded by another process is now in force');
-      }
-    })().catch((error) => logger.error({ err: error }, 'stopped following world content'));
+    await runtime.consumer.start();
     return runtime;
   }
 
@@ -84,7 +85,16 @@ export class WorldRuntime {
   }
 
   async stop(): Promise<void> {
-    await this.subscription?.close();
+    await this.consumer?.stop();
+  }
+
+  /** Content versions recorded by any process; only the last of a batch is put in force. */
+  private follow(events: readonly ContentEvent[]): void {
+    const last = events.at(-1);
+    if (!last || last.data.checksum === this.checksum) return;
+    const { content, version, checksum } = last.data;
+    this.use(buildWorld(content, `content version ${version}`), checksum);
+    this.logger.info({ version }, 'world content version loaded by another process is now in force');
   }
 
   private use(world: World, checksum: string): void {

@@ -3,68 +3,76 @@ import { rateImportance } from '../domain/memory/retrieval.ts';
 import type { PlayerEventOf } from '../domain/player/player-events.ts';
 import type { MemoryRecaller } from '../gpu/action-processor.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
-import type {
-  EventStore,
-  Position,
-  StoredEvent,
-  Subscription,
-} from '../infrastructure/event-store/event-store.ts';
+import { ConsumerRunner } from '../infrastructure/consumers/consumer-runner.ts';
+import type { Batch, Sink } from '../infrastructure/consumers/sink.ts';
+import type { EventStore, Position } from '../infrastructure/event-store/event-store.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import type { MemoryRecall } from '../infrastructure/memory/memory-recall.ts';
 
 const CHECKPOINT_NAME = 'projection:npc-memories';
 const CHECKPOINT_INTERVAL_MS = 1_000;
-const RETRY_DELAY_MS = 500;
-const MAX_RETRY_DELAY_MS = 10_000;
+export const NPC_MEMORY_FILTER = { streamPrefixes: ['player-'] };
 
 /**
  * Every talk becomes a memory of the NPC: the player's words, who said them, when, and how important
  * they seem. Written from `NpcConversationHeld` events in the background, off the request path.
  * It follows all player events (not only talks) so that it knows how far it has read.
+ *
+ * With a durable memory store it is a reactor (at least once: the checkpoint is saved after the
+ * memories, and a memory's id is its event's id, so a redelivered talk replaces itself); in process
+ * it is rebuilt from the first event at every start. A memory store that is down stalls it (the
+ * batch is retried, nothing is lost); talks go on without memories.
  */
 export class NpcMemoryProjection {
-  private subscription: Subscription | undefined;
-  private running: Promise<void> | undefined;
   private position: Position = -1n;
   private waiters: { position: Position; resolve: () => void }[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly consumer: ConsumerRunner;
 
   constructor(
-    private readonly store: EventStore,
-    private readonly memory: MemoryRecall,
-    private readonly logger: Logger,
+    store: EventStore,
+    private readonly memory: Pick<MemoryRecall, 'remember'>,
+    logger: Logger,
     /** Where a durable memory store keeps its place; without it (in-process memory) every start rebuilds. */
-    private readonly checkpoints?: CheckpointStore,
-  ) {}
+    checkpoints?: CheckpointStore,
+    options: { maxBatch?: number; retryDelayMs?: number; checkpointEveryMs?: number } = {},
+  ) {
+    const handle = (batch: Batch) => this.remember(batch);
+    const sink: Sink = checkpoints
+      ? {
+          delivery: 'at-least-once',
+          checkpoints,
+          checkpointName: CHECKPOINT_NAME,
+          checkpointEveryMs: options.checkpointEveryMs ?? CHECKPOINT_INTERVAL_MS,
+          handle,
+        }
+      : { delivery: 'in-memory', from: 'start', handle };
+    this.consumer = new ConsumerRunner({
+      name: 'npc-memories',
+      store,
+      filter: NPC_MEMORY_FILTER,
+      sink,
+      logger,
+      ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+      retryDelayMs: options.retryDelayMs ?? 500,
+    });
+    this.consumer.onDelivered((position) => this.advance(position));
+  }
 
   async start(): Promise<void> {
-    const after = (await this.checkpoints?.load(CHECKPOINT_NAME)) ?? 'start';
-    if (this.checkpoints) {
-      let saved = after === 'start' ? -1n : after;
-      this.timer = setInterval(() => {
-        const position = this.position;
-        if (position > saved)
-          void this.checkpoints?.save(CHECKPOINT_NAME, position).then(
-            () => (saved = position),
-            () => {},
-          );
-      }, CHECKPOINT_INTERVAL_MS);
-    }
-    const subscription = this.store.subscribeToAll({ after, filter: { streamPrefixes: ['player-'] } });
-    this.subscription = subscription;
-    this.running = (async () => {
-      for await (const event of subscription) {
-        if (event.type === 'NpcConversationHeld') await this.rememberPatiently(event);
-        this.advance(event.position);
-      }
-    })();
+    await this.consumer.start();
+    this.position = this.consumer.currentPosition;
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.subscription?.close();
-    await this.running;
-    if (this.position >= 0n) await this.checkpoints?.save(CHECKPOINT_NAME, this.position).catch(() => {});
+    await this.consumer.stop();
+  }
+
+  status() {
+    return this.consumer.status();
+  }
+
+  caughtUp(): Promise<void> {
+    return this.consumer.caughtUp();
   }
 
   /** Resolves true once every event up to `position` is remembered, or false after `timeoutMs`. */
@@ -87,25 +95,19 @@ export class NpcMemoryProjection {
     for (const waiter of ready) waiter.resolve();
   }
 
-  /** A memory store that is down stalls this projection (nothing is lost); talks go on without memories. */
-  private async rememberPatiently(event: StoredEvent): Promise<void> {
-    const talk = event.data as PlayerEventOf<'NpcConversationHeld'>['data'];
-    for (let delay = RETRY_DELAY_MS; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
-      try {
-        await this.memory.remember({
-          id: event.id,
-          npcId: talk.npcId,
-          playerId: talk.playerId,
-          text: talk.message,
-          importance: rateImportance(talk.message),
-          createdAt: talk.at,
-          lastAccessedAt: talk.at,
-        });
-        return;
-      } catch (error) {
-        this.logger.warn({ err: error, eventId: event.id }, 'could not store an NPC memory; retrying');
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
+  private async remember(batch: Batch): Promise<void> {
+    for (const event of batch.events) {
+      if (event.type !== 'NpcConversationHeld') continue;
+      const talk = event.data as PlayerEventOf<'NpcConversationHeld'>['data'];
+      await this.memory.remember({
+        id: event.id,
+        npcId: talk.npcId,
+        playerId: talk.playerId,
+        text: talk.message,
+        importance: rateImportance(talk.message),
+        createdAt: talk.at,
+        lastAccessedAt: talk.at,
+      });
     }
   }
 }

@@ -112,7 +112,7 @@ function runnerSuite(subject: Subject): void {
     beforeAll(async () => {
       store = await openInMemoryEventStore();
       hotState = await open();
-      runner = new HotStateRunner(hotState, store, logger, { batchSize: 7, pollIntervalMs: 10 });
+      runner = new HotStateRunner(hotState, store, logger, { batchSize: 7, retryDelayMs: 10 });
       await runner.start();
     });
     afterAll(async () => {
@@ -207,7 +207,7 @@ function runnerSuite(subject: Subject): void {
     it('continues from its checkpoint after a restart', async () => {
       const before = await runner.describe();
       await runner.stop();
-      runner = new HotStateRunner(hotState, store, logger, { batchSize: 7, pollIntervalMs: 10 });
+      runner = new HotStateRunner(hotState, store, logger, { batchSize: 7, retryDelayMs: 10 });
       runner.pause();
       await runner.start();
       expect(await runner.describe()).toMatchObject({

@@ -1,3 +1,5 @@
+import { ConsumerRunner } from '../../infrastructure/consumers/consumer-runner.ts';
+import type { AtomicSink } from '../../infrastructure/consumers/sink.ts';
 import type {
   AllFilter,
   EventStore,
@@ -19,8 +21,8 @@ export const HOT_STATE_FILTER: AllFilter = {
 
 export interface HotStateRunnerOptions {
   batchSize?: number;
-  /** How long an idle runner waits before looking for new events. */
-  pollIntervalMs?: number;
+  /** The first back-off after a failed batch (it doubles up to a few seconds). */
+  retryDelayMs?: number;
 }
 
 /** The hot state a batch of events leads to: each player's last position in it, and every action. */
@@ -58,24 +60,18 @@ function playerOfStream(streamId: string): string | undefined {
 }
 
 /**
- * Keeps the hot state current: reads its events in batches after its checkpoint and applies each
- * batch with the new checkpoint in one step. A rebuild fills the next generation from the first event
- * while the live one keeps serving, then switches readers over and drops the old generation.
+ * Keeps the hot state current: a consumer follows its events from the live generation's checkpoint and
+ * applies each batch with the new checkpoint in one step. A rebuild fills the next generation from the
+ * first event while the live one keeps serving, then switches readers over and drops the old generation.
  */
 export class HotStateRunner implements ReadModelRunner {
   readonly name = 'hot-state';
   private status: ReadModelStatus = 'stopped';
   private generation = 0;
-  private position: Position = -1n;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
   private paused = false;
-  private stopping = false;
-  /** Serialises live batches with a rebuild's switch-over. */
-  private lock: Promise<void> = Promise.resolve();
   private rebuild: RebuildProgress | undefined;
   private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
+  private readonly consumer: ConsumerRunner;
 
   constructor(
     private readonly hotState: HotState,
@@ -84,49 +80,66 @@ export class HotStateRunner implements ReadModelRunner {
     options: HotStateRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 2_000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.consumer = new ConsumerRunner({
+      name: this.name,
+      store,
+      filter: HOT_STATE_FILTER,
+      logger,
+      maxBatch: this.batchSize,
+      ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+      sink: this.liveSink(),
+    });
+  }
+
+  /** The live generation as an atomic sink: the adapter writes a batch and its checkpoint in one step. */
+  private liveSink(): AtomicSink {
+    return {
+      delivery: 'atomic',
+      atomicity: this.hotState.name === 'redis' ? 'redis-script' : 'in-process',
+      loadCheckpoint: async () => {
+        this.generation = await this.hotState.liveGeneration();
+        return this.hotState.checkpoint(this.generation);
+      },
+      apply: (batch) => this.hotState.applyBatch(this.generation, toHotStateBatch(batch.events)),
+    };
   }
 
   /** Continues from the live generation's checkpoint (from the first event when there is none). */
   async start(): Promise<void> {
-    this.generation = await this.hotState.liveGeneration();
-    this.position = (await this.hotState.checkpoint(this.generation)) ?? -1n;
-    this.stopping = false;
+    await this.consumer.start();
     this.status = this.paused ? 'paused' : 'running';
-    this.loop = this.follow();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
-    await this.loop;
+    await this.consumer.stop();
     this.status = 'stopped';
   }
 
   pause(): void {
     this.paused = true;
+    this.consumer.pause();
     if (this.status === 'running') this.status = 'paused';
   }
 
   resume(): void {
     this.paused = false;
+    this.consumer.resume();
     if (this.status === 'paused') this.status = 'running';
-    this.wake?.();
+  }
+
+  /** Resolves once every event of the hot state is applied. */
+  caughtUp(): Promise<void> {
+    return this.consumer.caughtUp();
   }
 
   async describe(): Promise<ReadModelDescription> {
-    const head = await this.store.headPosition();
-    const pending = await this.store.readAll({
-      after: this.position,
-      filter: HOT_STATE_FILTER,
-      maxCount: 10_001,
-    });
+    const [head, consumer] = await Promise.all([this.store.headPosition(), this.consumer.status()]);
     return {
       name: this.name,
       status: this.status,
-      position: this.position.toString(),
+      position: consumer.position.toString(),
       head: head.toString(),
-      lag_events: pending.length,
+      lag_events: consumer.lag,
       rebuild: this.rebuild ?? null,
     };
   }
@@ -177,11 +190,11 @@ export class HotStateRunner implements ReadModelRunner {
       await this.hotState.dropGeneration(target);
       await catchUp();
       progress.phase = 'switching';
-      await this.exclusive(async () => {
+      await this.consumer.exclusive(async () => {
         await catchUp();
         await this.hotState.switchGeneration(target);
         this.generation = target;
-        this.position = position;
+        return position;
       });
       await this.hotState.dropGeneration(old);
       progress.phase = 'done';
@@ -206,53 +219,5 @@ export class HotStateRunner implements ReadModelRunner {
     } finally {
       this.status = previousStatus === 'stopped' ? 'stopped' : this.paused ? 'paused' : 'running';
     }
-  }
-
-  private async follow(): Promise<void> {
-    while (!this.stopping) {
-      let applied = 0;
-      if (!this.paused) {
-        try {
-          applied = await this.exclusive(() => this.step());
-        } catch (error) {
-          this.logger.error({ err: error, projection: this.name }, 'hot state batch failed; retrying');
-          await this.sleep(1_000);
-          continue;
-        }
-      }
-      if (applied < this.batchSize) await this.sleep(this.pollIntervalMs);
-    }
-  }
-
-  private async step(): Promise<number> {
-    const events = await this.store.readAll({
-      after: this.position,
-      filter: HOT_STATE_FILTER,
-      maxCount: this.batchSize,
-    });
-    if (events.length === 0) return 0;
-    await this.hotState.applyBatch(this.generation, toHotStateBatch(events));
-    this.position = events.at(-1)!.position;
-    return events.length;
-  }
-
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(task);
-    this.lock = run.then(
-      () => {},
-      () => {},
-    );
-    return run;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }

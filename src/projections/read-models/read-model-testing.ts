@@ -24,7 +24,7 @@ export async function waitUntil(check: () => Promise<boolean>): Promise<void> {
 export async function follow(harness: Harness, projection: SqlProjection, batchSize = 3) {
   const runner = new ProjectionRunner(projection, untyped(harness.database.db), harness.store, quiet, {
     batchSize,
-    pollIntervalMs: 5,
+    retryDelayMs: 5,
   });
   await runner.start();
   return runner;

@@ -24,7 +24,7 @@ describe('projection runner', () => {
       untyped(harness.database.db),
       harness.store,
       createLogger('silent', false),
-      { batchSize: 7, pollIntervalMs: 10 },
+      { batchSize: 7, retryDelayMs: 10 },
     );
     await runner.start();
   });

@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import { ConsumerRunner } from '../../infrastructure/consumers/consumer-runner.ts';
+import type { AtomicSink } from '../../infrastructure/consumers/sink.ts';
 import type { EventStore, Position, StoredEvent } from '../../infrastructure/event-store/event-store.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import { liveNames, type SqlProjection, shadowNames, type TableNames } from './projection.ts';
@@ -16,31 +18,23 @@ export interface RebuildProgress {
 
 export interface RunnerOptions {
   batchSize?: number;
-  /** How long an idle runner waits before looking for new events. */
-  pollIntervalMs?: number;
+  /** The first back-off after a failed batch (it doubles up to a few seconds). */
+  retryDelayMs?: number;
 }
 
 const SHADOW_SUFFIX = '__rebuild';
-/** The longest an idle runner waits between looks: the lag of the first event after a quiet spell. */
-const IDLE_POLL_MAX_MS = 1_000;
 
 /**
- * Keeps one SQL read model current: reads its events in batches after its checkpoint and applies each
- * batch and the new checkpoint in one transaction. A rebuild fills a shadow copy of the tables from
- * the first event while the live copy keeps serving, then swaps them in one transaction.
+ * Keeps one SQL read model current: a consumer follows its events from its checkpoint and applies
+ * each batch and the new checkpoint in one transaction. A rebuild fills a shadow copy of the tables
+ * from the first event while the live copy keeps serving, then swaps them in one transaction.
  */
 export class ProjectionRunner {
   private status: ProjectionStatus = 'stopped';
-  private position: Position = -1n;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
   private paused = false;
-  private stopping = false;
-  /** Held by a batch of the live loop; a switch-over waits for it. */
-  private batchLock: Promise<void> = Promise.resolve();
   private rebuild: RebuildProgress | undefined;
   private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
+  private readonly consumer: ConsumerRunner;
 
   constructor(
     readonly projection: SqlProjection,
@@ -50,11 +44,29 @@ export class ProjectionRunner {
     options: RunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 2_000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.consumer = new ConsumerRunner({
+      name: projection.name,
+      store,
+      filter: projection.filter,
+      logger,
+      maxBatch: this.batchSize,
+      ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+      sink: this.liveSink(),
+    });
   }
 
   get name(): string {
     return this.projection.name;
+  }
+
+  /** The live tables as an atomic sink: each batch and its checkpoint commit in one transaction. */
+  private liveSink(): AtomicSink {
+    return {
+      delivery: 'atomic',
+      atomicity: 'sql-transaction',
+      loadCheckpoint: async () => (await this.loadState(this.name))?.position,
+      apply: (batch) => this.applyBatch(batch.events, liveNames(this.projection), this.name),
+    };
   }
 
   /** Creates the tables (rebuilding from zero when the projection's version changed) and starts following. */
@@ -71,46 +83,41 @@ export class ProjectionRunner {
         await this.projection.createTables(trx, liveNames(this.projection));
         await this.saveState(trx, this.name, -1n);
       });
-      this.position = -1n;
-    } else {
-      this.position = state.position;
     }
-    this.stopping = false;
+    await this.consumer.start();
     this.status = this.paused ? 'paused' : 'running';
-    this.loop = this.follow();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
-    await this.loop;
+    await this.consumer.stop();
     this.status = 'stopped';
   }
 
   pause(): void {
     this.paused = true;
+    this.consumer.pause();
     if (this.status === 'running') this.status = 'paused';
   }
 
   resume(): void {
     this.paused = false;
+    this.consumer.resume();
     if (this.status === 'paused') this.status = 'running';
-    this.wake?.();
+  }
+
+  /** Resolves once every event of the read model is applied. */
+  caughtUp(): Promise<void> {
+    return this.consumer.caughtUp();
   }
 
   async describe() {
-    const head = await this.store.headPosition();
-    const pending = await this.store.readAll({
-      after: this.position,
-      filter: this.projection.filter,
-      maxCount: 10_001,
-    });
+    const [head, consumer] = await Promise.all([this.store.headPosition(), this.consumer.status()]);
     return {
       name: this.name,
       status: this.status,
-      position: this.position.toString(),
+      position: consumer.position.toString(),
       head: head.toString(),
-      lag_events: pending.length,
+      lag_events: consumer.lag,
       rebuild: this.rebuild ?? null,
     };
   }
@@ -162,16 +169,9 @@ export class ProjectionRunner {
         }
       };
       await catchUp();
-      // Switch-over: hold the live loop, take the last few events into the shadow, swap in one transaction.
+      // Switch-over: hold the live consumer, take the last few events into the shadow, swap in one transaction.
       progress.phase = 'switching';
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const previousLock = this.batchLock;
-      this.batchLock = held;
-      await previousLock;
-      try {
+      await this.consumer.exclusive(async () => {
         await catchUp();
         await this.db.transaction().execute(async (trx) => {
           const live = liveNames(this.projection);
@@ -184,10 +184,8 @@ export class ProjectionRunner {
           await this.saveState(trx, this.name, position);
           await sql`delete from projection_state where name = ${`${this.name}${SHADOW_SUFFIX}`}`.execute(trx);
         });
-        this.position = position;
-      } finally {
-        release();
-      }
+        return position;
+      });
       progress.phase = 'done';
       progress.eta_s = 0;
       this.logger.info(
@@ -204,49 +202,6 @@ export class ProjectionRunner {
       throw error;
     } finally {
       this.status = previousStatus === 'stopped' ? 'stopped' : this.paused ? 'paused' : 'running';
-    }
-  }
-
-  private async follow(): Promise<void> {
-    // Idle, the runner looks less and less often (up to IDLE_POLL_MAX_MS); any event brings it back.
-    let idleDelay = this.pollIntervalMs;
-    while (!this.stopping) {
-      let applied = 0;
-      if (!this.paused) {
-        try {
-          applied = await this.step();
-        } catch (error) {
-          this.logger.error({ err: error, projection: this.name }, 'read model batch failed; retrying');
-          await this.sleep(1_000);
-          continue;
-        }
-      }
-      idleDelay = applied > 0 ? this.pollIntervalMs : Math.min(idleDelay * 2, IDLE_POLL_MAX_MS);
-      if (applied < this.batchSize) await this.sleep(idleDelay);
-    }
-  }
-
-  /** One live batch, under the lock that a switch-over takes. */
-  private async step(): Promise<number> {
-    let release!: () => void;
-    const previous = this.batchLock;
-    const mine = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    this.batchLock = previous.then(() => mine);
-    await previous;
-    try {
-      const batch = await this.store.readAll({
-        after: this.position,
-        filter: this.projection.filter,
-        maxCount: this.batchSize,
-      });
-      if (batch.length === 0) return 0;
-      await this.applyBatch(batch, liveNames(this.projection), this.name);
-      this.position = batch[batch.length - 1]!.position;
-      return batch.length;
-    } finally {
-      release();
     }
   }
 
@@ -282,16 +237,5 @@ export class ProjectionRunner {
   private async dropTables(db: Kysely<unknown>, names: TableNames): Promise<void> {
     for (const table of Object.values(names))
       await sql`drop table if exists ${sql.table(table)} cascade`.execute(db);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
