@@ -99,7 +99,12 @@ export async function startSystem(
     }
 
     const metrics = createMetrics();
-    const commands = new CommandHandler(store, { now: clock });
+    const commands = new CommandHandler(store, {
+      now: clock,
+      onFollowError: (error) => logger.warn({ err: error }, 'stopped following live events; retrying'),
+    });
+    await commands.start();
+    closers.push(() => commands.stop());
     const runtime = await WorldRuntime.start(store, commands, fileWorld, config.WORLD_FILE, logger);
     closers.push(() => runtime.stop());
     const { world } = runtime;

@@ -24,8 +24,9 @@ export class SceneReader {
     return this.runtime.deciders.location(locationId);
   }
 
+  /** As this process knows it: the state held in memory while the command handler follows the store. */
   async locationState(locationId: string): Promise<LocationState> {
-    return (await this.commands.load(locationStream(locationId), this.deciderFor(locationId))).state;
+    return (await this.commands.current(locationStream(locationId), this.deciderFor(locationId))).state;
   }
 
   /**
