@@ -85,4 +85,42 @@ describe('location decider', () => {
         },
       ]);
   });
+
+  it("applies all of an action's steps at once, each on the state the ones before left", () => {
+    woods
+      .given([])
+      .when({
+        type: 'ApplyActionSteps',
+        steps: [
+          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1' },
+          { type: 'DropItem', itemId: 'petal', playerId: 'p1' },
+          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1' },
+          { type: 'DamageEnemy', enemyId: 'wolf', playerId: 'p1', damage: 6, at, seed: 'a1' },
+        ],
+      })
+      .then([
+        { type: 'ItemPickedUp', data: { locationId: 'woods', itemId: 'petal', playerId: 'p1' } },
+        { type: 'ItemDropped', data: { locationId: 'woods', itemId: 'petal', playerId: 'p1' } },
+        { type: 'ItemPickedUp', data: { locationId: 'woods', itemId: 'petal', playerId: 'p1' } },
+        {
+          type: 'EnemyDamaged',
+          data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p1', damage: 6, hp: 0 },
+        },
+        { type: 'EnemyDefeated', data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p1', at } },
+        { type: 'LootDropped', data: { locationId: 'woods', enemyId: 'wolf', itemId: 'fang' } },
+      ]);
+  });
+
+  it('refuses all of the steps when one is refused', () => {
+    woods
+      .given([])
+      .when({
+        type: 'ApplyActionSteps',
+        steps: [
+          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1' },
+          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1' },
+        ],
+      })
+      .thenRefuses('item_not_here');
+  });
 });

@@ -12,10 +12,16 @@ export type LocationEvent =
   | DomainEvent<'EnemyDefeated', { locationId: string; enemyId: string; playerId: string; at: string }>
   | DomainEvent<'LootDropped', { locationId: string; enemyId: string; itemId: string }>;
 
-export type LocationCommand =
+/** One thing an action does to a location. */
+export type LocationStep =
   | { type: 'PickUpItem'; itemId: string; playerId: string }
   | { type: 'DropItem'; itemId: string; playerId: string }
   | { type: 'DamageEnemy'; enemyId: string; playerId: string; damage: number; at: string; seed: string };
+
+export type LocationCommand =
+  | LocationStep
+  /** All of one action's steps, in order: all of them happen, or (one refused) none. */
+  | { type: 'ApplyActionSteps'; steps: LocationStep[] };
 
 interface EnemyState {
   hp: number;
@@ -52,7 +58,59 @@ export function locationDecider(
   locationId: string,
 ): Decider<LocationState, LocationCommand, LocationEvent> {
   const location = requireLocation(world, locationId);
-  return {
+  function decideStep(command: LocationStep, state: LocationState): LocationEvent[] {
+    switch (command.type) {
+      case 'PickUpItem':
+        if (!state.items.includes(command.itemId)) {
+          throw new DomainError(
+            'item_not_here',
+            `there is no ${world.items.get(command.itemId)?.name ?? command.itemId} here`,
+          );
+        }
+        return [
+          {
+            type: 'ItemPickedUp',
+            data: { locationId, itemId: command.itemId, playerId: command.playerId },
+          },
+        ];
+
+      case 'DropItem':
+        if (!world.items.has(command.itemId))
+          throw new DomainError('unknown_item', `no such item: ${command.itemId}`);
+        return [
+          { type: 'ItemDropped', data: { locationId, itemId: command.itemId, playerId: command.playerId } },
+        ];
+
+      case 'DamageEnemy': {
+        const present = enemiesPresent(world, state, new Date(command.at)).find(
+          (e) => e.enemy.id === command.enemyId,
+        );
+        if (!present)
+          throw new DomainError(
+            'enemy_not_here',
+            `there is no ${world.enemies.get(command.enemyId)?.name ?? command.enemyId} here to fight`,
+          );
+        if (!Number.isInteger(command.damage) || command.damage < 1)
+          throw new DomainError('invalid_amount', 'damage must be a positive whole number');
+        const hp = Math.max(0, present.hp - command.damage);
+        const { playerId, enemyId } = command;
+        const events: LocationEvent[] = [
+          { type: 'EnemyDamaged', data: { locationId, enemyId, playerId, damage: present.hp - hp, hp } },
+        ];
+        if (hp === 0) {
+          events.push({ type: 'EnemyDefeated', data: { locationId, enemyId, playerId, at: command.at } });
+          const random = seededRandom(`${command.seed}/loot`);
+          for (const loot of present.enemy.loot) {
+            if (random() < loot.chance)
+              events.push({ type: 'LootDropped', data: { locationId, enemyId, itemId: loot.item } });
+          }
+        }
+        return events;
+      }
+    }
+  }
+
+  const decider: Decider<LocationState, LocationCommand, LocationEvent> = {
     initialState: () => ({
       locationId,
       items: location.items,
@@ -60,55 +118,17 @@ export function locationDecider(
     }),
 
     decide(command, state) {
-      switch (command.type) {
-        case 'PickUpItem':
-          if (!state.items.includes(command.itemId)) {
-            throw new DomainError(
-              'item_not_here',
-              `there is no ${world.items.get(command.itemId)?.name ?? command.itemId} here`,
-            );
-          }
-          return [
-            {
-              type: 'ItemPickedUp',
-              data: { locationId, itemId: command.itemId, playerId: command.playerId },
-            },
-          ];
-
-        case 'DropItem':
-          if (!world.items.has(command.itemId))
-            throw new DomainError('unknown_item', `no such item: ${command.itemId}`);
-          return [
-            { type: 'ItemDropped', data: { locationId, itemId: command.itemId, playerId: command.playerId } },
-          ];
-
-        case 'DamageEnemy': {
-          const present = enemiesPresent(world, state, new Date(command.at)).find(
-            (e) => e.enemy.id === command.enemyId,
-          );
-          if (!present)
-            throw new DomainError(
-              'enemy_not_here',
-              `there is no ${world.enemies.get(command.enemyId)?.name ?? command.enemyId} here to fight`,
-            );
-          if (!Number.isInteger(command.damage) || command.damage < 1)
-            throw new DomainError('invalid_amount', 'damage must be a positive whole number');
-          const hp = Math.max(0, present.hp - command.damage);
-          const { playerId, enemyId } = command;
-          const events: LocationEvent[] = [
-            { type: 'EnemyDamaged', data: { locationId, enemyId, playerId, damage: present.hp - hp, hp } },
-          ];
-          if (hp === 0) {
-            events.push({ type: 'EnemyDefeated', data: { locationId, enemyId, playerId, at: command.at } });
-            const random = seededRandom(`${command.seed}/loot`);
-            for (const loot of present.enemy.loot) {
-              if (random() < loot.chance)
-                events.push({ type: 'LootDropped', data: { locationId, enemyId, itemId: loot.item } });
-            }
-          }
-          return events;
+      if (command.type === 'ApplyActionSteps') {
+        const events: LocationEvent[] = [];
+        let current = state;
+        for (const step of command.steps) {
+          const decided = decideStep(step, current);
+          events.push(...decided);
+          current = decided.reduce(decider.evolve, current);
         }
+        return events;
       }
+      return decideStep(command, state);
     },
 
     evolve(state, event) {
@@ -137,4 +157,5 @@ export function locationDecider(
       }
     },
   };
+  return decider;
 }
