@@ -33,6 +33,14 @@ const benchmarks = new Map<string, { description: string; load: () => Promise<Be
       load: () => import('./lanes.ts'),
     },
   ],
+  [
+    'pipeline',
+    {
+      description:
+        'The real server in a child process under players in client processes: latency from the schedule, capacity, overload, storms',
+      load: () => import('./pipeline.ts'),
+    },
+  ],
 ]);
 
 async function main(argv: readonly string[]): Promise<number> {

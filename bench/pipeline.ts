@@ -1,0 +1,274 @@
+/**
+ * The whole pipeline under load, as players feel it: the real server (src/main.ts) in a child process
+ * with the settings it ships with, simulated players in separate client processes, each player with a
+ * WebSocket of its own from a loopback source address of its own.
+ *
+ *   npm run -s bench -- pipeline [--mode postgres|embedded] [--scenario steps|startup|storm|idle|broadcast|open-transaction]
+ *                                [--rates 400,1000] [--seconds 60] [--warmup 5] [--workers 2] [--no-overload]
+ *                                [--players N] [--background 100] [--speakers 5] [--connect-rate 500] [--repeat 3]
+ *
+ * steps: for each offered rate, rate/4 fresh players (registered beforehand through POST /auth/register)
+ * send 4 actions/s each on a fixed, phase-shifted schedule (an even mix of look, inventory, move, say,
+ * quest status). Latency runs from each action's SCHEDULED send time to its answer (action_result or
+ * error with the same id), so a late client counts; no answer 10 s after the step is `no_answer`.
+ * capacity_per_s is the highest rate with P99 < 250 ms and no action_timeout/no_answer; an overload
+ * step at twice it follows. Other scenarios: see bench/pipeline/connection-scenarios.ts and
+ * bench/pipeline/load-scenarios.ts. Output: one JSON document on stdout; progress on stderr.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { describeMachine } from './machine.ts';
+import { SourceAddresses } from './pipeline/accounts.ts';
+import {
+  broadcastScenario,
+  idleScenario,
+  startupScenario,
+  stormScenario,
+} from './pipeline/connection-scenarios.ts';
+import { openTransactionScenario, stepsScenario } from './pipeline/load-scenarios.ts';
+import type { RunContext } from './pipeline/load-step.ts';
+import type { Watched } from './pipeline/resources.ts';
+import { backingServices, Cleanup, type Mode, note, ServerProcess } from './pipeline/server.ts';
+import { WorkerPool } from './pipeline/workers.ts';
+
+const SCENARIOS = ['steps', 'startup', 'storm', 'idle', 'broadcast', 'open-transaction'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const DEFAULT_RATES: Record<Mode, number[]> = {
+  postgres: [400, 1000, 2000, 3000, 4000],
+  embedded: [200, 320, 600, 1000, 1400],
+};
+const DEFAULT_PLAYERS: Partial<Record<Scenario, number>> = { storm: 5_000, idle: 15_000, broadcast: 1_000 };
+
+interface Options {
+  mode: Mode;
+  modeGiven: boolean;
+  scenario: Scenario;
+  rates: number[];
+  seconds: number;
+  warmup: number;
+  workers: number;
+  overload: boolean;
+  players: number;
+  background: number;
+  speakers: number;
+  connectRate: number;
+  repeat: number;
+}
+
+export async function run(args: readonly string[]): Promise<unknown> {
+  const options = parseOptions(args);
+  const backing = backingServices();
+  const cleanup = new Cleanup().onSignals();
+  const watchdog = setTimeout(() => {
+    note(`time limit of ${timeLimitSeconds(options)} s reached: stopping`);
+    void cleanup.run().finally(() => process.exit(3));
+  }, timeLimitSeconds(options) * 1000);
+  try {
+    return await runScenario(options, backing, cleanup);
+  } finally {
+    clearTimeout(watchdog);
+    await cleanup.run();
+  }
+}
+
+async function runScenario(options: Options, backing: ReturnType<typeof backingServices>, cleanup: Cleanup) {
+  const machine = await describeMachine(
+    options.mode === 'postgres' ? { postgresUrl: backing.databaseUrl } : {},
+  );
+  const header = {
+    benchmark: 'pipeline',
+    mode: options.mode,
+    scenario: options.scenario,
+    machine,
+    bench_settings: describeOptions(options),
+  };
+  if (options.scenario === 'startup') {
+    const modes: Mode[] = options.modeGiven ? [options.mode] : ['embedded', 'postgres'];
+    const runs = await startupScenario(modes, backing, options.repeat, cleanup);
+    return {
+      ...header,
+      mode: modes.join('+'),
+      settings: runs[0]?.['settings'],
+      differences_from_production: differences(options),
+      startup: runs,
+    };
+  }
+
+  const server = await ServerProcess.spawn(options.mode, backing, cleanup);
+  note(`server pid ${server.child.pid} at ${server.baseUrl} (${options.mode}); waiting for /health`);
+  const healthyMs = await server.waitHealthy();
+  note(`healthy after ${Math.round(healthyMs)} ms`);
+  const pool = new WorkerPool(options.workers);
+  cleanup.add('stop client workers', () => pool.stop());
+  const watched: Watched[] = [
+    { label: 'server', pid: server.pid },
+    ...pool.workers.map((w) => ({ label: w.name, pid: w.pid! })),
+    ...(options.mode === 'postgres'
+      ? [
+          { label: 'postgresql (all postgres processes)', pgrep: 'postgres' },
+          { label: 'redis (all redis-server processes)', pgrep: 'redis-server' },
+        ]
+      : []),
+  ];
+  const addresses = new SourceAddresses();
+  const context: RunContext = {
+    server,
+    pool,
+    addresses,
+    runTag: `b${randomBytes(3).toString('hex')}`,
+    watched,
+    warmupSeconds: options.warmup,
+    nextUsername: 0,
+  };
+  const figures = await scenarioFigures(options, context, backing.databaseUrl);
+  server.assertRunning();
+  return {
+    ...header,
+    settings: server.settings,
+    differences_from_production: differences(options),
+    server_spawn_to_healthy_ms: Math.round(healthyMs),
+    distinct_source_addresses: addresses.used,
+    players_per_step:
+      'fresh players for every step: registered before it, connected for it, disconnected after it',
+    ...figures,
+  };
+}
+
+async function scenarioFigures(options: Options, context: RunContext, databaseUrl: string) {
+  switch (options.scenario) {
+    case 'steps':
+      return stepsScenario(context, options.rates, options.seconds, options.overload);
+    case 'open-transaction':
+      return {
+        open_transaction: await openTransactionScenario(
+          context,
+          databaseUrl,
+          options.rates[0]!,
+          options.seconds,
+        ),
+      };
+    case 'storm':
+      return { storm: await stormScenario(context, options.players, options.background) };
+    case 'idle':
+      return { idle: await idleScenario(context, options.players, options.connectRate) };
+    case 'broadcast':
+      return {
+        broadcast: await broadcastScenario(context, options.players, options.speakers, options.seconds),
+      };
+    case 'startup':
+      throw new Error('startup runs without a shared server');
+  }
+}
+
+function differences(options: Options): string[] {
+  const list = [
+    'BCRYPT_ROUNDS=4 (production: 10): registration is outside every timed part, and no login is timed',
+    'loopback network: no network latency, bandwidth limit, packet loss, TLS or proxy between players and the server',
+    `the ${options.workers} client worker processes (and this parent) run on the same ${'machine'} as the server, competing for its cores; time a client needs to send or to read an answer counts in the latency`,
+    'server stdout (its pino log at the default level) goes to /dev/null instead of a log shipper',
+    'each simulated player has a loopback source address of its own (127.0.0.2, …); on the internet players behind one NAT share an address',
+    'the database starts empty (a fresh data dir / schema) apart from the accounts this run registers',
+    'fresh players per step, who all start where the world starts them, rather than a population spread over the world',
+    'a synthetic, fixed-rate mix (look, inventory, move, say, quest status in equal shares at 4 actions/s per player, the per-player limit): no talk, attack or take',
+    'lanes are the rule engine (no LLM variables set)',
+  ];
+  if (options.mode === 'postgres')
+    list.push(
+      'PostgreSQL and Redis run on the same machine and are shared with whatever else runs there; their CPU and RSS figures are of every postgres / redis-server process on the machine',
+    );
+  else list.push('embedded mode: PGlite and in-process caches inside the server process');
+  return list;
+}
+
+function describeOptions(options: Options): Record<string, unknown> {
+  const common = { workers: options.workers, warmup_seconds: options.warmup };
+  switch (options.scenario) {
+    case 'steps':
+      return {
+        ...common,
+        rates: options.rates,
+        seconds_per_step: options.seconds,
+        overload: options.overload,
+        actions_per_second_per_player: 4,
+        mix: ['look', 'inventory', 'move', 'say', 'quest status'],
+        no_answer_after_s: 10,
+      };
+    case 'open-transaction':
+      return { ...common, rate: options.rates[0], seconds: options.seconds, transaction_seconds: 10 };
+    case 'storm':
+      return { ...common, storm_players: options.players, background_players: options.background };
+    case 'idle':
+      return { ...common, connections: options.players, connect_rate_per_s: options.connectRate };
+    case 'broadcast':
+      return { ...common, players: options.players, speakers: options.speakers, seconds: options.seconds };
+    case 'startup':
+      return { repeat: options.repeat, idle_seconds: 10 };
+  }
+}
+
+/** A bound on the whole run, generous for registration and connection phases. */
+function timeLimitSeconds(options: Options): number {
+  const perStep = options.warmup + options.seconds + 10 + 180;
+  switch (options.scenario) {
+    case 'steps':
+      return 300 + perStep * (options.rates.length + (options.overload ? 1 : 0));
+    case 'open-transaction':
+      return 300 + perStep;
+    case 'startup':
+      return 120 + options.repeat * 2 * 200;
+    default:
+      return 600 + options.seconds + Math.ceil(options.players / 20);
+  }
+}
+
+function parseOptions(args: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      mode: { type: 'string' },
+      scenario: { type: 'string', default: 'steps' },
+      rates: { type: 'string' },
+      seconds: { type: 'string', default: '60' },
+      warmup: { type: 'string', default: '5' },
+      workers: { type: 'string', default: '2' },
+      overload: { type: 'boolean', default: true },
+      'no-overload': { type: 'boolean', default: false },
+      players: { type: 'string' },
+      background: { type: 'string', default: '100' },
+      speakers: { type: 'string', default: '5' },
+      'connect-rate': { type: 'string', default: '500' },
+      repeat: { type: 'string', default: '3' },
+    },
+    strict: true,
+  });
+  const mode = values.mode ?? 'postgres';
+  if (mode !== 'postgres' && mode !== 'embedded') throw new Error('--mode must be postgres or embedded');
+  const scenario = values.scenario as Scenario;
+  if (!SCENARIOS.includes(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
+  if (scenario === 'open-transaction' && mode !== 'postgres')
+    throw new Error('--scenario open-transaction needs --mode postgres');
+  const positive = (name: string, text: string, whole = true): number => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value)))
+      throw new Error(
+        `--${name} must be a positive ${whole ? 'whole ' : ''}number, not ${JSON.stringify(text)}`,
+      );
+    return value;
+  };
+  const defaultRates = scenario === 'open-transaction' ? [1000] : DEFAULT_RATES[mode];
+  return {
+    mode,
+    modeGiven: values.mode !== undefined,
+    scenario,
+    rates: values.rates ? values.rates.split(',').map((r) => positive('rates', r.trim())) : defaultRates,
+    seconds: positive('seconds', values.seconds, false),
+    warmup: Number(values.warmup) >= 0 ? Number(values.warmup) : positive('warmup', values.warmup, false),
+    workers: positive('workers', values.workers),
+    overload: values.overload && !values['no-overload'],
+    players: values.players ? positive('players', values.players) : (DEFAULT_PLAYERS[scenario] ?? 0),
+    background: positive('background', values.background),
+    speakers: positive('speakers', values.speakers),
+    connectRate: positive('connect-rate', values['connect-rate']),
+    repeat: positive('repeat', values.repeat),
+  };
+}
