@@ -24,6 +24,10 @@ export const limits = {
    * it was recorded.
    */
   appendTimeoutMs: 2_000,
+  /** WebSocket connections one player may hold at once; a new one closes the oldest. */
+  socketsPerPlayer: 3,
+  /** How long a frame id identifies an action: a retry with the same id within it acts only once. */
+  actionIdempotencyMs: 24 * 60 * 60_000,
   /** Broadcasts to a location are gathered and sent as one `events` frame per recipient per tick. */
   broadcastTickMs: 50,
   /** More arrivals (or departures, appearances, fadings) than this at one location in one tick become one summary event. */

@@ -45,7 +45,7 @@ describe.each(backends)('walking skeleton on $name', ({ postgresUrl, redisUrl })
     expect(welcome.location).toMatchObject({ id: 'village-square', name: 'Village Square' });
 
     const look = await ayla.act({ action_type: 'look' });
-    expect(look).toMatchObject({ type: 'action_result', id: 'c1', source: 'rules' });
+    expect(look).toMatchObject({ type: 'action_result', id: expect.any(String), source: 'rules' });
     expect(look.result).toMatchObject({ action_type: 'look', location: { id: 'village-square' } });
     expect((look.result as { narration: string }).narration).toContain('Village Square');
     expect(look.latency_ms).toEqual(expect.any(Number));

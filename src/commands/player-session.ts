@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Action } from '../domain/actions.ts';
 import { type PlayerState, playerStream } from '../domain/player/player.ts';
-import type { CommandHandler } from './command-handler.ts';
+import type { CommandHandler, Handled } from './command-handler.ts';
 import type { WorldRuntime } from './world-runtime.ts';
+
+export interface RequestOptions {
+  /** Random when absent. */
+  actionId?: string;
+  /** When the player asked (the frame's arrival): the action's time for the lanes and the world. */
+  at?: Date;
+  /** Withdraws the append while it still waits to be sent. */
+  signal?: AbortSignal;
+}
 
 /** The commands a connected player sends: entering and leaving the world, and requesting actions. */
 export class PlayerSessions {
@@ -30,16 +39,30 @@ export class PlayerSessions {
     );
   }
 
-  /** Appends `ActionRequested`; its id is the correlation id of every outcome event. */
-  async requestAction(playerId: string, action: Action): Promise<string> {
-    const actionId = randomUUID();
-    await this.commands.handle(
+  /**
+   * Appends `ActionRequested`; its id is the correlation id of every outcome event. Requesting an
+   * action id again appends nothing: `handled` tells whether it is new, still pending (no events) or
+   * was appended before (`alreadyHandled`).
+   */
+  async requestAction(
+    playerId: string,
+    action: Action,
+    options: RequestOptions = {},
+  ): Promise<{ actionId: string; handled: Handled<PlayerState> }> {
+    const actionId = options.actionId ?? randomUUID();
+    const handled = await this.commands.handle(
       playerStream(playerId),
       this.runtime.deciders.player,
       { type: 'RequestAction', actionId, action },
-      { commandId: `request-${actionId}`, correlationId: actionId, playerId },
+      {
+        commandId: `request-${actionId}`,
+        correlationId: actionId,
+        playerId,
+        ...(options.at ? { timestamp: options.at } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
     );
-    return actionId;
+    return { actionId, handled };
   }
 
   async state(playerId: string): Promise<PlayerState> {

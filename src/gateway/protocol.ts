@@ -7,6 +7,8 @@ export const PROTOCOL_VERSION = 1;
 export const CloseCode = {
   /** Bad, missing or expired token: sign in again. */
   unauthorized: 4401,
+  /** The player opened more connections than allowed (limits.socketsPerPlayer): this, the oldest, was closed. */
+  tooManyConnections: 4409,
   /** The server is shutting down: reconnect later. */
   goingAway: 1001,
 } as const;

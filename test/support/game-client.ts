@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 
 /**
@@ -35,7 +36,6 @@ export interface Frame {
 export class GameClient {
   readonly frames: Frame[] = [];
   private readonly waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
-  private nextId = 1;
   private readonly actionPacer = new Pacer(4);
   closeCode: number | undefined;
 
@@ -97,7 +97,8 @@ export class GameClient {
   /** Sends an action and waits for its answer (an action_result or an error with the same id). */
   async act(data: Record<string, unknown>): Promise<Frame> {
     await this.actionPacer.slot();
-    const id = `c${this.nextId++}`;
+    // Unique across reloads and processes: the server keeps an action's id for 24 h to spot retries.
+    const id = randomUUID();
     this.socket.send(JSON.stringify({ type: 'action', id, data }));
     return this.waitFor((f) => f.id === id && (f.type === 'action_result' || f.type === 'error'));
   }

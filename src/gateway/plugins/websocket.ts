@@ -3,25 +3,18 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
-import { DomainError } from '../../domain/decider.ts';
+import { ActionRequests } from '../../commands/action-requests.ts';
 import { limits } from '../../limits.ts';
+import { ActionDesk } from '../action-desk.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { type Broadcast, OutcomeFeed, type ResolvedAction } from '../outcome-feed.ts';
+import { PlayerConnections } from '../player-connections.ts';
 import { CloseCode, PROTOCOL_VERSION, ProtocolError, parseClientFrame } from '../protocol.ts';
-import { TokenBucket } from '../token-bucket.ts';
+import { TokenBuckets } from '../token-bucket.ts';
 import type { TokenClaims } from './auth.ts';
 
-/** How long the gateway waits for an action's outcome before telling the player it is late. */
-const RESULT_WAIT_MS = limits.actionTimeoutMs * 2;
 /** ws closes connections whose frames exceed this; frames between maxFrameBytes and it get an error. */
 const HARD_MAX_PAYLOAD = limits.maxFrameBytes * 4;
-
-interface Pending {
-  socket: WebSocket;
-  clientId: string | undefined;
-  startedAt: number;
-  timer: NodeJS.Timeout;
-}
 
 type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'runtime' | 'sessions' | 'scenes' | 'clock' | 'metrics'>;
 
@@ -29,8 +22,15 @@ type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'runtime' | 'sessions' | 's
 export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   await app.register(websocket, { options: { maxPayload: HARD_MAX_PAYLOAD } });
 
-  const pending = new Map<string, Pending>();
   const socketsByPlayer = new Map<string, Set<WebSocket>>();
+  // Every connection of a player draws from one bucket: the limit is the player's, not the socket's.
+  const buckets = new TokenBuckets(limits.actionsPerSecondPerPlayer);
+  const connections = new PlayerConnections<WebSocket>(limits.socketsPerPlayer);
+  const desk = new ActionDesk({
+    requests: new ActionRequests(deps.sessions, deps.store),
+    metrics: deps.metrics,
+    log: app.log,
+  });
 
   const feed = new OutcomeFeed(deps.store, deps.presence, deps.runtime, {
     resolved: (resolved) => deliver(resolved),
@@ -48,20 +48,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   });
 
   function deliver({ actionId, result, source }: ResolvedAction) {
-    const waiting = pending.get(actionId);
-    if (!waiting) return;
-    pending.delete(actionId);
-    clearTimeout(waiting.timer);
-    const seconds = (performance.now() - waiting.startedAt) / 1000;
-    deps.metrics.actionLatency.observe({ action_type: result.action_type, source }, seconds);
-    deps.metrics.actions.inc({ action_type: result.action_type, source });
-    send(waiting.socket, {
-      type: 'action_result',
-      id: waiting.clientId,
-      result,
-      source,
-      latency_ms: Math.round(performance.now() - waiting.startedAt),
-    });
+    desk.resolved(actionId, { result, source });
   }
 
   app.get(
@@ -92,10 +79,13 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       const playerId = claims.sub;
       const sessionId = randomUUID();
       const log = request.log.child({ playerId, sessionId });
-      const bucket = new TokenBucket(limits.actionsPerSecondPerPlayer);
       let open = true;
-      // Frames that arrive while we are still entering the world wait for it, in order.
-      let ready: Promise<void> = Promise.resolve();
+
+      for (const oldest of connections.add(playerId, socket))
+        oldest.close(
+          CloseCode.tooManyConnections,
+          `at most ${limits.socketsPerPlayer} connections per player: this one, the oldest, was closed`,
+        );
 
       const expiry = claims.exp
         ? setTimeout(
@@ -104,39 +94,14 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
           )
         : undefined;
 
-      deps.metrics.wsConnections.inc();
-      socket.on('close', () => {
-        open = false;
-        deps.metrics.wsConnections.dec();
-        deps.metrics.wsDisconnects.inc();
-        clearTimeout(expiry);
-        socketsByPlayer.get(playerId)?.delete(socket);
-        if (socketsByPlayer.get(playerId)?.size === 0) socketsByPlayer.delete(playerId);
-        for (const [actionId, waiting] of pending) {
-          if (waiting.socket === socket) {
-            clearTimeout(waiting.timer);
-            pending.delete(actionId);
-          }
-        }
-        void ready
-          .then(() => deps.sessions.leave(playerId, sessionId))
-          .catch((error) => log.warn({ err: error }, 'could not record leaving'));
-      });
-
-      socket.on('message', (raw, isBinary) => {
-        ready = ready
-          .then(() => (open ? handleFrame(raw as Buffer, isBinary) : undefined))
-          .catch((error) => {
-            log.error({ err: error }, 'frame handling failed');
-          });
-      });
-
-      ready = (async () => {
+      // Actions that arrive while we are still entering the world wait for it (pings do not).
+      const ready: Promise<boolean> = (async () => {
         const player = await deps.sessions.enter(playerId, sessionId);
         if (!player.registered) {
           socket.close(CloseCode.unauthorized, 'unknown player');
-          return;
+          return false;
         }
+        if (!open) return true;
         const sockets = socketsByPlayer.get(playerId) ?? new Set<WebSocket>();
         socketsByPlayer.set(playerId, sockets);
         sockets.add(socket);
@@ -151,12 +116,42 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
           max_hp: player.maxHp,
           location,
         });
+        return true;
       })().catch((error) => {
         log.error({ err: error }, 'could not enter the world');
         socket.close(1011, 'could not enter the world');
+        return false;
       });
 
-      async function handleFrame(raw: Buffer, isBinary: boolean) {
+      deps.metrics.wsConnections.inc();
+      socket.on('close', () => {
+        open = false;
+        deps.metrics.wsConnections.dec();
+        deps.metrics.wsDisconnects.inc();
+        clearTimeout(expiry);
+        connections.remove(playerId, socket);
+        socketsByPlayer.get(playerId)?.delete(socket);
+        if (socketsByPlayer.get(playerId)?.size === 0) socketsByPlayer.delete(playerId);
+        desk.drop(socket);
+        void ready
+          .then(() => deps.sessions.leave(playerId, sessionId))
+          .catch((error) => log.warn({ err: error }, 'could not record leaving'));
+      });
+
+      // Everything up to the rate limit happens here, before any await: the frame's arrival is
+      // what counts, however long earlier actions take to record.
+      socket.on('message', (raw, isBinary) => {
+        try {
+          handleFrame(raw as Buffer, isBinary);
+        } catch (error) {
+          log.error({ err: error }, 'frame handling failed');
+        }
+      });
+
+      function handleFrame(raw: Buffer, isBinary: boolean) {
+        const arrivedAt = performance.now();
+        const at = deps.clock();
+        if (!open) return;
         if (isBinary) return sendError(socket, undefined, 'invalid_frame', 'send text frames holding JSON');
         if (raw.byteLength > limits.maxFrameBytes) {
           return sendError(
@@ -175,39 +170,26 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         }
         if (frame.type === 'ping') return send(socket, { type: 'pong', id: frame.id });
 
-        const allowed = bucket.take();
+        const allowed = buckets.take(playerId);
         if (!allowed.ok) {
           return sendError(
             socket,
             frame.id,
             'rate_limited',
-            `at most ${limits.actionsPerSecondPerPlayer} actions per second; this one was not taken, retry in ${allowed.retryAfterMs} ms`,
+            `at most ${limits.actionsPerSecondPerPlayer} actions per second per player (all your connections together); this one was not taken, retry in ${allowed.retryAfterMs} ms`,
             { retry_after_ms: allowed.retryAfterMs },
           );
         }
-        const startedAt = performance.now();
-        try {
-          const actionId = await deps.sessions.requestAction(playerId, frame.action);
-          const timer = setTimeout(() => {
-            if (!pending.delete(actionId)) return;
-            sendError(
-              socket,
-              frame.id,
-              'action_timeout',
-              'the world did not answer in time; your action is recorded and may still take effect',
-            );
-          }, RESULT_WAIT_MS);
-          pending.set(actionId, { socket, clientId: frame.id, startedAt, timer });
-        } catch (error) {
-          if (error instanceof DomainError) return sendError(socket, frame.id, error.code, error.message);
-          log.error({ err: error }, 'could not record an action');
-          sendError(
-            socket,
-            frame.id,
-            'internal_error',
-            'the action could not be recorded; nothing happened, try again',
-          );
-        }
+        desk.accept({
+          playerId,
+          owner: socket,
+          reply: (message) => send(socket, message),
+          frameId: frame.id,
+          action: frame.action,
+          at,
+          arrivedAt,
+          ready,
+        });
       }
     },
   );

@@ -36,7 +36,6 @@ const ui = {
 
 const state = {
   socket: null,
-  actionCounter: 0,
   pingCounter: 0,
   pending: new Map(), // action id -> { text, data, echo: HTMLElement }
   pings: new Map(), // ping id -> sent timestamp
@@ -89,13 +88,26 @@ function send(frame) {
   return true;
 }
 
+/**
+ * A frame id unique across reloads, tabs and devices: the server remembers it for 24 h, so a retry
+ * with the same id acts once. crypto.randomUUID needs a secure context (https or localhost); over
+ * plain http the same random UUID is made from getRandomValues.
+ */
+function newFrameId() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 function sendAction(data, typedText) {
   if (state.socket?.readyState !== WebSocket.OPEN) {
     logLine('error', 'Not connected — wait for the connection to come back.');
     return;
   }
-  state.actionCounter += 1;
-  const id = `c${state.actionCounter}`;
+  const id = newFrameId();
   const echo = logLine('echo pending', `› ${typedText}`);
   state.pending.set(id, { text: typedText, data, echo });
   send({ type: 'action', id, data });
