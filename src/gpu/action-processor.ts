@@ -3,7 +3,7 @@ import type { SceneReader } from '../commands/scene-reader.ts';
 import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { Action } from '../domain/actions.ts';
 import { DomainError } from '../domain/decider.ts';
-import { locationStream } from '../domain/location/location.ts';
+import { type LocationStep, locationStream } from '../domain/location/location.ts';
 import type { PlayerState } from '../domain/player/player.ts';
 import { checkEffects, type Effect, type RefusedEffect } from '../domain/rules/effects.ts';
 import { worldTime } from '../domain/world/clock.ts';
@@ -12,6 +12,7 @@ import { requireLocation } from '../domain/world/world.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import type {
   EventStore,
+  NewEvent,
   Position,
   StoredEvent,
   Subscription,
@@ -47,6 +48,8 @@ export interface ActionProcessorDeps {
   logger: Logger;
   /** Actions resolved at the same time (across players; one at a time per player). */
   concurrency?: number;
+  /** The pause before retrying a failed action grows by this much per attempt. */
+  retryDelayMs?: number;
 }
 
 const CHECKPOINT_NAME = 'lane:actions';
@@ -140,7 +143,9 @@ export class ActionProcessor {
           { err: error, actionEventId: event.id, attempt },
           'resolving an action failed',
         );
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
+        await new Promise((resolve) =>
+          setTimeout(resolve, (this.deps.retryDelayMs ?? RETRY_DELAY_MS) * attempt),
+        );
       }
     }
     // Answer the player rather than leave the action pending forever.
@@ -151,25 +156,42 @@ export class ActionProcessor {
 
   private async resolve(event: StoredEvent, failed = false): Promise<void> {
     const { actionId } = event.data as { actionId: string };
-    const { state: player } = await this.deps.commands.load(event.streamId, this.players);
+    const { state: player } = await this.deps.commands.loadAtLeast(
+      event.streamId,
+      this.players,
+      event.revision,
+    );
     const action = player.pendingActions[actionId];
     if (!action) return;
     const at = new Date(event.metadata.timestamp);
     const ids = { actionId, causationId: event.id, playerId: player.playerId };
 
-    if (failed) return this.record(event.streamId, ids, at, failureProposal(action.action_type), [], [], []);
+    // A run before this one (before a crash) may have got as far as the location: finish it as it decided.
+    const done = await this.locationStepDone(player.locationId, actionId);
+    if (done) return this.record(event.streamId, ids, at, done);
+    if (failed) {
+      const failure = failureProposal(action.action_type);
+      return this.record(event.streamId, ids, at, { ...failure, refused: [], defeated: [] });
+    }
 
     let context = await this.context(actionId, action, player, at, event.position);
-    let { proposal, refused } = await this.propose(context);
-    let applied = await this.applyToLocation(proposal.effects, context, ids.actionId, at);
-    if (applied.lostRace) {
+    let outcome = await this.applyToLocation(await this.propose(context), context);
+    if (!outcome) {
       // Someone else changed the location first (took the item, felled the enemy): look again.
       context = await this.context(actionId, action, player, at, event.position);
-      ({ proposal, refused } = await this.propose(context, this.deps.rules));
-      applied = await this.applyToLocation(proposal.effects, context, `${ids.actionId}/again`, at);
+      outcome = await this.applyToLocation(await this.propose(context, this.deps.rules), context);
+      if (!outcome) throw new Error(`the location refused the rules' answer to action ${actionId} as well`);
     }
-    if (context.stale) proposal = { ...proposal, result: { ...proposal.result, stale: true } };
-    await this.record(event.streamId, ids, at, proposal, applied.effects, applied.defeated, refused);
+    await this.record(event.streamId, ids, at, outcome);
+  }
+
+  private async locationStepDone(locationId: string, actionId: string): Promise<Outcome | undefined> {
+    const events = await this.deps.commands.find(
+      locationStream(locationId),
+      this.deps.scenes.deciderFor(locationId),
+      locationStepId(actionId),
+    );
+    return events && recordedOutcome(events);
   }
 
   /**
@@ -199,57 +221,50 @@ export class ActionProcessor {
     return { proposal: await this.deps.rules.resolve(context), refused: checked.refused };
   }
 
-  /** Location-side effects go to the location's stream first: it decides races for items and enemies. */
-  private async applyToLocation(effects: Effect[], context: ActionContext, stepId: string, at: Date) {
-    const locationId = context.player.locationId;
-    const decider = this.deps.scenes.deciderFor(locationId);
-    const playerId = context.player.playerId;
-    const defeated: string[] = [];
-    const kept: Effect[] = [];
+  /**
+   * What the action does to the location (items, enemies) goes to the location's stream first, in one
+   * command whose id derives from the action's: the location decides races for items and enemies, and
+   * the checked proposal rides along in the events' metadata, so a re-run after a crash finds it there.
+   * Undefined when the location refuses: then nothing was recorded.
+   */
+  private async applyToLocation(
+    checked: { proposal: Proposal; refused: RefusedEffect[] },
+    context: ActionContext,
+  ): Promise<Outcome | undefined> {
+    const { proposal, refused } = checked;
+    const result = context.stale ? { ...proposal.result, stale: true } : proposal.result;
+    const decided: RecordedOutcome = { effects: proposal.effects, result, source: proposal.source, refused };
+    const { playerId, locationId } = context.player;
+    const steps = locationSteps(proposal.effects, playerId, context.at, context.actionId);
+    if (steps.length === 0) return { ...decided, defeated: [] };
     try {
-      for (const [index, effect] of effects.entries()) {
-        const command =
-          effect.kind === 'take-item'
-            ? ({ type: 'PickUpItem', itemId: effect.item, playerId } as const)
-            : effect.kind === 'drop-item'
-              ? ({ type: 'DropItem', itemId: effect.item, playerId } as const)
-              : effect.kind === 'attack'
-                ? ({
-                    type: 'DamageEnemy',
-                    enemyId: effect.enemy,
-                    playerId,
-                    damage: effect.damageDealt,
-                    at: at.toISOString(),
-                    seed: context.actionId,
-                  } as const)
-                : undefined;
-        if (command) {
-          const handled = await this.deps.commands.handle(locationStream(locationId), decider, command, {
-            commandId: `${stepId}/location/${index}`,
-            correlationId: context.actionId,
-            playerId,
-          });
-          if (handled.events.some((e) => e.type === 'EnemyDefeated'))
-            defeated.push((effect as { enemy: string }).enemy);
-        }
-        kept.push(effect);
-      }
+      const handled = await this.deps.commands.handle(
+        locationStream(locationId),
+        this.deps.scenes.deciderFor(locationId),
+        { type: 'ApplyActionSteps', steps },
+        {
+          commandId: locationStepId(context.actionId),
+          correlationId: context.actionId,
+          playerId,
+          metadata: { [OUTCOME_METADATA]: decided },
+        },
+      );
+      // An earlier run got there first (this process had not seen it yet): its outcome stands.
+      if (handled.alreadyHandled) return recordedOutcome(handled.events);
+      return { ...decided, defeated: defeatedIn(handled.events) };
     } catch (error) {
-      if (error instanceof DomainError) return { effects: kept, defeated, lostRace: true };
+      if (error instanceof DomainError) return undefined;
       throw error;
     }
-    return { effects: kept, defeated, lostRace: false };
   }
 
   private async record(
     streamId: string,
     ids: { actionId: string; causationId: string; playerId: string },
     at: Date,
-    proposal: Proposal,
-    effects: Effect[],
-    defeated: string[],
-    refused: RefusedEffect[],
+    outcome: Outcome,
   ): Promise<void> {
+    const { effects, defeated, result, source, refused } = outcome;
     const resolved = await this.deps.commands.handle(
       streamId,
       this.players,
@@ -258,8 +273,8 @@ export class ActionProcessor {
         actionId: ids.actionId,
         effects,
         defeated,
-        result: proposal.result,
-        source: proposal.source,
+        result,
+        source,
         at: at.toISOString(),
       },
       {
@@ -333,4 +348,60 @@ function failureProposal(actionType: string): Proposal {
         'The world shimmers for a moment and nothing happens. (The server could not complete this action; try again.)',
     },
   };
+}
+
+/** The checked proposal an action's location step was decided with (kept in its events' metadata). */
+interface RecordedOutcome {
+  effects: Effect[];
+  result: Proposal['result'];
+  source: Proposal['source'];
+  refused: RefusedEffect[];
+}
+
+/** All the player's `ResolveAction` needs: the outcome and the enemies the location saw felled. */
+type Outcome = RecordedOutcome & { defeated: string[] };
+
+const OUTCOME_METADATA = 'actionOutcome';
+
+const locationStepId = (actionId: string) => `${actionId}/location`;
+
+function recordedOutcome(events: readonly NewEvent[]): Outcome {
+  const recorded = events[0]?.metadata[OUTCOME_METADATA] as RecordedOutcome | undefined;
+  if (!recorded) throw new Error('location step events without the outcome they were decided with');
+  return { ...recorded, defeated: defeatedIn(events) };
+}
+
+function defeatedIn(events: readonly NewEvent[]): string[] {
+  return events
+    .filter((event) => event.type === 'EnemyDefeated')
+    .map((event) => (event.data as { enemyId: string }).enemyId);
+}
+
+function locationSteps(
+  effects: readonly Effect[],
+  playerId: string,
+  at: Date,
+  actionId: string,
+): LocationStep[] {
+  return effects.flatMap((effect): LocationStep[] => {
+    switch (effect.kind) {
+      case 'take-item':
+        return [{ type: 'PickUpItem', itemId: effect.item, playerId }];
+      case 'drop-item':
+        return [{ type: 'DropItem', itemId: effect.item, playerId }];
+      case 'attack':
+        return [
+          {
+            type: 'DamageEnemy',
+            enemyId: effect.enemy,
+            playerId,
+            damage: effect.damageDealt,
+            at: at.toISOString(),
+            seed: actionId,
+          },
+        ];
+      default:
+        return [];
+    }
+  });
 }
