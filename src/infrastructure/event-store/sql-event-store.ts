@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
+import { limits } from '../../limits.ts';
 import type { Database } from '../database.ts';
 import {
   type AllFilter,
@@ -18,7 +18,8 @@ import {
   type Subscription,
   WrongExpectedRevisionError,
 } from './event-store.ts';
-import { pollingSubscription } from './polling-subscription.ts';
+import { type AppendOutcome, GroupCommit, type QueuedAppend } from './group-commit.ts';
+import { LiveTail } from './live-tail.ts';
 import { validateAppend } from './validate-append.ts';
 
 export interface EventStoreTables {
@@ -38,24 +39,31 @@ export interface EventStoreTables {
 export interface SqlEventStoreOptions {
   name: string;
   pageSize?: number;
-  /** How often a live subscriber looks for events appended by other processes. */
+  /** How often the live tail looks for events appended by other processes. */
   pollIntervalMs?: number;
 }
 
 const MAX_EVENTS_PER_APPEND = 10_000;
-/** Events visible to readers: those of transactions older than every running one (see migration 0001). */
-const HORIZON = sql<string>`(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)`;
+const APPEND_BATCH_SQL =
+  'select idx, status, next_revision, last_position from langomni_append_batch($1::jsonb)';
 
-/** The event store on PostgreSQL's SQL, shared by the PostgreSQL server and PGlite adapters. */
+/**
+ * The event store on PostgreSQL's SQL, shared by the PostgreSQL server and PGlite adapters.
+ *
+ * Writes go through a group commit (many appends, one statement, one transaction); positions are
+ * dense and in commit order (migration 0004), so readers need no horizon and nothing another
+ * session does on the server can stall them. Live subscribers share one tail per process.
+ */
 export class SqlEventStore implements EventStore {
   readonly name: string;
-  private readonly appended = new EventEmitter();
   private readonly pageSize: number;
-  private readonly pollIntervalMs: number;
-
   private readonly db: Kysely<EventStoreTables>;
   private readonly pool: pg.Pool;
-  private readonly statementName: string | undefined;
+  private readonly kind: Database<EventStoreTables>['kind'];
+  private readonly groupCommit: GroupCommit;
+  private readonly tail: LiveTail;
+  /** PostgreSQL server: one connection kept for appends, with the append timeout set on it. */
+  private appendClient: Promise<pg.PoolClient> | undefined;
 
   constructor(
     database: Pick<Database<EventStoreTables>, 'db' | 'pool' | 'kind'>,
@@ -64,12 +72,25 @@ export class SqlEventStore implements EventStore {
   ) {
     this.db = database.db;
     this.pool = database.pool;
-    // PGlite's node-postgres bridge loses its way after an error in a named statement.
-    this.statementName = database.kind === 'postgres' ? 'langomni_append' : undefined;
+    this.kind = database.kind;
     this.name = options.name;
     this.pageSize = options.pageSize ?? 1000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 200;
-    this.appended.setMaxListeners(0);
+    this.groupCommit = new GroupCommit({
+      send: (batch) => this.sendBatch(batch),
+      // 22xxx: bad data in one append (e.g. a string jsonb refuses); 23xxx: a constraint it broke.
+      isolatable: (error) => /^2[23]/.test(String((error as { code?: unknown }).code ?? '')),
+    });
+    this.tail = new LiveTail({
+      readPage: (after, limit, filter) => this.readPage(after, limit, filter),
+      headPosition: () => this.headPosition(),
+      pageSize: this.pageSize,
+      pollIntervalMs: options.pollIntervalMs ?? 200,
+    });
+  }
+
+  /** Appends waiting for the next group commit (a gauge for operators). */
+  get appendsWaiting(): number {
+    return this.groupCommit.waiting;
   }
 
   async appendToStream(
@@ -82,67 +103,93 @@ export class SqlEventStore implements EventStore {
       typeof options.expectedRevision === 'bigint'
         ? options.expectedRevision.toString()
         : options.expectedRevision;
+    const outcome = await this.groupCommit.append({ streamId, expected, events }, options.signal);
+    switch (outcome.status) {
+      case 'conflict':
+        throw new WrongExpectedRevisionError(streamId, options.expectedRevision, outcome.actualRevision);
+      case 'partial':
+        throw new PartialDuplicateAppendError(streamId);
+      default:
+        return {
+          nextExpectedRevision: outcome.nextRevision,
+          position: outcome.lastPosition,
+          alreadyAppended: outcome.status === 'duplicate',
+        };
+    }
+  }
+
+  private async sendBatch(batch: readonly QueuedAppend[]): Promise<AppendOutcome[]> {
     const payload = JSON.stringify(
-      events.map((e) => ({ id: e.id, type: e.type, data: e.data ?? null, metadata: e.metadata })),
+      batch.map((append) => ({
+        s: append.streamId,
+        x: append.expected,
+        e: append.events.map((e) => ({ id: e.id, type: e.type, d: e.data ?? null, m: e.metadata })),
+      })),
     );
+    const rows = await this.runBatch(payload);
+    const outcomes = rows.map((row): AppendOutcome => {
+      switch (row.status) {
+        case 'conflict':
+          return { status: 'conflict', actualRevision: BigInt(row.next_revision!) };
+        case 'partial':
+          return { status: 'partial' };
+        default:
+          return {
+            status: row.status as 'appended' | 'duplicate',
+            nextRevision: BigInt(row.next_revision!),
+            lastPosition: BigInt(row.last_position!),
+          };
+      }
+    });
+    this.tail.committed(committedEvents(batch, outcomes));
+    return outcomes;
+  }
+
+  private async runBatch(payload: string): Promise<BatchRow[]> {
+    if (this.kind !== 'postgres') {
+      const client = await this.pool.connect();
+      try {
+        return (await client.query<BatchRow>(APPEND_BATCH_SQL, [payload])).rows;
+      } finally {
+        client.release();
+      }
+    }
+    const client = await this.connectForAppends();
     try {
-      // Prepared by name: PostgreSQL plans the call once per connection instead of once per append.
-      const { rows } = await this.query<{
-        next_revision: string;
-        last_position: string;
-        was_duplicate: boolean;
-      }>({
-        ...(this.statementName ? { name: this.statementName } : {}),
-        text: 'select * from langomni_append($1, $2, $3::jsonb)',
-        values: [streamId, expected, payload],
-      });
-      const row = rows[0]!;
-      if (!row.was_duplicate) this.appended.emit('appended');
-      return {
-        nextExpectedRevision: BigInt(row.next_revision),
-        position: BigInt(row.last_position),
-        alreadyAppended: row.was_duplicate,
-      };
+      // Prepared by name: planned once per connection instead of once per batch.
+      return (
+        await client.query<BatchRow>({
+          name: 'langomni_append_batch',
+          text: APPEND_BATCH_SQL,
+          values: [payload],
+        })
+      ).rows;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'LO409') {
-        const actual = BigInt((error as { detail?: string }).detail ?? '-1');
-        throw new WrongExpectedRevisionError(streamId, options.expectedRevision, actual);
-      }
-      if (code === 'LO422') throw new PartialDuplicateAppendError(streamId);
-      // The fast path (exact revision) skips the duplicate check; the unique index catches it instead.
-      if (code === '23505' && (error as { constraint?: string }).constraint === 'events_stream_event_id') {
-        return this.duplicateAppend(streamId, events);
-      }
+      // A broken connection is replaced; a statement error (timeout, bad data) leaves it usable.
+      if ((error as { code?: string }).code === undefined) this.dropAppendClient(client, error);
       throw error;
     }
   }
 
-  /**
-   * A query on a pooled client that goes back to the pool after a server-side error (pool.query would
-   * discard it, and PGlite's single connection cannot be replaced).
-   */
-  private async query<Row extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<Row>> {
-    const client = await this.pool.connect();
-    try {
-      return await client.query<Row>(config);
-    } finally {
-      client.release();
-    }
+  private connectForAppends(): Promise<pg.PoolClient> {
+    this.appendClient ??= (async () => {
+      const client = await this.pool.connect();
+      client.on('error', (error) => this.dropAppendClient(client, error));
+      // The server gives up on an append that cannot finish in time (a locked table, a stalled disk):
+      // it is rolled back whole, so the caller knows it was not recorded.
+      await client.query(`set statement_timeout = ${limits.appendTimeoutMs}`);
+      return client;
+    })().catch((error) => {
+      this.appendClient = undefined;
+      throw error;
+    });
+    return this.appendClient;
   }
 
-  private async duplicateAppend(streamId: string, events: readonly NewEvent[]): Promise<AppendResult> {
-    const { rows } = await this.query<{ found: number; revision: string; position: string }>({
-      text: 'select count(*)::int as found, max(revision) as revision, max(position) as position from events where stream_id = $1 and event_id = any($2::uuid[])',
-      values: [streamId, events.map((e) => e.id)],
-    });
-    const row = rows[0]!;
-    if (row.found !== events.length) throw new PartialDuplicateAppendError(streamId);
-    return {
-      nextExpectedRevision: BigInt(row.revision),
-      position: BigInt(row.position),
-      alreadyAppended: true,
-    };
+  private dropAppendClient(client: pg.PoolClient, error: unknown): void {
+    if (!this.appendClient) return;
+    this.appendClient = undefined;
+    client.release(error instanceof Error ? error : true);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -162,30 +209,15 @@ export class SqlEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    const { filter } = options;
-    return pollingSubscription(
-      {
-        readPage: (after) => this.readPage(after, this.pageSize, filter),
-        onPossiblyNewEvents: (listener) => {
-          this.appended.on('appended', listener);
-          return () => this.appended.off('appended', listener);
-        },
-        pageSize: this.pageSize,
-        pollIntervalMs: this.pollIntervalMs,
-      },
-      async () => {
-        if (options.after === 'end') return this.headPosition();
-        return options.after === undefined || options.after === 'start' ? -1n : options.after;
-      },
-    );
+    return this.tail.subscribe(async () => {
+      if (options.after === 'end') return this.headPosition();
+      return options.after === undefined || options.after === 'start' ? -1n : options.after;
+    }, options.filter);
   }
 
   async countEvents(filter?: AllFilter, after?: Position): Promise<number> {
     if (filter?.eventTypes?.length === 0 || filter?.streamPrefixes?.length === 0) return 0;
-    let query = this.db
-      .selectFrom('events')
-      .select((eb) => eb.fn.countAll<string>().as('count'))
-      .where('position', '<', HORIZON);
+    let query = this.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('count'));
     if (after !== undefined) query = query.where('position', '>', after.toString());
     if (filter?.eventTypes) query = query.where('event_type', 'in', [...filter.eventTypes]);
     if (filter?.streamPrefixes) {
@@ -201,23 +233,20 @@ export class SqlEventStore implements EventStore {
     const row = await this.db
       .selectFrom('events')
       .select((eb) => eb.fn.max('position').as('head'))
-      .where('position', '<', HORIZON)
       .executeTakeFirst();
     return row?.head == null ? 0n : BigInt(row.head);
   }
 
   async close(): Promise<void> {
-    this.appended.emit('appended');
-    this.appended.removeAllListeners();
+    this.tail.close();
+    const client = await this.appendClient?.catch(() => undefined);
+    this.appendClient = undefined;
+    client?.release();
     await this.onClose();
   }
 
   private async readPage(after: Position, limit: number, filter?: AllFilter): Promise<StoredEvent[]> {
-    let query = this.db
-      .selectFrom('events')
-      .selectAll()
-      .where('position', '>', after.toString())
-      .where('position', '<', HORIZON);
+    let query = this.db.selectFrom('events').selectAll().where('position', '>', after.toString());
     if (filter?.eventTypes) {
       if (filter.eventTypes.length === 0) return [];
       query = query.where('event_type', 'in', [...filter.eventTypes]);
@@ -244,4 +273,33 @@ function toStoredEvent(row: EventStoreTables['events']): StoredEvent {
     revision: BigInt(row.revision),
     position: BigInt(row.position),
   };
+}
+
+interface BatchRow {
+  idx: number;
+  status: string;
+  next_revision: string | null;
+  last_position: string | null;
+}
+
+/** The events a batch wrote, as subscribers will see them, in position order. */
+function committedEvents(batch: readonly QueuedAppend[], outcomes: readonly AppendOutcome[]): StoredEvent[] {
+  const events: StoredEvent[] = [];
+  batch.forEach((append, index) => {
+    const outcome = outcomes[index]!;
+    if (outcome.status !== 'appended') return;
+    const count = BigInt(append.events.length);
+    append.events.forEach((event, k) => {
+      events.push({
+        id: event.id,
+        type: event.type,
+        data: event.data ?? null,
+        metadata: event.metadata,
+        streamId: append.streamId,
+        revision: outcome.nextRevision - count + 1n + BigInt(k),
+        position: outcome.lastPosition - count + 1n + BigInt(k),
+      });
+    });
+  });
+  return events.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
 }

@@ -1,0 +1,150 @@
+import { AppendWithdrawnError, type NewEvent } from './event-store.ts';
+
+/** One append as the batch function takes it. */
+export interface QueuedAppend {
+  streamId: string;
+  /** 'any' | 'no_stream' | 'stream_exists' | a revision in decimal. */
+  expected: string;
+  events: readonly NewEvent[];
+}
+
+/** What the store said about one append of a batch. */
+export type AppendOutcome =
+  | { status: 'appended' | 'duplicate'; nextRevision: bigint; lastPosition: bigint }
+  | { status: 'conflict'; actualRevision: bigint }
+  | { status: 'partial' };
+
+export interface GroupCommitOptions {
+  /** Sends one batch; answers one outcome per append, in order. Rejects when the whole batch failed. */
+  send(batch: readonly QueuedAppend[]): Promise<AppendOutcome[]>;
+  /** The batch failed for one append's sake (bad data), not the store's: retry each append alone. */
+  isolatable(error: unknown): boolean;
+  /** Appends in one batch at most; more wait for the next. */
+  maxAppends?: number;
+  /** Events in one batch at most (a single larger append still goes alone). */
+  maxEvents?: number;
+}
+
+interface Waiting {
+  append: QueuedAppend;
+  ids: readonly string[];
+  resolve(outcome: AppendOutcome): void;
+  reject(error: unknown): void;
+  detach?: () => void;
+}
+
+const DEFAULT_MAX_APPENDS = 500;
+const DEFAULT_MAX_EVENTS = 5_000;
+
+/**
+ * Group commit: appends that arrive while a batch is being written wait and go together in the next
+ * one, so a thousand players' actions cost a few transactions, not a thousand. An idle store sends at
+ * once (after the current turn of the event loop, to gather appends made in the same turn). One batch
+ * is in flight at a time: positions are taken in commit order under a lock anyway, and one writer per
+ * process keeps the local commits in position order for the live tail.
+ *
+ * Written here rather than taken from a library: it is the store's own write path (one SQL function
+ * call per batch, an answer per append), which no queueing library knows.
+ */
+export class GroupCommit {
+  private queue: Waiting[] = [];
+  private flushing = false;
+  private scheduled = false;
+  private readonly maxAppends: number;
+  private readonly maxEvents: number;
+
+  constructor(private readonly options: GroupCommitOptions) {
+    this.maxAppends = options.maxAppends ?? DEFAULT_MAX_APPENDS;
+    this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+  }
+
+  /** Appends waiting for a batch (not yet sent). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  append(append: QueuedAppend, signal?: AbortSignal): Promise<AppendOutcome> {
+    if (signal?.aborted) return Promise.reject(new AppendWithdrawnError(append.streamId));
+    return new Promise((resolve, reject) => {
+      const waiting: Waiting = { append, ids: append.events.map((e) => e.id), resolve, reject };
+      if (signal) {
+        const onAbort = () => {
+          const index = this.queue.indexOf(waiting);
+          if (index < 0) return; // already sent: it completes or fails on its own
+          this.queue.splice(index, 1);
+          reject(new AppendWithdrawnError(append.streamId));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiting.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(waiting);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.takeBatch();
+        for (const waiting of batch) waiting.detach?.();
+        await this.write(batch);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /**
+   * The next batch, in arrival order. An append whose event ids are also in an earlier append of the
+   * same stream in this batch (a retry racing its original) waits for the next batch, where the
+   * store recognises it as a duplicate instead of failing the whole batch on the unique index.
+   */
+  private takeBatch(): Waiting[] {
+    const batch: Waiting[] = [];
+    const kept: Waiting[] = [];
+    const ids = new Set<string>();
+    let events = 0;
+    for (const waiting of this.queue) {
+      const full =
+        batch.length >= this.maxAppends || (batch.length > 0 && events + waiting.ids.length > this.maxEvents);
+      const clashes = waiting.ids.some((id) => ids.has(`${waiting.append.streamId}\u0000${id}`));
+      if (full || clashes) {
+        kept.push(waiting);
+        continue;
+      }
+      batch.push(waiting);
+      events += waiting.ids.length;
+      for (const id of waiting.ids) ids.add(`${waiting.append.streamId}\u0000${id}`);
+    }
+    this.queue = kept;
+    return batch;
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = await this.options.send(batch.map((w) => w.append));
+    } catch (error) {
+      if (batch.length > 1 && this.options.isolatable(error)) {
+        for (const waiting of batch) await this.write([waiting]);
+        return;
+      }
+      for (const waiting of batch) waiting.reject(error);
+      return;
+    }
+    batch.forEach((waiting, index) => {
+      waiting.resolve(outcomes[index]!);
+    });
+  }
+}
