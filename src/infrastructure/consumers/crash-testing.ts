@@ -1,0 +1,86 @@
+import { type Database, openDatabase } from '../database.ts';
+import { type EventStoreTables, SqlEventStore } from '../event-store/sql-event-store.ts';
+import { dropSchema, reportSkipped, testServices, uniqueSchema } from '../testing/services.ts';
+
+/** Test helpers for the consumers' crash-and-restart tests. */
+
+export interface SqlBackend {
+  name: string;
+  open(): Promise<{ database: Database<EventStoreTables>; store: SqlEventStore; close(): Promise<void> }>;
+}
+
+/** PGlite always; PostgreSQL (a schema of its own, dropped after) when TEST_DATABASE_URL is set. */
+export function sqlBackends(): SqlBackend[] {
+  const backends: SqlBackend[] = [
+    {
+      name: 'embedded (PGlite)',
+      open: async () => {
+        const database = await openDatabase<EventStoreTables>({ kind: 'pglite' });
+        const store = new SqlEventStore(database, { name: 'pglite', pollIntervalMs: 20 });
+        return { database, store, close: () => store.close().then(() => database.close()) };
+      },
+    },
+  ];
+  const url = testServices.postgres.url;
+  if (url) {
+    backends.push({
+      name: 'PostgreSQL',
+      open: async () => {
+        const schema = uniqueSchema('consumers');
+        const database = await openDatabase<EventStoreTables>({ kind: 'postgres', url, schema });
+        const store = new SqlEventStore(database, { name: 'postgres', pollIntervalMs: 20 });
+        return {
+          database,
+          store,
+          close: async () => {
+            await store.close();
+            await database.close();
+            await dropSchema(url, schema);
+          },
+        };
+      },
+    });
+  } else reportSkipped('PostgreSQL', testServices.postgres.variable);
+  return backends;
+}
+
+/** Appends `write(n)` for n = 0, 1, 2… a few ms apart until stopped; resolves to how many it wrote. */
+export function keepWriting(write: (n: number) => Promise<void>, gapMs = 5) {
+  let writing = true;
+  const done = (async () => {
+    let n = 0;
+    while (writing) {
+      await write(n++);
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+    return n;
+  })();
+  return {
+    stop: () => {
+      writing = false;
+      return done;
+    },
+  };
+}
+
+export async function waitUntil(check: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 1_000; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`${what} not met in time`);
+}
+
+/**
+ * The worst moments to die, each tried while events arrive: the sink fails after part of its work
+ * (the runner retries), the consumer is stopped after part of the work but before the checkpoint, and
+ * stopped right after a checkpoint. Stopped consumers are thrown away and new ones started.
+ */
+export const CRASHES = [
+  'fail-mid-batch',
+  'stop-mid-batch',
+  'stop-after-checkpoint',
+  'stop-mid-batch',
+  'stop-after-checkpoint',
+] as const;
+export type Crash = (typeof CRASHES)[number];
