@@ -13,11 +13,18 @@ export interface LocationView {
   items: { id: string; name: string }[];
   npcs: { id: string; name: string }[];
   enemies: { id: string; name: string; hp: number; max_hp: number }[];
+  /** Other players online there, sorted; at most MAX_LISTED_PLAYERS of them. */
   players: string[];
+  /** How many other players are there in all. */
+  players_count: number;
 }
+
+/** A view names this many players at most: a crowd of hundreds is a count, not a list. */
+export const MAX_LISTED_PLAYERS = 20;
 
 export interface LocationScene {
   items: readonly string[];
+  /** Every other player there, sorted. */
   players: readonly string[];
   npcs: readonly Npc[];
   enemies: readonly { enemy: Enemy; hp: number }[];
@@ -42,6 +49,7 @@ export function viewLocation(world: World, location: Location, scene: LocationSc
     items: scene.items.map((id) => ({ id, name: world.items.get(id)?.name ?? id })),
     npcs: scene.npcs.map((npc) => ({ id: npc.id, name: npc.name })),
     enemies: scene.enemies.map(({ enemy, hp }) => ({ id: enemy.id, name: enemy.name, hp, max_hp: enemy.hp })),
-    players: [...scene.players],
+    players: scene.players.slice(0, MAX_LISTED_PLAYERS),
+    players_count: scene.players.length,
   };
 }

@@ -21,7 +21,10 @@ export function narrateLocation(view: LocationView): string {
     lines.push(`${capitalize(withArticle(enemy.name))} prowls here, watching you.${wounded}`);
   }
   if (view.items.length > 0) lines.push(`You see ${list(view.items.map((i) => withArticle(i.name)))}.`);
-  if (view.players.length > 0) lines.push(`Also here: ${list(view.players)}.`);
+  const unnamed = view.players_count - view.players.length;
+  if (unnamed > 0)
+    lines.push(`Also here: ${view.players.join(', ')} and ${unnamed} other${unnamed === 1 ? '' : 's'}.`);
+  else if (view.players.length > 0) lines.push(`Also here: ${list(view.players)}.`);
   lines.push(`Exits: ${view.exits.map((e) => `${e.direction} (${e.name})`).join(', ') || 'none'}.`);
   return lines.join('\n');
 }
