@@ -18,7 +18,8 @@ export interface Broadcast {
 
 export interface FeedListener {
   resolved(action: ResolvedAction): void;
-  broadcast(playerIds: readonly string[], message: Broadcast): void;
+  /** For the players at a location except the one who caused it (see BroadcastHub). */
+  broadcast(locationId: string, message: Broadcast, exceptPlayerId?: string): void;
 }
 
 const FEED_EVENT_TYPES = [
@@ -35,7 +36,8 @@ const FEED_EVENT_TYPES = [
 
 /**
  * The gateway's view of outcomes: one live subscription that hands each resolved action to whoever
- * waits for it, and tells the players nearby when someone arrives, leaves or appears.
+ * waits for it, and tells the players nearby when someone arrives, leaves or appears. It names the
+ * location, not the recipients: who is there is read when the broadcast is sent.
  */
 export class OutcomeFeed {
   private subscription: Subscription | undefined;
@@ -64,10 +66,8 @@ export class OutcomeFeed {
     await this.running;
   }
 
-  /** Tells everyone online at a location except the player who caused it. */
   private tell(locationId: string, exceptPlayerId: string, message: Broadcast): void {
-    const others = [...this.presence.onlinePlayerIdsAt(locationId)].filter((id) => id !== exceptPlayerId);
-    if (others.length > 0) this.listener.broadcast(others, message);
+    this.listener.broadcast(locationId, message, exceptPlayerId);
   }
 
   private dispatch(stored: StoredEvent): void {
@@ -80,14 +80,12 @@ export class OutcomeFeed {
         break;
       case 'PlayerMoved': {
         const { playerId, from, to, direction } = event.data;
-        const others = (locationId: string) =>
-          [...this.presence.onlinePlayerIdsAt(locationId)].filter((id) => id !== playerId);
-        this.listener.broadcast(others(from), {
+        this.tell(from, playerId, {
           event: 'player_left',
           player: name(playerId),
           text: `${name(playerId)} leaves ${direction}, toward ${place(to)}.`,
         });
-        this.listener.broadcast(others(to), {
+        this.tell(to, playerId, {
           event: 'player_arrived',
           player: name(playerId),
           text: `${name(playerId)} arrives from ${place(from)}.`,
@@ -149,10 +147,7 @@ export class OutcomeFeed {
         const locationId = this.presence.locationOf(event.data.playerId);
         if (!locationId) break;
         const entered = event.type === 'PlayerEnteredWorld';
-        const others = [...this.presence.onlinePlayerIdsAt(locationId)].filter(
-          (id) => id !== event.data.playerId,
-        );
-        this.listener.broadcast(others, {
+        this.tell(locationId, event.data.playerId, {
           event: entered ? 'player_appeared' : 'player_vanished',
           player: name(event.data.playerId),
           text: entered

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ACTION_TYPES, type Action, actionSchemas, isActionType } from '../domain/actions.ts';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** WebSocket close codes the client acts on (4000-4999 are ours to define). */
 export const CloseCode = {

@@ -32,6 +32,22 @@ export function createMetrics() {
       (registers) =>
         new Gauge({ name: 'langomni_ws_connections', help: 'Open WebSocket connections', registers }),
     ),
+    broadcastFrames: metric(
+      (registers) =>
+        new Counter({
+          name: 'langomni_broadcast_frames_total',
+          help: 'Batched event frames sent to WebSocket sessions',
+          registers,
+        }),
+    ),
+    broadcastEvents: metric(
+      (registers) =>
+        new Counter({
+          name: 'langomni_broadcast_events_total',
+          help: 'Events delivered in batched frames (one per frame that carries it)',
+          registers,
+        }),
+    ),
     wsDisconnects: metric(
       (registers) =>
         new Counter({

@@ -32,7 +32,11 @@ export interface Frame {
   [key: string]: unknown;
 }
 
-/** A scripted player speaking the WebSocket protocol, as a browser would. */
+/**
+ * A scripted player speaking the WebSocket protocol, as a browser would. `frames` holds every frame as
+ * received (batch frames `{"type":"events"}` included) and, after each batch, its events one by one
+ * as `{"type":"event",…}` frames.
+ */
 export class GameClient {
   readonly frames: Frame[] = [];
   private readonly waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
@@ -42,17 +46,25 @@ export class GameClient {
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as Frame;
-      this.frames.push(frame);
-      for (const waiter of [...this.waiters]) {
-        if (waiter.match(frame)) {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          waiter.resolve(frame);
-        }
-      }
+      this.record(frame);
+      // A batch of broadcasts is also recorded event by event, as protocol 1 sent them.
+      if (frame.type === 'events' && Array.isArray(frame.events))
+        for (const event of frame.events as Record<string, unknown>[])
+          this.record({ ...event, type: 'event' });
     });
     socket.on('close', (code) => {
       this.closeCode = code;
     });
+  }
+
+  private record(frame: Frame): void {
+    this.frames.push(frame);
+    for (const waiter of [...this.waiters]) {
+      if (waiter.match(frame)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(frame);
+      }
+    }
   }
 
   static async connect(baseUrl: string, token: string): Promise<GameClient> {

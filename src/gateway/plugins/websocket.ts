@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { ActionRequests } from '../../commands/action-requests.ts';
 import { limits } from '../../limits.ts';
 import { ActionDesk } from '../action-desk.ts';
+import { BroadcastHub } from '../broadcast-hub.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { type Broadcast, OutcomeFeed, type ResolvedAction } from '../outcome-feed.ts';
 import { PlayerConnections } from '../player-connections.ts';
@@ -32,19 +33,26 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     log: app.log,
   });
 
+  const hub = new BroadcastHub({
+    recipientsAt: (locationId) => deps.presence.onlinePlayerIdsAt(locationId),
+    socketsOf: (playerId) => socketsByPlayer.get(playerId),
+    sent: (frames, events) => {
+      deps.metrics.broadcastFrames.inc(frames);
+      deps.metrics.broadcastEvents.inc(events);
+    },
+    onError: (error) => app.log.error({ err: error }, 'broadcast failed'),
+  });
   const feed = new OutcomeFeed(deps.store, deps.presence, deps.runtime, {
     resolved: (resolved) => deliver(resolved),
-    broadcast: (playerIds, message) => {
-      for (const playerId of playerIds)
-        for (const socket of socketsByPlayer.get(playerId) ?? [])
-          send(socket, { type: 'event', ...message } satisfies { type: string } & Broadcast);
-    },
+    broadcast: (locationId: string, message: Broadcast, exceptPlayerId?: string) =>
+      hub.publish(locationId, message, exceptPlayerId),
   });
   feed.start();
   app.addHook('onClose', async () => {
     for (const sockets of socketsByPlayer.values())
       for (const socket of sockets) socket.close(CloseCode.goingAway, 'server shutting down');
     await feed.stop();
+    hub.close();
   });
 
   function deliver({ actionId, result, source }: ResolvedAction) {

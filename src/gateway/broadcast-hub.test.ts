@@ -1,0 +1,219 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BroadcastHub, type HubSocket } from './broadcast-hub.ts';
+import type { Broadcast } from './outcome-feed.ts';
+
+class FakeSocket implements HubSocket {
+  readonly OPEN = 1;
+  readyState = 1;
+  readonly sent: string[] = [];
+  send(data: string): void {
+    this.sent.push(data);
+  }
+}
+
+interface EventsFrame {
+  type: string;
+  events: (Broadcast & { count?: number; players?: string[] })[];
+}
+
+/** A few players, each with sockets, all at the square unless moved. */
+function world(players: Record<string, number>) {
+  const sockets = new Map<string, FakeSocket[]>();
+  const at = new Map<string, Set<string>>();
+  for (const [playerId, count] of Object.entries(players)) {
+    sockets.set(
+      playerId,
+      Array.from({ length: count }, () => new FakeSocket()),
+    );
+    if (!at.has('square')) at.set('square', new Set());
+    at.get('square')!.add(playerId);
+  }
+  const counted = { frames: 0, events: 0 };
+  const hub = new BroadcastHub({
+    recipientsAt: (locationId) => at.get(locationId) ?? [],
+    socketsOf: (playerId) => sockets.get(playerId),
+    sent: (frames, events) => {
+      counted.frames += frames;
+      counted.events += events;
+    },
+    tickMs: 50,
+    crowdThreshold: 3,
+    speechCap: 2,
+    summaryNames: 2,
+  });
+  const socket = (playerId: string, index = 0) => sockets.get(playerId)![index]!;
+  const frames = (playerId: string, index = 0) =>
+    socket(playerId, index).sent.map((text) => JSON.parse(text) as EventsFrame);
+  return { hub, at, socket, frames, counted };
+}
+
+const arrived = (player: string): Broadcast => ({
+  event: 'player_arrived',
+  player,
+  text: `${player} arrives from the gate.`,
+});
+const said = (player: string, message: string): Broadcast => ({
+  event: 'player_said',
+  player,
+  message,
+  text: `${player} says: "${message}"`,
+});
+
+describe('broadcast hub', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends each recipient one frame per tick, and nothing before the tick ends', () => {
+    const { hub, socket, frames, counted } = world({ ana: 1, bo: 1, cy: 1 });
+    hub.publish('square', arrived('dee'));
+    hub.publish('square', said('eli', 'hello'));
+    vi.advanceTimersByTime(49);
+    expect(socket('ana').sent).toEqual([]);
+    vi.advanceTimersByTime(1);
+    for (const player of ['ana', 'bo', 'cy']) {
+      expect(frames(player)).toEqual([{ type: 'events', events: [arrived('dee'), said('eli', 'hello')] }]);
+    }
+    expect(counted).toEqual({ frames: 3, events: 6 });
+  });
+
+  it('hands the very same string to every recipient who caused none of the events', () => {
+    const { hub, socket } = world({ ana: 1, bo: 2, cy: 1 });
+    hub.publish('square', arrived('dee'));
+    hub.flush();
+    const shared = socket('ana').sent[0];
+    expect(shared).toBeDefined();
+    expect(Object.is(socket('bo', 0).sent[0], shared)).toBe(true);
+    expect(Object.is(socket('bo', 1).sent[0], shared)).toBe(true);
+    expect(Object.is(socket('cy').sent[0], shared)).toBe(true);
+  });
+
+  it('serialises each event once, however many hear it', () => {
+    const crowd = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`p${i}`, 1]));
+    const { hub, frames } = world(crowd);
+    hub.publish('square', said('p1', 'one'), 'p1');
+    hub.publish('square', said('p2', 'two'), 'p2');
+    hub.publish('square', arrived('p3'), 'p3');
+    const stringify = vi.spyOn(JSON, 'stringify');
+    hub.flush();
+    expect(stringify).toHaveBeenCalledTimes(3);
+    stringify.mockRestore();
+    expect(frames('p0')[0]!.events).toHaveLength(3);
+    expect(frames('p1')[0]!.events).toEqual([said('p2', 'two'), arrived('p3')]);
+  });
+
+  it('leaves out the events a recipient caused, and sends them nothing when only theirs happened', () => {
+    const { hub, frames } = world({ ana: 1, bo: 1 });
+    hub.publish('square', said('ana', 'hi'), 'ana');
+    hub.publish('square', said('bo', 'hey'), 'bo');
+    hub.flush();
+    expect(frames('ana')).toEqual([{ type: 'events', events: [said('bo', 'hey')] }]);
+    expect(frames('bo')).toEqual([{ type: 'events', events: [said('ana', 'hi')] }]);
+
+    hub.publish('square', said('ana', 'anyone?'), 'ana');
+    hub.flush();
+    expect(frames('ana')).toHaveLength(1);
+    expect(frames('bo')).toHaveLength(2);
+  });
+
+  it('sends to the players there at flush time, not those there when it happened', () => {
+    const { hub, at, frames } = world({ ana: 1, bo: 1 });
+    hub.publish('square', arrived('dee'));
+    at.get('square')!.delete('bo');
+    at.set('gate', new Set(['bo']));
+    hub.flush();
+    expect(frames('ana')).toHaveLength(1);
+    expect(frames('bo')).toEqual([]);
+  });
+
+  it('summarises a crowd arriving in one tick as one event', () => {
+    const { hub, frames } = world({ ana: 1, p1: 1 });
+    for (const player of ['p1', 'p2', 'p3', 'p4', 'p5']) hub.publish('square', arrived(player), player);
+    hub.publish('square', said('p2', 'we are here'), 'p2');
+    hub.flush();
+    expect(frames('ana')).toEqual([
+      {
+        type: 'events',
+        events: [
+          { event: 'players_arrived', count: 5, players: ['p1', 'p2'], text: '5 travellers arrive.' },
+          said('p2', 'we are here'),
+        ],
+      },
+    ]);
+    // p1 sees the others: four, still more than the threshold of three.
+    expect(frames('p1')[0]!.events[0]).toEqual({
+      event: 'players_arrived',
+      count: 4,
+      players: ['p2', 'p3'],
+      text: '4 travellers arrive.',
+    });
+  });
+
+  it('sends up to the threshold of arrivals one by one', () => {
+    const { hub, frames } = world({ ana: 1, p1: 1 });
+    for (const player of ['p1', 'p2', 'p3', 'p4']) hub.publish('square', arrived(player), player);
+    hub.flush();
+    expect(frames('ana')[0]!.events.map((e) => e.event)).toEqual(['players_arrived']);
+    // Without their own arrival, p1 sees three: not a crowd.
+    expect(frames('p1')[0]!.events).toEqual([arrived('p2'), arrived('p3'), arrived('p4')]);
+  });
+
+  it('caps the voices heard per tick and summarises the rest', () => {
+    const { hub, frames } = world({ ana: 1 });
+    for (const player of ['p1', 'p2', 'p3', 'p4', 'p5']) hub.publish('square', said(player, 'hi'), player);
+    hub.flush();
+    expect(frames('ana')[0]!.events).toEqual([
+      said('p1', 'hi'),
+      said('p2', 'hi'),
+      { event: 'players_said', count: 3, players: ['p3', 'p4'], text: '…and 3 others speak at once.' },
+    ]);
+  });
+
+  it('keeps the locations apart', () => {
+    const { hub, at, frames } = world({ ana: 1, bo: 1 });
+    at.get('square')!.delete('bo');
+    at.set('gate', new Set(['bo']));
+    hub.publish('square', said('cy', 'square talk'));
+    hub.publish('gate', said('dee', 'gate talk'));
+    hub.flush();
+    expect(frames('ana')).toEqual([{ type: 'events', events: [said('cy', 'square talk')] }]);
+    expect(frames('bo')).toEqual([{ type: 'events', events: [said('dee', 'gate talk')] }]);
+  });
+
+  it('sends nothing for empty ticks and does not tick while idle', () => {
+    const { hub, socket, counted } = world({ ana: 1 });
+    hub.flush();
+    vi.advanceTimersByTime(1_000);
+    expect(socket('ana').sent).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+    hub.publish('square', arrived('dee'));
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(50);
+    vi.advanceTimersByTime(1_000);
+    expect(socket('ana').sent).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(counted).toEqual({ frames: 1, events: 1 });
+  });
+
+  it('skips a socket closed between the event and the flush', () => {
+    const { hub, socket } = world({ ana: 2, bo: 1 });
+    hub.publish('square', arrived('dee'));
+    socket('ana', 0).readyState = 3;
+    vi.advanceTimersByTime(50);
+    expect(socket('ana', 0).sent).toEqual([]);
+    expect(socket('ana', 1).sent).toHaveLength(1);
+    expect(socket('bo').sent).toHaveLength(1);
+  });
+
+  it('drops what is queued when closed', () => {
+    const { hub, socket } = world({ ana: 1 });
+    hub.publish('square', arrived('dee'));
+    hub.close();
+    hub.publish('square', arrived('eli'));
+    vi.advanceTimersByTime(100);
+    expect(socket('ana').sent).toEqual([]);
+  });
+});
