@@ -214,6 +214,11 @@ function renderActionResult(message) {
   renderHp(result.hp, result.max_hp);
 }
 
+function showEvent(event) {
+  logLine(`event event-${String(event.event ?? 'misc').replace(/[^\w-]/g, '')}`, event.text ?? event.event);
+  renderLocation(event.location);
+}
+
 function handleMessage(message) {
   switch (message.type) {
     case 'welcome':
@@ -242,11 +247,11 @@ function handleMessage(message) {
       );
       break;
     case 'event':
-      logLine(
-        `event event-${String(message.event ?? 'misc').replace(/[^\w-]/g, '')}`,
-        message.text ?? message.event,
-      );
-      renderLocation(message.location);
+      showEvent(message);
+      break;
+    case 'events':
+      // Protocol 2: everything that happened nearby in one tick, in order.
+      for (const event of Array.isArray(message.events) ? message.events : []) showEvent(event);
       break;
     case 'pong': {
       const sentAt = state.pings.get(message.id);
