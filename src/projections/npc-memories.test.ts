@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CheckpointStore, SqlCheckpointStore } from '../infrastructure/checkpoint-store.ts';
+import {
+  CRASHES,
+  type Crash,
+  keepWriting,
+  sqlBackends,
+  waitUntil,
+} from '../infrastructure/consumers/crash-testing.ts';
+import { createLogger } from '../infrastructure/logger.ts';
+import { LocalHashEmbedder } from '../infrastructure/memory/embedder.ts';
+import { InMemoryVectorMemory } from '../infrastructure/memory/in-memory-vector-memory.ts';
+import { MemoryRecall } from '../infrastructure/memory/memory-recall.ts';
+import type { NpcMemory } from '../infrastructure/memory/vector-memory.ts';
+import { NpcMemoryProjection } from './npc-memories.ts';
+import { event } from './testing/projection-harness.ts';
+
+const logger = createLogger('silent', false);
+
+describe.each(sqlBackends())('NPC memories killed and restarted on $name', (backend) => {
+  let opened: Awaited<ReturnType<typeof backend.open>>;
+  beforeAll(async () => {
+    opened = await backend.open();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+
+  const talk = (playerId: string, n: number) =>
+    event('NpcConversationHeld', {
+      playerId,
+      npcId: n % 2 ? 'mira' : 'old-tom',
+      locationId: 'square',
+      message: `hello number ${n}`,
+      reply: 'hm',
+      emotion: 'neutral',
+      at: new Date().toISOString(),
+    });
+  const appendTalks = async (n: number) => {
+    const playerId = `p${n}`;
+    await opened.store.appendToStream(
+      `player-${playerId}`,
+      [
+        event('PlayerMoved', { playerId, from: 'square', to: 'woods', direction: 'south' }),
+        talk(playerId, n),
+        talk(playerId, n + 1),
+      ],
+      { expectedRevision: 'any' },
+    );
+  };
+
+  it('every talk is remembered exactly once, counted by event id', async () => {
+    for (let n = 0; n < 3; n++) await appendTalks(n);
+    const vectors = new InMemoryVectorMemory();
+    const recall = new MemoryRecall({
+      embedder: new LocalHashEmbedder(64),
+      memory: vectors,
+      onDegraded: () => {},
+    });
+    const calls = new Map<string, number>();
+    let plan: Crash | 'none' = 'none';
+    const fired: Crash[] = [];
+    let saves = 0;
+    let projection!: NpcMemoryProjection;
+    let stopped: Promise<void> = Promise.resolve();
+
+    const remembering = {
+      async remember(memory: Omit<NpcMemory, 'embedding'>) {
+        const stored = await recall.remember(memory);
+        calls.set(memory.id, (calls.get(memory.id) ?? 0) + 1);
+        const crash = plan;
+        if (crash === 'fail-mid-batch' || crash === 'stop-mid-batch') {
+          plan = 'none';
+          fired.push(crash);
+          if (crash === 'stop-mid-batch') stopped = projection.stop();
+          throw new Error(`${crash} after one memory of the batch`);
+        }
+        return stored;
+      },
+    };
+    const sqlCheckpoints = SqlCheckpointStore.on(opened.database.db);
+    const checkpoints: CheckpointStore = {
+      load: (name) => sqlCheckpoints.load(name),
+      async save(name, position) {
+        await sqlCheckpoints.save(name, position);
+        saves++;
+        if (plan === 'stop-after-checkpoint') {
+          plan = 'none';
+          fired.push('stop-after-checkpoint');
+          stopped = projection.stop();
+        }
+      },
+    };
+    const start = async () => {
+      projection = new NpcMemoryProjection(opened.store, remembering, logger, checkpoints, {
+        maxBatch: 4,
+        retryDelayMs: 5,
+        checkpointEveryMs: 0,
+      });
+      await projection.start();
+    };
+
+    const writer = keepWriting((n) => appendTalks(n + 3));
+    await start();
+    for (const crash of CRASHES) {
+      plan = crash;
+      await waitUntil(() => fired.at(-1) === crash && plan === 'none', crash);
+      if (crash !== 'fail-mid-batch') {
+        await stopped;
+        await start();
+      }
+      const after = saves;
+      await waitUntil(() => saves >= after + 2, 'checkpoints after the crash');
+    }
+    await writer.stop();
+    await projection.caughtUp();
+    await projection.stop();
+    expect(fired).toEqual([...CRASHES]);
+
+    const talks = (
+      await opened.store.readAll({ filter: { eventTypes: ['NpcConversationHeld'] }, maxCount: 100_000 })
+    ).map((e) => e.id);
+    expect(new Set(calls.keys())).toEqual(new Set(talks));
+    expect(await vectors.count()).toBe(talks.length);
+    // The crashes did redeliver: some talks were handled twice, and stored once.
+    expect([...calls.values()].some((n) => n > 1)).toBe(true);
+    expect(await vectors.count('mira')).toBe(talks.length / 2);
+  });
+});
+
+describe('NPC memories without a durable store', () => {
+  it('are rebuilt from the first event at every start', async () => {
+    const [backend] = sqlBackends();
+    const opened = await backend!.open();
+    try {
+      const playerId = 'p1';
+      await opened.store.appendToStream(
+        `player-${playerId}`,
+        [
+          event('NpcConversationHeld', {
+            playerId,
+            npcId: 'mira',
+            locationId: 'square',
+            message: 'hi',
+            reply: 'hm',
+            emotion: 'neutral',
+            at: new Date().toISOString(),
+          }),
+        ],
+        { expectedRevision: 'any' },
+      );
+      const remembered: string[] = [];
+      const memory = {
+        async remember(m: Omit<NpcMemory, 'embedding'>) {
+          remembered.push(m.id);
+          return { ...m, embedding: [] };
+        },
+      };
+      for (let run = 1; run <= 2; run++) {
+        const projection = new NpcMemoryProjection(opened.store, memory, logger);
+        await projection.start();
+        await projection.caughtUp();
+        const last = (await opened.store.readAll({})).at(-1)!.position;
+        expect(await projection.waitFor(last, 1_000)).toBe(true);
+        await projection.stop();
+        expect(remembered).toHaveLength(run);
+      }
+    } finally {
+      await opened.close();
+    }
+  });
+});
