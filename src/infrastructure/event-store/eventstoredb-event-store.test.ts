@@ -8,7 +8,6 @@ if (url) {
   eventStoreContract({
     name: 'EventStoreDB',
     open: () => openEventStoreDb(url),
-    idempotentAtAnyRevision: false,
   });
 } else {
   describe('EventStore contract: EventStoreDB', () => {

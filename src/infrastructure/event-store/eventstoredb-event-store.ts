@@ -26,6 +26,7 @@ import {
   type AllFilter,
   type AppendOptions,
   type AppendResult,
+  AppendWithdrawnError,
   type EventMetadata,
   type EventStore,
   type ExpectedRevision,
@@ -45,6 +46,8 @@ import {
 import { validateAppend } from './validate-append.ts';
 
 const MAX_EVENTS_PER_APPEND = 10_000;
+/** How many of a stream's last events a retried append is looked for among. */
+const RETRY_LOOKBACK = 100;
 const DEFAULT_READ_ALL_COUNT = 1000;
 
 /**
@@ -52,9 +55,8 @@ const DEFAULT_READ_ALL_COUNT = 1000;
  * event, since every append is an implicit transaction whose events each commit at their own
  * log position.
  *
- * Idempotency is EventStoreDB's own: a retry with an exact expected revision is always recognised,
- * but one with 'any' or 'stream_exists' only while its event ids are in the server's cache of
- * recently committed events, and a batch whose first event is new is written whole.
+ * Idempotency: a retried append is recognised when its ids are among the stream's last
+ * RETRY_LOOKBACK events (whatever revision it expects), and by the server's own id cache besides.
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly name = 'eventstoredb';
@@ -69,11 +71,23 @@ export class EventStoreDbEventStore implements EventStore {
   ): Promise<AppendResult> {
     validateAppend(streamId, events, MAX_EVENTS_PER_APPEND);
     const { expectedRevision } = options;
-    // EventStoreDB answers a retry of events it already holds with a plain success carrying the
-    // original revisions. Reading the stream's last revision first (one event) tells the two apart:
-    // a real write always ends past it (only a retry racing its own original can pass for new).
-    // Checking the ids instead would mean reading the whole stream: EventStoreDB has no id index.
-    const before = await this.lastRevision(streamId);
+    if (options.signal?.aborted) throw new AppendWithdrawnError(streamId);
+    // EventStoreDB writes a retry that expects the stream's current revision as new events, and
+    // answers one that expects the original revision with a plain success. Our port promises that a
+    // repeated id is never written twice, whatever the revision: so look the ids up among the stream's
+    // recent events first (EventStoreDB has no index by id; a retry comes soon after its original).
+    const recent = await this.readStream(streamId, { direction: 'backwards', maxCount: RETRY_LOOKBACK });
+    const before = recent[0]?.revision ?? NO_STREAM_REVISION;
+    const ids = new Set(events.map((e) => e.id));
+    const repeated = recent.filter((e) => ids.has(e.id));
+    if (repeated.length === events.length) {
+      return {
+        nextExpectedRevision: repeated[0]!.revision,
+        position: repeated[0]!.position,
+        alreadyAppended: true,
+      };
+    }
+    if (repeated.length > 0) throw new PartialDuplicateAppendError(streamId);
     try {
       const result = await this.client.appendToStream(streamId, events.map(toEventData), {
         expectedRevision: toClientRevision(expectedRevision),
@@ -156,11 +170,6 @@ export class EventStoreDbEventStore implements EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     await this.client.dispose();
-  }
-
-  private async lastRevision(streamId: string): Promise<Revision> {
-    const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
-    return last?.revision ?? NO_STREAM_REVISION;
   }
 
   private async positionOf(streamId: string, revision: Revision): Promise<Position> {
