@@ -21,12 +21,24 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-/** The whole server on a free port: embedded (PGlite in a temporary folder) or on a PostgreSQL server. */
+/**
+ * The whole server on a free port: embedded (PGlite in a temporary folder) or on a PostgreSQL server.
+ * Given a `dataDir` (and `schema`), it reopens that data, as a restarted server would, and leaves it
+ * in place when it stops: the caller removes it.
+ */
 export async function startTestSystem(
-  options: { postgresUrl?: string; redisUrl?: string; env?: Record<string, string>; clock?: () => Date } = {},
+  options: {
+    postgresUrl?: string;
+    redisUrl?: string;
+    env?: Record<string, string>;
+    clock?: () => Date;
+    dataDir?: string;
+    schema?: string;
+  } = {},
 ): Promise<TestSystem> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'langomni-test-'));
-  const schema = options.postgresUrl ? uniqueSchema('sys') : undefined;
+  const owned = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'langomni-test-')));
+  const schema = options.postgresUrl ? (options.schema ?? uniqueSchema('sys')) : undefined;
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: '0',
@@ -52,6 +64,7 @@ export async function startTestSystem(
     baseUrl: `http://127.0.0.1:${address.port}`,
     stop: async () => {
       await system.close();
+      if (!owned) return;
       await rm(dataDir, { recursive: true, force: true });
       if (options.postgresUrl && schema) await dropSchema(options.postgresUrl, schema);
     },
