@@ -6,6 +6,7 @@ import { adminPlugin } from './plugins/admin.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
+import { overloadPlugin } from './plugins/overload.ts';
 import { playersPlugin } from './plugins/players.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { searchPlugin } from './plugins/search.ts';
@@ -34,6 +35,7 @@ export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<F
     reply.code(404).send(apiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  await app.register(overloadPlugin);
   await app.register(rateLimitPlugin, deps);
   await app.register(healthPlugin, deps);
   await app.register(metricsPlugin, deps);

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { limits } from '../limits.ts';
+import { AdmissionControl } from './admission.ts';
+
+function control(underPressure = false) {
+  let now = 0;
+  const pressure = { value: underPressure };
+  const admission = new AdmissionControl({
+    underPressure: () => pressure.value,
+    now: () => now,
+    random: () => 0.5,
+  });
+  return { admission, pressure, advance: (ms: number) => (now += ms) };
+}
+
+describe('admission control', () => {
+  it('takes actions while they are recorded quickly', () => {
+    const { admission, advance } = control();
+    for (let i = 0; i < 50; i++) {
+      expect(admission.admit()).toEqual({ ok: true });
+      admission.recorded(i % 2 === 0 ? 5 : limits.admissionQueueTargetMs * 4);
+      advance(10);
+    }
+  });
+
+  it('refuses with a jittered retry while even the fastest action of a window waited past the target, and takes again once one is fast', () => {
+    const { admission, advance } = control();
+    admission.recorded(limits.admissionQueueTargetMs + 20);
+    admission.recorded(limits.admissionQueueTargetMs + 5);
+    advance(limits.admissionWindowMs);
+    expect(admission.admit()).toEqual({
+      ok: false,
+      reason: 'queue',
+      retryAfterMs: Math.round(limits.serverBusyRetryMs * 1.5),
+    });
+    // Actions admitted before still get recorded; one fast one shows the queue drained.
+    admission.recorded(2);
+    advance(limits.admissionWindowMs);
+    expect(admission.admit()).toEqual({ ok: true });
+    expect(admission.takeRefusedCount()).toBe(1);
+  });
+
+  it('forgets a standing queue after a window with nothing recorded', () => {
+    const { admission, advance } = control();
+    admission.recorded(limits.admissionQueueTargetMs * 3);
+    advance(limits.admissionWindowMs);
+    expect(admission.admit().ok).toBe(false);
+    advance(limits.admissionWindowMs);
+    expect(admission.admit().ok).toBe(true);
+  });
+
+  it('refuses while the event loop is overloaded', () => {
+    const { admission, pressure } = control(true);
+    expect(admission.admit()).toMatchObject({ ok: false, reason: 'event_loop' });
+    pressure.value = false;
+    expect(admission.admit()).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,71 @@
+import { limits } from '../limits.ts';
+
+export type Admission = { ok: true } | { ok: false; reason: 'event_loop' | 'queue'; retryAfterMs: number };
+
+export interface AdmissionOptions {
+  /** Whether the process as a whole is overloaded (event-loop delay, from @fastify/under-pressure). */
+  underPressure: () => boolean;
+  now?: () => number;
+  /** For the jitter of `retryAfterMs` (tests pass a fixed one). */
+  random?: () => number;
+}
+
+/**
+ * Decides, when an action frame arrives, whether the server takes it or refuses it at once with
+ * `server_busy`. Past its capacity a server that takes everything only builds queues until every
+ * action times out; one that refuses the excess at once keeps answering what it took in time.
+ *
+ * Two signals: the event loop's delay (the process has no CPU left; measured by @fastify/under-pressure)
+ * and the time actions wait to be recorded, judged the way CoDel judges a queue: when even the
+ * fastest action of a whole window waited longer than the target, a standing queue has formed and new
+ * actions are refused until a window shows it drained. The second one is ours because it measures
+ * this pipeline's own queue (frame arrival → event recorded), which no library sees.
+ */
+export class AdmissionControl {
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private windowStart: number;
+  private windowMin = Number.POSITIVE_INFINITY;
+  private queueStanding = false;
+  private refused = 0;
+
+  constructor(private readonly options: AdmissionOptions) {
+    this.now = options.now ?? (() => performance.now());
+    this.random = options.random ?? Math.random;
+    this.windowStart = this.now();
+  }
+
+  admit(): Admission {
+    this.roll();
+    const reason = this.options.underPressure() ? 'event_loop' : this.queueStanding ? 'queue' : undefined;
+    if (!reason) return { ok: true };
+    this.refused++;
+    // Spread the retries so that refused clients do not all come back in the same instant.
+    const retryAfterMs = Math.round(limits.serverBusyRetryMs * (1 + this.random()));
+    return { ok: false, reason, retryAfterMs };
+  }
+
+  /** An admitted action was recorded after waiting `waitedMs` since its frame arrived. */
+  recorded(waitedMs: number): void {
+    this.roll();
+    if (waitedMs < this.windowMin) this.windowMin = waitedMs;
+  }
+
+  /** Actions refused since the last call (for metrics). */
+  takeRefusedCount(): number {
+    const refused = this.refused;
+    this.refused = 0;
+    return refused;
+  }
+
+  private roll(): void {
+    const now = this.now();
+    if (now - this.windowStart < limits.admissionWindowMs) return;
+    // A window without any recorded action says nothing new about the queue: keep the last verdict
+    // only if it was "standing" and nothing was let through to test it; otherwise clear it.
+    this.queueStanding =
+      this.windowMin !== Number.POSITIVE_INFINITY && this.windowMin > limits.admissionQueueTargetMs;
+    this.windowStart = now;
+    this.windowMin = Number.POSITIVE_INFINITY;
+  }
+}
