@@ -16,6 +16,7 @@
  * bench/pipeline/load-scenarios.ts. Output: one JSON document on stdout; progress on stderr.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './machine.ts';
 import { SourceAddresses } from './pipeline/accounts.ts';
@@ -72,6 +73,10 @@ export async function run(args: readonly string[]): Promise<unknown> {
 }
 
 async function runScenario(options: Options, backing: ReturnType<typeof backingServices>, cleanup: Cleanup) {
+  note(
+    `scenario ${options.scenario}, mode ${options.mode}, ${options.seconds} s measured per step, ` +
+      `${options.warmup} s warm-up, ${options.workers} client workers`,
+  );
   const machine = await describeMachine(
     options.mode === 'postgres' ? { postgresUrl: backing.databaseUrl } : {},
   );
@@ -94,6 +99,12 @@ async function runScenario(options: Options, backing: ReturnType<typeof backingS
     };
   }
 
+  if (options.scenario === 'storm' || options.scenario === 'idle') {
+    const sockets = options.players + (options.scenario === 'storm' ? options.background : 0);
+    const limit = openFilesLimit();
+    if (limit !== undefined && sockets + 1_000 > limit)
+      throw new Error(`${sockets} connections need more than this process's open-files limit of ${limit}`);
+  }
   const server = await ServerProcess.spawn(options.mode, backing, cleanup);
   note(`server pid ${server.child.pid} at ${server.baseUrl} (${options.mode}); waiting for /health`);
   const healthyMs = await server.waitHealthy();
@@ -160,6 +171,19 @@ async function scenarioFigures(options: Options, context: RunContext, databaseUr
   }
 }
 
+/** The soft limit on open files the server inherits (it holds one descriptor per connection). */
+function openFilesLimit(): number | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    return soft && soft !== 'unlimited' ? Number(soft) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function differences(options: Options): string[] {
   const list = [
     'BCRYPT_ROUNDS=4 (production: 10): registration is outside every timed part, and no login is timed',
@@ -217,7 +241,7 @@ function timeLimitSeconds(options: Options): number {
     case 'startup':
       return 120 + options.repeat * 2 * 200;
     default:
-      return 600 + options.seconds + Math.ceil(options.players / 20);
+      return 600 + options.seconds + Math.ceil(options.players / 10);
   }
 }
 

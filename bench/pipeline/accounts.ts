@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export class SourceAddresses {
   private next = 0;
+  /** Registration requests rotate over these (at least 100 distinct addresses in every run). */
+  readonly registration: readonly string[] = this.take(REGISTRATION_ADDRESSES);
 
   /** Addresses never handed out before in this run. */
   take(count: number): string[] {
@@ -20,6 +22,8 @@ export class SourceAddresses {
     return this.next;
   }
 }
+
+const REGISTRATION_ADDRESSES = 100;
 
 export function sourceAddress(n: number): string {
   const k = n + 1;
@@ -38,13 +42,15 @@ export interface Account {
 const PASSWORD = 'bench-password-1';
 
 /**
- * Registers one account per address through POST /auth/register, `concurrency` at a time, each
- * request from its account's address. A 429 is waited out (retry_after or 1 s) and retried.
+ * Registers one account per username through POST /auth/register, `concurrency` at a time, the
+ * requests rotating over `addresses` so that no address comes near the per-IP limit. A 429 is waited
+ * out (Retry-After or 1 s) and retried.
  */
 export async function registerAccounts(
   baseUrl: string,
   usernames: readonly string[],
   addresses: readonly string[],
+  playerAddresses: readonly string[],
   options: { concurrency?: number; deadlineMs?: number } = {},
 ): Promise<{ accounts: Account[]; retriesAfter429: number; seconds: number }> {
   const started = performance.now();
@@ -60,11 +66,11 @@ export async function registerAccounts(
         const response = await postJson(
           `${baseUrl}/auth/register`,
           { username: usernames[i], password: PASSWORD },
-          addresses[i]!,
+          addresses[i % addresses.length]!,
         );
         if (response.status === 201) {
           const body = response.body as { token: string };
-          accounts[i] = { username: usernames[i]!, token: body.token, address: addresses[i]! };
+          accounts[i] = { username: usernames[i]!, token: body.token, address: playerAddresses[i]! };
           break;
         }
         if (response.status === 429 || response.status === 503) {

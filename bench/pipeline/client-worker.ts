@@ -196,7 +196,7 @@ function onFrame(player: Player, text: string): void {
   const type = typeof frame?.type === 'string' ? frame.type : frame ? 'untyped' : 'unparsable';
   count(type);
   if (broadcast && (type === 'event' || type === 'events')) {
-    for (const marker of text.match(BROADCAST_MARKER) ?? []) {
+    for (const marker of new Set(text.match(BROADCAST_MARKER) ?? [])) {
       if (!broadcast.ownMarkers.has(`${player.slot}:${marker}`)) broadcast.arrivals.push([marker, arrivedAt]);
     }
   }

@@ -74,7 +74,7 @@ export async function stormScenario(
     storm_players: stormPlayers,
     background_players: backgroundPlayers,
     background_connect: backgroundConnect,
-    welcomed_within_10_s: stormConnect.connected,
+    welcomed_within_10_s: stormConnect.welcomedWithin(WINDOW_MS),
     not_welcomed: stormConnect.failed,
     time_to_last_welcome_ms: stormConnect.welcome.max_ms,
     welcome_ms: stormConnect.welcome,
@@ -195,7 +195,11 @@ export async function broadcastScenario(
       sentAt.size > 0 && listeners > 1 ? round(deliveries.length / (sentAt.size * (listeners - 1)), 4) : null,
     send_to_each_receiver: percentiles(deliveries),
     send_to_last_receiver: percentiles([...lastArrival.values()]),
-    receivers_per_say: percentiles([...receivers.values()]),
+    receivers_per_say: {
+      min: receivers.size > 0 ? Math.min(...receivers.values()) : 0,
+      max: receivers.size > 0 ? Math.max(...receivers.values()) : 0,
+      says_nobody_received: sentAt.size - receivers.size,
+    },
     frames_by_type: frames,
     resources,
   };

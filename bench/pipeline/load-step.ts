@@ -28,7 +28,12 @@ export interface RunContext {
 export async function newPlayers(context: RunContext, count: number, plays: boolean): Promise<PlayerSpec[]> {
   const usernames = Array.from({ length: count }, () => `${context.runTag}_${context.nextUsername++}`);
   const addresses = context.addresses.take(count);
-  const registered = await registerAccounts(context.server.baseUrl, usernames, addresses);
+  const registered = await registerAccounts(
+    context.server.baseUrl,
+    usernames,
+    context.addresses.registration,
+    addresses,
+  );
   note(
     `registered ${count} players in ${round(registered.seconds)} s` +
       (registered.retriesAfter429 > 0 ? ` (${registered.retriesAfter429} retries after 429)` : ''),
@@ -45,6 +50,8 @@ export interface ConnectFigures {
   connected: number;
   failed: Record<string, number>;
   welcome: ReturnType<typeof percentiles>;
+  /** How many got their welcome within `ms` of the start (not printed: a method). */
+  welcomedWithin(ms: number): number;
 }
 
 /** Connects players through the workers (each player from its own address); perSecond null: all at once. */
@@ -85,6 +92,7 @@ export async function connectPlayers(
     connected: reports.reduce((sum, r) => sum + r.connected, 0),
     failed,
     welcome: percentiles(reports.flatMap((r) => r.welcomeMs)),
+    welcomedWithin: (ms) => reports.reduce((sum, r) => sum + r.welcomeMs.filter((t) => t <= ms).length, 0),
   };
 }
 
