@@ -52,11 +52,11 @@ export async function registerAccounts(
   addresses: readonly string[],
   playerAddresses: readonly string[],
   options: { concurrency?: number; deadlineMs?: number } = {},
-): Promise<{ accounts: Account[]; retriesAfter429: number; seconds: number }> {
+): Promise<{ accounts: Account[]; retriesAfterRefusal: number; seconds: number }> {
   const started = performance.now();
   const deadline = Date.now() + (options.deadlineMs ?? 10 * 60_000);
   const accounts: Account[] = new Array(usernames.length);
-  let retriesAfter429 = 0;
+  let retriesAfterRefusal = 0;
   let next = 0;
   const lane = async () => {
     while (next < usernames.length) {
@@ -74,7 +74,7 @@ export async function registerAccounts(
           break;
         }
         if (response.status === 429 || response.status === 503) {
-          retriesAfter429++;
+          retriesAfterRefusal++;
           await sleep(Number(response.headers['retry-after'] ?? 1) * 1000 || 1000);
           continue;
         }
@@ -83,7 +83,7 @@ export async function registerAccounts(
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 32 }, lane));
-  return { accounts, retriesAfter429, seconds: (performance.now() - started) / 1000 };
+  return { accounts, retriesAfterRefusal, seconds: (performance.now() - started) / 1000 };
 }
 
 export function postJson(

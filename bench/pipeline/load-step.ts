@@ -36,7 +36,9 @@ export async function newPlayers(context: RunContext, count: number, plays: bool
   );
   note(
     `registered ${count} players in ${round(registered.seconds)} s` +
-      (registered.retriesAfter429 > 0 ? ` (${registered.retriesAfter429} retries after 429)` : ''),
+      (registered.retriesAfterRefusal > 0
+        ? ` (${registered.retriesAfterRefusal} retries after 429 rate_limited or 503 server_busy)`
+        : ''),
   );
   return registered.accounts.map((account, i) => ({
     ...account,
