@@ -26,13 +26,25 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let names = 0;
 const uniqueName = (prefix: string) => `${prefix}${Date.now().toString(36).slice(-5)}${names++}`;
 
+/** Registers as a polite client would: a server still busy starting answers 503 server_busy; wait and retry. */
+async function registerPatiently(baseUrl: string, username: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await register(baseUrl, username);
+    } catch (error) {
+      if (attempt >= 10 || !String(error).includes('server_busy')) throw error;
+      await pause(500);
+    }
+  }
+}
+
 describe.each(backends)('the action path on $name', ({ postgresUrl }) => {
   let server: TestSystem;
   let gate: ReturnType<typeof gateAppends>;
   const clients: GameClient[] = [];
 
   const player = async (prefix: string) => {
-    const { token, player_id } = await register(server.baseUrl, uniqueName(prefix));
+    const { token, player_id } = await registerPatiently(server.baseUrl, uniqueName(prefix));
     return { token, playerId: player_id };
   };
   const connect = async (token: string) => {
@@ -95,11 +107,21 @@ describe.each(backends)('the action path on $name', ({ postgresUrl }) => {
     const hold = gate.hold(playerAppendOf(playerId, 'ActionRequested'));
     sendAction(client, 'held');
     await hold.reached;
+    sendAction(client, 'behind');
     client.sendRaw(JSON.stringify({ type: 'ping', id: 'p1' }));
     expect(await client.waitFor((f) => f.id === 'p1')).toMatchObject({ type: 'pong' });
     expect(client.frames.some(isAnswer('held'))).toBe(false);
+    await pause(300);
+    const releasedAt = Date.now();
     hold.release();
     expect(await client.waitFor(isAnswer('held'))).toMatchObject({ type: 'action_result' });
+    expect(await client.waitFor(isAnswer('behind'))).toMatchObject({ type: 'action_result' });
+    // Both are recorded in the order they arrived, each at the time it arrived (not when its turn came).
+    const requested = (await streamOf(playerId)).filter((e) => e.type === 'ActionRequested');
+    expect(requested).toHaveLength(2);
+    const [heldAt, behindAt] = requested.map((e) => Date.parse(e.metadata.timestamp));
+    expect(heldAt).toBeLessThanOrEqual(behindAt!);
+    expect(behindAt).toBeLessThan(releasedAt);
   });
 
   it('does not rate limit a client paced at 4 per second while appends are slow', async () => {
@@ -232,7 +254,7 @@ describe.each(backends)('retries across a restart on $name', ({ postgresUrl }) =
     let playerId: string;
     let first: Frame;
     try {
-      ({ token, player_id: playerId } = await register(before.baseUrl, uniqueName('phoenix')));
+      ({ token, player_id: playerId } = await registerPatiently(before.baseUrl, uniqueName('phoenix')));
       const client = await GameClient.connect(before.baseUrl, token);
       await client.waitFor((f) => f.type === 'welcome');
       sendAction(client, 'survives', { action_type: 'move', direction: 'north' });
