@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { type ActionRequest, ActionRequests, type Requested } from '../commands/action-requests.ts';
+import { DomainError } from '../domain/decider.ts';
+import { createMetrics } from '../infrastructure/metrics.ts';
+import { ActionDesk } from './action-desk.ts';
+
+const outcome = { result: { action_type: 'look', narration: 'You look.' }, source: 'rules' as const };
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Requests that complete when the test says so (or honour the signal, as a queued append does). */
+function controlledRequests() {
+  const calls: { request: ActionRequest; complete: (r: Requested) => void; fail: (e: unknown) => void }[] =
+    [];
+  const requests = {
+    request: (_playerId: string, request: ActionRequest) =>
+      new Promise<Requested>((complete, fail) => calls.push({ request, complete, fail })),
+  } as unknown as ActionRequests;
+  return { requests, calls };
+}
+
+function deskWith(requests: ActionRequests) {
+  const sent: Record<string, unknown>[] = [];
+  const desk = new ActionDesk({
+    requests,
+    metrics: createMetrics(),
+    log: { error: () => {} },
+    budgetMs: 300,
+    appendTimeoutMs: 100,
+  });
+  const accept = (frameId: string) =>
+    desk.accept({
+      playerId: 'p1',
+      owner: sent,
+      reply: (message) => sent.push(message),
+      frameId,
+      action: { action_type: 'look' },
+      at: new Date(),
+      arrivedAt: performance.now(),
+      ready: Promise.resolve(true),
+    });
+  return { desk, sent, accept };
+}
+
+describe('ActionDesk', () => {
+  it('says recorded:null at the deadline when the store has not answered, and still delivers a late outcome', async () => {
+    const { requests, calls } = controlledRequests();
+    const { desk, sent, accept } = deskWith(requests);
+    accept('f1');
+    await pause(350);
+    expect(sent).toEqual([expect.objectContaining({ id: 'f1', code: 'action_timeout', recorded: null })]);
+    expect(calls[0]!.request.signal?.aborted).toBe(true);
+    const actionId = 'a1';
+    calls[0]!.complete({ actionId, status: 'recorded' });
+    await pause(0);
+    desk.resolved(actionId, outcome);
+    expect(sent[1]).toMatchObject({ type: 'action_result', id: 'f1', late: true, result: outcome.result });
+  });
+
+  it('hands an outcome that arrives before the request returns to the frame once it does', async () => {
+    const { requests, calls } = controlledRequests();
+    const { desk, sent, accept } = deskWith(requests);
+    accept('f2');
+    await pause(0);
+    const { request } = calls[0]!;
+    expect(request.frameId).toBe('f2');
+    // The desk knows the action id in advance (derived from the player and the frame id).
+    const actionId = ActionRequests.actionId('p1', 'f2');
+    desk.resolved(actionId, outcome);
+    expect(sent).toEqual([]);
+    calls[0]!.complete({ actionId, status: 'recorded' });
+    await pause(0);
+    expect(sent).toEqual([expect.objectContaining({ type: 'action_result', id: 'f2' })]);
+    expect(sent[0]!.replayed).toBeUndefined();
+    await pause(350);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('answers a refused request with its code, once', async () => {
+    const { requests, calls } = controlledRequests();
+    const { sent, accept } = deskWith(requests);
+    accept('f3');
+    await pause(0);
+    calls[0]!.fail(new DomainError('id_reused', 'another action'));
+    await pause(350);
+    expect(sent).toEqual([expect.objectContaining({ type: 'error', id: 'f3', code: 'id_reused' })]);
+  });
+});
