@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limits } from './limits.ts';
 
 const optionalUrl = z
   .string()
@@ -61,6 +62,8 @@ const environmentSchema = z.object({
   OLLAMA_KEEP_ALIVE: z.string().min(1).default('30m'),
   /** Bearer key for OpenAI-compatible servers that want one. */
   OPENAI_API_KEY: z.string().min(1).optional(),
+  /** A game process's sessions end this long after it stops renewing its lease (a crash). */
+  PROCESS_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(limits.processLeaseTtlMs),
   /** How often live subscribers look for events appended by other processes. */
   EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   /** At least 32 characters. Generated and kept in DATA_DIR when unset (not allowed in production). */

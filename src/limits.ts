@@ -24,14 +24,18 @@ export const limits = {
    * it was recorded.
    */
   appendTimeoutMs: 2_000,
-  /** Above this mean event-loop delay the process has no CPU to spare: new actions get `server_busy`. */
-  maxEventLoopDelayMs: 40,
+  /** Above this mean event-loop delay, window after window, the process has no CPU to spare: new actions get `server_busy`. */
+  maxEventLoopDelayMs: 60,
   /** When even the fastest action of a window waited longer than this to be recorded, a queue stands. */
   admissionQueueTargetMs: 30,
   /** The window over which the admission control judges the queue. */
   admissionWindowMs: 100,
   /** `retry_after_ms` of a `server_busy` refusal, before jitter (up to twice this). */
   serverBusyRetryMs: 500,
+  /** A game process's lease: sessions it holds end this long after it stops renewing (a crash). */
+  processLeaseTtlMs: 10_000,
+  /** How often a process renews its lease, and looks for sessions of processes that are gone. */
+  processLeaseRenewMs: 2_000,
   /** WebSocket connections one player may hold at once; a new one closes the oldest. */
   socketsPerPlayer: 3,
   /** How long a frame id identifies an action: a retry with the same id within it acts only once. */

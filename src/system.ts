@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -5,6 +6,7 @@ import { AccountService } from './commands/accounts.ts';
 import { CommandHandler } from './commands/command-handler.ts';
 import { PlayerSessions } from './commands/player-session.ts';
 import { SceneReader } from './commands/scene-reader.ts';
+import { SessionReaper } from './commands/session-reaper.ts';
 import { WorldRuntime } from './commands/world-runtime.ts';
 import type { Config } from './config.ts';
 import { buildGateway } from './gateway/app.ts';
@@ -24,8 +26,10 @@ import { RedisHotState } from './infrastructure/hot-state/redis-hot-state.ts';
 import type { Logger } from './infrastructure/logger.ts';
 import { openNpcMemory } from './infrastructure/memory/open-memory.ts';
 import { createMetrics } from './infrastructure/metrics.ts';
+import { ProcessLease } from './infrastructure/process-lease.ts';
 import { generatedJwtSecret } from './infrastructure/secrets.ts';
 import { loadWorldFile } from './infrastructure/world-file.ts';
+import { limits } from './limits.ts';
 import { HotStateRunner } from './projections/hot-state/hot-state-projection.ts';
 import { hotStateReader } from './projections/hot-state/hot-state-reader.ts';
 import { NpcMemoryProjection, npcMemoryRecaller } from './projections/npc-memories.ts';
@@ -116,6 +120,27 @@ export async function startSystem(
     await presence.start(store);
     closers.push(() => presence.stop());
 
+    // This process's heartbeat: the sessions it holds end when it stops renewing it (see SessionReaper).
+    const lease = new ProcessLease(untyped(database.db), {
+      processId: randomUUID(),
+      ttlMs: config.PROCESS_LEASE_TTL_MS,
+      renewEveryMs: Math.min(limits.processLeaseRenewMs, Math.floor(config.PROCESS_LEASE_TTL_MS / 3)),
+      alone: target.kind === 'pglite',
+      onRenewalFailed: (error) => logger.warn({ err: error }, 'could not renew the process lease'),
+    });
+    await lease.start();
+    closers.push(() => lease.stop());
+    const sessions = new PlayerSessions(commands, runtime, lease.processId);
+    const reaper = new SessionReaper(
+      lease,
+      presence,
+      sessions,
+      logger.child({ component: 'sessions' }),
+      Math.min(limits.processLeaseRenewMs, Math.floor(config.PROCESS_LEASE_TTL_MS / 3)),
+    );
+    reaper.start();
+    closers.push(() => reaper.stop());
+
     const checkpoints = SqlCheckpointStore.on(database.db);
     const npcMemory = await openNpcMemory(config, logger);
     closers.push(() => npcMemory.memory.close());
@@ -198,7 +223,7 @@ export async function startSystem(
         readModels: untyped(database.db),
         hotState: hotStateReader(hotState, () => clock().getTime()),
         accounts: new AccountService(commands, runtime, config.BCRYPT_ROUNDS),
-        sessions: new PlayerSessions(commands, runtime),
+        sessions,
         presence,
         scenes,
         jwtSecret: config.JWT_SECRET ?? (await generatedJwtSecret(config.DATA_DIR)),

@@ -18,13 +18,15 @@ export class PlayerSessions {
   constructor(
     private readonly commands: CommandHandler,
     private readonly runtime: WorldRuntime,
+    /** This process: its lease keeps the sessions it holds alive (see SessionReaper). */
+    private readonly processId?: string,
   ) {}
 
   async enter(playerId: string, sessionId: string): Promise<PlayerState> {
     const { state } = await this.commands.handle(
       playerStream(playerId),
       this.runtime.deciders.player,
-      { type: 'EnterWorld', sessionId },
+      { type: 'EnterWorld', sessionId, ...(this.processId ? { processId: this.processId } : {}) },
       { commandId: `enter-${sessionId}`, playerId },
     );
     return state;

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { limits } from '../limits.ts';
 import { AdmissionControl } from './admission.ts';
 
-function control(underPressure = false) {
+function control(delayMs = 0) {
   let now = 0;
-  const pressure = { value: underPressure };
+  const pressure = { delayMs };
   const admission = new AdmissionControl({
-    underPressure: () => pressure.value,
+    eventLoopDelayMs: () => pressure.delayMs,
     now: () => now,
     random: () => 0.5,
   });
@@ -49,10 +49,14 @@ describe('admission control', () => {
     expect(admission.admit().ok).toBe(true);
   });
 
-  it('refuses while the event loop is overloaded', () => {
-    const { admission, pressure } = control(true);
+  it('refuses while the event loop lags window after window, not for one slow window', () => {
+    const { admission, pressure, advance } = control(limits.maxEventLoopDelayMs * 2);
+    advance(limits.admissionWindowMs);
+    expect(admission.admit()).toEqual({ ok: true });
+    advance(limits.admissionWindowMs);
     expect(admission.admit()).toMatchObject({ ok: false, reason: 'event_loop' });
-    pressure.value = false;
+    pressure.delayMs = 1;
+    advance(limits.admissionWindowMs);
     expect(admission.admit()).toEqual({ ok: true });
   });
 });

@@ -1,10 +1,13 @@
 import { limits } from '../limits.ts';
 
+/** How many windows in a row the event loop must lag before actions are refused for it. */
+const SUSTAINED_WINDOWS = 2;
+
 export type Admission = { ok: true } | { ok: false; reason: 'event_loop' | 'queue'; retryAfterMs: number };
 
 export interface AdmissionOptions {
-  /** Whether the process as a whole is overloaded (event-loop delay, from @fastify/under-pressure). */
-  underPressure: () => boolean;
+  /** The event loop's mean delay over the last window, in ms. */
+  eventLoopDelayMs: () => number;
   now?: () => number;
   /** For the jitter of `retryAfterMs` (tests pass a fixed one). */
   random?: () => number;
@@ -15,8 +18,8 @@ export interface AdmissionOptions {
  * `server_busy`. Past its capacity a server that takes everything only builds queues until every
  * action times out; one that refuses the excess at once keeps answering what it took in time.
  *
- * Two signals: the event loop's delay (the process has no CPU left; measured by @fastify/under-pressure)
- * and the time actions wait to be recorded, judged the way CoDel judges a queue: when even the
+ * Two signals: the event loop's delay, sustained over windows (the process has no CPU left), and the
+ * time actions wait to be recorded, judged the way CoDel judges a queue: when even the
  * fastest action of a whole window waited longer than the target, a standing queue has formed and new
  * actions are refused until a window shows it drained. The second one is ours because it measures
  * this pipeline's own queue (frame arrival → event recorded), which no library sees.
@@ -28,6 +31,7 @@ export class AdmissionControl {
   private windowMin = Number.POSITIVE_INFINITY;
   private queueStanding = false;
   private refused = 0;
+  private loopWindows = 0;
 
   constructor(private readonly options: AdmissionOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -37,7 +41,8 @@ export class AdmissionControl {
 
   admit(): Admission {
     this.roll();
-    const reason = this.options.underPressure() ? 'event_loop' : this.queueStanding ? 'queue' : undefined;
+    const reason =
+      this.loopWindows >= SUSTAINED_WINDOWS ? 'event_loop' : this.queueStanding ? 'queue' : undefined;
     if (!reason) return { ok: true };
     this.refused++;
     // Spread the retries so that refused clients do not all come back in the same instant.
@@ -65,6 +70,9 @@ export class AdmissionControl {
     // only if it was "standing" and nothing was let through to test it; otherwise clear it.
     this.queueStanding =
       this.windowMin !== Number.POSITIVE_INFINITY && this.windowMin > limits.admissionQueueTargetMs;
+    // A single slow window (a garbage collection, a module loading) is not overload; a run of them is.
+    this.loopWindows =
+      this.options.eventLoopDelayMs() > limits.maxEventLoopDelayMs ? this.loopWindows + 1 : 0;
     this.windowStart = now;
     this.windowMin = Number.POSITIVE_INFINITY;
   }

@@ -21,8 +21,8 @@ export const PRESENCE_EVENT_TYPES = [
 interface Presence {
   username: string;
   locationId: string;
-  /** Open sessions: a player may play from several tabs; each enters and leaves on its own. */
-  sessions: Set<string>;
+  /** Open sessions (a player may play from several tabs), each with the process holding its socket. */
+  sessions: Map<string, string | undefined>;
 }
 
 /**
@@ -48,7 +48,7 @@ export class PresenceProjection {
           this.players.set(e.data.playerId, {
             username: e.data.username,
             locationId: '',
-            sessions: new Set(),
+            sessions: new Map(),
           });
         break;
       case 'PlayerSpawned':
@@ -60,7 +60,7 @@ export class PresenceProjection {
         break;
       case 'PlayerEnteredWorld':
         if (current && !current.sessions.has(e.data.sessionId)) {
-          current.sessions.add(e.data.sessionId);
+          current.sessions.set(e.data.sessionId, e.data.processId);
           if (current.sessions.size === 1) this.index(e.data.playerId, current.locationId);
         }
         break;
@@ -70,6 +70,15 @@ export class PresenceProjection {
         break;
     }
     this.position = event.position;
+  }
+
+  /** Open sessions held by none of `liveProcesses` (their process stopped renewing its lease). */
+  orphanedSessions(liveProcesses: ReadonlySet<string>): { playerId: string; sessionId: string }[] {
+    const orphans: { playerId: string; sessionId: string }[] = [];
+    for (const [playerId, presence] of this.players)
+      for (const [sessionId, processId] of presence.sessions)
+        if (!processId || !liveProcesses.has(processId)) orphans.push({ playerId, sessionId });
+    return orphans;
   }
 
   /** Catches up with the store, then follows it live in the background. */

@@ -18,7 +18,7 @@ type E<Type extends string, Data> = DomainEvent<Type, Data>;
 export type PlayerEvent =
   | E<'PlayerRegistered', { playerId: string; username: string }>
   | E<'PlayerSpawned', { playerId: string; locationId: string; hp: number; maxHp: number }>
-  | E<'PlayerEnteredWorld', { playerId: string; sessionId: string }>
+  | E<'PlayerEnteredWorld', { playerId: string; sessionId: string; processId?: string }>
   | E<'PlayerLeftWorld', { playerId: string; sessionId: string }>
   | E<'ActionRequested', { actionId: string; action: Action }>
   | E<'PlayerMoved', { playerId: string; from: string; to: string; direction: Direction }>

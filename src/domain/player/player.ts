@@ -11,7 +11,8 @@ export type { ActionResult, PlayerEvent, ResultSource } from './player-events.ts
 
 export type PlayerCommand =
   | { type: 'RegisterPlayer'; playerId: string; username: string }
-  | { type: 'EnterWorld'; sessionId: string }
+  /** `processId`: the game process holding the session's socket (its lease keeps the session alive). */
+  | { type: 'EnterWorld'; sessionId: string; processId?: string }
   | { type: 'LeaveWorld'; sessionId: string }
   | { type: 'RequestAction'; actionId: string; action: Action }
   | {
@@ -92,7 +93,16 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
       switch (command.type) {
         case 'EnterWorld':
           if (state.sessions.includes(command.sessionId)) return [];
-          return [{ type: 'PlayerEnteredWorld', data: { playerId, sessionId: command.sessionId } }];
+          return [
+            {
+              type: 'PlayerEnteredWorld',
+              data: {
+                playerId,
+                sessionId: command.sessionId,
+                ...(command.processId ? { processId: command.processId } : {}),
+              },
+            },
+          ];
 
         case 'LeaveWorld':
           if (!state.sessions.includes(command.sessionId)) return [];

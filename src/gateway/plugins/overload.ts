@@ -1,9 +1,8 @@
-import underPressure from '@fastify/under-pressure';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { limits } from '../../limits.ts';
 import { AdmissionControl } from '../admission.ts';
-import { apiError } from '../deps.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,26 +11,25 @@ declare module 'fastify' {
   }
 }
 
-/** Routes that must answer even when the server is overloaded: operators need them most then. */
-const ALWAYS_SERVED = ['/health', '/metrics', '/admin/', '/ws'];
+const DELAY_RESOLUTION_MS = 10;
 
 /**
- * Overload: @fastify/under-pressure watches the event loop's delay; while it is too long, HTTP
- * requests get `503 server_busy` (except health, metrics, admin and the WebSocket upgrade) and the
- * WebSocket refuses new actions through the admission control, which also watches the actions' queue.
+ * Overload protection for actions: samples the event loop's delay (Node's own histogram) once per
+ * admission window and hands the admission control the mean of the last window.
  */
 export const overloadPlugin = fp(async (app: FastifyInstance) => {
-  const retryAfterSeconds = Math.ceil(limits.serverBusyRetryMs / 1000);
-  await app.register(underPressure, {
-    maxEventLoopDelay: limits.maxEventLoopDelayMs,
-    sampleInterval: limits.admissionWindowMs,
-    // The plugin sends what the handler returns, and lets the request through on null; its types
-    // only admit void.
-    pressureHandler: ((request: FastifyRequest, reply: FastifyReply) => {
-      if (ALWAYS_SERVED.some((prefix) => request.url.startsWith(prefix))) return null;
-      reply.code(503).header('retry-after', String(retryAfterSeconds));
-      return apiError('server_busy', `the server is overloaded; retry in ${retryAfterSeconds} s`);
-    }) as unknown as (request: FastifyRequest, reply: FastifyReply) => void,
+  const histogram = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
+  histogram.enable();
+  let meanDelayMs = 0;
+  const timer = setInterval(() => {
+    const mean = histogram.mean / 1e6 - DELAY_RESOLUTION_MS;
+    meanDelayMs = Number.isFinite(mean) ? Math.max(0, mean) : 0;
+    histogram.reset();
+  }, limits.admissionWindowMs);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    histogram.disable();
   });
-  app.decorate('admission', new AdmissionControl({ underPressure: () => app.isUnderPressure() }));
+  app.decorate('admission', new AdmissionControl({ eventLoopDelayMs: () => meanDelayMs }));
 });

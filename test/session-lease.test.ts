@@ -1,0 +1,105 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dropSchema, testServices, uniqueSchema } from '../src/infrastructure/testing/services.ts';
+import { GameClient, register } from './support/game-client.ts';
+import { startTestSystem } from './support/start-test-system.ts';
+
+const LEASE_TTL_MS = 2_000;
+const JWT_SECRET = randomBytes(24).toString('hex');
+
+/** The real server in a child process, so that it can be killed as a crash would kill it. */
+async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: join(import.meta.dirname, '..'),
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', BCRYPT_ROUNDS: '4', JWT_SECRET, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /Play in a browser: (http:\/\/[^/\s]+)\//.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+  return { child, baseUrl };
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return check();
+}
+
+const modes = [
+  { name: 'embedded', postgresUrl: undefined as string | undefined },
+  ...(testServices.postgres.url ? [{ name: 'PostgreSQL', postgresUrl: testServices.postgres.url }] : []),
+];
+
+describe.each(modes)('a session ends when its process dies ($name)', ({ postgresUrl }) => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  });
+
+  it('a killed process leaves no player online forever: its sessions end once its lease runs out', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'langomni-lease-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const schema = postgresUrl ? uniqueSchema('lease') : undefined;
+    if (postgresUrl && schema) cleanups.push(() => dropSchema(postgresUrl, schema));
+    const env: Record<string, string> = {
+      DATA_DIR: dataDir,
+      PROCESS_LEASE_TTL_MS: String(LEASE_TTL_MS),
+      ...(postgresUrl && schema ? { DATABASE_URL: postgresUrl, DATABASE_SCHEMA: schema } : {}),
+    };
+
+    const { child, baseUrl } = await spawnServer(env);
+    cleanups.push(() => kill(child));
+    const ayla = await register(baseUrl, `ayla${randomBytes(2).toString('hex')}`);
+    const client = await GameClient.connect(baseUrl, ayla.token);
+    await client.waitFor((f) => f.type === 'welcome');
+    await kill(child);
+
+    // Another process on the same data (the embedded database serves one process at a time, so
+    // there the restarted server is the other process).
+    const other = await startTestSystem({
+      ...(postgresUrl && schema ? { postgresUrl, schema } : {}),
+      dataDir,
+      env: { PROCESS_LEASE_TTL_MS: String(LEASE_TTL_MS), JWT_SECRET },
+    });
+    cleanups.push(() => other.stop());
+    const playerStream = `player-${ayla.player_id}`;
+    const left = async () =>
+      (await other.system.store.readStream(playerStream)).some((e) => e.type === 'PlayerLeftWorld');
+    expect(await left()).toBe(false);
+    expect(await until(left, LEASE_TTL_MS * 4)).toBe(true);
+
+    // A player who looks around there sees nobody left behind.
+    const bob = await register(other.baseUrl, `bob${randomBytes(2).toString('hex')}`);
+    const watcher = await GameClient.connect(other.baseUrl, bob.token);
+    const welcome = await watcher.waitFor((f) => f.type === 'welcome');
+    expect((welcome.location as { players: string[] }).players).not.toContain(ayla.player_id);
+    expect(JSON.stringify(welcome.location)).not.toContain('ayla');
+    await watcher.close();
+  });
+});
