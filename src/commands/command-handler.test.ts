@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Decider, DomainError } from '../domain/decider.ts';
-import { type EventStore, WrongExpectedRevisionError } from '../infrastructure/event-store/event-store.ts';
+import {
+  AppendWithdrawnError,
+  type EventStore,
+  WrongExpectedRevisionError,
+} from '../infrastructure/event-store/event-store.ts';
 import { openInMemoryEventStore } from '../infrastructure/testing/embedded-store.ts';
 import { CommandHandler } from './command-handler.ts';
 
@@ -222,6 +227,49 @@ describe('command handler: state in memory, the store as the log', () => {
       expect((await handler.current('stock-e', stock)).state).toBe(0);
     } finally {
       await handler.stop();
+    }
+  });
+});
+
+describe('withdrawing a command that waits for its turn', () => {
+  it('rejects at once with AppendWithdrawnError and never appends it, while the command before it completes', async () => {
+    const store = await openInMemoryEventStore();
+    try {
+      const handler = new CommandHandler(store);
+      const stream = `queued-${randomUUID()}`;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const original = store.appendToStream.bind(store);
+      let appends = 0;
+      store.appendToStream = async (...args) => {
+        appends++;
+        if (appends === 1) await held;
+        return original(...args);
+      };
+      const first = handler.handle(
+        stream,
+        counter,
+        { type: 'Increment', by: 1, max: 10 },
+        { commandId: 'first' },
+      );
+      const withdraw = new AbortController();
+      const second = handler.handle(
+        stream,
+        counter,
+        { type: 'Increment', by: 2, max: 10 },
+        { commandId: 'second', signal: withdraw.signal },
+      );
+      withdraw.abort();
+      await expect(second).rejects.toBeInstanceOf(AppendWithdrawnError);
+      release();
+      await first;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(appends).toBe(1);
+      expect((await store.readStream(stream)).map((e) => e.data)).toEqual([{ by: 1 }]);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { Decider, DomainEvent } from '../domain/decider.ts';
 import {
+  AppendWithdrawnError,
   type EventMetadata,
   type EventStore,
   type NewEvent,
@@ -127,7 +128,25 @@ export class CommandHandler {
     command: Command,
     context: CommandContext,
   ): Promise<Handled<State>> {
-    return this.queue.run(streamId, () => this.decideAndAppend(streamId, decider, command, context));
+    const { signal } = context;
+    if (!signal)
+      return this.queue.run(streamId, () => this.decideAndAppend(streamId, decider, command, context));
+    // A command still waiting for its turn on the stream has sent nothing: withdrawing it is safe at
+    // once, and its turn, when it comes, is skipped.
+    if (signal.aborted) throw new AppendWithdrawnError(streamId);
+    let started = false;
+    const queued = this.queue.run(streamId, () => {
+      if (signal.aborted) throw new AppendWithdrawnError(streamId);
+      started = true;
+      return this.decideAndAppend(streamId, decider, command, context);
+    });
+    return new Promise<Handled<State>>((resolve, reject) => {
+      const onAbort = () => {
+        if (!started) reject(new AppendWithdrawnError(streamId));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      queued.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   private async decideAndAppend<State, Command, Event extends DomainEvent>(
