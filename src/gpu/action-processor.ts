@@ -10,18 +10,15 @@ import { worldTime } from '../domain/world/clock.ts';
 import { findByName } from '../domain/world/lookup.ts';
 import { requireLocation } from '../domain/world/world.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
+import { ConsumerRunner, type ConsumerStatus } from '../infrastructure/consumers/consumer-runner.ts';
 import type {
   EventStore,
   NewEvent,
   Position,
   StoredEvent,
-  Subscription,
 } from '../infrastructure/event-store/event-store.ts';
 import type { Logger } from '../infrastructure/logger.ts';
-import { CheckpointTracker } from './checkpoint-tracker.ts';
-import { KeyedQueue } from './keyed-queue.ts';
 import type { ActionContext, Lane, Proposal, RecalledMemory } from './lane.ts';
-import { Semaphore } from './semaphore.ts';
 
 /** What an NPC recalls for a talk; memory failures degrade to "no memories", never to an error. */
 export interface MemoryRecaller {
@@ -48,6 +45,10 @@ export interface ActionProcessorDeps {
   logger: Logger;
   /** Actions resolved at the same time (across players; one at a time per player). */
   concurrency?: number;
+  /** Actions read ahead of the lanes (resolving or waiting their turn); default 10 000. */
+  maxInFlight?: number;
+  /** How often the checkpoint (below the oldest action in flight) is saved; default 500 ms. */
+  checkpointEveryMs?: number;
   /** The pause before retrying a failed action grows by this much per attempt. */
   retryDelayMs?: number;
 }
@@ -55,8 +56,9 @@ export interface ActionProcessorDeps {
 const CHECKPOINT_NAME = 'lane:actions';
 const CHECKPOINT_INTERVAL_MS = 500;
 const ATTEMPTS = 3;
+const CONCURRENCY = 64;
 /** Actions read ahead of the lanes; beyond this the processor stops reading until some finish. */
-const MAX_QUEUED = 10_000;
+const MAX_IN_FLIGHT = 10_000;
 const RETRY_DELAY_MS = 100;
 
 /**
@@ -64,73 +66,48 @@ const RETRY_DELAY_MS = 100;
  * has the rules check it, applies what touches a location (items, enemies) to that location's stream,
  * and lets the player's decider record the rest with the result. Every step's command id derives from
  * the action id, so re-running an action after a crash repeats nothing that already happened.
+ *
+ * It is a keyed reactor: one player's actions in order, many players' at once (see ConsumerRunner).
  */
 export class ActionProcessor {
-  private subscription: Subscription | undefined;
-  private running: Promise<void> | undefined;
-  private readonly perPlayer = new KeyedQueue();
-  constructor(private readonly deps: ActionProcessorDeps) {}
+  private readonly consumer: ConsumerRunner;
+
+  constructor(private readonly deps: ActionProcessorDeps) {
+    this.consumer = new ConsumerRunner({
+      name: CHECKPOINT_NAME,
+      store: deps.store,
+      filter: { eventTypes: ['ActionRequested'] },
+      logger: deps.logger,
+      ...(deps.retryDelayMs !== undefined ? { retryDelayMs: deps.retryDelayMs } : {}),
+      sink: {
+        delivery: 'keyed-at-least-once',
+        checkpoints: deps.checkpoints,
+        checkpointName: CHECKPOINT_NAME,
+        keyOf: (event) => event.streamId,
+        handle: (event) => this.resolveWithRetries(event),
+        concurrency: deps.concurrency ?? CONCURRENCY,
+        maxInFlight: deps.maxInFlight ?? MAX_IN_FLIGHT,
+        checkpointEveryMs: deps.checkpointEveryMs ?? CHECKPOINT_INTERVAL_MS,
+      },
+    });
+  }
 
   private get players() {
     return this.deps.runtime.deciders.player;
   }
 
   async start(): Promise<void> {
-    const after = (await this.deps.checkpoints.load(CHECKPOINT_NAME)) ?? 'start';
-    const tracker = new CheckpointTracker(after === 'start' ? -1n : after);
-    const subscription = this.deps.store.subscribeToAll({
-      after,
-      filter: { eventTypes: ['ActionRequested'] },
-    });
-    this.subscription = subscription;
-    this.running = this.consume(subscription, tracker);
+    await this.consumer.start();
   }
 
+  /** Lets the actions being resolved finish; those waiting come again after a restart. */
   async stop(): Promise<void> {
-    await this.subscription?.close();
-    await this.running;
+    await this.consumer.stop();
   }
 
-  private async consume(subscription: Subscription, tracker: CheckpointTracker): Promise<void> {
-    // A slot is taken only when it is the player's turn: actions waiting behind the same player's
-    // earlier ones must not hold slots that other players' actions could use.
-    const slots = new Semaphore(this.deps.concurrency ?? 64);
-    const queued = new Set<Promise<void>>();
-    let saved = tracker.safePosition;
-    const saveCheckpoint = async () => {
-      const safe = tracker.safePosition;
-      if (safe > saved) {
-        await this.deps.checkpoints.save(CHECKPOINT_NAME, safe);
-        saved = safe;
-      }
-    };
-    const timer = setInterval(() => void saveCheckpoint().catch(() => {}), CHECKPOINT_INTERVAL_MS);
-    try {
-      for await (const event of subscription) {
-        while (queued.size >= MAX_QUEUED) await Promise.race(queued);
-        tracker.started(event.position);
-        const task = this.perPlayer
-          .run(event.streamId, async () => {
-            const release = await slots.acquire();
-            try {
-              await this.resolveWithRetries(event);
-            } finally {
-              release();
-            }
-          })
-          .finally(() => {
-            tracker.finished(event.position);
-            queued.delete(task);
-          });
-        queued.add(task);
-      }
-      await Promise.all(queued);
-    } finally {
-      clearInterval(timer);
-      await saveCheckpoint().catch((error) =>
-        this.deps.logger.warn({ err: error }, 'could not save checkpoint'),
-      );
-    }
+  /** Position, lag and failures, as every consumer reports them. */
+  status(): Promise<ConsumerStatus> {
+    return this.consumer.status();
   }
 
   private async resolveWithRetries(event: StoredEvent): Promise<void> {
@@ -148,10 +125,9 @@ export class ActionProcessor {
         );
       }
     }
-    // Answer the player rather than leave the action pending forever.
-    await this.resolve(event, true).catch((error) =>
-      this.deps.logger.error({ err: error, actionEventId: event.id }, 'action left unresolved'),
-    );
+    // Answer the player rather than leave the action pending forever. When even that fails (the
+    // store is down), the runner retries the event later; the player's later actions wait behind it.
+    await this.resolve(event, true);
   }
 
   private async resolve(event: StoredEvent, failed = false): Promise<void> {

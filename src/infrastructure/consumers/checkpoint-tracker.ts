@@ -1,11 +1,15 @@
-import type { Position } from '../infrastructure/event-store/event-store.ts';
+import type { Position } from '../event-store/event-store.ts';
 
 /**
  * Events are handled concurrently but the checkpoint may only pass an event once it and every event
- * before it are done: the safe position is just below the oldest one still in flight.
+ * before it are done: the safe position is just below the oldest one still in flight. Events start in
+ * the order of their positions; they may finish in any order.
  */
 export class CheckpointTracker {
-  private readonly inFlight = new Set<Position>();
+  /** Started events in order; those before `head` are done. */
+  private started_: Position[] = [];
+  private head = 0;
+  private readonly finishedEarly = new Set<Position>();
   private lastStarted: Position;
 
   constructor(start: Position) {
@@ -13,21 +17,29 @@ export class CheckpointTracker {
   }
 
   started(position: Position): void {
-    this.inFlight.add(position);
+    if (position <= this.lastStarted)
+      throw new RangeError(`event ${position} started after ${this.lastStarted}: out of order`);
+    this.started_.push(position);
     this.lastStarted = position;
   }
 
   finished(position: Position): void {
-    this.inFlight.delete(position);
+    this.finishedEarly.add(position);
+    while (this.head < this.started_.length && this.finishedEarly.delete(this.started_[this.head]!))
+      this.head++;
+    if (this.head > 1_024 && this.head * 2 > this.started_.length) {
+      this.started_ = this.started_.slice(this.head);
+      this.head = 0;
+    }
   }
 
   get safePosition(): Position {
-    let oldest: Position | undefined;
-    for (const position of this.inFlight) if (oldest === undefined || position < oldest) oldest = position;
+    const oldest = this.started_[this.head];
     return oldest === undefined ? this.lastStarted : oldest - 1n;
   }
 
+  /** Events started and not finished. */
   get size(): number {
-    return this.inFlight.size;
+    return this.started_.length - this.head - this.finishedEarly.size;
   }
 }

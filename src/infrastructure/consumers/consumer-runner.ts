@@ -6,7 +6,8 @@ import type {
   Subscription,
 } from '../event-store/event-store.ts';
 import type { Logger } from '../logger.ts';
-import type { Batch, Sink } from './sink.ts';
+import { KeyedDispatch } from './keyed-dispatch.ts';
+import type { Batch, KeyedReactorSink, Sink } from './sink.ts';
 
 export type ConsumerState = 'stopped' | 'running' | 'paused';
 
@@ -18,7 +19,7 @@ export interface ConsumerStatus {
   position: Position;
   /** Matching events after `position` not yet taken (counted, never read). */
   lag: number;
-  /** Failures of the batch being retried (0 when the last delivery succeeded). */
+  /** Failures of the batch (keyed: of the event) being retried (0 when the last delivery succeeded). */
   failures: number;
   lastError: string | null;
 }
@@ -73,6 +74,11 @@ export class ConsumerRunner {
   private retrying = 0;
   private savedCheckpoint: Position = -1n;
   private lastSaveAt = 0;
+  /** Keyed reactors: the events in flight, the failing ones (position → attempts) and the next save. */
+  private keyed: KeyedDispatch | undefined;
+  private readonly failing = new Map<Position, number>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
   /** Held by each delivery and by `exclusive` tasks. */
   private lock: Promise<void> = Promise.resolve();
   private readonly wakers = new Set<() => void>();
@@ -89,6 +95,15 @@ export class ConsumerRunner {
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS;
     if (!Number.isSafeInteger(this.maxBatch) || this.maxBatch < 1)
       throw new RangeError(`consumer ${this.name}: maxBatch must be a positive integer`);
+    if (this.sink.delivery === 'keyed-at-least-once') {
+      const { maxInFlight, concurrency } = this.sink;
+      for (const [what, value] of [
+        ['maxInFlight', maxInFlight],
+        ['concurrency', concurrency],
+      ] as const)
+        if (!Number.isSafeInteger(value) || value < 1)
+          throw new RangeError(`consumer ${this.name}: ${what} must be a positive integer`);
+    }
   }
 
   get delivery(): Sink['delivery'] {
@@ -110,22 +125,31 @@ export class ConsumerRunner {
     this.retrying = 0;
     this.stopping = false;
     this.state = this.paused ? 'paused' : 'running';
-    this.loops = Promise.all([this.pump(), this.deliver()]);
+    if (this.sink.delivery === 'keyed-at-least-once') {
+      this.failing.clear();
+      this.keyed = this.keyedDispatch(this.sink);
+      this.loops = Promise.all([this.pump(), this.dispatch(this.keyed, this.sink.maxInFlight)]);
+    } else this.loops = Promise.all([this.pump(), this.deliver()]);
   }
 
   /**
    * Stops after the batch in progress (if any) has taken effect; buffered events are dropped (they
-   * come again from the checkpoint). A reactor's checkpoint is saved.
+   * come again from the checkpoint). A keyed reactor lets the events being handled finish and drops
+   * those waiting their turn. A reactor's checkpoint is saved.
    */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake();
     await this.subscription?.close().catch(() => {});
     await this.loops;
+    await this.keyed?.stop();
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     this.loops = undefined;
     this.subscription = undefined;
     this.buffer = [];
-    await this.saveReactorCheckpoint(true).catch((error) =>
+    const saved = this.keyed ? this.saveSafePosition() : this.saveReactorCheckpoint(true);
+    await saved.catch((error) =>
       this.logger.warn({ err: error, consumer: this.name }, 'could not save the checkpoint on stop'),
     );
     this.state = 'stopped';
@@ -157,7 +181,7 @@ export class ConsumerRunner {
   /** Matching events after the position: the store's count, or (when it cannot count) those read but not taken. */
   async lag(): Promise<number> {
     if (this.store.countEvents) return this.store.countEvents(this.filter, this.position);
-    return this.buffer.filter((e) => e.position > this.position).length;
+    return this.buffer.filter((e) => e.position > this.position).length + (this.keyed?.inFlight ?? 0);
   }
 
   /**
@@ -208,7 +232,7 @@ export class ConsumerRunner {
   }
 
   private idle(): boolean {
-    return this.buffer.every((e) => e.position <= this.position);
+    return this.buffer.every((e) => e.position <= this.position) && !this.keyed?.inFlight;
   }
 
   private async hasPending(): Promise<boolean> {
@@ -223,6 +247,7 @@ export class ConsumerRunner {
       case 'atomic':
         return (await sink.loadCheckpoint()) ?? -1n;
       case 'at-least-once':
+      case 'keyed-at-least-once':
         return (await sink.checkpoints.load(sink.checkpointName)) ?? -1n;
       case 'in-memory':
         if (sink.from === 'start') return -1n;
@@ -304,6 +329,8 @@ export class ConsumerRunner {
   private async take(batch: Batch): Promise<void> {
     const sink = this.sink;
     switch (sink.delivery) {
+      case 'keyed-at-least-once':
+        throw new Error('a keyed reactor takes events one by one');
       case 'atomic':
         return sink.apply(batch);
       case 'in-memory':
@@ -324,6 +351,79 @@ export class ConsumerRunner {
     await sink.checkpoints.save(sink.checkpointName, position);
     this.savedCheckpoint = position;
     this.lastSaveAt = performance.now();
+  }
+
+  /** Keyed reactors: hands events over, one by one, while fewer than `maxInFlight` are in flight. */
+  private async dispatch(keyed: KeyedDispatch, maxInFlight: number): Promise<void> {
+    while (!this.stopping) {
+      if (this.paused || this.buffer.length === 0 || keyed.inFlight >= maxInFlight) {
+        await this.waitForWake();
+        continue;
+      }
+      keyed.take(this.buffer.shift()!);
+      if (this.buffer.length < this.maxBatch) this.wake();
+    }
+  }
+
+  private keyedDispatch(sink: KeyedReactorSink): KeyedDispatch {
+    return new KeyedDispatch({
+      start: this.position,
+      keyOf: (event) => sink.keyOf(event),
+      handle: (event) => sink.handle(event),
+      concurrency: sink.concurrency,
+      retryDelayMs: this.retryDelayMs,
+      maxRetryDelayMs: this.maxRetryDelayMs,
+      onFailure: (event, error, attempt) => {
+        this.failing.set(event.position, attempt);
+        this.failures = Math.max(...this.failing.values());
+        this.lastError = (error as Error).message;
+        this.logger.error(
+          { err: error, consumer: this.name, position: event.position, attempt },
+          'event failed; it will be handled again (its key waits)',
+        );
+      },
+      onDone: (event) => {
+        if (this.failing.delete(event.position)) {
+          this.failures = this.failing.size > 0 ? Math.max(...this.failing.values()) : 0;
+          if (this.failing.size === 0) this.lastError = null;
+        }
+        const safe = this.keyed?.safePosition ?? this.position;
+        if (safe > this.position) {
+          this.advance(safe);
+          this.scheduleSafeSave(sink.checkpointEveryMs);
+        }
+        this.wake();
+      },
+    });
+  }
+
+  /** Saves the safe position within `everyMs` of the last save (a failed save is tried again). */
+  private scheduleSafeSave(everyMs: number): void {
+    if (this.saveTimer || this.stopping) return;
+    const wait = Math.max(0, everyMs - (performance.now() - this.lastSaveAt));
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.saveSafePosition().catch((error) => {
+        this.logger.warn({ err: error, consumer: this.name }, 'could not save the checkpoint; trying later');
+        this.lastSaveAt = performance.now();
+        this.scheduleSafeSave(everyMs);
+      });
+    }, wait);
+  }
+
+  /** Saves the position (a keyed reactor's safe position), one save at a time. */
+  private saveSafePosition(): Promise<void> {
+    const sink = this.sink;
+    if (sink.delivery !== 'keyed-at-least-once') return Promise.resolve();
+    const next = this.saving.then(async () => {
+      const position = this.position;
+      if (position <= this.savedCheckpoint) return;
+      await sink.checkpoints.save(sink.checkpointName, position);
+      this.savedCheckpoint = position;
+      this.lastSaveAt = performance.now();
+    });
+    this.saving = next.catch(() => {});
+    return next;
   }
 
   /** Drops buffered events that already took effect (after a delivery or a switch-over). */

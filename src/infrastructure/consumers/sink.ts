@@ -10,10 +10,14 @@ import type { Position, StoredEvent } from '../event-store/event-store.ts';
  *   Redis Lua script, or one synchronous step in process). Each event takes effect exactly once.
  * - `at-least-once`: a reactor (side effects elsewhere). The checkpoint is saved after handling, so a
  *   crash in between redelivers the batch: `handle` must be idempotent (key its effects by event id).
+ * - `keyed-at-least-once`: a reactor whose events are handled one by one, in order per key and
+ *   concurrently across keys (one player's actions in turn, many players at once). The checkpoint is
+ *   the safe position, just below the oldest event still in flight: a crash redelivers every event
+ *   after it (some were handled already), so `handle` must be idempotent too.
  * - `in-memory`: state held in process, rebuilt from the log at every start (or following from the
  *   end); there is no checkpoint.
  */
-export type Sink = AtomicSink | ReactorSink | InMemorySink;
+export type Sink = AtomicSink | ReactorSink | KeyedReactorSink | InMemorySink;
 
 export interface Batch {
   readonly events: readonly StoredEvent[];
@@ -42,6 +46,25 @@ export interface ReactorSink {
    * longer interval means fewer writes, and more events redelivered after a crash.
    */
   readonly checkpointEveryMs?: number;
+}
+
+export interface KeyedReactorSink {
+  readonly delivery: 'keyed-at-least-once';
+  readonly checkpoints: CheckpointStore;
+  readonly checkpointName: string;
+  /** Events of a key are handled one at a time, in their order; different keys concurrently. */
+  keyOf(event: StoredEvent): string;
+  /**
+   * Must be idempotent (an event handled before a crash may come again). When it throws, the event
+   * is retried with a back-off; the key's later events wait behind it, other keys go on.
+   */
+  handle(event: StoredEvent): Promise<void>;
+  /** Events handled at the same time; a slot is taken only at the key's turn. */
+  readonly concurrency: number;
+  /** Events taken and not done (handled or waiting); the runner takes no more while full. */
+  readonly maxInFlight: number;
+  /** Saves the safe position at most this often (0: after every event), and on stop. */
+  readonly checkpointEveryMs: number;
 }
 
 export interface InMemorySink {
