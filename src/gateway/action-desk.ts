@@ -45,7 +45,9 @@ const LATE_OUTCOME_WAIT_MS = 5 * 60_000;
 
 export interface ActionDeskDeps {
   requests: ActionRequests;
-  metrics: Pick<Metrics, 'actionLatency' | 'actions'>;
+  metrics: Pick<Metrics, 'actionLatency' | 'actions' | 'actionsRefused'>;
+  /** An action was recorded `waitedMs` after its frame arrived (the admission control watches this). */
+  recorded?: (waitedMs: number) => void;
   log: { error(details: object, message: string): void };
   budgetMs?: number;
   appendTimeoutMs?: number;
@@ -103,6 +105,7 @@ export class ActionDesk {
           signal: withdraw.signal,
           ...(frameId === undefined ? { actionId: ticket.actionId } : { frameId }),
         });
+        this.deps.recorded?.(performance.now() - arrival.arrivedAt);
         if (done(ticket)) return;
         clearTimeout(ticket.timers[0]);
         this.rekey(ticket, requested.actionId);
@@ -198,6 +201,7 @@ export class ActionDesk {
 
   private error(ticket: Ticket, code: string, message: string, extra: Message = {}): void {
     ticket.answered = true;
+    this.deps.metrics.actionsRefused.inc({ code });
     const { frameId, reply } = ticket.arrival;
     reply({ type: 'error', ...(frameId === undefined ? {} : { id: frameId }), code, message, ...extra });
   }

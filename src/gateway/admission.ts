@@ -66,10 +66,10 @@ export class AdmissionControl {
   private roll(): void {
     const now = this.now();
     if (now - this.windowStart < limits.admissionWindowMs) return;
-    // A window without any recorded action says nothing new about the queue: keep the last verdict
-    // only if it was "standing" and nothing was let through to test it; otherwise clear it.
+    // A verdict needs a fresh window: after a quiet spell the old window's actions say nothing of now.
+    const fresh = now - this.windowStart < 2 * limits.admissionWindowMs;
     this.queueStanding =
-      this.windowMin !== Number.POSITIVE_INFINITY && this.windowMin > limits.admissionQueueTargetMs;
+      fresh && this.windowMin !== Number.POSITIVE_INFINITY && this.windowMin > limits.admissionQueueTargetMs;
     // A single slow window (a garbage collection, a module loading) is not overload; a run of them is.
     this.loopWindows =
       this.options.eventLoopDelayMs() > limits.maxEventLoopDelayMs ? this.loopWindows + 1 : 0;

@@ -48,6 +48,15 @@ export function createMetrics() {
           registers,
         }),
     ),
+    actionsRefused: metric(
+      (registers) =>
+        new Counter({
+          name: 'langomni_actions_refused_total',
+          help: 'Action frames answered with an error instead of an outcome, by error code',
+          labelNames: ['code'],
+          registers,
+        }),
+    ),
     wsDisconnects: metric(
       (registers) =>
         new Counter({

@@ -79,8 +79,8 @@ export class GameClient {
   }
 
   /** The first frame (already received or still to come) that matches. */
-  waitFor(match: (f: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
-    const seen = this.frames.find(match);
+  waitFor(match: (f: Frame) => boolean, timeoutMs = 10_000, since = 0): Promise<Frame> {
+    const seen = this.frames.slice(since).find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
@@ -107,12 +107,16 @@ export class GameClient {
   }
 
   /** Sends an action and waits for its answer (an action_result or an error with the same id). */
-  async act(data: Record<string, unknown>): Promise<Frame> {
+  async act(data: Record<string, unknown>, id: string = randomUUID()): Promise<Frame> {
     await this.actionPacer.slot();
-    // Unique across reloads and processes: the server keeps an action's id for 24 h to spot retries.
-    const id = randomUUID();
+    // Unique across reloads and processes (a UUID): the server keeps an action's id for 24 h to spot retries.
+    const since = this.frames.length;
     this.socket.send(JSON.stringify({ type: 'action', id, data }));
-    return this.waitFor((f) => f.id === id && (f.type === 'action_result' || f.type === 'error'));
+    return this.waitFor(
+      (f) => f.id === id && (f.type === 'action_result' || f.type === 'error'),
+      10_000,
+      since,
+    );
   }
 
   close(): Promise<void> {

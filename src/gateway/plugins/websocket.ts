@@ -31,6 +31,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     requests: new ActionRequests(deps.sessions, deps.store),
     metrics: deps.metrics,
     log: app.log,
+    recorded: (waitedMs) => app.admission.recorded(waitedMs),
   });
 
   const hub = new BroadcastHub({
@@ -57,6 +58,17 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
 
   function deliver({ actionId, result, source }: ResolvedAction) {
     desk.resolved(actionId, { result, source });
+  }
+
+  function sendError(
+    socket: WebSocket,
+    id: string | undefined,
+    code: string,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ): void {
+    deps.metrics.actionsRefused.inc({ code });
+    send(socket, { type: 'error', ...(id === undefined ? {} : { id }), code, message, ...extra });
   }
 
   app.get(
@@ -178,6 +190,17 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         }
         if (frame.type === 'ping') return send(socket, { type: 'pong', id: frame.id });
 
+        // Past capacity the excess is refused at once, before it costs anything (nor a rate-limit token).
+        const admitted = app.admission.admit();
+        if (!admitted.ok) {
+          return sendError(
+            socket,
+            frame.id,
+            'server_busy',
+            `the server is at capacity; this action was not taken, retry in ${admitted.retryAfterMs} ms`,
+            { retry_after_ms: admitted.retryAfterMs },
+          );
+        }
         const allowed = buckets.take(playerId);
         if (!allowed.ok) {
           return sendError(
@@ -212,14 +235,4 @@ function bearerToken(request: FastifyRequest): string | undefined {
 
 function send(socket: WebSocket, message: Record<string, unknown>): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-}
-
-function sendError(
-  socket: WebSocket,
-  id: string | undefined,
-  code: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): void {
-  send(socket, { type: 'error', ...(id === undefined ? {} : { id }), code, message, ...extra });
 }
