@@ -117,7 +117,7 @@ export async function startSystem(
       'world content in force',
     );
     const presence = new PresenceProjection();
-    await presence.start(store);
+    await presence.start(store, logger.child({ component: 'presence' }));
     closers.push(() => presence.stop());
 
     // This process's heartbeat: the sessions it holds end when it stops renewing it (see SessionReaper).

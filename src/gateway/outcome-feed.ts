@@ -1,7 +1,9 @@
 import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { LocationEvent } from '../domain/location/location.ts';
 import type { ActionResult, PlayerEvent, ResultSource } from '../domain/player/player.ts';
-import type { EventStore, StoredEvent, Subscription } from '../infrastructure/event-store/event-store.ts';
+import { ConsumerRunner } from '../infrastructure/consumers/consumer-runner.ts';
+import type { EventStore, StoredEvent } from '../infrastructure/event-store/event-store.ts';
+import { createLogger, type Logger } from '../infrastructure/logger.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
 
 export interface ResolvedAction {
@@ -35,35 +37,55 @@ const FEED_EVENT_TYPES = [
 ];
 
 /**
- * The gateway's view of outcomes: one live subscription that hands each resolved action to whoever
- * waits for it, and tells the players nearby when someone arrives, leaves or appears. It names the
- * location, not the recipients: who is there is read when the broadcast is sent.
+ * The gateway's view of outcomes: an in-memory consumer, from the end of the log at its start, that
+ * hands each resolved action to whoever waits for it, and tells the players nearby when someone
+ * arrives, leaves or appears. It names the location, not the recipients: who is there is read when the
+ * broadcast is sent. Each event after its start is handed on once, in order; a listener that throws
+ * costs that event only.
  */
 export class OutcomeFeed {
-  private subscription: Subscription | undefined;
-  private running: Promise<void> | undefined;
+  private readonly consumer: ConsumerRunner;
+  private started: Promise<void> | undefined;
 
   constructor(
-    private readonly store: EventStore,
+    store: EventStore,
     private readonly presence: PresenceProjection,
     private readonly runtime: WorldRuntime,
     private readonly listener: FeedListener,
-  ) {}
-
-  start(): void {
-    const subscription = this.store.subscribeToAll({
-      after: 'end',
+    private readonly logger: Logger = createLogger('warn', false),
+  ) {
+    this.consumer = new ConsumerRunner({
+      name: 'outcome-feed',
+      store,
       filter: { eventTypes: FEED_EVENT_TYPES },
+      logger,
+      sink: {
+        delivery: 'in-memory',
+        from: 'end',
+        handle: (batch) => {
+          for (const event of batch.events) this.dispatchSafely(event);
+        },
+      },
     });
-    this.subscription = subscription;
-    this.running = (async () => {
-      for await (const event of subscription) this.dispatch(event);
-    })();
+  }
+
+  /** Resolves once the end is known: every event appended after that is fed. */
+  start(): Promise<void> {
+    this.started = this.consumer.start();
+    return this.started;
   }
 
   async stop(): Promise<void> {
-    await this.subscription?.close();
-    await this.running;
+    await this.started?.catch(() => {});
+    await this.consumer.stop();
+  }
+
+  private dispatchSafely(event: StoredEvent): void {
+    try {
+      this.dispatch(event);
+    } catch (error) {
+      this.logger.error({ err: error, eventId: event.id, type: event.type }, 'feeding an outcome failed');
+    }
   }
 
   private tell(locationId: string, exceptPlayerId: string, message: Broadcast): void {

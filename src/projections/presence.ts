@@ -1,12 +1,8 @@
 import type { PlayerEvent } from '../domain/player/player.ts';
-import type {
-  EventStore,
-  Position,
-  StoredEvent,
-  Subscription,
-} from '../infrastructure/event-store/event-store.ts';
+import { ConsumerRunner } from '../infrastructure/consumers/consumer-runner.ts';
+import type { EventStore, StoredEvent } from '../infrastructure/event-store/event-store.ts';
+import { createLogger, type Logger } from '../infrastructure/logger.ts';
 
-const CATCH_UP_PAGE = 1000;
 const NOBODY: ReadonlySet<string> = new Set();
 
 export const PRESENCE_EVENT_TYPES = [
@@ -26,8 +22,8 @@ interface Presence {
 }
 
 /**
- * Who is where, in memory: built from the player events at start-up and kept current by a live
- * subscription. Every process builds its own copy from the same events.
+ * Who is where, in memory: an in-memory consumer from the first player event, rebuilt at every start
+ * and kept current by following the log. Every process builds its own copy from the same events.
  *
  * Online players are indexed by location, so asking who is somewhere costs what is there, not what
  * is everywhere; the sorted names of a location are kept until someone comes, goes or connects there.
@@ -36,8 +32,7 @@ export class PresenceProjection {
   private readonly players = new Map<string, Presence>();
   private readonly onlineAt = new Map<string, Set<string>>();
   private readonly sortedNamesAt = new Map<string, readonly string[]>();
-  private subscription: Subscription | undefined;
-  private position: Position = -1n;
+  private consumer: ConsumerRunner | undefined;
 
   apply(event: StoredEvent): void {
     const e = event as unknown as PlayerEvent;
@@ -69,7 +64,6 @@ export class PresenceProjection {
           this.unindex(e.data.playerId, current.locationId);
         break;
     }
-    this.position = event.position;
   }
 
   /** Open sessions held by none of `liveProcesses` (their process stopped renewing its lease). */
@@ -81,23 +75,42 @@ export class PresenceProjection {
     return orphans;
   }
 
-  /** Catches up with the store, then follows it live in the background. */
-  async start(store: EventStore): Promise<void> {
-    const filter = { eventTypes: PRESENCE_EVENT_TYPES };
-    for (;;) {
-      const page = await store.readAll({ after: this.position, filter, maxCount: CATCH_UP_PAGE });
-      for (const event of page) this.apply(event);
-      if (page.length < CATCH_UP_PAGE) break;
+  /** Rebuilds from the first event, resolves once caught up with the store, then follows it live. */
+  async start(store: EventStore, logger: Logger = createLogger('warn', false)): Promise<void> {
+    if (this.consumer) throw new Error('presence is already started');
+    this.clear();
+    const consumer = new ConsumerRunner({
+      name: 'presence',
+      store,
+      filter: { eventTypes: PRESENCE_EVENT_TYPES },
+      logger,
+      sink: {
+        delivery: 'in-memory',
+        from: 'start',
+        handle: (batch) => {
+          for (const event of batch.events) this.apply(event);
+        },
+      },
+    });
+    this.consumer = consumer;
+    try {
+      await consumer.start();
+      await consumer.caughtUp();
+    } catch (error) {
+      await this.stop();
+      throw error;
     }
-    const subscription = store.subscribeToAll({ after: this.position, filter });
-    this.subscription = subscription;
-    void (async () => {
-      for await (const event of subscription) this.apply(event);
-    })();
   }
 
   async stop(): Promise<void> {
-    await this.subscription?.close();
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  private clear(): void {
+    this.players.clear();
+    this.onlineAt.clear();
+    this.sortedNamesAt.clear();
   }
 
   /** The names of the players online at a location, sorted; without `except`'s own name. */
