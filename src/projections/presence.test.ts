@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PlayerEvent } from '../domain/player/player.ts';
+import { keepWriting } from '../infrastructure/consumers/crash-testing.ts';
 import type { EventStore, StoredEvent } from '../infrastructure/event-store/event-store.ts';
 import { openInMemoryEventStore } from '../infrastructure/testing/embedded-store.ts';
 import { PresenceProjection } from './presence.ts';
@@ -150,5 +151,81 @@ describe('presence', () => {
     await expect.poll(() => live!.playersAt('square'), { timeout: 5_000 }).toEqual(['mira']);
     expect(live.playersAt('crypt')).toEqual([]);
     expect(live.locationOf('p1')).toBe('square');
+  });
+});
+
+describe('presence restarted while players come and go', () => {
+  it('equals a presence built from zero', async () => {
+    const store = await openInMemoryEventStore();
+    const players = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'];
+    const places = ['square', 'gate', 'woods', 'crypt'];
+    const append = (event: PlayerEvent) =>
+      store.appendToStream(
+        `player-${(event.data as { playerId: string }).playerId}`,
+        [{ id: randomUUID(), ...event, metadata: { timestamp: new Date().toISOString() } }],
+        { expectedRevision: 'any' },
+      );
+    const write = async (n: number) => {
+      const playerId = players[n % players.length]!;
+      const place = places[(n * 7) % places.length]!;
+      if (n < players.length) {
+        await append(registered(playerId, `name-${playerId}`));
+        await append(spawned(playerId, place));
+        return;
+      }
+      const session = `s${n % 4}`;
+      const kinds = [
+        () => entered(playerId, session),
+        () => moved(playerId, '?', place),
+        () => left(playerId, session),
+        () => respawned(playerId, '?', place),
+        () => entered(playerId, `${session}b`),
+      ];
+      await append(kinds[n % kinds.length]!());
+    };
+    const snapshot = (presence: PresenceProjection) => ({
+      players: players.map((id) => [presence.username(id), presence.locationOf(id), presence.isOnline(id)]),
+      places: places.map((place) => [
+        presence.playersAt(place),
+        presence.onlineCountAt(place),
+        [...presence.onlinePlayerIdsAt(place)].sort(),
+      ]),
+      orphans: presence
+        .orphanedSessions(new Set())
+        .map((s) => `${s.playerId}/${s.sessionId}`)
+        .sort(),
+    });
+
+    const writer = keepWriting(write, 2);
+    const restarted = new PresenceProjection();
+    await restarted.start(store);
+    for (let round = 0; round < 5; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+      await restarted.stop();
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+      await restarted.start(store);
+    }
+    await writer.stop();
+    const fresh = new PresenceProjection();
+    await fresh.start(store);
+    try {
+      expect(snapshot(fresh).players.filter(([, , online]) => online).length).toBeGreaterThan(0);
+      await expect.poll(() => snapshot(restarted), { timeout: 5_000 }).toEqual(snapshot(fresh));
+    } finally {
+      await restarted.stop();
+      await fresh.stop();
+      await store.close();
+    }
+  }, 30_000);
+
+  it('a started presence refuses to start again until stopped', async () => {
+    const store = await openInMemoryEventStore();
+    const presence = new PresenceProjection();
+    await presence.start(store);
+    await expect(presence.start(store)).rejects.toThrow('already started');
+    await presence.stop();
+    await presence.start(store);
+    await presence.stop();
+    await store.close();
   });
 });
