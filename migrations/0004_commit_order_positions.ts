@@ -35,88 +35,92 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     language plpgsql as $fn$
     declare
       v_count int := jsonb_array_length(p_appends);
+      v_stream text[];
+      v_expected text[];
+      v_n int[];
       v_found int[] := array_fill(0, array[v_count]);
       v_status text[] := array_fill(null::text, array[v_count]);
       v_next bigint[] := array_fill(null::bigint, array[v_count]);
       v_last bigint[] := array_fill(null::bigint, array[v_count]);
       v_base bigint[] := array_fill(null::bigint, array[v_count]);
+      v_locked text[];
+      v_revision bigint[];
+      v_existed boolean[];
       v_total bigint := 0;
       v_first bigint;
       v_offset bigint := 0;
       v_i int;
-      v_stream text;
-      v_expected text;
-      v_n int;
+      v_k int;
       v_current bigint;
-      v_ok boolean;
+      v_x text;
       v_dup_revision bigint;
       v_dup_position bigint;
       r record;
     begin
-      -- Which appends carry ids their stream already holds (retries): one index look-up for the batch.
+      select array_agg(a.x->>'s' order by a.ord), array_agg(a.x->>'x' order by a.ord),
+             array_agg(jsonb_array_length(a.x->'e') order by a.ord)
+        into v_stream, v_expected, v_n
+        from jsonb_array_elements(p_appends) with ordinality a(x, ord);
+
+      -- Which appends carry ids their stream already holds (retries): an index probe per event (the
+      -- lateral LIMIT keeps the planner from scanning the whole table for a hash join).
       for r in
         select a.ord::int as i, count(*)::int as found
           from jsonb_array_elements(p_appends) with ordinality a(x, ord)
           cross join lateral jsonb_array_elements(a.x->'e') e
-          join events ev on ev.stream_id = a.x->>'s' and ev.event_id = (e->>'id')::uuid
+          cross join lateral (select 1 from events ev
+                               where ev.stream_id = a.x->>'s' and ev.event_id = (e->>'id')::uuid limit 1) hit
          group by a.ord
       loop
         v_found[r.i] := r.found;
       end loop;
 
-      for v_i, v_stream, v_expected, v_n in
-        select a.ord::int, a.x->>'s', a.x->>'x', jsonb_array_length(a.x->'e')
-          from jsonb_array_elements(p_appends) with ordinality a(x, ord)
-         order by a.x->>'s', a.ord
-      loop
-        if v_found[v_i] = v_n then
+      -- Every stream of the batch, created if new and locked, in stream-id order: the same order in
+      -- every process, so two batches never wait for each other in a circle.
+      insert into event_streams (stream_id, revision)
+        select distinct s, -1 from unnest(v_stream) s order by 1
+        on conflict do nothing;
+      select array_agg(es.stream_id order by es.stream_id), array_agg(es.revision order by es.stream_id)
+        into v_locked, v_revision
+        from (select stream_id, revision from event_streams
+               where stream_id = any(v_stream) order by stream_id for update) es;
+      v_existed := array_fill(false, array[coalesce(array_length(v_locked, 1), 0)]);
+
+      -- Decide each append in memory, in arrival order, against the revisions as they move.
+      for v_i in 1..v_count loop
+        v_k := array_position(v_locked, v_stream[v_i]);
+        v_current := v_revision[v_k];
+        v_x := v_expected[v_i];
+        if v_found[v_i] = v_n[v_i] then
           select max(ev.revision), max(ev.position) into v_dup_revision, v_dup_position
             from events ev
-           where ev.stream_id = v_stream
+           where ev.stream_id = v_stream[v_i]
              and ev.event_id in (select (e->>'id')::uuid from jsonb_array_elements(p_appends->(v_i - 1)->'e') e);
           v_status[v_i] := 'duplicate';
           v_next[v_i] := v_dup_revision;
           v_last[v_i] := v_dup_position;
-          continue;
         elsif v_found[v_i] > 0 then
           v_status[v_i] := 'partial';
-          continue;
+        elsif v_x = 'any'
+            or (v_x = 'no_stream' and v_current = -1)
+            or (v_x = 'stream_exists' and v_current >= 0)
+            or (v_x ~ '^[0-9]+$' and v_current = v_x::bigint) then
+          v_status[v_i] := 'appended';
+          v_base[v_i] := v_current;
+          v_next[v_i] := v_current + v_n[v_i];
+          v_revision[v_k] := v_current + v_n[v_i];
+          v_existed[v_k] := true;
+          v_total := v_total + v_n[v_i];
+        else
+          v_status[v_i] := 'conflict';
+          v_next[v_i] := v_current;
         end if;
-
-        v_ok := false;
-        if v_expected ~ '^[0-9]+$' then
-          v_current := v_expected::bigint;
-          update event_streams set revision = v_current + v_n where stream_id = v_stream and revision = v_current;
-          v_ok := found;
-        elsif v_expected = 'no_stream' then
-          v_current := -1;
-          insert into event_streams (stream_id, revision) values (v_stream, v_n - 1) on conflict do nothing;
-          v_ok := found;
-        end if;
-
-        if not v_ok then
-          insert into event_streams (stream_id, revision) values (v_stream, -1) on conflict do nothing;
-          select revision into v_current from event_streams where stream_id = v_stream for update;
-          if v_expected = 'any'
-              or (v_expected = 'no_stream' and v_current = -1)
-              or (v_expected = 'stream_exists' and v_current >= 0)
-              or (v_expected ~ '^[0-9]+$' and v_current = v_expected::bigint) then
-            update event_streams set revision = v_current + v_n where stream_id = v_stream;
-            v_ok := true;
-          else
-            v_status[v_i] := 'conflict';
-            v_next[v_i] := v_current;
-            continue;
-          end if;
-        end if;
-
-        v_status[v_i] := 'appended';
-        v_base[v_i] := v_current;
-        v_next[v_i] := v_current + v_n;
-        v_total := v_total + v_n;
       end loop;
 
       if v_total > 0 then
+        update event_streams es set revision = u.revision
+          from unnest(v_locked, v_revision, v_existed) u(stream_id, revision, changed)
+         where u.changed and es.stream_id = u.stream_id;
         -- The position lock: held from here to the commit, so positions follow commit order.
         update event_position set next = next + v_total returning next - v_total into v_first;
         insert into events (position, stream_id, revision, event_id, event_type, data, metadata)
@@ -127,7 +131,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
          where v_status[a.ord::int] = 'appended';
         for v_i in 1..v_count loop
           if v_status[v_i] = 'appended' then
-            v_offset := v_offset + (v_next[v_i] - v_base[v_i]);
+            v_offset := v_offset + v_n[v_i];
             v_last[v_i] := v_first + v_offset - 1;
           end if;
         end loop;

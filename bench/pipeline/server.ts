@@ -130,7 +130,9 @@ export class ServerProcess {
       cleanup.add(`delete Redis keys ${prefix}*`, () => deleteRedisKeys(backing.redisUrl, prefix));
     }
     const spawnedAt = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
+    const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
       cwd: REPO_ROOT,
       // Only what is set here: nothing of this process's environment (no LLM variables, no LOG_LEVEL).
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env },
