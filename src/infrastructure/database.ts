@@ -4,6 +4,8 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from '../../migrations/index.ts';
+import { seedDataDirFromTemplate } from './pglite-template.ts';
+import { embeddedStartParams } from './pglite-tuning.ts';
 
 /** Where the SQL lives: a PostgreSQL server, or PGlite (PostgreSQL in WASM) in this process. */
 export type DatabaseTarget =
@@ -76,8 +78,12 @@ async function openPostgres(target: { url: string; schema?: string; poolSize?: n
 }
 
 async function openPglite(target: { dataDir?: string }) {
-  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const engine = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+  if (target.dataDir) {
+    await seedDataDirFromTemplate(target.dataDir);
+    mkdirSync(target.dataDir, { recursive: true });
+  }
+  const options = { startParams: embeddedStartParams() };
+  const engine = target.dataDir ? new PGlite(target.dataDir, options) : new PGlite(options);
   await engine.waitReady;
   // PGlite's own node-postgres bridge: one session, so the pool serializes transactions correctly.
   const pool = new pg.Pool(createPgConfig(engine) as unknown as pg.PoolConfig);
