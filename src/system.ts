@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { AccountService } from './commands/accounts.ts';
 import { CommandHandler } from './commands/command-handler.ts';
 import { PlayerSessions } from './commands/player-session.ts';
@@ -15,14 +14,11 @@ import { openLanes } from './gpu/orchestrator/open-lanes.ts';
 import { LlmOrchestrator } from './gpu/orchestrator/orchestrator.ts';
 import { RulesEngine } from './gpu/rules/rules-engine.ts';
 import { MemoryCache } from './infrastructure/cache/memory-cache.ts';
-import { RedisCache } from './infrastructure/cache/redis-cache.ts';
 import { SqlCheckpointStore } from './infrastructure/checkpoint-store.ts';
 import { type Database, type DatabaseTarget, openDatabase, untyped } from './infrastructure/database.ts';
 import type { EventStore } from './infrastructure/event-store/event-store.ts';
-import { openEventStoreDb } from './infrastructure/event-store/eventstoredb-event-store.ts';
 import { type EventStoreTables, SqlEventStore } from './infrastructure/event-store/sql-event-store.ts';
 import { MemoryHotState } from './infrastructure/hot-state/memory-hot-state.ts';
-import { RedisHotState } from './infrastructure/hot-state/redis-hot-state.ts';
 import type { Logger } from './infrastructure/logger.ts';
 import { openNpcMemory } from './infrastructure/memory/open-memory.ts';
 import { createMetrics } from './infrastructure/metrics.ts';
@@ -49,6 +45,8 @@ export interface System {
 /**
  * The composition root: picks each adapter by its URL in the configuration (embedded when unset),
  * wires the flow gateway → commands → event store → lanes → outcome events, and returns the gateway.
+ * The server adapters' clients (EventStoreDB's gRPC, ioredis) are imported only when configured:
+ * loading them costs the embedded default start-up time and memory for nothing.
  */
 /** Embedded subscribers are woken by every append; polling is only a safety net there. */
 const EMBEDDED_POLL_INTERVAL_MS = 1_000;
@@ -84,7 +82,9 @@ export async function startSystem(
     closers.push(() => database.close());
 
     const store: EventStore = config.EVENTSTORE_URL
-      ? await openEventStoreDb(config.EVENTSTORE_URL)
+      ? await (await import('./infrastructure/event-store/eventstoredb-event-store.ts')).openEventStoreDb(
+          config.EVENTSTORE_URL,
+        )
       : new SqlEventStore(database, {
           name: target.kind,
           // Polling finds other processes' appends. PGlite has no other process (and, with one
@@ -95,7 +95,7 @@ export async function startSystem(
     closers.push(() => store.close());
 
     const redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 })
+      ? new (await import('ioredis')).Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 })
       : undefined;
     if (redis) {
       await redis.connect();
@@ -154,7 +154,7 @@ export async function startSystem(
     closers.push(() => memoryProjection.stop());
 
     const hotState = redis
-      ? await RedisHotState.open({
+      ? await (await import('./infrastructure/hot-state/redis-hot-state.ts')).RedisHotState.open({
           url: config.REDIS_URL!,
           prefix: `${config.REDIS_PREFIX}hot:`,
           now: () => clock().getTime(),
@@ -183,7 +183,10 @@ export async function startSystem(
     const scenes = new SceneReader(commands, runtime, presence);
     const rules = new RulesEngine();
     const cache = redis
-      ? await RedisCache.open({ url: config.REDIS_URL!, prefix: `${config.REDIS_PREFIX}cache:` })
+      ? await (await import('./infrastructure/cache/redis-cache.ts')).RedisCache.open({
+          url: config.REDIS_URL!,
+          prefix: `${config.REDIS_PREFIX}cache:`,
+        })
       : new MemoryCache();
     closers.push(() => cache.close());
     const lanes = openLanes(config, metrics);

@@ -2,7 +2,6 @@ import type { Logger } from '../logger.ts';
 import { type Embedder, LocalHashEmbedder, OllamaEmbedder } from './embedder.ts';
 import { InMemoryVectorMemory } from './in-memory-vector-memory.ts';
 import { MemoryRecall } from './memory-recall.ts';
-import { QdrantVectorMemory } from './qdrant-vector-memory.ts';
 import type { VectorMemory } from './vector-memory.ts';
 
 export interface MemorySettings {
@@ -21,6 +20,8 @@ export async function openNpcMemory(settings: MemorySettings, logger: Logger) {
   if (settings.QDRANT_URL) {
     // The collection's vector size is the embedder's; an Ollama embedder learns it from its first answer.
     const [probe] = await embedder.embed(['dimension probe']);
+    // Imported only when configured: its HTTP client (undici) is a start-up cost the default skips.
+    const { QdrantVectorMemory } = await import('./qdrant-vector-memory.ts');
     memory = await QdrantVectorMemory.open({
       url: settings.QDRANT_URL,
       collection: settings.QDRANT_COLLECTION,
