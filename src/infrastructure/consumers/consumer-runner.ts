@@ -33,12 +33,20 @@ export interface ConsumerOptions {
   logger: Logger;
   /** The most events handed to the sink at once; default 2 000. */
   maxBatch?: number;
+  /**
+   * How long a batch smaller than `maxBatch` waits for more events before it is handed over. 0 (the
+   * default) hands over at once; read models linger (READ_MODEL_LINGER_MS) so that a busy game writes
+   * them in a few large transactions a second instead of hundreds of small ones.
+   */
+  lingerMs?: number;
   /** Back-off after a failed batch: doubles from `retryDelayMs` up to `maxRetryDelayMs`. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
 }
 
 const DEFAULT_MAX_BATCH = 2_000;
+/** A read model may be this far behind the game to be written in larger batches. */
+export const READ_MODEL_LINGER_MS = 50;
 const DEFAULT_RETRY_DELAY_MS = 100;
 const DEFAULT_MAX_RETRY_DELAY_MS = 10_000;
 
@@ -56,6 +64,7 @@ export class ConsumerRunner {
   private readonly sink: Sink;
   private readonly logger: Logger;
   private readonly maxBatch: number;
+  private readonly lingerMs: number;
   private readonly retryDelayMs: number;
   private readonly maxRetryDelayMs: number;
 
@@ -91,6 +100,7 @@ export class ConsumerRunner {
     this.sink = options.sink;
     this.logger = options.logger;
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.lingerMs = options.lingerMs ?? 0;
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS;
     if (!Number.isSafeInteger(this.maxBatch) || this.maxBatch < 1)
@@ -295,6 +305,8 @@ export class ConsumerRunner {
       // What is already on its way (the rest of a page) joins this batch.
       if (this.retrying === 0 && this.buffer.length < this.maxBatch)
         await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.lingerMs > 0 && this.retrying === 0 && this.buffer.length < this.maxBatch)
+        await this.sleep(this.lingerMs);
       if (this.stopping) return;
       const failed = await this.withLock(async () => {
         this.dropTaken();

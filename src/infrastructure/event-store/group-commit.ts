@@ -23,6 +23,8 @@ export interface GroupCommitOptions {
   maxAppends?: number;
   /** Events in one batch at most (a single larger append still goes alone). */
   maxEvents?: number;
+  /** Batches written at once (each on its connection); 1 for a store with a single session. */
+  maxInFlight?: number;
 }
 
 interface Waiting {
@@ -35,27 +37,32 @@ interface Waiting {
 
 const DEFAULT_MAX_APPENDS = 500;
 const DEFAULT_MAX_EVENTS = 5_000;
+const DEFAULT_MAX_IN_FLIGHT = 1;
 
 /**
  * Group commit: appends that arrive while a batch is being written wait and go together in the next
  * one, so a thousand players' actions cost a few transactions, not a thousand. An idle store sends at
- * once (after the current turn of the event loop, to gather appends made in the same turn). One batch
- * is in flight at a time: positions are taken in commit order under a lock anyway, and one writer per
- * process keeps the local commits in position order for the live tail.
+ * once (after the current turn of the event loop, to gather appends made in the same turn). A few
+ * batches may be in flight at once (`maxInFlight`): each locks its streams and inserts in parallel with
+ * the others, and only their final step (positions and commit) takes turns under the store's lock.
  *
  * Written here rather than taken from a library: it is the store's own write path (one SQL function
  * call per batch, an answer per append), which no queueing library knows.
  */
 export class GroupCommit {
   private queue: Waiting[] = [];
-  private flushing = false;
+  private inFlight = 0;
+  /** Stream and event ids of the batches in flight: a retry racing its original waits for it. */
+  private readonly idsInFlight = new Set<string>();
   private scheduled = false;
   private readonly maxAppends: number;
   private readonly maxEvents: number;
+  private readonly maxInFlight: number;
 
   constructor(private readonly options: GroupCommitOptions) {
     this.maxAppends = options.maxAppends ?? DEFAULT_MAX_APPENDS;
     this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+    this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   }
 
   /** Appends waiting for a batch (not yet sent). */
@@ -83,32 +90,34 @@ export class GroupCommit {
   }
 
   private schedule(): void {
-    if (this.flushing || this.scheduled) return;
+    if (this.inFlight >= this.maxInFlight || this.scheduled || this.queue.length === 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      this.flush();
     });
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.takeBatch();
-        for (const waiting of batch) waiting.detach?.();
-        await this.write(batch);
-      }
-    } finally {
-      this.flushing = false;
+  private flush(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) return; // everything waiting clashes with a batch in flight
+      const keys = batch.flatMap((w) => w.ids.map((id) => idKey(w.append.streamId, id)));
+      for (const key of keys) this.idsInFlight.add(key);
+      for (const waiting of batch) waiting.detach?.();
+      this.inFlight++;
+      void this.write(batch).finally(() => {
+        for (const key of keys) this.idsInFlight.delete(key);
+        this.inFlight--;
+        this.schedule();
+      });
     }
   }
 
   /**
    * The next batch, in arrival order. An append whose event ids are also in an earlier append of the
-   * same stream in this batch (a retry racing its original) waits for the next batch, where the
-   * store recognises it as a duplicate instead of failing the whole batch on the unique index.
+   * same stream in this batch or in one in flight (a retry racing its original) waits for a later
+   * batch, where the store recognises it as a duplicate instead of failing a batch on the unique index.
    */
   private takeBatch(): Waiting[] {
     const batch: Waiting[] = [];
@@ -118,14 +127,17 @@ export class GroupCommit {
     for (const waiting of this.queue) {
       const full =
         batch.length >= this.maxAppends || (batch.length > 0 && events + waiting.ids.length > this.maxEvents);
-      const clashes = waiting.ids.some((id) => ids.has(`${waiting.append.streamId}\u0000${id}`));
+      const clashes = waiting.ids.some((id) => {
+        const key = idKey(waiting.append.streamId, id);
+        return ids.has(key) || this.idsInFlight.has(key);
+      });
       if (full || clashes) {
         kept.push(waiting);
         continue;
       }
       batch.push(waiting);
       events += waiting.ids.length;
-      for (const id of waiting.ids) ids.add(`${waiting.append.streamId}\u0000${id}`);
+      for (const id of waiting.ids) ids.add(idKey(waiting.append.streamId, id));
     }
     this.queue = kept;
     return batch;
@@ -147,4 +159,8 @@ export class GroupCommit {
       waiting.resolve(outcomes[index]!);
     });
   }
+}
+
+function idKey(streamId: string, eventId: string): string {
+  return `${streamId}\u0000${eventId}`;
 }

@@ -44,6 +44,8 @@ export interface SqlEventStoreOptions {
 }
 
 const MAX_EVENTS_PER_APPEND = 10_000;
+/** Batches written at once on a PostgreSQL server (each on a connection of its own). */
+const APPEND_BATCHES_IN_FLIGHT = 3;
 const APPEND_BATCH_SQL =
   'select idx, status, next_revision, last_position from langomni_append_batch($1::jsonb)';
 
@@ -62,8 +64,9 @@ export class SqlEventStore implements EventStore {
   private readonly kind: Database<EventStoreTables>['kind'];
   private readonly groupCommit: GroupCommit;
   private readonly tail: LiveTail;
-  /** PostgreSQL server: one connection kept for appends, with the append timeout set on it. */
-  private appendClient: Promise<pg.PoolClient> | undefined;
+  /** PostgreSQL server: connections kept for appends (one per batch in flight), the append timeout set on each. */
+  private readonly idleAppendClients: pg.PoolClient[] = [];
+  private readonly appendClients = new Set<pg.PoolClient>();
 
   constructor(
     database: Pick<Database<EventStoreTables>, 'db' | 'pool' | 'kind'>,
@@ -77,6 +80,8 @@ export class SqlEventStore implements EventStore {
     this.pageSize = options.pageSize ?? 1000;
     this.groupCommit = new GroupCommit({
       send: (batch) => this.sendBatch(batch),
+      // PGlite has one session: its batches take turns anyway.
+      maxInFlight: database.kind === 'postgres' ? APPEND_BATCHES_IN_FLIGHT : 1,
       // 22xxx: bad data in one append (e.g. a string jsonb refuses); 23xxx: a constraint it broke.
       isolatable: (error) => /^2[23]/.test(String((error as { code?: unknown }).code ?? '')),
     });
@@ -155,6 +160,7 @@ export class SqlEventStore implements EventStore {
       }
     }
     const client = await this.connectForAppends();
+    let broken: unknown;
     try {
       // Prepared by name: planned once per connection instead of once per batch.
       return (
@@ -166,29 +172,35 @@ export class SqlEventStore implements EventStore {
       ).rows;
     } catch (error) {
       // A broken connection is replaced; a statement error (timeout, bad data) leaves it usable.
-      if ((error as { code?: string }).code === undefined) this.dropAppendClient(client, error);
+      if ((error as { code?: string }).code === undefined) broken = error;
       throw error;
+    } finally {
+      if (broken) this.dropAppendClient(client, broken);
+      else if (this.appendClients.has(client)) this.idleAppendClients.push(client);
     }
   }
 
-  private connectForAppends(): Promise<pg.PoolClient> {
-    this.appendClient ??= (async () => {
-      const client = await this.pool.connect();
-      client.on('error', (error) => this.dropAppendClient(client, error));
+  private async connectForAppends(): Promise<pg.PoolClient> {
+    const idle = this.idleAppendClients.pop();
+    if (idle) return idle;
+    const client = await this.pool.connect();
+    client.on('error', (error) => this.dropAppendClient(client, error));
+    try {
       // The server gives up on an append that cannot finish in time (a locked table, a stalled disk):
       // it is rolled back whole, so the caller knows it was not recorded.
       await client.query(`set statement_timeout = ${limits.appendTimeoutMs}`);
-      return client;
-    })().catch((error) => {
-      this.appendClient = undefined;
+    } catch (error) {
+      client.release(error instanceof Error ? error : true);
       throw error;
-    });
-    return this.appendClient;
+    }
+    this.appendClients.add(client);
+    return client;
   }
 
   private dropAppendClient(client: pg.PoolClient, error: unknown): void {
-    if (!this.appendClient) return;
-    this.appendClient = undefined;
+    if (!this.appendClients.delete(client)) return;
+    const index = this.idleAppendClients.indexOf(client);
+    if (index >= 0) this.idleAppendClients.splice(index, 1);
     client.release(error instanceof Error ? error : true);
   }
 
@@ -239,9 +251,9 @@ export class SqlEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.tail.close();
-    const client = await this.appendClient?.catch(() => undefined);
-    this.appendClient = undefined;
-    client?.release();
+    for (const client of this.appendClients) client.release();
+    this.appendClients.clear();
+    this.idleAppendClients.length = 0;
     await this.onClose();
   }
 

@@ -1,4 +1,4 @@
-import { ConsumerRunner } from '../../infrastructure/consumers/consumer-runner.ts';
+import { ConsumerRunner, READ_MODEL_LINGER_MS } from '../../infrastructure/consumers/consumer-runner.ts';
 import type { AtomicSink } from '../../infrastructure/consumers/sink.ts';
 import type {
   AllFilter,
@@ -23,6 +23,8 @@ export interface HotStateRunnerOptions {
   batchSize?: number;
   /** The first back-off after a failed batch (it doubles up to a few seconds). */
   retryDelayMs?: number;
+  /** How long a live batch waits for more events (READ_MODEL_LINGER_MS by default). */
+  lingerMs?: number;
 }
 
 /** The hot state a batch of events leads to: each player's last position in it, and every action. */
@@ -86,6 +88,7 @@ export class HotStateRunner implements ReadModelRunner {
       filter: HOT_STATE_FILTER,
       logger,
       maxBatch: this.batchSize,
+      lingerMs: options.lingerMs ?? READ_MODEL_LINGER_MS,
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
       sink: this.liveSink(),
     });

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { ConsumerRunner } from '../../infrastructure/consumers/consumer-runner.ts';
+import { ConsumerRunner, READ_MODEL_LINGER_MS } from '../../infrastructure/consumers/consumer-runner.ts';
 import type { AtomicSink } from '../../infrastructure/consumers/sink.ts';
 import type { EventStore, Position, StoredEvent } from '../../infrastructure/event-store/event-store.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
@@ -20,6 +20,8 @@ export interface RunnerOptions {
   batchSize?: number;
   /** The first back-off after a failed batch (it doubles up to a few seconds). */
   retryDelayMs?: number;
+  /** How long a live batch waits for more events (READ_MODEL_LINGER_MS by default). */
+  lingerMs?: number;
 }
 
 const SHADOW_SUFFIX = '__rebuild';
@@ -50,6 +52,7 @@ export class ProjectionRunner {
       filter: projection.filter,
       logger,
       maxBatch: this.batchSize,
+      lingerMs: options.lingerMs ?? READ_MODEL_LINGER_MS,
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
       sink: this.liveSink(),
     });
