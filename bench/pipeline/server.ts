@@ -93,6 +93,7 @@ export class ServerProcess {
   ) {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4_000);
+      if (process.env.BENCH_SERVER_STDERR) process.stderr.write(chunk);
     });
     child.on('exit', (code, signal) => {
       this.exitedWith = signal ?? String(code);

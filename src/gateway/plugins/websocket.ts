@@ -48,7 +48,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     broadcast: (locationId: string, message: Broadcast, exceptPlayerId?: string) =>
       hub.publish(locationId, message, exceptPlayerId),
   });
-  feed.start();
+  await feed.start();
   app.addHook('onClose', async () => {
     for (const sockets of socketsByPlayer.values())
       for (const socket of sockets) socket.close(CloseCode.goingAway, 'server shutting down');
