@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { WorldContentError } from './domain/world/world.ts';
 import { createLogger } from './infrastructure/logger.ts';
+import { compileWasmWithBaselineTierOnly } from './infrastructure/pglite-tuning.ts';
 import { startSystem } from './system.ts';
 
 async function main(): Promise<void> {
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  if (!config.DATABASE_URL) compileWasmWithBaselineTierOnly();
   let system: Awaited<ReturnType<typeof startSystem>>;
   try {
     system = await startSystem(config, logger);
