@@ -28,6 +28,8 @@ export const limits = {
   maxEventLoopDelayMs: 60,
   /** When even the fastest action of a window waited longer than this to be recorded, a queue stands. */
   admissionQueueTargetMs: 30,
+  /** Actions refused for overload only while at least this many are admitted and not yet answered. */
+  admissionMinInFlight: 16,
   /** The window over which the admission control judges the queue. */
   admissionWindowMs: 100,
   /** `retry_after_ms` of a `server_busy` refusal, before jitter (up to twice this). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionRequests } from '../src/commands/action-requests.ts';
 import type { EventStore } from '../src/infrastructure/event-store/event-store.ts';
+import { limits } from '../src/limits.ts';
 import { type Frame, GameClient, register } from './support/game-client.ts';
 import { startTestSystem, type TestSystem } from './support/start-test-system.ts';
 
@@ -29,7 +30,8 @@ describe('overload: the excess is refused at once, never left to time out', () =
 
   beforeAll(async () => {
     server = await startTestSystem();
-    for (let i = 0; i < 4; i++) {
+    // Overload is a crowd: more players than limits.admissionMinInFlight acting at once.
+    for (let i = 0; i < limits.admissionMinInFlight + 4; i++) {
       const account = await register(server.baseUrl, `busy${i}${randomUUID().slice(0, 4)}`);
       const client = await GameClient.connect(server.baseUrl, account.token);
       await client.waitFor((f) => f.type === 'welcome');

@@ -48,6 +48,8 @@ export interface ActionDeskDeps {
   metrics: Pick<Metrics, 'actionLatency' | 'actions' | 'actionsRefused'>;
   /** An action was recorded `waitedMs` after its frame arrived (the admission control watches this). */
   recorded?: (waitedMs: number) => void;
+  /** A frame is finished with (answered for good, or its socket gone). */
+  settled?: () => void;
   log: { error(details: object, message: string): void };
   budgetMs?: number;
   appendTimeoutMs?: number;
@@ -231,6 +233,7 @@ export class ActionDesk {
   }
 
   private finish(ticket: Ticket): void {
+    if (ticket.phase !== 'done') this.deps.settled?.();
     ticket.phase = 'done';
     for (const timer of ticket.timers) clearTimeout(timer);
     this.untrack(ticket);

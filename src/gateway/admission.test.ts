@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { limits } from '../limits.ts';
 import { AdmissionControl } from './admission.ts';
 
-function control(delayMs = 0) {
+function control(delayMs = 0, inFlight: number = limits.admissionMinInFlight) {
   let now = 0;
   const pressure = { delayMs };
   const admission = new AdmissionControl({
@@ -10,6 +10,8 @@ function control(delayMs = 0) {
     now: () => now,
     random: () => 0.5,
   });
+  // Actions admitted and still unanswered: overload needs a crowd.
+  for (let i = 0; i < inFlight; i++) admission.admit();
   return { admission, pressure, advance: (ms: number) => (now += ms) };
 }
 
@@ -47,6 +49,20 @@ describe('admission control', () => {
     expect(admission.admit().ok).toBe(false);
     advance(limits.admissionWindowMs);
     expect(admission.admit().ok).toBe(true);
+  });
+
+  it('never refuses while only a few actions are in flight, however slow', () => {
+    const { admission, advance } = control(limits.maxEventLoopDelayMs * 2, 0);
+    for (let i = 0; i < limits.admissionMinInFlight; i++) {
+      admission.recorded(limits.admissionQueueTargetMs * 5);
+      advance(limits.admissionWindowMs);
+      expect(admission.admit()).toEqual({ ok: true });
+    }
+    admission.recorded(limits.admissionQueueTargetMs * 5);
+    advance(limits.admissionWindowMs);
+    expect(admission.admit().ok).toBe(false);
+    admission.settled();
+    expect(admission.admit()).toEqual({ ok: true });
   });
 
   it('refuses while the event loop lags window after window, not for one slow window', () => {

@@ -32,6 +32,7 @@ export class AdmissionControl {
   private queueStanding = false;
   private refused = 0;
   private loopWindows = 0;
+  private inFlight = 0;
 
   constructor(private readonly options: AdmissionOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -41,13 +42,29 @@ export class AdmissionControl {
 
   admit(): Admission {
     this.roll();
-    const reason =
-      this.loopWindows >= SUSTAINED_WINDOWS ? 'event_loop' : this.queueStanding ? 'queue' : undefined;
-    if (!reason) return { ok: true };
+    // Overload is many actions at once: a few slow ones (a stalled disk for a moment, a lone player on
+    // a busy machine) are answered by their own timeouts, not by turning players away.
+    const crowded = this.inFlight >= limits.admissionMinInFlight;
+    const reason = !crowded
+      ? undefined
+      : this.loopWindows >= SUSTAINED_WINDOWS
+        ? 'event_loop'
+        : this.queueStanding
+          ? 'queue'
+          : undefined;
+    if (!reason) {
+      this.inFlight++;
+      return { ok: true };
+    }
     this.refused++;
     // Spread the retries so that refused clients do not all come back in the same instant.
     const retryAfterMs = Math.round(limits.serverBusyRetryMs * (1 + this.random()));
     return { ok: false, reason, retryAfterMs };
+  }
+
+  /** An admitted action has its answer (or its player is gone): it no longer counts as in flight. */
+  settled(): void {
+    if (this.inFlight > 0) this.inFlight--;
   }
 
   /** An admitted action was recorded after waiting `waitedMs` since its frame arrived. */
