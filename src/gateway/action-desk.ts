@@ -48,7 +48,8 @@ export interface ActionDeskDeps {
   metrics: Pick<Metrics, 'actionLatency' | 'actions' | 'actionsRefused'>;
   /** An action was recorded `waitedMs` after its frame arrived (the admission control watches this). */
   recorded?: (waitedMs: number) => void;
-  /** A frame is finished with (answered for good, or its socket gone). */
+  /** A frame is taken on (`accept`), and finished with (answered for good, or its socket gone). */
+  started?: () => void;
   settled?: () => void;
   log: { error(details: object, message: string): void };
   budgetMs?: number;
@@ -86,6 +87,7 @@ export class ActionDesk {
       timers: [],
     };
     this.track(ticket);
+    this.deps.started?.();
     const elapsed = performance.now() - arrival.arrivedAt;
     const withdraw = new AbortController();
     let sent = false;

@@ -11,7 +11,7 @@ function control(delayMs = 0, inFlight: number = limits.admissionMinInFlight) {
     random: () => 0.5,
   });
   // Actions admitted and still unanswered: overload needs a crowd.
-  for (let i = 0; i < inFlight; i++) admission.admit();
+  for (let i = 0; i < inFlight; i++) admission.started();
   return { admission, pressure, advance: (ms: number) => (now += ms) };
 }
 
@@ -57,6 +57,7 @@ describe('admission control', () => {
       admission.recorded(limits.admissionQueueTargetMs * 5);
       advance(limits.admissionWindowMs);
       expect(admission.admit()).toEqual({ ok: true });
+      admission.started();
     }
     admission.recorded(limits.admissionQueueTargetMs * 5);
     advance(limits.admissionWindowMs);

@@ -52,14 +52,16 @@ export class AdmissionControl {
         : this.queueStanding
           ? 'queue'
           : undefined;
-    if (!reason) {
-      this.inFlight++;
-      return { ok: true };
-    }
+    if (!reason) return { ok: true };
     this.refused++;
     // Spread the retries so that refused clients do not all come back in the same instant.
     const retryAfterMs = Math.round(limits.serverBusyRetryMs * (1 + this.random()));
     return { ok: false, reason, retryAfterMs };
+  }
+
+  /** An admitted action is on its way (it counts as in flight until `settled`). */
+  started(): void {
+    this.inFlight++;
   }
 
   /** An admitted action has its answer (or its player is gone): it no longer counts as in flight. */
