@@ -1,10 +1,10 @@
-import { v5 as uuidv5 } from 'uuid';
 import type { Action } from '../domain/actions.ts';
 import { DomainError } from '../domain/decider.ts';
 import { type ActionResult, playerStream, type ResultSource } from '../domain/player/player.ts';
 import { sameAction } from '../domain/player/same-action.ts';
 import type { EventStore, Revision } from '../infrastructure/event-store/event-store.ts';
 import { limits } from '../limits.ts';
+import { nameBasedUuid } from './name-based-uuid.ts';
 import type { PlayerSessions } from './player-session.ts';
 
 /** Namespace of action ids derived from (player id, frame id); any fixed UUID works, this one is ours. */
@@ -55,7 +55,10 @@ export class ActionRequests {
   ) {}
 
   static actionId(playerId: string, frameId: string, generation = 0): string {
-    return uuidv5(`${playerId}/${frameId}${generation === 0 ? '' : `/${generation}`}`, ACTION_ID_NAMESPACE);
+    return nameBasedUuid(
+      `${playerId}/${frameId}${generation === 0 ? '' : `/${generation}`}`,
+      ACTION_ID_NAMESPACE,
+    );
   }
 
   async request(playerId: string, request: ActionRequest): Promise<Requested> {

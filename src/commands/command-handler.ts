@@ -1,4 +1,3 @@
-import { v5 as uuidv5 } from 'uuid';
 import type { Decider, DomainEvent } from '../domain/decider.ts';
 import {
   AppendWithdrawnError,
@@ -13,6 +12,7 @@ import {
   WrongExpectedRevisionError,
 } from '../infrastructure/event-store/event-store.ts';
 import { limits } from '../limits.ts';
+import { nameBasedUuid } from './name-based-uuid.ts';
 import { PerStreamQueue } from './per-stream-queue.ts';
 import { type Folding, StreamCache, StreamEntry } from './stream-cache.ts';
 
@@ -332,7 +332,7 @@ export class CommandHandler {
   }
 
   private eventId(commandId: string, index: number): string {
-    return uuidv5(`${commandId}/${index}`, EVENT_ID_NAMESPACE);
+    return nameBasedUuid(`${commandId}/${index}`, EVENT_ID_NAMESPACE);
   }
 
   private toNewEvent(event: DomainEvent, index: number, context: CommandContext): NewEvent {
