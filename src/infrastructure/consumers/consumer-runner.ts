@@ -65,6 +65,7 @@ export class ConsumerRunner {
   private readonly logger: Logger;
   private readonly maxBatch: number;
   private readonly lingerMs: number;
+  private readonly gathers: boolean;
   private readonly retryDelayMs: number;
   private readonly maxRetryDelayMs: number;
 
@@ -101,6 +102,7 @@ export class ConsumerRunner {
     this.logger = options.logger;
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.lingerMs = options.lingerMs ?? 0;
+    this.gathers = options.sink.delivery === 'atomic' || options.sink.delivery === 'at-least-once';
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS;
     if (!Number.isSafeInteger(this.maxBatch) || this.maxBatch < 1)
@@ -302,11 +304,13 @@ export class ConsumerRunner {
         await this.waitForWake();
         continue;
       }
-      // What is already on its way (the rest of a page) joins this batch.
-      if (this.retrying === 0 && this.buffer.length < this.maxBatch)
+      // Sinks off the action's path (read models, NPC memories) let what is on its way (the rest of a
+      // page) join the batch, and lingering ones wait for more; the lanes and the outcome feed take what
+      // is there at once: a turn of a busy event loop per consumer would add up along an action's path.
+      if (this.gathers && this.retrying === 0 && this.buffer.length < this.maxBatch) {
         await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.lingerMs > 0 && this.retrying === 0 && this.buffer.length < this.maxBatch)
-        await this.sleep(this.lingerMs);
+        if (this.lingerMs > 0 && this.buffer.length < this.maxBatch) await this.sleep(this.lingerMs);
+      }
       if (this.stopping) return;
       const failed = await this.withLock(async () => {
         this.dropTaken();

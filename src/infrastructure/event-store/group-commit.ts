@@ -42,7 +42,7 @@ const DEFAULT_MAX_IN_FLIGHT = 1;
 /**
  * Group commit: appends that arrive while a batch is being written wait and go together in the next
  * one, so a thousand players' actions cost a few transactions, not a thousand. An idle store sends at
- * once (after the current turn of the event loop, to gather appends made in the same turn). A few
+ * once. A few
  * batches may be in flight at once (`maxInFlight`): each locks its streams and inserts in parallel with
  * the others, and only their final step (positions and commit) takes turns under the store's lock.
  *
@@ -92,7 +92,9 @@ export class GroupCommit {
   private schedule(): void {
     if (this.inFlight >= this.maxInFlight || this.scheduled || this.queue.length === 0) return;
     this.scheduled = true;
-    setImmediate(() => {
+    // After the current run of callbacks (appends made together go together), not a whole turn of
+    // the event loop later: under load the batches in flight gather the rest.
+    queueMicrotask(() => {
       this.scheduled = false;
       this.flush();
     });
