@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { limits } from '../limits.ts';
 import { AdmissionControl } from './admission.ts';
 
-function control(delayMs = 0, inFlight: number = limits.admissionMinInFlight) {
+function control(delayMs = 0, inFlight: number = limits.admissionMinInFlight, random = 0.5) {
   let now = 0;
   const pressure = { delayMs };
   const admission = new AdmissionControl({
     eventLoopDelayMs: () => pressure.delayMs,
     now: () => now,
-    random: () => 0.5,
+    random: () => random,
   });
   // Actions admitted and still unanswered: overload needs a crowd.
   for (let i = 0; i < inFlight; i++) admission.started();
@@ -66,8 +66,48 @@ describe('admission control', () => {
     expect(admission.admit()).toEqual({ ok: true });
   });
 
+  it('counts a crowd by arrivals too: a saturated loop reads frames late and few are in flight', () => {
+    let now = 0;
+    const admission = new AdmissionControl({
+      eventLoopDelayMs: () => limits.maxEventLoopDelayMs * 2,
+      now: () => now,
+      random: () => 0,
+    });
+    for (let window = 0; window < 3; window++) {
+      for (let i = 0; i < limits.admissionMinInFlight; i++) {
+        const admitted = admission.admit();
+        if (admitted.ok) admission.started();
+        admission.settled();
+      }
+      now += limits.admissionWindowMs;
+    }
+    expect(admission.admit()).toMatchObject({ ok: false, reason: 'event_loop' });
+  });
+
+  it('sheds a share of arrivals that grows while the loop stays saturated, and shrinks after', () => {
+    const { admission, pressure, advance } = control(
+      limits.maxEventLoopDelayMs * 2,
+      limits.admissionMinInFlight,
+      0.45,
+    );
+    const nextWindow = () => {
+      advance(limits.admissionWindowMs);
+      return admission.admit().ok;
+    };
+    // The share grows by 10 % a window once the loop lagged two windows running: 0, 10, 20, 30, 40 %
+    // let an arrival drawn at 0.45 through; 50 % sheds it.
+    expect([1, 2, 3, 4, 5].map(nextWindow)).toEqual([true, true, true, true, true]);
+    expect(nextWindow()).toBe(false);
+    pressure.delayMs = 0;
+    expect(nextWindow()).toBe(true); // one calm window: 50 % − 20 % = 30 %
+  });
+
   it('refuses while the event loop lags window after window, not for one slow window', () => {
-    const { admission, pressure, advance } = control(limits.maxEventLoopDelayMs * 2);
+    const { admission, pressure, advance } = control(
+      limits.maxEventLoopDelayMs * 2,
+      limits.admissionMinInFlight,
+      0,
+    );
     advance(limits.admissionWindowMs);
     expect(admission.admit()).toEqual({ ok: true });
     advance(limits.admissionWindowMs);

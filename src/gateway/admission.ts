@@ -2,6 +2,9 @@ import { limits } from '../limits.ts';
 
 /** How many windows in a row the event loop must lag before actions are refused for it. */
 const SUSTAINED_WINDOWS = 2;
+/** How fast the refused share grows per saturated window (and falls twice as fast after). */
+const LOOP_DROP_STEP = 0.1;
+const MAX_LOOP_DROP_SHARE = 0.9;
 
 export type Admission = { ok: true } | { ok: false; reason: 'event_loop' | 'queue'; retryAfterMs: number };
 
@@ -32,7 +35,12 @@ export class AdmissionControl {
   private queueStanding = false;
   private refused = 0;
   private loopWindows = 0;
+  /** The share of arrivals refused while the event loop is saturated. */
+  private loopDropShare = 0;
   private inFlight = 0;
+  /** Action frames that arrived in the current and the last window. */
+  private windowArrivals = 0;
+  private lastWindowArrivals = 0;
 
   constructor(private readonly options: AdmissionOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -42,12 +50,17 @@ export class AdmissionControl {
 
   admit(): Admission {
     this.roll();
-    // Overload is many actions at once: a few slow ones (a stalled disk for a moment, a lone player on
-    // a busy machine) are answered by their own timeouts, not by turning players away.
-    const crowded = this.inFlight >= limits.admissionMinInFlight;
+    // Overload is many actions at once (in flight, or arriving within a window): a few slow ones (a
+    // stalled disk for a moment, a lone player on a busy machine) are answered by their own timeouts,
+    // not by turning players away.
+    const crowded =
+      this.inFlight >= limits.admissionMinInFlight || this.lastWindowArrivals >= limits.admissionMinInFlight;
+    this.windowArrivals++;
+    // A saturated loop sheds a share of the arrivals that grows while it stays saturated: refusing
+    // everything for a window, then nothing, would leave the CPU idle half the time.
     const reason = !crowded
       ? undefined
-      : this.loopWindows >= SUSTAINED_WINDOWS
+      : this.loopDropShare > 0 && this.random() < this.loopDropShare
         ? 'event_loop'
         : this.queueStanding
           ? 'queue'
@@ -90,8 +103,14 @@ export class AdmissionControl {
     this.queueStanding =
       fresh && this.windowMin !== Number.POSITIVE_INFINITY && this.windowMin > limits.admissionQueueTargetMs;
     // A single slow window (a garbage collection, a module loading) is not overload; a run of them is.
-    this.loopWindows =
-      this.options.eventLoopDelayMs() > limits.maxEventLoopDelayMs ? this.loopWindows + 1 : 0;
+    const saturated = this.options.eventLoopDelayMs() > limits.maxEventLoopDelayMs;
+    this.loopWindows = saturated ? this.loopWindows + 1 : 0;
+    this.loopDropShare =
+      this.loopWindows >= SUSTAINED_WINDOWS
+        ? Math.min(MAX_LOOP_DROP_SHARE, this.loopDropShare + LOOP_DROP_STEP)
+        : Math.max(0, this.loopDropShare - 2 * LOOP_DROP_STEP);
+    this.lastWindowArrivals = fresh ? this.windowArrivals : 0;
+    this.windowArrivals = 0;
     this.windowStart = now;
     this.windowMin = Number.POSITIVE_INFINITY;
   }
