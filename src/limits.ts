@@ -48,6 +48,10 @@ export const limits = {
   broadcastCrowdThreshold: 5,
   /** Speech events sent one by one per location per tick; the rest become one summary event. */
   broadcastSpeechCap: 5,
+  /** A place with at least this many players online hears comings and goings at most once per… */
+  broadcastCrowdRecipients: 100,
+  /** …this many ms (speech and combat still go every tick). */
+  broadcastCrowdNewsEveryMs: 1_000,
   /** How many names a crowd summary lists. */
   broadcastSummaryNames: 5,
 } as const;

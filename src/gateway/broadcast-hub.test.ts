@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { limits } from '../limits.ts';
 import { BroadcastHub, type HubSocket } from './broadcast-hub.ts';
 import type { Broadcast } from './outcome-feed.ts';
 
@@ -65,6 +66,27 @@ describe('broadcast hub', () => {
   });
   afterEach(() => {
     vi.useRealTimers();
+  });
+
+  it('tells a crowded place of comings and goings once a second, but speech every tick', () => {
+    const crowd = Object.fromEntries(
+      Array.from({ length: limits.broadcastCrowdRecipients }, (_, i) => [`p${i}`, 1]),
+    );
+    const { hub, frames } = world(crowd);
+    const ticks = limits.broadcastCrowdNewsEveryMs / 50;
+    for (let tick = 0; tick < ticks; tick++) {
+      hub.publish('square', arrived(`newcomer${tick}`));
+      vi.advanceTimersByTime(50);
+    }
+    // The first tick's news went at once; the rest waited for the second to pass.
+    expect(frames('p0')).toHaveLength(1);
+    hub.publish('square', said('p1', 'hello all'));
+    vi.advanceTimersByTime(50);
+    const [first, second] = frames('p0');
+    expect(first!.events.map((e) => e.event)).toEqual(['player_arrived']);
+    // Speech goes at the next tick, with the news held back until then, summarised.
+    expect(second!.events.map((e) => e.event)).toEqual(['players_arrived', 'player_said']);
+    expect(second!.events[0]!.count).toBe(ticks - 1);
   });
 
   it('sends each recipient one frame per tick, and nothing before the tick ends', () => {

@@ -59,6 +59,8 @@ const SPEECH = 'player_said';
  */
 export class BroadcastHub {
   private pending = new Map<string, Published[]>();
+  /** When each crowded location last had presence news sent (see `deferCrowdNews`). */
+  private readonly crowdNewsSentAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly tickMs: number;
@@ -97,7 +99,9 @@ export class BroadcastHub {
     this.pending = new Map();
     let frames = 0;
     let events = 0;
+    const now = performance.now();
     for (const [locationId, queue] of due) {
+      if (this.deferCrowdNews(locationId, queue, now)) continue;
       try {
         const sent = this.flushLocation(locationId, queue);
         frames += sent.frames;
@@ -107,6 +111,28 @@ export class BroadcastHub {
       }
     }
     if (frames > 0) this.options.sent?.(frames, events);
+  }
+
+  /**
+   * Comings and goings in a crowded place are news a player needs once a second, not twenty times:
+   * sending them every tick to hundreds of players there (a connect storm into the starting square)
+   * would be frames by the tens of thousands a second. A batch with only such news waits (summarised
+   * with what follows) until a second has passed; speech and combat go every tick as always.
+   */
+  private deferCrowdNews(locationId: string, queue: Published[], now: number): boolean {
+    const recipients = this.options.recipientsAt(locationId) as Iterable<string> & { size?: number };
+    if ((recipients.size ?? 0) < limits.broadcastCrowdRecipients) return false;
+    if (!queue.every((published) => published.broadcast.event in CROWDS)) return false;
+    const last = this.crowdNewsSentAt.get(locationId);
+    if (last !== undefined && now - last < limits.broadcastCrowdNewsEveryMs) {
+      const later = this.pending.get(locationId);
+      this.pending.set(locationId, later ? [...queue, ...later] : queue);
+      this.timer ??= setTimeout(() => this.flush(), this.tickMs);
+      this.timer.unref();
+      return true;
+    }
+    this.crowdNewsSentAt.set(locationId, now);
+    return false;
   }
 
   /** Drops what is queued and stops ticking. */
