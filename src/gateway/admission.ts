@@ -33,7 +33,6 @@ export class AdmissionControl {
   private windowStart: number;
   private windowMin = Number.POSITIVE_INFINITY;
   private queueStanding = false;
-  private refused = 0;
   private loopWindows = 0;
   /** The share of arrivals refused while the event loop is saturated. */
   private loopDropShare = 0;
@@ -66,7 +65,6 @@ export class AdmissionControl {
           ? 'queue'
           : undefined;
     if (!reason) return { ok: true };
-    this.refused++;
     // Spread the retries so that refused clients do not all come back in the same instant.
     const retryAfterMs = Math.round(limits.serverBusyRetryMs * (1 + this.random()));
     return { ok: false, reason, retryAfterMs };
@@ -86,13 +84,6 @@ export class AdmissionControl {
   recorded(waitedMs: number): void {
     this.roll();
     if (waitedMs < this.windowMin) this.windowMin = waitedMs;
-  }
-
-  /** Actions refused since the last call (for metrics). */
-  takeRefusedCount(): number {
-    const refused = this.refused;
-    this.refused = 0;
-    return refused;
   }
 
   private roll(): void {

@@ -65,11 +65,6 @@ export class GroupCommit {
     this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   }
 
-  /** Appends waiting for a batch (not yet sent). */
-  get waiting(): number {
-    return this.queue.length;
-  }
-
   append(append: QueuedAppend, signal?: AbortSignal): Promise<AppendOutcome> {
     if (signal?.aborted) return Promise.reject(new AppendWithdrawnError(append.streamId));
     return new Promise((resolve, reject) => {

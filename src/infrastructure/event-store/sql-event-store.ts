@@ -93,11 +93,6 @@ export class SqlEventStore implements EventStore {
     });
   }
 
-  /** Appends waiting for the next group commit (a gauge for operators). */
-  get appendsWaiting(): number {
-    return this.groupCommit.waiting;
-  }
-
   async appendToStream(
     streamId: string,
     events: readonly NewEvent[],
