@@ -4,6 +4,8 @@ import { createLogger } from './infrastructure/logger.ts';
 import { compileWasmWithBaselineTierOnly } from './infrastructure/pglite-tuning.ts';
 import { startSystem } from './system.ts';
 
+const LISTEN_BACKLOG = 4096;
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -28,7 +30,9 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'start-up failed');
     process.exit(1);
   }
-  await system.gateway.listen({ host: config.HOST, port: config.PORT });
+  // A deep accept queue: thousands of players reconnecting at once (a restart, a connect storm) must
+  // wait in it, not be reset by the kernel while the loop is busy (Node's default is 511).
+  await system.gateway.listen({ host: config.HOST, port: config.PORT, backlog: LISTEN_BACKLOG });
   const address = system.gateway.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
