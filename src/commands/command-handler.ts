@@ -12,8 +12,8 @@ import {
   WrongExpectedRevisionError,
 } from '../infrastructure/event-store/event-store.ts';
 import { limits } from '../limits.ts';
+import { KeyedQueue } from './keyed-queue.ts';
 import { nameBasedUuid } from './name-based-uuid.ts';
-import { PerStreamQueue } from './per-stream-queue.ts';
 import { type Folding, StreamCache, StreamEntry } from './stream-cache.ts';
 
 /** Namespace for event ids derived from command ids (any fixed UUID works; this one is ours). */
@@ -63,7 +63,7 @@ export interface CommandHandlerOptions {
  */
 export class CommandHandler {
   private readonly cache: StreamCache;
-  private readonly queue = new PerStreamQueue();
+  private readonly queue = new KeyedQueue();
   private readonly now: () => Date;
   private readonly onFollowError: (error: unknown) => void;
   /** Bumped when the cache is reset: loads that began before must not put their result in it. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ActionRequests, type RecordedOutcome } from '../commands/action-requests.ts';
+import { KeyedQueue } from '../commands/keyed-queue.ts';
 import type { Action } from '../domain/actions.ts';
 import { DomainError } from '../domain/decider.ts';
-import { KeyedQueue } from '../gpu/keyed-queue.ts';
 import { AppendWithdrawnError } from '../infrastructure/event-store/event-store.ts';
 import type { Metrics } from '../infrastructure/metrics.ts';
 import { limits } from '../limits.ts';
