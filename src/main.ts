@@ -21,7 +21,13 @@ async function main(): Promise<void> {
   if (!config.DATABASE_URL) compileWasmWithBaselineTierOnly();
   let system: Awaited<ReturnType<typeof startSystem>>;
   try {
-    system = await startSystem(config, logger);
+    system = await startSystem(config, logger, {
+      // Better to stop and be restarted by the supervisor than to refuse every action while running.
+      onFatal: (error) => {
+        logger.fatal({ err: error }, 'the game cannot go on: exiting');
+        process.exit(1);
+      },
+    });
   } catch (error) {
     if (error instanceof WorldContentError) {
       logger.fatal(error.message);

@@ -54,6 +54,8 @@ const EMBEDDED_POLL_INTERVAL_MS = 1_000;
 export interface SystemOptions {
   /** The world's clock (world time, weather, respawns, event timestamps). Real time by default. */
   clock?: () => Date;
+  /** Something the game cannot run without has failed for good (the embedded database's thread). */
+  onFatal?: (error: Error) => void;
 }
 
 export async function startSystem(
@@ -77,7 +79,15 @@ export async function startSystem(
           poolSize: config.DATABASE_POOL_SIZE,
           ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}),
         }
-      : { kind: 'pglite', dataDir: join(config.DATA_DIR, 'pglite') };
+      : {
+          kind: 'pglite',
+          dataDir: join(config.DATA_DIR, 'pglite'),
+          ownThread: true,
+          onEngineLost: (error) =>
+            options.onFatal
+              ? options.onFatal(error)
+              : logger.fatal({ err: error }, 'the embedded database has stopped: every action will fail'),
+        };
     const database: Database<EventStoreTables> = await openDatabase(target);
     closers.push(() => database.close());
 

@@ -5,12 +5,20 @@ import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from '../../migrations/index.ts';
 import { seedDataDirFromTemplate } from './pglite-template.ts';
+import { PgliteThread } from './pglite-thread/pglite-thread.ts';
 import { embeddedStartParams } from './pglite-tuning.ts';
 
-/** Where the SQL lives: a PostgreSQL server, or PGlite (PostgreSQL in WASM) in this process. */
+/** Where the SQL lives: a PostgreSQL server, or PGlite (PostgreSQL in WASM) in this process or a thread of it. */
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; schema?: string; poolSize?: number }
-  | { kind: 'pglite'; dataDir?: string };
+  | {
+      kind: 'pglite';
+      dataDir?: string;
+      /** Run the engine in a worker thread of its own (the game server does; tests and tools need not). */
+      ownThread?: boolean;
+      /** Called if that thread stops unexpectedly: every statement fails from then on. */
+      onEngineLost?: (error: Error) => void;
+    };
 
 export interface Database<Tables> {
   readonly kind: DatabaseTarget['kind'];
@@ -77,10 +85,17 @@ async function openPostgres(target: { url: string; schema?: string; poolSize?: n
   return { pool, closeEngine: async () => {} };
 }
 
-async function openPglite(target: { dataDir?: string }) {
+async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>) {
   if (target.dataDir) {
     await seedDataDirFromTemplate(target.dataDir);
     mkdirSync(target.dataDir, { recursive: true });
+  }
+  if (target.ownThread) {
+    const thread = await PgliteThread.start(
+      { startParams: embeddedStartParams(), ...(target.dataDir ? { dataDir: target.dataDir } : {}) },
+      target.onEngineLost,
+    );
+    return { pool: new pg.Pool(thread.pgConfig()), closeEngine: () => thread.close() };
   }
   const options = { startParams: embeddedStartParams() };
   const engine = target.dataDir ? new PGlite(target.dataDir, options) : new PGlite(options);

@@ -12,6 +12,14 @@ eventStoreContract({
   },
 });
 
+eventStoreContract({
+  name: 'embedded (PGlite in a thread of its own, as the game server runs it)',
+  open: async () => {
+    const database = await openDatabase<EventStoreTables>({ kind: 'pglite', ownThread: true });
+    return new SqlEventStore(database, { name: 'pglite' }, () => database.close());
+  },
+});
+
 const postgresUrl = testServices.postgres.url;
 if (postgresUrl) {
   const schema = uniqueSchema('es');
