@@ -29,7 +29,14 @@ import {
 import { openTransactionScenario, stepsScenario } from './pipeline/load-scenarios.ts';
 import type { RunContext } from './pipeline/load-step.ts';
 import type { Watched } from './pipeline/resources.ts';
-import { backingServices, Cleanup, type Mode, note, ServerProcess } from './pipeline/server.ts';
+import {
+  backingServices,
+  Cleanup,
+  type Mode,
+  note,
+  ServerProcess,
+  shippedStartArgs,
+} from './pipeline/server.ts';
 import { WorkerPool } from './pipeline/workers.ts';
 
 const SCENARIOS = ['steps', 'startup', 'storm', 'idle', 'broadcast', 'open-transaction'] as const;
@@ -86,6 +93,7 @@ async function runScenario(options: Options, backing: ReturnType<typeof backingS
     scenario: options.scenario,
     machine,
     bench_settings: describeOptions(options),
+    server_command: ['node', ...shippedStartArgs()].join(' '),
   };
   if (options.scenario === 'startup') {
     const modes: Mode[] = options.modeGiven ? [options.mode] : ['embedded', 'postgres'];
@@ -200,7 +208,9 @@ function differences(options: Options): string[] {
     list.push(
       'PostgreSQL and Redis run on the same machine and are shared with whatever else runs there; their CPU and RSS figures are of every postgres / redis-server process on the machine',
     );
-  else list.push('embedded mode: PGlite and in-process caches inside the server process');
+  else list.push('embedded mode: PGlite (in a worker thread) and in-process caches inside the server process');
+  const extraNodeArgs = process.env['BENCH_SERVER_NODE_ARGS']?.trim();
+  if (extraNodeArgs) list.push(`the server runs with extra node flags (BENCH_SERVER_NODE_ARGS): ${extraNodeArgs}`);
   return list;
 }
 

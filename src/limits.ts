@@ -44,6 +44,13 @@ export const limits = {
   actionIdempotencyMs: 24 * 60 * 60_000,
   /** Broadcasts to a location are gathered and sent as one `events` frame per recipient per tick. */
   broadcastTickMs: 50,
+  /**
+   * The tick while the event loop is busy (utilization above the next figure, averaged over about a
+   * second): half as many frames for the same events, which is most of what a crowd costs (each frame
+   * is a system call), for 50 ms more delay on others' news; a player's own results never wait.
+   */
+  broadcastBusyTickMs: 100,
+  broadcastBusyLoopUtilization: 0.5,
   /** More arrivals (or departures, appearances, fadings) than this at one location in one tick become one summary event. */
   broadcastCrowdThreshold: 5,
   /** Speech events sent one by one per location per tick; the rest become one summary event. */

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -79,6 +80,20 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T
   }
 }
 
+/**
+ * The arguments `npm start` gives node (its flags, the tsx loader, src/main.ts), read from package.json
+ * so that the benchmark runs the server exactly as it ships.
+ */
+export function shippedStartArgs(): string[] {
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const [command, ...args] = manifest.scripts['start']!.split(/\s+/);
+  if (command !== 'node')
+    throw new Error(`expected "npm start" to run node, found: ${manifest.scripts['start']}`);
+  return args;
+}
+
 /** The real server (src/main.ts) in a child process, configured as a deployment would be. */
 export class ServerProcess {
   private stderrTail = '';
@@ -133,7 +148,7 @@ export class ServerProcess {
     const spawnedAt = performance.now();
     // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
     const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, [...nodeArgs, ...shippedStartArgs()], {
       cwd: REPO_ROOT,
       // Only what is set here: nothing of this process's environment (no LLM variables, no LOG_LEVEL).
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env },

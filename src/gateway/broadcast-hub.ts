@@ -15,7 +15,8 @@ export interface BroadcastHubOptions {
   /** Told after every flush how many frames and events (counted per frame) went out. */
   sent?(frames: number, events: number): void;
   onError?(error: unknown): void;
-  tickMs?: number;
+  /** The tick, read each time one starts: fixed, or longer while the process is busy. */
+  tickMs?: number | (() => number);
   crowdThreshold?: number;
   speechCap?: number;
   summaryNames?: number;
@@ -63,11 +64,12 @@ export class BroadcastHub {
   private readonly crowdNewsSentAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly tickMs: number;
+  private readonly tickMs: () => number;
   private readonly summaries: SummaryLimits;
 
   constructor(private readonly options: BroadcastHubOptions) {
-    this.tickMs = options.tickMs ?? limits.broadcastTickMs;
+    const tickMs = options.tickMs ?? limits.broadcastTickMs;
+    this.tickMs = typeof tickMs === 'number' ? () => tickMs : tickMs;
     this.summaries = {
       threshold: options.crowdThreshold ?? limits.broadcastCrowdThreshold,
       speechCap: options.speechCap ?? limits.broadcastSpeechCap,
@@ -86,7 +88,7 @@ export class BroadcastHub {
     queue.push({ broadcast, actor: exceptPlayerId });
     // The tick runs only while there is something to send: an idle hub costs nothing.
     if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.tickMs);
+      this.timer = setTimeout(() => this.flush(), this.tickMs());
       this.timer.unref();
     }
   }
@@ -127,7 +129,7 @@ export class BroadcastHub {
     if (last !== undefined && now - last < limits.broadcastCrowdNewsEveryMs) {
       const later = this.pending.get(locationId);
       this.pending.set(locationId, later ? [...queue, ...later] : queue);
-      this.timer ??= setTimeout(() => this.flush(), this.tickMs);
+      this.timer ??= setTimeout(() => this.flush(), this.tickMs());
       this.timer.unref();
       return true;
     }
