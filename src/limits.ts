@@ -28,6 +28,8 @@ export const limits = {
   maxEventLoopDelayMs: 60,
   /** When even the fastest action of a window waited longer than this to be recorded, a queue stands. */
   admissionQueueTargetMs: 30,
+  /** …or longer than this for its answer, among actions that waited for no model and no earlier action of their player. */
+  admissionAnswerTargetMs: 50,
   /** Actions refused for overload only while at least this many are admitted and not yet answered. */
   admissionMinInFlight: 16,
   /** The window over which the admission control judges the queue. */

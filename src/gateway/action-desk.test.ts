@@ -20,12 +20,14 @@ function controlledRequests() {
 
 function deskWith(requests: ActionRequests) {
   const sent: Record<string, unknown>[] = [];
+  const answered: number[] = [];
   const desk = new ActionDesk({
     requests,
     metrics: createMetrics(),
     log: { error: () => {} },
     budgetMs: 300,
     appendTimeoutMs: 100,
+    answered: (waitedMs) => answered.push(waitedMs),
   });
   const accept = (frameId: string) =>
     desk.accept({
@@ -38,7 +40,7 @@ function deskWith(requests: ActionRequests) {
       arrivedAt: performance.now(),
       ready: Promise.resolve(true),
     });
-  return { desk, sent, accept };
+  return { desk, sent, accept, answered };
 }
 
 describe('ActionDesk', () => {
@@ -83,5 +85,37 @@ describe('ActionDesk', () => {
     calls[0]!.fail(new DomainError('id_reused', 'another action'));
     await pause(350);
     expect(sent).toEqual([expect.objectContaining({ type: 'error', id: 'f3', code: 'id_reused' })]);
+  });
+
+  it('reports to the admission control only answers that waited for no model and no earlier action of the player', async () => {
+    const { requests, calls } = controlledRequests();
+    const { desk, accept, answered } = deskWith(requests);
+    accept('g1');
+    accept('g2');
+    await pause(0);
+    const first = ActionRequests.actionId('p1', 'g1');
+    calls[0]!.complete({ actionId: first, status: 'recorded' });
+    await pause(0);
+    const second = ActionRequests.actionId('p1', 'g2');
+    calls[1]!.complete({ actionId: second, status: 'recorded' });
+    await pause(0);
+    desk.resolved(first, outcome);
+    desk.resolved(second, outcome);
+    // g2 arrived while g1 was unanswered: its wait was partly g1's, not the server's backlog.
+    expect(answered).toHaveLength(1);
+    accept('g3');
+    await pause(0);
+    const third = ActionRequests.actionId('p1', 'g3');
+    calls[2]!.complete({ actionId: third, status: 'recorded' });
+    await pause(0);
+    desk.resolved(third, { ...outcome, source: 'llm' });
+    expect(answered).toHaveLength(1);
+    accept('g4');
+    await pause(0);
+    const fourth = ActionRequests.actionId('p1', 'g4');
+    calls[3]!.complete({ actionId: fourth, status: 'recorded' });
+    await pause(0);
+    desk.resolved(fourth, { ...outcome, source: 'template' });
+    expect(answered).toHaveLength(2);
   });
 });

@@ -32,6 +32,10 @@ interface Ticket {
   /** Something was sent for this frame (an outcome, or action_timeout): later only a late outcome. */
   answered: boolean;
   replayed: boolean;
+  /** No earlier action of the same player was still unanswered when this one arrived. */
+  alone: boolean;
+  /** No longer counted among its player's unanswered frames (answered, or finished without). */
+  released?: boolean;
   /** An outcome that came while the request was still on its way. */
   early?: RecordedOutcome;
   timers: NodeJS.Timeout[];
@@ -48,6 +52,11 @@ export interface ActionDeskDeps {
   metrics: Pick<Metrics, 'actionLatency' | 'actions' | 'actionsRefused'>;
   /** An action was recorded `waitedMs` after its frame arrived (the admission control watches this). */
   recorded?: (waitedMs: number) => void;
+  /**
+   * An action that waited for no model (its answer came from the rules, a template or a cache) and
+   * for no earlier action of its player was answered `waitedMs` after its frame arrived.
+   */
+  answered?: (waitedMs: number) => void;
   /** A frame is taken on (`accept`), and finished with (answered for good, or its socket gone). */
   started?: () => void;
   settled?: () => void;
@@ -67,6 +76,8 @@ export class ActionDesk {
   private readonly byAction = new Map<string, Set<Ticket>>();
   private readonly byOwner = new Map<object, Set<Ticket>>();
   private readonly inOrder = new KeyedQueue();
+  /** Per player, the frames taken on and not yet answered. */
+  private readonly unanswered = new Map<string, number>();
   private readonly budgetMs: number;
   private readonly appendTimeoutMs: number;
 
@@ -84,8 +95,10 @@ export class ActionDesk {
       phase: 'requesting',
       answered: false,
       replayed: false,
+      alone: !this.unanswered.has(playerId),
       timers: [],
     };
+    this.unanswered.set(playerId, (this.unanswered.get(playerId) ?? 0) + 1);
     this.track(ticket);
     this.deps.started?.();
     const elapsed = performance.now() - arrival.arrivedAt;
@@ -149,6 +162,7 @@ export class ActionDesk {
     if (!ticket.replayed) {
       this.deps.metrics.actionLatency.observe({ action_type: result.action_type, source }, latency / 1000);
       this.deps.metrics.actions.inc({ action_type: result.action_type, source });
+      if (ticket.alone && source !== 'llm') this.deps.answered?.(latency);
     }
     ticket.arrival.reply({
       type: 'action_result',
@@ -159,6 +173,7 @@ export class ActionDesk {
       ...(ticket.replayed ? { replayed: true } : {}),
       ...(ticket.answered ? { late: true } : {}),
     });
+    this.release(ticket);
     this.finish(ticket);
   }
 
@@ -205,6 +220,7 @@ export class ActionDesk {
 
   private error(ticket: Ticket, code: string, message: string, extra: Message = {}): void {
     ticket.answered = true;
+    this.release(ticket);
     this.deps.metrics.actionsRefused.inc({ code });
     const { frameId, reply } = ticket.arrival;
     reply({ type: 'error', ...(frameId === undefined ? {} : { id: frameId }), code, message, ...extra });
@@ -234,8 +250,19 @@ export class ActionDesk {
     this.track(ticket);
   }
 
+  /** The frame has its first answer (an outcome or an error), or never will: it stops counting. */
+  private release(ticket: Ticket): void {
+    if (ticket.released) return;
+    ticket.released = true;
+    const { playerId } = ticket.arrival;
+    const left = (this.unanswered.get(playerId) ?? 1) - 1;
+    if (left > 0) this.unanswered.set(playerId, left);
+    else this.unanswered.delete(playerId);
+  }
+
   private finish(ticket: Ticket): void {
     if (ticket.phase !== 'done') this.deps.settled?.();
+    this.release(ticket);
     ticket.phase = 'done';
     for (const timer of ticket.timers) clearTimeout(timer);
     this.untrack(ticket);

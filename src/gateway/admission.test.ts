@@ -25,15 +25,15 @@ describe('admission control', () => {
     }
   });
 
-  it('refuses with a jittered retry while even the fastest action of a window waited past the target, and takes again once one is fast', () => {
-    const { admission, advance } = control();
+  it('refuses a share of arrivals, with a jittered retry, while even the fastest action of a window waited past the target, and takes again once one is fast', () => {
+    const { admission, advance } = control(0, limits.admissionMinInFlight, 0.1);
     admission.recorded(limits.admissionQueueTargetMs + 20);
     admission.recorded(limits.admissionQueueTargetMs + 5);
     advance(limits.admissionWindowMs);
     expect(admission.admit()).toEqual({
       ok: false,
       reason: 'queue',
-      retryAfterMs: Math.round(limits.serverBusyRetryMs * 1.5),
+      retryAfterMs: Math.round(limits.serverBusyRetryMs * 1.1),
     });
     // Actions admitted before still get recorded; one fast one shows the queue drained.
     admission.recorded(2);
@@ -41,8 +41,39 @@ describe('admission control', () => {
     expect(admission.admit()).toEqual({ ok: true });
   });
 
+  it('refuses a larger share window after window while the queue stands, and a smaller one as it drains', () => {
+    const { admission, advance } = control(0, limits.admissionMinInFlight, 0.5);
+    const shares: boolean[] = [];
+    for (let window = 0; window < 4; window++) {
+      admission.recorded(limits.admissionQueueTargetMs * 2);
+      advance(limits.admissionWindowMs);
+      shares.push(admission.admit().ok);
+    }
+    // 0.2, 0.4, 0.6, 0.8 of arrivals refused: a draw of 0.5 is refused from the third window on.
+    expect(shares).toEqual([true, true, false, false]);
+    const after: boolean[] = [];
+    for (let window = 0; window < 3; window++) {
+      admission.recorded(1);
+      advance(limits.admissionWindowMs);
+      after.push(admission.admit().ok);
+    }
+    expect(after).toEqual([false, true, true]);
+  });
+
+  it('sees a backlog after recording: actions answered without a model that waited past the target', () => {
+    const { admission, advance } = control(0, limits.admissionMinInFlight, 0.1);
+    admission.recorded(1);
+    admission.answered(limits.admissionAnswerTargetMs + 30);
+    admission.answered(limits.admissionAnswerTargetMs + 10);
+    advance(limits.admissionWindowMs);
+    expect(admission.admit()).toMatchObject({ ok: false, reason: 'queue' });
+    admission.answered(3);
+    advance(limits.admissionWindowMs);
+    expect(admission.admit()).toEqual({ ok: true });
+  });
+
   it('forgets a standing queue after a window with nothing recorded', () => {
-    const { admission, advance } = control();
+    const { admission, advance } = control(0, limits.admissionMinInFlight, 0.1);
     admission.recorded(limits.admissionQueueTargetMs * 3);
     advance(limits.admissionWindowMs);
     expect(admission.admit().ok).toBe(false);

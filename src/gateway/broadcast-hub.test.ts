@@ -7,8 +7,11 @@ class FakeSocket implements HubSocket {
   readonly OPEN = 1;
   readyState = 1;
   readonly sent: string[] = [];
-  send(data: string): void {
-    this.sent.push(data);
+  readonly raw: Buffer[] = [];
+  send(data: Buffer, options: { binary: false }): void {
+    expect(options.binary).toBe(false);
+    this.raw.push(data);
+    this.sent.push(data.toString('utf8'));
   }
 }
 
@@ -102,15 +105,35 @@ describe('broadcast hub', () => {
     expect(counted).toEqual({ frames: 3, events: 6 });
   });
 
-  it('hands the very same string to every recipient who caused none of the events', () => {
+  it('hands the very same bytes (encoded once) to every recipient who caused none of the events', () => {
     const { hub, socket } = world({ ana: 1, bo: 2, cy: 1 });
     hub.publish('square', arrived('dee'));
     hub.flush();
-    const shared = socket('ana').sent[0];
+    const shared = socket('ana').raw[0];
     expect(shared).toBeDefined();
-    expect(Object.is(socket('bo', 0).sent[0], shared)).toBe(true);
-    expect(Object.is(socket('bo', 1).sent[0], shared)).toBe(true);
-    expect(Object.is(socket('cy').sent[0], shared)).toBe(true);
+    expect(Object.is(socket('bo', 0).raw[0], shared)).toBe(true);
+    expect(Object.is(socket('bo', 1).raw[0], shared)).toBe(true);
+    expect(Object.is(socket('cy').raw[0], shared)).toBe(true);
+  });
+
+  it('sends a large fan-out a few hundred frames per turn of the event loop, each socket in tick order', () => {
+    const crowd = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`p${i}`, 1]));
+    const { hub, socket, frames, counted } = world(crowd);
+    const received = () => Object.keys(crowd).filter((player) => socket(player).sent.length > 0).length;
+    hub.publish('square', said('zed', 'first'));
+    hub.flush();
+    const firstTurn = received();
+    expect(firstTurn).toBeGreaterThan(0);
+    expect(firstTurn).toBeLessThan(600);
+    // The next tick's frames queue behind the rest of this one's.
+    hub.publish('square', said('zed', 'second'));
+    hub.flush();
+    expect(socket('p599').sent).toEqual([]);
+    vi.runAllTimers();
+    expect(received()).toBe(600);
+    for (const player of ['p0', 'p300', 'p599'])
+      expect(frames(player).map((frame) => frame.events[0]!.message)).toEqual(['first', 'second']);
+    expect(counted.frames).toBe(1200);
   });
 
   it('serialises each event once, however many hear it', () => {

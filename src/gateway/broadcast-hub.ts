@@ -5,8 +5,17 @@ import type { Broadcast } from './outcome-feed.ts';
 export interface HubSocket {
   readonly readyState: number;
   readonly OPEN: number;
-  send(data: string): void;
+  /** Sends `data` (UTF-8 JSON, encoded once for all recipients) as a text frame. */
+  send(data: Buffer, options: { binary: false }): void;
 }
+
+/**
+ * Frames a flush sends before it lets the event loop read sockets again: a tick's fan-out to
+ * thousands of players is tens of milliseconds of system calls, during which no action frame would
+ * be read (nor refused at once when the server is busy).
+ */
+const SENDS_PER_TURN = 256;
+const AS_TEXT = { binary: false } as const;
 
 export interface BroadcastHubOptions {
   /** The players online at a location, read when a tick is flushed. */
@@ -38,7 +47,7 @@ interface SummaryLimits {
 }
 
 interface Frame {
-  text: string;
+  bytes: Buffer;
   events: number;
 }
 
@@ -64,6 +73,10 @@ export class BroadcastHub {
   private readonly crowdNewsSentAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Frames due, in order, sent SENDS_PER_TURN per turn of the event loop. */
+  private outbox: { socket: HubSocket; frame: Frame }[] = [];
+  private outboxHead = 0;
+  private draining = false;
   private readonly tickMs: () => number;
   private readonly summaries: SummaryLimits;
 
@@ -113,6 +126,10 @@ export class BroadcastHub {
       }
     }
     if (frames > 0) this.options.sent?.(frames, events);
+    if (!this.draining && this.outbox.length > 0) {
+      this.draining = true;
+      this.drain();
+    }
   }
 
   /**
@@ -143,6 +160,8 @@ export class BroadcastHub {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();
+    this.outbox = [];
+    this.outboxHead = 0;
   }
 
   private flushLocation(locationId: string, queue: Published[]): { frames: number; events: number } {
@@ -170,13 +189,34 @@ export class BroadcastHub {
       if (!frame) continue;
       for (const socket of sockets) {
         if (socket.readyState !== socket.OPEN) continue;
-        socket.send(frame.text);
+        this.outbox.push({ socket, frame });
         frames += 1;
         events += frame.events;
       }
     }
     return { frames, events };
   }
+
+  /** Sends the outbox a turn's worth at a time; what a socket gets keeps the order it was queued in. */
+  private readonly drain = (): void => {
+    const end = Math.min(this.outbox.length, this.outboxHead + SENDS_PER_TURN);
+    for (let i = this.outboxHead; i < end; i++) {
+      const { socket, frame } = this.outbox[i]!;
+      try {
+        if (socket.readyState === socket.OPEN) socket.send(frame.bytes, AS_TEXT);
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+    }
+    this.outboxHead = end;
+    if (end < this.outbox.length && !this.closed) {
+      setImmediate(this.drain);
+      return;
+    }
+    this.outbox = [];
+    this.outboxHead = 0;
+    this.draining = false;
+  };
 }
 
 /** One location's events of one tick, rendered for a viewer (the events they caused left out). */
@@ -219,7 +259,7 @@ class Batch {
       parts.push(published.json);
     }
     if (parts.length === 0) return null;
-    return { text: `{"type":"events","events":[${parts.join(',')}]}`, events: parts.length };
+    return { bytes: Buffer.from(`{"type":"events","events":[${parts.join(',')}]}`), events: parts.length };
   }
 
   private summary(kind: string, visible: readonly Published[], excludesNobody: boolean): string {

@@ -32,6 +32,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     metrics: deps.metrics,
     log: app.log,
     recorded: (waitedMs) => app.admission.recorded(waitedMs),
+    answered: (waitedMs) => app.admission.answered(waitedMs),
     started: () => app.admission.started(),
     settled: () => app.admission.settled(),
   });
