@@ -1,6 +1,11 @@
 import { enemiesPresent, type LocationState, locationStream } from '../domain/location/location.ts';
 import { npcsAt, weatherAt, worldTime } from '../domain/world/clock.ts';
-import { type LocationScene, type LocationView, viewLocation } from '../domain/world/location-view.ts';
+import {
+  type LocationScene,
+  type LocationView,
+  MAX_LISTED_PLAYERS,
+  viewLocation,
+} from '../domain/world/location-view.ts';
 import { requireLocation } from '../domain/world/world.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
 import type { CommandHandler } from './command-handler.ts';
@@ -59,7 +64,8 @@ export class SceneReader {
       state,
       stale,
       items: state.items,
-      players: this.presence.playersAt(locationId, viewerId),
+      players: this.presence.playersAt(locationId, viewerId, MAX_LISTED_PLAYERS),
+      playersCount: this.presence.othersCountAt(locationId, viewerId),
       npcs: npcsAt(this.runtime.world, locationId, at),
       enemies: enemiesPresent(this.runtime.world, state, at),
       weather: weatherAt(this.runtime.world, location.region, at),

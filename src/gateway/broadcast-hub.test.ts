@@ -21,7 +21,7 @@ interface EventsFrame {
 }
 
 /** A few players, each with sockets, all at the square unless moved. */
-function world(players: Record<string, number>) {
+function world(players: Record<string, number>, busy = () => false) {
   const sockets = new Map<string, FakeSocket[]>();
   const at = new Map<string, Set<string>>();
   for (const [playerId, count] of Object.entries(players)) {
@@ -41,6 +41,8 @@ function world(players: Record<string, number>) {
       counted.events += events;
     },
     tickMs: 50,
+    busyTickMs: 100,
+    busy,
     crowdThreshold: 3,
     speechCap: 2,
     summaryNames: 2,
@@ -90,6 +92,35 @@ describe('broadcast hub', () => {
     // Speech goes at the next tick, with the news held back until then, summarised.
     expect(second!.events.map((e) => e.event)).toEqual(['players_arrived', 'player_said']);
     expect(second!.events[0]!.count).toBe(ticks - 1);
+  });
+
+  it("ticks at the longer interval while the process is busy, and holds a crowded place's speech to once a second", () => {
+    const state = { busy: true };
+    const crowd = Object.fromEntries(
+      Array.from({ length: limits.broadcastCrowdRecipients + 1 }, (_, i) => [`p${i}`, 1]),
+    );
+    const { hub, at, frames } = world(crowd, () => state.busy);
+    at.set('gate', new Set(['p0']));
+    at.get('square')!.delete('p0');
+    hub.publish('gate', said('zed', 'quiet here'));
+    vi.advanceTimersByTime(50);
+    expect(frames('p0')).toEqual([]);
+    vi.advanceTimersByTime(50);
+    expect(frames('p0')).toHaveLength(1);
+
+    hub.publish('square', said('p2', 'one'));
+    vi.advanceTimersByTime(100);
+    expect(frames('p1')).toHaveLength(1);
+    hub.publish('square', said('p2', 'two'));
+    vi.advanceTimersByTime(500);
+    expect(frames('p1')).toHaveLength(1);
+    vi.advanceTimersByTime(limits.broadcastCrowdNewsEveryMs);
+    expect(frames('p1').map((frame) => frame.events.map((e) => e.message))).toEqual([['one'], ['two']]);
+
+    state.busy = false;
+    hub.publish('square', said('p2', 'three'));
+    vi.advanceTimersByTime(50);
+    expect(frames('p1')).toHaveLength(3);
   });
 
   it('sends each recipient one frame per tick, and nothing before the tick ends', () => {
@@ -195,6 +226,22 @@ describe('broadcast hub', () => {
       players: ['p2', 'p3'],
       text: '4 travellers arrive.',
     });
+  });
+
+  it('gives each member of a large arriving crowd the summary counted without them', () => {
+    const members = Array.from({ length: 40 }, (_, i) => `m${String(i).padStart(2, '0')}`);
+    const { hub, frames } = world({ ana: 1, ...Object.fromEntries(members.map((m) => [m, 1])) });
+    for (const member of members) hub.publish('square', arrived(member), member);
+    hub.publish('square', said('ana', 'welcome all'), 'ana');
+    hub.flush();
+    expect(frames('m00')[0]!.events).toEqual([
+      { event: 'players_arrived', count: 39, players: ['m01', 'm02'], text: '39 travellers arrive.' },
+      said('ana', 'welcome all'),
+    ]);
+    expect(frames('m07')[0]!.events[0]).toMatchObject({ count: 39, players: ['m00', 'm01'] });
+    expect(frames('ana')[0]!.events).toEqual([
+      { event: 'players_arrived', count: 40, players: ['m00', 'm01'], text: '40 travellers arrive.' },
+    ]);
   });
 
   it('sends up to the threshold of arrivals one by one', () => {

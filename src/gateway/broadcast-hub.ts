@@ -1,4 +1,5 @@
 import { limits } from '../limits.ts';
+import { Batch, CROWDS, type Frame, type Published, type SummaryLimits } from './broadcast-batch.ts';
 import type { Broadcast } from './outcome-feed.ts';
 
 /** What the hub needs of a WebSocket (ws's WebSocket has it). */
@@ -24,41 +25,15 @@ export interface BroadcastHubOptions {
   /** Told after every flush how many frames and events (counted per frame) went out. */
   sent?(frames: number, events: number): void;
   onError?(error: unknown): void;
-  /** The tick, read each time one starts: fixed, or longer while the process is busy. */
-  tickMs?: number | (() => number);
+  tickMs?: number;
+  /** The tick while the process is busy. */
+  busyTickMs?: number;
+  /** Whether the process is busy now (read as each tick starts). */
+  busy?: () => boolean;
   crowdThreshold?: number;
   speechCap?: number;
   summaryNames?: number;
 }
-
-interface Published {
-  broadcast: Broadcast;
-  actor: string | undefined;
-  json?: string;
-}
-
-interface SummaryLimits {
-  /** More events of one crowd kind than this become one summary. */
-  threshold: number;
-  /** Voices sent one by one; the rest are summarised. */
-  speechCap: number;
-  /** Names a summary lists. */
-  names: number;
-}
-
-interface Frame {
-  bytes: Buffer;
-  events: number;
-}
-
-/** Events that, past the crowd threshold in one tick, become one summary event. */
-const CROWDS: Record<string, { event: string; verb: string }> = {
-  player_arrived: { event: 'players_arrived', verb: 'arrive' },
-  player_left: { event: 'players_left', verb: 'leave' },
-  player_appeared: { event: 'players_appeared', verb: 'appear' },
-  player_vanished: { event: 'players_vanished', verb: 'fade from view' },
-};
-const SPEECH = 'player_said';
 
 /**
  * Gathers what happens at each location and sends it once per tick: every recipient gets one
@@ -78,11 +53,14 @@ export class BroadcastHub {
   private outboxHead = 0;
   private draining = false;
   private readonly tickMs: () => number;
+  private readonly busy: () => boolean;
   private readonly summaries: SummaryLimits;
 
   constructor(private readonly options: BroadcastHubOptions) {
     const tickMs = options.tickMs ?? limits.broadcastTickMs;
-    this.tickMs = typeof tickMs === 'number' ? () => tickMs : tickMs;
+    const busyTickMs = options.busyTickMs ?? limits.broadcastBusyTickMs;
+    this.busy = options.busy ?? (() => false);
+    this.tickMs = () => (this.busy() ? busyTickMs : tickMs);
     this.summaries = {
       threshold: options.crowdThreshold ?? limits.broadcastCrowdThreshold,
       speechCap: options.speechCap ?? limits.broadcastSpeechCap,
@@ -136,12 +114,14 @@ export class BroadcastHub {
    * Comings and goings in a crowded place are news a player needs once a second, not twenty times:
    * sending them every tick to hundreds of players there (a connect storm into the starting square)
    * would be frames by the tens of thousands a second. A batch with only such news waits (summarised
-   * with what follows) until a second has passed; speech and combat go every tick as always.
+   * with what follows) until a second has passed; speech and combat go every tick, unless the process
+   * is busy: then a crowded place hears everything once a second (speech beyond a few voices is
+   * summarised), since its frames grow with the square of the crowd and would starve everyone's actions.
    */
   private deferCrowdNews(locationId: string, queue: Published[], now: number): boolean {
     const recipients = this.options.recipientsAt(locationId) as Iterable<string> & { size?: number };
     if ((recipients.size ?? 0) < limits.broadcastCrowdRecipients) return false;
-    if (!queue.every((published) => published.broadcast.event in CROWDS)) return false;
+    if (!this.busy() && !queue.every((published) => published.broadcast.event in CROWDS)) return false;
     const last = this.crowdNewsSentAt.get(locationId);
     if (last !== undefined && now - last < limits.broadcastCrowdNewsEveryMs) {
       const later = this.pending.get(locationId);
@@ -217,85 +197,4 @@ export class BroadcastHub {
     this.outboxHead = 0;
     this.draining = false;
   };
-}
-
-/** One location's events of one tick, rendered for a viewer (the events they caused left out). */
-class Batch {
-  /** Summaries that exclude nobody's event, shared by every viewer whose own events are of other kinds. */
-  private readonly sharedSummaries = new Map<string, string>();
-  private readonly totals = new Map<string, number>();
-
-  constructor(
-    private readonly queue: readonly Published[],
-    private readonly limits: SummaryLimits,
-  ) {
-    for (const { broadcast } of queue)
-      this.totals.set(broadcast.event, (this.totals.get(broadcast.event) ?? 0) + 1);
-  }
-
-  frameFor(viewer: string | undefined): Frame | null {
-    const visible = viewer === undefined ? this.queue : this.queue.filter((p) => p.actor !== viewer);
-    const counts = new Map<string, number>();
-    for (const { broadcast } of visible) counts.set(broadcast.event, (counts.get(broadcast.event) ?? 0) + 1);
-    const parts: string[] = [];
-    const summarised = new Set<string>();
-    let spoken = 0;
-    for (const published of visible) {
-      const kind = published.broadcast.event;
-      const count = counts.get(kind) ?? 0;
-      if (CROWDS[kind] && count > this.limits.threshold) {
-        if (!summarised.has(kind)) {
-          summarised.add(kind);
-          parts.push(this.summary(kind, visible, count === this.totals.get(kind)));
-        }
-        continue;
-      }
-      if (kind === SPEECH && ++spoken > this.limits.speechCap) {
-        if (spoken === this.limits.speechCap + 1)
-          parts.push(this.summary(kind, visible, count === this.totals.get(kind)));
-        continue;
-      }
-      published.json ??= JSON.stringify(published.broadcast);
-      parts.push(published.json);
-    }
-    if (parts.length === 0) return null;
-    return { bytes: Buffer.from(`{"type":"events","events":[${parts.join(',')}]}`), events: parts.length };
-  }
-
-  private summary(kind: string, visible: readonly Published[], excludesNobody: boolean): string {
-    const cached = excludesNobody ? this.sharedSummaries.get(kind) : undefined;
-    if (cached) return cached;
-    const ofKind = visible.filter((p) => p.broadcast.event === kind);
-    const json = JSON.stringify(
-      kind === SPEECH
-        ? this.speechSummary(ofKind.slice(this.limits.speechCap))
-        : this.crowdSummary(kind, ofKind),
-    );
-    if (excludesNobody) this.sharedSummaries.set(kind, json);
-    return json;
-  }
-
-  private crowdSummary(kind: string, crowd: readonly Published[]): Broadcast {
-    const { event, verb } = CROWDS[kind]!;
-    return {
-      event,
-      count: crowd.length,
-      players: this.names(crowd),
-      text: `${crowd.length} travellers ${verb}.`,
-    };
-  }
-
-  private speechSummary(unheard: readonly Published[]): Broadcast {
-    const count = unheard.length;
-    return {
-      event: 'players_said',
-      count,
-      players: this.names(unheard),
-      text: count === 1 ? '…and one other speaks at once.' : `…and ${count} others speak at once.`,
-    };
-  }
-
-  private names(crowd: readonly Published[]): string[] {
-    return crowd.slice(0, this.limits.names).map((p) => String(p.broadcast.player ?? 'someone'));
-  }
 }

@@ -305,6 +305,7 @@ export class ActionProcessor {
       enemiesHere: [...scene.enemies],
       npcsHere: [...scene.npcs],
       playersHere: scene.players,
+      ...(scene.playersCount === undefined ? {} : { playersHereCount: scene.playersCount }),
       ...(npc ? { npc } : {}),
       memories: recalled,
       stale: scene.stale,

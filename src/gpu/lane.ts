@@ -29,8 +29,10 @@ export interface ActionContext {
   weather: Weather;
   enemiesHere: { enemy: Enemy; hp: number }[];
   npcsHere: Npc[];
-  /** Other players online here, by name. */
+  /** Other players online here, by name (in a crowd, the first few in name order). */
   playersHere: readonly string[];
+  /** How many other players are online here, when `playersHere` is not all of them. */
+  playersHereCount?: number;
   /** For talk: the NPC addressed (if present) and what it remembers that bears on the message. */
   npc?: Npc;
   memories: RecalledMemory[];

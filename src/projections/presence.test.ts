@@ -85,7 +85,29 @@ describe('presence', () => {
     expect(presence.onlinePlayerIdsAt('nowhere').size).toBe(0);
   });
 
-  it('keeps the cached names of a place until someone comes or goes there', () => {
+  it("keeps a crowd's names in order as players come and go, and lists the first few with a count", () => {
+    const names = Array.from({ length: 300 }, (_, i) => `p${String((i * 7919) % 300).padStart(3, '0')}`);
+    const presence = presenceOf(
+      ...names.flatMap((name, i) => [
+        registered(`id${i}`, name),
+        spawned(`id${i}`, 'square'),
+        entered(`id${i}`, `s${i}`),
+      ]),
+    );
+    expect(presence.playersAt('square')).toEqual([...names].sort());
+    presence.apply(stored(moved('id5', 'square', 'gate')));
+    presence.apply(stored(left('id7', 's7')));
+    const expected = [...names].filter((name) => name !== names[5] && name !== names[7]).sort();
+    expect(presence.playersAt('square')).toEqual(expected);
+    expect(presence.playersAt('square', 'id0', 3)).toEqual(
+      expected.filter((name) => name !== names[0]).slice(0, 3),
+    );
+    expect(presence.othersCountAt('square', 'id0')).toBe(297);
+    expect(presence.othersCountAt('square', 'id5')).toBe(298);
+    expect(presence.playersAt('gate')).toEqual([names[5]]);
+  });
+
+  it("hands out copies of a place's names, current as someone comes or goes there", () => {
     const presence = presenceOf(
       registered('p1', 'mira'),
       registered('p2', 'aldo'),

@@ -26,12 +26,14 @@ interface Presence {
  * and kept current by following the log. Every process builds its own copy from the same events.
  *
  * Online players are indexed by location, so asking who is somewhere costs what is there, not what
- * is everywhere; the sorted names of a location are kept until someone comes, goes or connects there.
+ * is everywhere; each location's names are kept in order as players come and go (a connect storm
+ * into one square must not sort thousands of names for every arrival).
  */
 export class PresenceProjection {
   private readonly players = new Map<string, Presence>();
   private readonly onlineAt = new Map<string, Set<string>>();
-  private readonly sortedNamesAt = new Map<string, readonly string[]>();
+  /** The names of the players online at each location, kept sorted as they come and go. */
+  private readonly sortedNamesAt = new Map<string, string[]>();
   private consumer: ConsumerRunner | undefined;
 
   apply(event: StoredEvent): void {
@@ -113,17 +115,28 @@ export class PresenceProjection {
     this.sortedNamesAt.clear();
   }
 
-  /** The names of the players online at a location, sorted; without `except`'s own name. */
-  playersAt(locationId: string, except?: string): string[] {
-    const names = this.sortedNames(locationId);
+  /** The names of the players online at a location, sorted, the first `limit` of them; without `except`'s own name. */
+  playersAt(locationId: string, except?: string, limit = Number.POSITIVE_INFINITY): string[] {
+    const names = this.sortedNamesAt.get(locationId) ?? [];
     const own = except !== undefined && this.onlineAt.get(locationId)?.has(except);
-    if (!own) return [...names];
-    const skip = names.indexOf(this.players.get(except)?.username ?? '');
-    return skip < 0 ? [...names] : [...names.slice(0, skip), ...names.slice(skip + 1)];
+    const skip = own ? this.players.get(except)?.username : undefined;
+    const result: string[] = [];
+    for (const name of names) {
+      if (result.length >= limit) break;
+      if (name !== skip) result.push(name);
+    }
+    return result;
   }
 
   onlineCountAt(locationId: string): number {
     return this.onlineAt.get(locationId)?.size ?? 0;
+  }
+
+  /** How many players other than `except` are online at a location. */
+  othersCountAt(locationId: string, except?: string): number {
+    const here = this.onlineAt.get(locationId);
+    if (!here) return 0;
+    return here.size - (except !== undefined && here.has(except) ? 1 : 0);
   }
 
   username(playerId: string): string | undefined {
@@ -143,19 +156,6 @@ export class PresenceProjection {
     return this.onlineAt.get(locationId) ?? NOBODY;
   }
 
-  private sortedNames(locationId: string): readonly string[] {
-    const cached = this.sortedNamesAt.get(locationId);
-    if (cached) return cached;
-    const names: string[] = [];
-    for (const playerId of this.onlineAt.get(locationId) ?? NOBODY) {
-      const username = this.players.get(playerId)?.username;
-      if (username !== undefined) names.push(username);
-    }
-    names.sort();
-    this.sortedNamesAt.set(locationId, names);
-    return names;
-  }
-
   private moveTo(playerId: string, presence: Presence, locationId: string): void {
     if (presence.locationId === locationId) return;
     const online = presence.sessions.size > 0;
@@ -171,14 +171,39 @@ export class PresenceProjection {
       here = new Set();
       this.onlineAt.set(locationId, here);
     }
+    if (here.has(playerId)) return;
     here.add(playerId);
-    this.sortedNamesAt.delete(locationId);
+    const username = this.players.get(playerId)?.username;
+    if (username === undefined) return;
+    let names = this.sortedNamesAt.get(locationId);
+    if (!names) {
+      names = [];
+      this.sortedNamesAt.set(locationId, names);
+    }
+    names.splice(insertionPoint(names, username), 0, username);
   }
 
   private unindex(playerId: string, locationId: string): void {
     const here = this.onlineAt.get(locationId);
     if (!here?.delete(playerId)) return;
     if (here.size === 0) this.onlineAt.delete(locationId);
-    this.sortedNamesAt.delete(locationId);
+    const names = this.sortedNamesAt.get(locationId);
+    const username = this.players.get(playerId)?.username;
+    if (!names || username === undefined) return;
+    const at = insertionPoint(names, username);
+    if (names[at] === username) names.splice(at, 1);
+    if (names.length === 0) this.sortedNamesAt.delete(locationId);
   }
+}
+
+/** Where `name` is (or would go) in `sorted`, in the default sort order (UTF-16 code units). */
+function insertionPoint(sorted: readonly string[], name: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < name) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

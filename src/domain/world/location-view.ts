@@ -24,8 +24,10 @@ export const MAX_LISTED_PLAYERS = 20;
 
 export interface LocationScene {
   items: readonly string[];
-  /** Every other player there, sorted. */
+  /** Other players there, sorted: every one, or the first MAX_LISTED_PLAYERS of them. */
   players: readonly string[];
+  /** How many other players are there in all (when `players` is not all of them). */
+  playersCount?: number;
   npcs: readonly Npc[];
   enemies: readonly { enemy: Enemy; hp: number }[];
   weather: Weather;
@@ -50,6 +52,6 @@ export function viewLocation(world: World, location: Location, scene: LocationSc
     npcs: scene.npcs.map((npc) => ({ id: npc.id, name: npc.name })),
     enemies: scene.enemies.map(({ enemy, hp }) => ({ id: enemy.id, name: enemy.name, hp, max_hp: enemy.hp })),
     players: scene.players.slice(0, MAX_LISTED_PLAYERS),
-    players_count: scene.players.length,
+    players_count: scene.playersCount ?? scene.players.length,
   };
 }

@@ -45,10 +45,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       deps.metrics.broadcastEvents.inc(events);
     },
     onError: (error) => app.log.error({ err: error }, 'broadcast failed'),
-    tickMs: () =>
-      app.loopUtilization() > limits.broadcastBusyLoopUtilization
-        ? limits.broadcastBusyTickMs
-        : limits.broadcastTickMs,
+    busy: () => app.loopUtilization() > limits.broadcastBusyLoopUtilization,
   });
   const feed = new OutcomeFeed(deps.store, deps.presence, deps.runtime, {
     resolved: (resolved) => deliver(resolved),

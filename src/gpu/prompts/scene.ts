@@ -58,8 +58,11 @@ export function presenceLines(context: ActionContext, options: { exceptNpc?: str
     lines.push(
       `Lying here: ${context.locationState.items.map((id) => `${world.items.get(id)?.name ?? id} (${id})`).join(', ')}.`,
     );
-  if (context.playersHere.length > 0)
-    lines.push(`Other players here: ${context.playersHere.map((p) => neutralise(p, 40)).join(', ')}.`);
+  if (context.playersHere.length > 0) {
+    const unnamed = (context.playersHereCount ?? context.playersHere.length) - context.playersHere.length;
+    const named = context.playersHere.map((p) => neutralise(p, 40)).join(', ');
+    lines.push(`Other players here: ${named}${unnamed > 0 ? ` and ${unnamed} more` : ''}.`);
+  }
   return lines;
 }
 

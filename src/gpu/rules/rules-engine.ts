@@ -65,6 +65,7 @@ export class RulesEngine implements Lane {
     const location = viewLocation(context.world, context.location, {
       items: context.locationState.items,
       players: context.playersHere,
+      ...(context.playersHereCount === undefined ? {} : { playersCount: context.playersHereCount }),
       npcs: context.npcsHere,
       enemies: context.enemiesHere,
       weather: context.weather,
