@@ -133,6 +133,7 @@ async function runScenario(options: Options, backing: ReturnType<typeof backingS
   const context: RunContext = {
     server,
     pool,
+    ...(options.mode === 'postgres' ? { databaseUrl: backing.databaseUrl } : {}),
     addresses,
     runTag: `b${randomBytes(3).toString('hex')}`,
     watched,
@@ -203,14 +204,17 @@ function differences(options: Options): string[] {
     'fresh players per step, who all start where the world starts them, rather than a population spread over the world',
     'a synthetic, fixed-rate mix (look, inventory, move, say, quest status in equal shares at 4 actions/s per player, the per-player limit): no talk, attack or take',
     'lanes are the rule engine (no LLM variables set)',
+    "the simulated players count the `events` batch frames of others' doings without parsing them (except in the broadcast scenario, which times them); a browser would render each",
   ];
   if (options.mode === 'postgres')
     list.push(
       'PostgreSQL and Redis run on the same machine and are shared with whatever else runs there; their CPU and RSS figures are of every postgres / redis-server process on the machine',
     );
-  else list.push('embedded mode: PGlite (in a worker thread) and in-process caches inside the server process');
+  else
+    list.push('embedded mode: PGlite (in a worker thread) and in-process caches inside the server process');
   const extraNodeArgs = process.env['BENCH_SERVER_NODE_ARGS']?.trim();
-  if (extraNodeArgs) list.push(`the server runs with extra node flags (BENCH_SERVER_NODE_ARGS): ${extraNodeArgs}`);
+  if (extraNodeArgs)
+    list.push(`the server runs with extra node flags (BENCH_SERVER_NODE_ARGS): ${extraNodeArgs}`);
   return list;
 }
 

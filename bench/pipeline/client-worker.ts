@@ -190,8 +190,17 @@ function readLocation(player: Player, location: unknown): void {
   }
 }
 
+/** How the server begins every batch of others' events (src/gateway/broadcast-batch.ts). */
+const EVENTS_FRAME_START = '{"type":"events",';
+
 function onFrame(player: Player, text: string): void {
   const arrivedAt = wallNow();
+  // Others' news is only counted outside the broadcast scenario: parsing tens of thousands of batch
+  // frames a second would take CPU from the server on this shared machine for nothing measured.
+  if (!broadcast && text.startsWith(EVENTS_FRAME_START)) {
+    count('events');
+    return;
+  }
   const frame = parse(text);
   const type = typeof frame?.type === 'string' ? frame.type : frame ? 'untyped' : 'unparsable';
   count(type);

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { registerAccounts, type SourceAddresses } from './accounts.ts';
 import { type ConnectReport, type PlayerSpec, type PlayReport, wallNow } from './ipc.ts';
 import { type ProcessFigures, ResourceSampler, type Watched } from './resources.ts';
@@ -20,6 +21,8 @@ export interface RunContext {
   /** Unique per run, so usernames never collide with another run on the same database. */
   runTag: string;
   watched: Watched[];
+  /** PostgreSQL mode: the server the game uses, whose checkpoints during each step are reported. */
+  databaseUrl?: string;
   warmupSeconds: number;
   nextUsername: number;
 }
@@ -157,11 +160,19 @@ export async function runLoadStep(
   const sampling = (async () => {
     await sleep(Math.max(0, window.measureStartsAt - wallNow()));
     sampler.start();
+    const before = context.databaseUrl ? await postgresCheckpoints(context.databaseUrl) : undefined;
     await sleep(Math.max(0, window.measureEndsAt - wallNow()));
-    return sampler.stop();
+    const after = context.databaseUrl ? await postgresCheckpoints(context.databaseUrl) : undefined;
+    return {
+      resources: sampler.stop(),
+      checkpoints:
+        before && after
+          ? { count: after.count - before.count, buffers: after.buffers - before.buffers }
+          : undefined,
+    };
   })();
   const extra = during ? during(window) : undefined;
-  const [reports, resources, extraFigures] = await Promise.all([plays, sampling, extra]);
+  const [reports, { resources, checkpoints }, extraFigures] = await Promise.all([plays, sampling, extra]);
   await closePlayers(context);
   const samples = new Samples(reports);
   const { latency_all_answers, ...figures } = stepFigures(samples, seconds);
@@ -181,6 +192,8 @@ export async function runLoadStep(
     max_ms: latency_all_answers.max_ms,
     ...rest,
     resources,
+    // PostgreSQL's checkpoints (timed, or forced by WAL volume: max_wal_size) while the step was measured.
+    ...(checkpoints ? { postgres_checkpoints: checkpoints } : {}),
     samples,
     ...(extraFigures ? { extra: extraFigures } : {}),
   };
@@ -207,4 +220,22 @@ export function meetsTarget(step: LoadStepResult): boolean {
     !step.errors['no_answer'] &&
     step.results > 0
   );
+}
+
+/** PostgreSQL's checkpoint counters so far (pg_stat_bgwriter up to PostgreSQL 16; none where it moved). */
+async function postgresCheckpoints(
+  databaseUrl: string,
+): Promise<{ count: number; buffers: number } | undefined> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ count: string; buffers: string }>(
+      'select checkpoints_timed + checkpoints_req as count, buffers_checkpoint as buffers from pg_stat_bgwriter',
+    );
+    return { count: Number(rows[0]!.count), buffers: Number(rows[0]!.buffers) };
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
