@@ -36,6 +36,9 @@ export const limits = {
   admissionWindowMs: 100,
   /** `retry_after_ms` of a `server_busy` refusal, before jitter (up to twice this). */
   serverBusyRetryMs: 500,
+  /** New TCP connections read per second (and at once); more wait, accepted, for their turn. */
+  newConnectionsPerSecond: 1_000,
+  newConnectionsBurst: 100,
   /** A game process's lease: sessions it holds end this long after it stops renewing (a crash). */
   processLeaseTtlMs: 10_000,
   /** How often a process renews its lease, and looks for sessions of processes that are gone. */

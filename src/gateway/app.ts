@@ -4,6 +4,7 @@ import { limits } from '../limits.ts';
 import { apiError, type GatewayDeps } from './deps.ts';
 import { adminPlugin } from './plugins/admin.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { connectionPacingPlugin } from './plugins/connection-pacing.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { overloadPlugin } from './plugins/overload.ts';
@@ -35,6 +36,7 @@ export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<F
     reply.code(404).send(apiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  await app.register(connectionPacingPlugin);
   await app.register(overloadPlugin);
   await app.register(rateLimitPlugin, deps);
   await app.register(healthPlugin, deps);
