@@ -71,4 +71,18 @@ describe('WorldRuntime following the content other processes load', () => {
     expect(runtime.world.content.version).toBe('fixture-2');
     expect(seen).toEqual(['fixture-2']);
   });
+
+  it('records a return to an earlier content (A, then B, then A) and other processes follow it', async () => {
+    const loader = await WorldRuntime.start(store, new CommandHandler(store), version('a'), 'file', logger);
+    expect(await loader.load(version('b'), 'reload')).toMatchObject({ version: 'b', changed: true });
+    await waitUntil(() => other.world.content.version === 'b', 'b in force elsewhere');
+    expect(await loader.load(version('a'), 'reload')).toMatchObject({ version: 'a', changed: true });
+    await waitUntil(() => other.world.content.version === 'a', 'a in force elsewhere again');
+    expect(await loader.load(version('a'), 'reload')).toMatchObject({ version: 'a', changed: false });
+    const recorded = (await store.readStream('world-content')).map(
+      (event) => (event.data as { version: string }).version,
+    );
+    expect(recorded.slice(-3)).toEqual(['a', 'b', 'a']);
+    await loader.stop();
+  });
 });

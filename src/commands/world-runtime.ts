@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { locationDecider } from '../domain/location/location.ts';
 import { playerDecider } from '../domain/player/player.ts';
 import { type ContentEvent, contentDecider, WORLD_CONTENT_STREAM } from '../domain/world/content-decider.ts';
@@ -75,7 +75,9 @@ export class WorldRuntime {
       WORLD_CONTENT_STREAM,
       contentDecider,
       { type: 'LoadContent', content: world.content, checksum, source },
-      { commandId: `content-${checksum}` },
+      // Not the checksum: loading A, then B, then A again is a change to record each time. The decider
+      // records nothing when the content is already in force, and concurrent loads retry against it.
+      { commandId: `content-${randomUUID()}` },
     );
     const changed = handled.events.length > 0 && !handled.alreadyHandled;
     this.use(world, checksum);
