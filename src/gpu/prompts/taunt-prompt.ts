@@ -2,7 +2,6 @@ import { bestWeapon } from '../../domain/rules/combat.ts';
 import type { Enemy } from '../../domain/world/world.ts';
 import type { ChatMessage } from '../backends/llm-backend.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
-import { neutralise } from './player-text.ts';
 import { memoizedPerWorld, placeLines } from './scene.ts';
 
 const MAX_TAUNT = 200;
@@ -23,7 +22,8 @@ export function buildTauntMessages(context: ActionContext, enemy: Enemy): ChatMe
         'Situation',
         ...placeLines(context),
         `You have ${hp} of ${enemy.hp} HP.`,
-        `${neutralise(context.player.username, 40)} attacks you with ${weapon ? `a ${weapon.name}` : 'bare fists'}.`,
+        // Not the player's name: a name is player text, and this prompt has none.
+        `A player attacks you with ${weapon ? `a ${weapon.name}` : 'bare fists'}.`,
         'Your line:',
       ].join('\n'),
     },
