@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { cleanPlayerText, hasLoneSurrogate } from './player-text.ts';
 import { DIRECTIONS } from './world/world.ts';
 
 /** Longest free text a player may send in one action (names, messages). */
 export const MAX_ACTION_TEXT = 500;
 
-// Control characters are stripped so nothing a player types can forge structure in logs or prompts.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+// Player text is cleaned on the way in (see cleanPlayerText) so nothing a player types can forge lines
+// for other players, structure in logs or prompts; text that is not Unicode at all is refused.
 const playerText = (max: number) =>
   z
     .string()
-    .transform((s) => s.replace(CONTROL_CHARACTERS, '').trim())
+    .refine((s) => !hasLoneSurrogate(s), 'must be Unicode text (it holds a lone surrogate)')
+    .transform(cleanPlayerText)
     .pipe(z.string().min(1).max(max));
 
 const name = playerText(80);

@@ -13,7 +13,12 @@ export const CloseCode = {
   goingAway: 1001,
 } as const;
 
-const clientId = z.string().min(1).max(64).optional();
+const clientId = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((id) => !/[\p{Cc}\p{Cs}]/u.test(id), 'ids hold no control characters and no lone surrogates')
+  .optional();
 
 const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('action'), id: clientId, data: z.unknown() }),
