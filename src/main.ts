@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { WorldContentError } from './domain/world/world.ts';
+import { DataDirLockedError } from './infrastructure/data-dir-lock.ts';
 import { createLogger } from './infrastructure/logger.ts';
 import { compileWasmWithBaselineTierOnly } from './infrastructure/pglite-tuning.ts';
 import { startSystem } from './system.ts';
@@ -29,6 +30,10 @@ async function main(): Promise<void> {
       },
     });
   } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      console.error(error.message);
+      process.exit(2);
+    }
     if (error instanceof WorldContentError) {
       logger.fatal(error.message);
       process.exit(2);

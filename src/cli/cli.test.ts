@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GameClient, register } from '../../test/support/game-client.ts';
 import { loadConfig } from '../config.ts';
+import { lockDataDir } from '../infrastructure/data-dir-lock.ts';
 import { createLogger } from '../infrastructure/logger.ts';
 import { startSystem } from '../system.ts';
 
@@ -20,18 +21,6 @@ function langomni(args: string[], env: Record<string, string>) {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
-}
-
-/** A server that says it runs on an embedded database, as a LangOmni server's /health does. */
-async function fakeEmbeddedServer(): Promise<Server> {
-  const server = createServer((_request, response) =>
-    response.end(
-      JSON.stringify({ status: 'ok', components: { database: { status: 'up', adapter: 'pglite' } } }),
-    ),
-  );
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return server;
 }
 
 describe('the langomni command', () => {
@@ -56,7 +45,7 @@ describe('the langomni command', () => {
     } finally {
       await system.close();
     }
-    // The command looks for a running server on HOST:PORT: point it at a port that answers nothing.
+    // A port that answers nothing: the command must not depend on HOST:PORT to find a running server.
     idle = createServer();
     idle.listen(0, '127.0.0.1');
     await once(idle, 'listening');
@@ -95,15 +84,16 @@ describe('the langomni command', () => {
     expect(wrong.stderr).toContain('--after: not a position');
   });
 
-  it('will not open the embedded database while a server runs on it', async () => {
-    const server = await fakeEmbeddedServer();
+  it('will not open the embedded database while another process holds it, whatever its PORT', async () => {
+    // This test's process holds the directory, as a running server would.
+    const held = lockDataDir(join(dataDir, 'pglite'));
     try {
-      const port = String((server.address() as { port: number }).port);
-      const { code, stderr } = await langomni(['replay'], { ...env, PORT: port });
+      const { code, stderr } = await langomni(['replay'], env);
       expect(code).toBe(1);
-      expect(stderr).toContain('stop the running server first');
+      expect(stderr).toContain(`is in use: process ${process.pid} on ${hostname()}`);
+      expect(stderr).toContain('stop that process first');
     } finally {
-      server.close();
+      held.release();
     }
   });
 });

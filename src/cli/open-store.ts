@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config.ts';
+import { DataDirLockedError } from '../infrastructure/data-dir-lock.ts';
 import { openDatabase } from '../infrastructure/database.ts';
 import type { EventStore } from '../infrastructure/event-store/event-store.ts';
 import { openEventStoreDb } from '../infrastructure/event-store/eventstoredb-event-store.ts';
@@ -39,33 +40,15 @@ async function openEmbedded(config: Config): Promise<EventStore> {
     throw new StoreUnavailableError(
       `no embedded database in ${dataDir} (DATA_DIR=${config.DATA_DIR}); set DATA_DIR to the server's, or DATABASE_URL / EVENTSTORE_URL`,
     );
-  // PGlite takes no lock: a second process opening the files of a running server would not fail but
-  // read stale pages and could damage them on close. So look for a server first.
-  const running = await embeddedServerAnswering(config);
-  if (running)
-    throw new StoreUnavailableError(
-      `a LangOmni server with an embedded database answers at ${running}. ${SINGLE_PROCESS}`,
-    );
   try {
     const database = await openDatabase<EventStoreTables>({ kind: 'pglite', dataDir });
     return new SqlEventStore(database, { name: 'pglite', pollIntervalMs: 1000 }, () => database.close());
   } catch (error) {
+    // The server (or another analysis) holds the directory: its lock names it.
+    if (error instanceof DataDirLockedError) throw new StoreUnavailableError(error.message, { cause: error });
     throw new StoreUnavailableError(
       `could not open the embedded database in ${dataDir}: ${(error as Error).message}. ${SINGLE_PROCESS}`,
       { cause: error },
     );
-  }
-}
-
-/** The URL of a server on the configured HOST:PORT that reports an embedded database, if any. */
-async function embeddedServerAnswering(config: Config): Promise<string | undefined> {
-  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${config.PORT}`;
-  try {
-    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-    const body = (await response.json()) as { components?: { database?: { adapter?: string } } };
-    return body.components?.database?.adapter === 'pglite' ? url : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -4,6 +4,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from '../../migrations/index.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { seedDataDirFromTemplate } from './pglite-template.ts';
 import { PgliteThread } from './pglite-thread/pglite-thread.ts';
 import { embeddedStartParams } from './pglite-tuning.ts';
@@ -86,10 +87,30 @@ async function openPostgres(target: { url: string; schema?: string; poolSize?: n
 }
 
 async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>) {
-  if (target.dataDir) {
+  if (!target.dataDir) return startPglite(target);
+  // PGlite takes no lock of its own: a second process on the same files would corrupt them.
+  const lock = lockDataDir(target.dataDir);
+  try {
     await seedDataDirFromTemplate(target.dataDir);
     mkdirSync(target.dataDir, { recursive: true });
+    const opened = await startPglite(target);
+    return {
+      pool: opened.pool,
+      closeEngine: async () => {
+        try {
+          await opened.closeEngine();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
   }
+}
+
+async function startPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>) {
   if (target.ownThread) {
     const thread = await PgliteThread.start(
       { startParams: embeddedStartParams(), ...(target.dataDir ? { dataDir: target.dataDir } : {}) },
