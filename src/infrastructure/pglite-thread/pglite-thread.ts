@@ -49,16 +49,7 @@ export class PgliteThread {
     options: EngineThreadOptions,
     onLost: (error: Error) => void = () => {},
   ): Promise<PgliteThread> {
-    const fromSource = import.meta.url.endsWith('.ts');
-    const script = new URL(`./engine-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
-    // Run from source (tsx, vitest), the thread loads TypeScript through tsx's loader, registered
-    // before the script is imported (Node 20 does not apply `--import` hooks to a worker's entry).
-    const worker = fromSource
-      ? new Worker(
-          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); })`,
-          { eval: true, workerData: options },
-        )
-      : new Worker(script, { workerData: options });
+    const worker = new Worker(new URL('./engine-worker.mjs', import.meta.url), { workerData: options });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (reply: EngineReply) => {
         if (reply.kind === 'ready') done();
