@@ -11,6 +11,7 @@ import type { GatewayDeps } from '../deps.ts';
 import { type Broadcast, OutcomeFeed, type ResolvedAction } from '../outcome-feed.ts';
 import { PlayerConnections } from '../player-connections.ts';
 import { CloseCode, PROTOCOL_VERSION, ProtocolError, parseClientFrame } from '../protocol.ts';
+import { SocketShutdown } from '../socket-shutdown.ts';
 import { TokenBuckets } from '../token-bucket.ts';
 import type { TokenClaims } from './auth.ts';
 
@@ -21,7 +22,17 @@ type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'runtime' | 'sessions' | 's
 
 /** The game's WebSocket at /ws: authenticates, turns frames into commands and pushes outcomes back. */
 export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
-  await app.register(websocket, { options: { maxPayload: HARD_MAX_PAYLOAD } });
+  const shutdown = new SocketShutdown();
+  await app.register(websocket, {
+    options: { maxPayload: HARD_MAX_PAYLOAD },
+    // Instead of the plugin's own (which closes without a code, 1005, and waits for nothing): 1001
+    // with its reason, the close handshakes and the leaves they record, before the store closes.
+    // New upgrades are refused (503) from then on.
+    preClose: async () => {
+      app.websocketServer.close();
+      await shutdown.closeAll(CloseCode.goingAway, 'server shutting down');
+    },
+  });
 
   const socketsByPlayer = new Map<string, Set<WebSocket>>();
   // Every connection of a player draws from one bucket: the limit is the player's, not the socket's.
@@ -54,8 +65,6 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   });
   await feed.start();
   app.addHook('onClose', async () => {
-    for (const sockets of socketsByPlayer.values())
-      for (const socket of sockets) socket.close(CloseCode.goingAway, 'server shutting down');
     await feed.stop();
     hub.close();
   });
@@ -104,6 +113,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       const sessionId = randomUUID();
       const log = request.log.child({ playerId, sessionId });
       let open = true;
+      shutdown.opened(socket);
 
       for (const oldest of connections.add(playerId, socket))
         oldest.close(
@@ -157,9 +167,11 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         socketsByPlayer.get(playerId)?.delete(socket);
         if (socketsByPlayer.get(playerId)?.size === 0) socketsByPlayer.delete(playerId);
         desk.drop(socket);
-        void ready
-          .then(() => deps.sessions.leave(playerId, sessionId))
-          .catch((error) => log.warn({ err: error }, 'could not record leaving'));
+        shutdown.recording(
+          ready
+            .then(() => deps.sessions.leave(playerId, sessionId))
+            .catch((error) => log.warn({ err: error }, 'could not record leaving')),
+        );
       });
 
       // Everything up to the rate limit happens here, before any await: the frame's arrival is
