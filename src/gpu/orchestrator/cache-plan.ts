@@ -1,5 +1,6 @@
 import { cacheTtlMs } from '../../limits.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
+import { feelingBand } from '../prompts/npc-prompt.ts';
 
 export interface CachePlan {
   kind: 'description' | 'greeting' | 'action';
@@ -40,7 +41,7 @@ export function cachePlan(context: ActionContext, guidance: Proposal): CachePlan
       const greeting = GREETING_ONLY.test(action.message) && context.memories.length === 0;
       if (greeting) {
         const offer = (guidance.result.quest_offer as { id?: string } | undefined)?.id ?? null;
-        const band = Math.round((context.player.relationships[npc] ?? 0) / 20);
+        const band = feelingBand(context.player.relationships[npc] ?? 0);
         return {
           kind: 'greeting',
           scope: { public: true },

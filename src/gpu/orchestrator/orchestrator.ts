@@ -3,12 +3,18 @@ import type { Logger } from '../../infrastructure/logger.ts';
 import type { Metrics } from '../../infrastructure/metrics.ts';
 import { withTimeout } from '../../infrastructure/timeout.ts';
 import { limits } from '../../limits.ts';
-import { type LlmBackend, LlmBackendError, type LlmRequest } from '../backends/llm-backend.ts';
+import {
+  type ChatMessage,
+  type LlmBackend,
+  LlmBackendError,
+  type LlmRequest,
+} from '../backends/llm-backend.ts';
 import { cacheKey } from '../cache-keys.ts';
 import type { ActionContext, Lane, Proposal } from '../lane.ts';
 import {
   buildNpcMessages,
   buildTauntMessages,
+  type NpcContext,
   npcOutputToProposal,
   withTaunt,
 } from '../prompts/npc-prompt.ts';
@@ -20,7 +26,7 @@ import {
 } from '../prompts/schemas.ts';
 import { buildWorldMessages, worldOutputToProposal } from '../prompts/world-prompt.ts';
 import { SingleFlight } from '../single-flight.ts';
-import { cachePlan } from './cache-plan.ts';
+import { type CachePlan, cachePlan } from './cache-plan.ts';
 import { type LaneName, type LaneScheduler, LaneUnavailableError, type Priority } from './lane-scheduler.ts';
 import { routeOf } from './routing.ts';
 
@@ -73,12 +79,21 @@ export class LlmOrchestrator implements Lane {
     const lane = route.lanes;
     const scheduler = this.deps[lane];
     if (!scheduler) return guidance;
+    const npc = context.npc;
+    if (lane === 'npc' && !npc) return guidance;
     try {
-      return await this.cached(context, guidance, deadline, () =>
-        lane === 'npc'
-          ? this.askNpc(scheduler, context, guidance, deadline)
-          : this.askWorld(scheduler, context, guidance, route.priority, deadline),
-      );
+      const plan = cachePlan(context, guidance);
+      // An answer that is shared is generated from public facts only.
+      const audience = plan && 'public' in plan.scope ? 'public' : 'private';
+      const messages =
+        lane === 'npc' && npc
+          ? buildNpcMessages({ ...context, npc }, guidance, audience)
+          : buildWorldMessages(context, guidance, audience);
+      const generate = () =>
+        lane === 'npc' && npc
+          ? this.askNpc(scheduler, { ...context, npc }, guidance, messages, deadline)
+          : this.askWorld(scheduler, context, guidance, messages, route.priority, deadline);
+      return await (plan ? this.cached(plan, messages, deadline, generate) : generate());
     } catch (error) {
       return this.fallback(lane, error, guidance);
     }
@@ -90,9 +105,14 @@ export class LlmOrchestrator implements Lane {
       guidance.effects.some((x) => x.kind === 'attack' && x.enemy === e.enemy.id),
     )?.enemy;
     const world = this.deps.world
-      ? this.askWorld(this.deps.world, context, guidance, 'combat', deadline).catch((error) =>
-          this.fallback('world', error, guidance),
-        )
+      ? this.askWorld(
+          this.deps.world,
+          context,
+          guidance,
+          buildWorldMessages(context, guidance),
+          'combat',
+          deadline,
+        ).catch((error) => this.fallback('world', error, guidance))
       : Promise.resolve(guidance);
     const taunt =
       this.deps.npc && enemy
@@ -122,6 +142,7 @@ export class LlmOrchestrator implements Lane {
     scheduler: LaneScheduler,
     context: ActionContext,
     guidance: Proposal,
+    messages: ChatMessage[],
     priority: Priority,
     deadline: number,
   ): Promise<Proposal> {
@@ -130,7 +151,7 @@ export class LlmOrchestrator implements Lane {
       'world',
       priority,
       {
-        messages: buildWorldMessages(context, guidance),
+        messages,
         schema: worldOutputSchema,
         schemaName: OUTPUT_SCHEMA_NAMES.world,
         maxTokens: MAX_TOKENS.world,
@@ -142,25 +163,24 @@ export class LlmOrchestrator implements Lane {
 
   private async askNpc(
     scheduler: LaneScheduler,
-    context: ActionContext,
+    context: NpcContext,
     guidance: Proposal,
+    messages: ChatMessage[],
     deadline: number,
   ): Promise<Proposal> {
-    const npc = context.npc;
-    if (!npc) return guidance;
     const output = await this.generate(
       scheduler,
       'npc',
       'dialogue',
       {
-        messages: buildNpcMessages({ ...context, npc }, guidance),
+        messages,
         schema: npcOutputSchema,
         schemaName: OUTPUT_SCHEMA_NAMES.npc,
         maxTokens: MAX_TOKENS.npc,
       },
       deadline,
     );
-    return npcOutputToProposal(output, { ...context, npc }, guidance);
+    return npcOutputToProposal(output, context, guidance);
   }
 
   /** One generation on a lane, within the deadline; output that does not parse is asked for once more. */
@@ -209,20 +229,23 @@ export class LlmOrchestrator implements Lane {
     }
   }
 
-  /** Shared answers: a cache hit, or one generation for identical requests in flight. */
+  /**
+   * Shared answers: a cache hit, or one generation for identical requests in flight. A public answer's
+   * key holds its exact prompt besides the facts its proposal is built from, so it is only ever shared
+   * with a request that would have asked the model the very same thing: whatever a prompt holds, no
+   * answer carries it to a player whose own prompt differs.
+   */
   private async cached(
-    context: ActionContext,
-    guidance: Proposal,
+    plan: CachePlan,
+    messages: ChatMessage[],
     deadline: number,
     generate: () => Promise<Proposal>,
   ): Promise<Proposal> {
-    const plan = cachePlan(context, guidance);
-    if (!plan) return generate();
     const key = cacheKey({
       kind: plan.kind,
       worldVersion: this.deps.worldVersion(),
       scope: plan.scope,
-      facts: plan.facts,
+      facts: 'public' in plan.scope ? { facts: plan.facts, prompt: messages } : plan.facts,
     });
     // A cached proposal is checked by the rules again like any other: the facts in its key make it valid.
     const hit = await this.deps.cache.get<Proposal>(key).catch(() => undefined);

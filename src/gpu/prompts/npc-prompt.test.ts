@@ -118,6 +118,34 @@ describe('the NPC prompt', () => {
   });
 });
 
+describe('the public greeting prompt', () => {
+  const greeting = async (player: ContextOptions['player'], actionId: string) => {
+    const { context, guidance } = await npcPrompt({ message: 'Hello!', player, actionId });
+    return buildNpcMessages(context, guidance, 'public')
+      .map((m) => m.content)
+      .join('\n');
+  };
+
+  it('is the same for players of different names, quests and exact feelings, and names none of them', async () => {
+    const ayla = await greeting(
+      { username: 'ayla', relationships: { elder: 5 }, quests: { prophecy: { status: 'active', step: 1 } } },
+      'a1',
+    );
+    const bram = await greeting(
+      {
+        username: 'bram',
+        relationships: { elder: 8 },
+        quests: { prophecy: { status: 'completed', step: 3 } },
+      },
+      'b7',
+    );
+    expect(bram).toBe(ayla);
+    expect(ayla).toContain('A traveller says to you:\n<player_input>Hello!</player_input>');
+    expect(ayla).toContain('Your feeling toward them: about 0');
+    expect(ayla).not.toMatch(/ayla|bram|\(active\)|\(completed\)|hour \d/);
+  });
+});
+
 describe('the NPC model answer as a proposal', () => {
   it('is one talk effect and the rule engine’s talk result, quest offer included', async () => {
     const { context, guidance } = await npcPrompt({ message: 'hello' });

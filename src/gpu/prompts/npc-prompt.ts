@@ -4,7 +4,7 @@ import type { ChatMessage } from '../backends/llm-backend.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
 import { compressHistory } from './history.ts';
 import { neutralise, PLAYER_TEXT_IS_DATA, playerInput } from './player-text.ts';
-import { memoizedPerWorld, placeLines, presenceLines } from './scene.ts';
+import { type Audience, memoizedPerWorld, placeLines, presenceLines } from './scene.ts';
 import type { NpcOutput } from './schemas.ts';
 
 export { buildTauntMessages, withTaunt } from './taunt-prompt.ts';
@@ -23,18 +23,29 @@ interface QuestOffer {
 /**
  * The NPC lane's prompt: the system message (the role's rules and the NPC's card, the same for every
  * player in one world version), then the situation and what the NPC remembers of this player, then
- * the player's words, delimited.
+ * the player's words, delimited. A public prompt (a greeting, whose reply is shared) names no one and
+ * tells only how warmly the NPC feels, in steps of 20.
  */
-export function buildNpcMessages(context: NpcContext, guidance: Proposal): ChatMessage[] {
+export function buildNpcMessages(
+  context: NpcContext,
+  guidance: Proposal,
+  audience: Audience = 'private',
+): ChatMessage[] {
   const message = context.action.action_type === 'talk' ? context.action.message : '';
+  const speaker = audience === 'public' ? 'A traveller' : neutralise(context.player.username, 40);
   return [
     { role: 'system', content: npcSystemMessage(context.world, context.npc.id) },
-    { role: 'user', content: situation(context, guidance) },
     {
       role: 'user',
-      content: `${neutralise(context.player.username, 40)} says to you:\n${playerInput(message)}`,
+      content: audience === 'public' ? publicSituation(context, guidance) : situation(context, guidance),
     },
+    { role: 'user', content: `${speaker} says to you:\n${playerInput(message)}` },
   ];
+}
+
+/** How an NPC's feeling toward a player is told in a shared answer: to the nearest 20. */
+export function feelingBand(score: number): number {
+  return Math.round(score / 20);
 }
 
 /** The model's reply as a talk proposal, in the rule engine's result shape. */
@@ -123,6 +134,33 @@ function npcCard(world: World, npc: Npc): string {
       : ['- you keep to yourself']),
     'Quests you give:',
     ...(quests.length > 0 ? quests.map((q) => `- ${q.name}: ${q.description}`) : ['- none']),
+  ].join('\n');
+}
+
+/**
+ * A greeting's situation, for a reply shared with everyone who greets this NPC the same way: the
+ * place, the feeling to the nearest 20, the quest on offer, and what the rules suggest in outline (their
+ * exact words are picked at random per action, and would split the shared answer's key).
+ */
+function publicSituation(context: NpcContext, guidance: Proposal): string {
+  const { npc, player } = context;
+  const feeling = feelingBand(player.relationships[npc.id] ?? 0) * 20;
+  const offer = guidance.result.quest_offer as QuestOffer | undefined;
+  const suggested = guidance.result;
+  return [
+    'Situation',
+    ...placeLines(context, 'public'),
+    ...presenceLines(context, { exceptNpc: npc.id }),
+    '',
+    'Speaking to you: a traveller. Your reply is shared with everyone who greets you so: do not name them or guess who they are.',
+    `Your feeling toward them: about ${feeling} (-100 hostile … 100 devoted).`,
+    'What you remember of them: nothing in particular.',
+    '',
+    "Suggested reply (the game's rules): a greeting in your own words.",
+    `emotion: ${String(suggested.npc_emotion ?? 'neutral')}; relationship_change: ${Number(suggested.relationship_change ?? 0)}`,
+    offer
+      ? `You may offer this quest now: ${offer.name}: ${offer.description}`
+      : 'You have no quest to offer now.',
   ].join('\n');
 }
 

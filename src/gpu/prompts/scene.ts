@@ -31,15 +31,25 @@ export const signed = (n: number) => (n > 0 ? `+${n}` : `${n}`);
 const regionName = (world: World, regionId: string) =>
   world.content.regions.find((r) => r.id === regionId)?.name ?? regionId;
 
+/**
+ * Who a prompt is for. A public prompt's answer is shared with every player who asks the same (the
+ * cache and in-flight sharing key it by its exact text), so it holds public facts only: nothing of who
+ * the player is, how they fare, what they carry or which quests they have.
+ */
+export type Audience = 'private' | 'public';
+
 /** Where, when and in what weather: the opening lines of every situation message. */
-export function placeLines(context: ActionContext): string[] {
+export function placeLines(context: ActionContext, audience: Audience = 'private'): string[] {
   const { world, location, time, weather } = context;
   const extra = location.timeOfDay[time.timeOfDay];
   const modifier = weather.combatModifier ? ` (combat modifier ${signed(weather.combatModifier)})` : '';
   return [
     `Place: ${location.name} (${location.id}), ${regionName(world, location.region)}${location.safe ? ', a safe place: no fighting' : ''}.`,
     `It looks like this: ${location.description}${extra ? ` ${extra}` : ''}`,
-    `Time: ${time.timeOfDay}, hour ${time.hourOfDay} of 24.`,
+    // The hour would split a shared answer's key hour by hour: the time of day is enough for it.
+    audience === 'public'
+      ? `Time: ${time.timeOfDay}.`
+      : `Time: ${time.timeOfDay}, hour ${time.hourOfDay} of 24.`,
     `Weather: ${weather.description}${modifier}`,
   ];
 }
@@ -83,6 +93,10 @@ export function playerLines(context: ActionContext): string[] {
     ...(quests.length > 0 ? [`Quests: ${quests.join('; ')}.`] : []),
   ];
 }
+
+/** In a public prompt, the player stands in for everyone the answer is shared with. */
+export const SHARED_PLAYER_LINE =
+  'Player: not named here. Your answer is shared with every player who does the same here, so say nothing of who they are, how they fare, what they carry or which quests they have.';
 
 /** The action as a command line, the way a player would type it (still player text: quote it). */
 export function commandText(action: Action): string {

@@ -43,6 +43,29 @@ describe('the world prompt', () => {
     expect(c.messages[0]!.content).not.toBe(a.messages[0]!.content);
   });
 
+  it('leaves the player out of a public prompt: the same for any two players in one place', async () => {
+    const publicPrompt = async (player: ContextOptions['player']) => {
+      const context = actionContext({ action: { action_type: 'look' }, player });
+      const guidance = await rulesProposal(context);
+      // The system message is the world's card, the same for all: the situation is what differs.
+      return buildWorldMessages(context, guidance, 'public')
+        .slice(1)
+        .map((m) => m.content)
+        .join('\n');
+    };
+    const ayla = await publicPrompt({ username: 'ayla', hp: 3, xp: 120, inventory: ['vest'] });
+    const bram = await publicPrompt({
+      username: 'bram',
+      xp: 7,
+      quests: { prophecy: { status: 'active', step: 0 } },
+    });
+    expect(bram).toBe(ayla);
+    expect(ayla).toContain('Player: not named here.');
+    expect(ayla).not.toMatch(/ayla|bram|HP 3|XP|leather vest|Carrying|Quests:|hour \d/);
+    const { messages } = await prompt({ action: { action_type: 'look' }, player: { hp: 3 } });
+    expect(messages[1]!.content).toMatch(/Player: ayla, HP 3\/\d+, 0 XP\./);
+  });
+
   it('gives the situation with the guidance next, and the command last, delimited', async () => {
     const { messages } = await prompt({ action: { action_type: 'take', item: 'healing herb' } });
     expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'user']);

@@ -2,7 +2,16 @@ import type { World } from '../../domain/world/world.ts';
 import type { ChatMessage } from '../backends/llm-backend.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
 import { neutralise, PLAYER_TEXT_IS_DATA, playerInput } from './player-text.ts';
-import { commandText, memoizedPerWorld, placeLines, playerLines, presenceLines, signed } from './scene.ts';
+import {
+  type Audience,
+  commandText,
+  memoizedPerWorld,
+  placeLines,
+  playerLines,
+  presenceLines,
+  SHARED_PLAYER_LINE,
+  signed,
+} from './scene.ts';
 import { toWireEffect } from './wire-effects.ts';
 
 export { worldOutputToProposal } from './world-result.ts';
@@ -12,12 +21,16 @@ const MAX_GUIDANCE_NARRATION = 2000;
 /**
  * The world lane's prompt: the system message (the narrator's rules and the world's content, the same
  * for every request in one world version), then the situation with the rule engine's outcome as
- * guidance, then the player's command, delimited.
+ * guidance, then the player's command, delimited. A public prompt leaves the player's own state out.
  */
-export function buildWorldMessages(context: ActionContext, guidance: Proposal): ChatMessage[] {
+export function buildWorldMessages(
+  context: ActionContext,
+  guidance: Proposal,
+  audience: Audience = 'private',
+): ChatMessage[] {
   return [
     { role: 'system', content: worldSystemMessage(context.world, '') },
-    { role: 'user', content: situation(context, guidance) },
+    { role: 'user', content: situation(context, guidance, audience) },
     { role: 'user', content: `The player's command:\n${playerInput(commandText(context.action))}` },
   ];
 }
@@ -89,7 +102,7 @@ function worldCard(world: World): string {
   return lines.join('\n');
 }
 
-function situation(context: ActionContext, guidance: Proposal): string {
+function situation(context: ActionContext, guidance: Proposal, audience: Audience): string {
   const { world, location } = context;
   const exits = Object.entries(location.exits).map(
     ([direction, to]) => `${direction} to ${world.locations.get(to)?.name ?? to} (${to})`,
@@ -97,10 +110,10 @@ function situation(context: ActionContext, guidance: Proposal): string {
   const effects = guidance.effects.map(toWireEffect).filter((e) => e !== undefined);
   return [
     'Situation',
-    ...placeLines(context),
+    ...placeLines(context, audience),
     `Exits: ${exits.join(', ') || 'none'}.`,
     ...presenceLines(context),
-    ...playerLines(context),
+    ...(audience === 'public' ? [SHARED_PLAYER_LINE] : playerLines(context)),
     '',
     `Command: ${context.action.action_type}.`,
     "Suggested outcome (the rule engine's):",
