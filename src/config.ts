@@ -20,6 +20,14 @@ const urlList = z
   .pipe(z.array(z.url()))
   .default([]);
 
+const MAX_JWT_TTL_SECONDS = 7 * 24 * 3600;
+const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** Seconds in a lifetime like `12h` (already checked against /^\d+[smhd]$/). */
+function ttlSeconds(ttl: string): number {
+  return Number(ttl.slice(0, -1)) * (SECONDS_PER_UNIT[ttl.slice(-1)] ?? Number.NaN);
+}
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -68,10 +76,14 @@ const environmentSchema = z.object({
   EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   /** At least 32 characters. Generated and kept in DATA_DIR when unset (not allowed in production). */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** Token lifetime, e.g. 12h, 30m. */
+  /** Token lifetime, e.g. 12h, 30m: from 1 minute to 7 days (a stolen token works until it expires or is revoked). */
   JWT_TTL: z
     .string()
     .regex(/^\d+[smhd]$/, 'a number followed by s, m, h or d, e.g. 12h')
+    .refine(
+      (ttl) => ttlSeconds(ttl) >= 60 && ttlSeconds(ttl) <= MAX_JWT_TTL_SECONDS,
+      'from 1m to 7d (e.g. 12h); tokens live no longer than a week',
+    )
     .default('12h'),
   /** Secret for /admin endpoints (sent as a Bearer token). Admin is disabled when unset. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
