@@ -480,7 +480,7 @@ class Simulation {
       accountStream(username),
       accountDecider,
       accountDecider.initialState(),
-      { type: 'RegisterAccount', username, playerId, passwordHash: this.bcryptLikeHash() },
+      { type: 'RegisterAccount', username, playerId },
       { commandId: `register-${playerId}`, playerId },
       at,
     );
@@ -1078,14 +1078,6 @@ class Simulation {
     const s = hex.join('');
     const variant = ((Number.parseInt(s[16]!, 16) & 0x3) | 0x8).toString(16);
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${variant}${s.slice(17, 20)}-${s.slice(20, 32)}`;
-  }
-
-  /** The shape of a bcrypt hash (cost 10); hashing for real would only make generation slow. */
-  private bcryptLikeHash(): string {
-    const alphabet = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let text = '$2b$10$';
-    for (let i = 0; i < 53; i++) text += alphabet[Math.floor(this.random() * 64)];
-    return text;
   }
 }
 

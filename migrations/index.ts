@@ -4,6 +4,7 @@ import * as appendFastPath from './0002_append_fast_path.ts';
 import * as projectionState from './0003_projection_state.ts';
 import * as commitOrderPositions from './0004_commit_order_positions.ts';
 import * as processLeases from './0005_process_leases.ts';
+import * as credentials from './0006_credentials.ts';
 
 /** Listed explicitly (not read from disk) so the same code runs under tsx and from compiled output. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_projection_state': projectionState,
   '0004_commit_order_positions': commitOrderPositions,
   '0005_process_leases': processLeases,
+  '0006_credentials': credentials,
 };
 
 export const migrationProvider: MigrationProvider = {

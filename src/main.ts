@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
   logger.info(system.adapters, 'adapters');
   logger.info(
-    `LangOmni is running. Play in a browser: http://${host}:${port}/  WebSocket: ws://${host}:${port}/ws?token=…`,
+    `LangOmni is running. Play in a browser: http://${host}:${port}/  WebSocket: ws://${host}:${port}/ws (Authorization: Bearer <token>)`,
   );
 
   let stopping = false;

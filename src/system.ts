@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AccountService } from './commands/accounts.ts';
 import { CommandHandler } from './commands/command-handler.ts';
+import { moveCredentialsOutOfEvents } from './commands/move-credentials.ts';
+import { PasswordHasher } from './commands/password-hashing.ts';
 import { PlayerSessions } from './commands/player-session.ts';
 import { SceneReader } from './commands/scene-reader.ts';
 import { SessionReaper } from './commands/session-reaper.ts';
@@ -15,6 +17,7 @@ import { LlmOrchestrator } from './gpu/orchestrator/orchestrator.ts';
 import { RulesEngine } from './gpu/rules/rules-engine.ts';
 import { MemoryCache } from './infrastructure/cache/memory-cache.ts';
 import { SqlCheckpointStore } from './infrastructure/checkpoint-store.ts';
+import { CredentialStore } from './infrastructure/credential-store.ts';
 import { type Database, type DatabaseTarget, openDatabase, untyped } from './infrastructure/database.ts';
 import type { EventStore } from './infrastructure/event-store/event-store.ts';
 import { type EventStoreTables, SqlEventStore } from './infrastructure/event-store/sql-event-store.ts';
@@ -158,6 +161,10 @@ export async function startSystem(
     closers.push(() => reaper.stop());
 
     const checkpoints = SqlCheckpointStore.on(database.db);
+    const credentials = new CredentialStore(untyped(database.db));
+    const moved = await moveCredentialsOutOfEvents(store, credentials, checkpoints);
+    if (moved > 0)
+      logger.info({ accounts: moved }, 'password hashes moved from old events to the credential store');
     const npcMemory = await openNpcMemory(config, logger);
     closers.push(() => npcMemory.memory.close());
     const memoryProjection = new NpcMemoryProjection(
@@ -241,7 +248,7 @@ export async function startSystem(
         projections,
         readModels: untyped(database.db),
         hotState: hotStateReader(hotState, () => clock().getTime()),
-        accounts: new AccountService(commands, runtime, config.BCRYPT_ROUNDS),
+        accounts: new AccountService(commands, runtime, credentials, new PasswordHasher()),
         sessions,
         presence,
         scenes,

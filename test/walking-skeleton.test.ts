@@ -41,7 +41,7 @@ describe.each(backends)('walking skeleton on $name', ({ postgresUrl, redisUrl })
     const { token, player_id } = await register(baseUrl, 'ayla');
     const ayla = await connect(token);
     const welcome = await ayla.waitFor((f) => f.type === 'welcome');
-    expect(welcome).toMatchObject({ player_id, username: 'ayla', protocol: 2, hp: 100, max_hp: 100 });
+    expect(welcome).toMatchObject({ player_id, username: 'ayla', protocol: 3, hp: 100, max_hp: 100 });
     expect(welcome.location).toMatchObject({ id: 'village-square', name: 'Village Square' });
 
     const look = await ayla.act({ action_type: 'look' });
@@ -153,7 +153,7 @@ describe.each(backends)('walking skeleton on $name', ({ postgresUrl, redisUrl })
     };
     const wsUrl = `${baseUrl.replace('http', 'ws')}/ws`;
     expect(await status(wsUrl)).toBe(401);
-    expect(await status(`${wsUrl}?token=not.a.token`)).toBe(401);
+    expect(await status(`${wsUrl}?token=not.a.token`)).toBe(400);
 
     const post = async (path: string, body: unknown) => {
       await httpPacer.slot();

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import bcrypt from 'bcryptjs';
-import { accountDecider, accountStream } from '../domain/account/account.ts';
+import {
+  accountDecider,
+  accountStream,
+  checkUsername,
+  USERNAME_PATTERN,
+  usernameTaken,
+} from '../domain/account/account.ts';
+import { checkNewPassword, PASSWORD_LENGTH, utf8Length } from '../domain/account/password-policy.ts';
+import { usernameKey } from '../domain/account/username-skeleton.ts';
 import { DomainError } from '../domain/decider.ts';
 import { playerStream } from '../domain/player/player.ts';
+import type { Credential, CredentialStore } from '../infrastructure/credential-store.ts';
 import type { CommandHandler } from './command-handler.ts';
+import type { PasswordHasher } from './password-hashing.ts';
 import type { WorldRuntime } from './world-runtime.ts';
-
-export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
 
 export class AccountService {
   /** Compared against when the username is unknown, so both failures take as long. */
@@ -15,39 +22,89 @@ export class AccountService {
   constructor(
     private readonly commands: CommandHandler,
     private readonly runtime: WorldRuntime,
-    private readonly bcryptRounds: number,
+    private readonly credentials: CredentialStore,
+    private readonly hasher: PasswordHasher,
   ) {
-    this.decoyHash = bcrypt.hash(randomUUID(), bcryptRounds);
+    this.decoyHash = hasher.hash(randomUUID());
+    this.decoyHash.catch(() => {});
   }
 
-  /** Registers the account (usernames are unique, case-insensitively) and spawns its player. */
+  /**
+   * Registers the account and spawns its player. Everything cheap comes first (the name's form, the
+   * password's, whether the name or a look-alike is taken), so a refused registration costs no hash.
+   */
   async register(username: string, password: string): Promise<{ playerId: string; username: string }> {
-    checkPassword(password);
+    checkUsername(username);
+    checkNewPassword(password, username);
+    const accountKey = accountStream(username);
+    const nameKey = usernameKey(username);
+    const { state } = await this.commands.load(accountKey, accountDecider);
+    if (state.registered || (await this.credentials.isNameTaken(accountKey, nameKey)))
+      throw usernameTaken(username);
+
     const playerId = randomUUID();
-    const passwordHash = await bcrypt.hash(password, this.bcryptRounds);
-    const commandId = `register-${playerId}`;
-    await this.commands.handle(
-      accountStream(username),
-      accountDecider,
-      { type: 'RegisterAccount', username, playerId, passwordHash },
-      { commandId, playerId },
-    );
+    const passwordHash = await this.hasher.hash(password);
+    const credential: Credential = { playerId, accountKey, username, nameKey, passwordHash };
+    if (!(await this.credentials.claim(credential))) throw usernameTaken(username);
+    try {
+      await this.recordAccount(credential);
+    } catch (error) {
+      // Refused (the stream was taken after all): the claim goes. Any other failure keeps it, and the
+      // first login records the account (the append may have happened without its answer arriving).
+      if (error instanceof DomainError) await this.credentials.release(playerId);
+      throw error;
+    }
     await this.ensurePlayer(playerId, username);
     return { playerId, username };
   }
 
   /** Checks the password; answers the same way for an unknown user and a wrong password. */
   async login(username: string, password: string): Promise<{ playerId: string; username: string }> {
-    if (typeof password !== 'string' || password.length > PASSWORD_LENGTH.max) throw invalidCredentials();
-    const { state } = await this.commands.load(accountStream(username), accountDecider);
-    const matches = await bcrypt.compare(
+    if (typeof password !== 'string' || utf8Length(password) > PASSWORD_LENGTH.maxBytes)
+      throw invalidCredentials();
+    const credential =
+      typeof username === 'string' && USERNAME_PATTERN.test(username)
+        ? await this.credentialOf(username)
+        : undefined;
+    const { matches, outdated } = await this.hasher.verify(
+      credential?.passwordHash ?? (await this.decoyHash),
       password,
-      state.registered ? state.passwordHash : await this.decoyHash,
     );
-    if (!state.registered || !matches) throw invalidCredentials();
-    // Heals an account whose player was not created (a crash between the two appends of register).
-    await this.ensurePlayer(state.playerId, state.username);
-    return { playerId: state.playerId, username: state.username };
+    if (!credential || !matches) throw invalidCredentials();
+    if (outdated) await this.credentials.replaceHash(credential.playerId, await this.hasher.hash(password));
+    // Heals an account cut short by a crash between register's steps: its event, then its player.
+    await this.recordAccount(credential);
+    await this.ensurePlayer(credential.playerId, credential.username);
+    return { playerId: credential.playerId, username: credential.username };
+  }
+
+  private async credentialOf(username: string): Promise<Credential | undefined> {
+    const accountKey = accountStream(username);
+    const stored = await this.credentials.findByAccountKey(accountKey);
+    if (stored) return stored;
+    // Registered before credentials had their own store, by a process that has not moved it yet.
+    const { state } = await this.commands.load(accountKey, accountDecider);
+    if (!state.registered || !state.legacyPasswordHash) return undefined;
+    const moved: Credential = {
+      playerId: state.playerId,
+      accountKey,
+      username: state.username,
+      nameKey: usernameKey(state.username),
+      passwordHash: state.legacyPasswordHash,
+    };
+    await this.credentials.importMoved([moved]);
+    return moved;
+  }
+
+  private async recordAccount({ accountKey, username, playerId }: Credential): Promise<void> {
+    const { state } = await this.commands.load(accountKey, accountDecider);
+    if (state.registered) return;
+    await this.commands.handle(
+      accountKey,
+      accountDecider,
+      { type: 'RegisterAccount', username, playerId },
+      { commandId: `register-${playerId}`, playerId },
+    );
   }
 
   private async ensurePlayer(playerId: string, username: string): Promise<void> {
@@ -56,19 +113,6 @@ export class AccountService {
       this.runtime.deciders.player,
       { type: 'RegisterPlayer', playerId, username },
       { commandId: `spawn-${playerId}`, playerId },
-    );
-  }
-}
-
-function checkPassword(password: string): void {
-  if (
-    typeof password !== 'string' ||
-    password.length < PASSWORD_LENGTH.min ||
-    password.length > PASSWORD_LENGTH.max
-  ) {
-    throw new DomainError(
-      'invalid_password',
-      `a password is ${PASSWORD_LENGTH.min}-${PASSWORD_LENGTH.max} characters long`,
     );
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AccountService } from '../commands/accounts.ts';
 import type { PlayerSessions } from '../commands/player-session.ts';
+import type { PlayerTokens } from '../commands/player-tokens.ts';
 import type { SceneReader } from '../commands/scene-reader.ts';
 import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { EventStore } from '../infrastructure/event-store/event-store.ts';
@@ -21,6 +22,8 @@ export interface GatewayDeps {
   store: EventStore;
   accounts: AccountService;
   sessions: PlayerSessions;
+  /** Player tokens' revocation (log out) and whether a token's player exists. */
+  tokens: PlayerTokens;
   presence: PresenceProjection;
   scenes: SceneReader;
   jwtSecret: string;

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { ACTION_TYPES, type Action, actionSchemas, isActionType } from '../domain/actions.ts';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
+
+/** The WebSocket subprotocol of this protocol; the server answers the upgrade with it. */
+export const WS_SUBPROTOCOL = `langomni.v${PROTOCOL_VERSION}`;
+/** A browser (which cannot set headers on a WebSocket) offers its token as this subprotocol + the token. */
+export const WS_TOKEN_SUBPROTOCOL_PREFIX = 'langomni.token.';
 
 /** WebSocket close codes the client acts on (4000-4999 are ours to define). */
 export const CloseCode = {
@@ -9,6 +14,8 @@ export const CloseCode = {
   unauthorized: 4401,
   /** The player opened more connections than allowed (limits.socketsPerPlayer): this, the oldest, was closed. */
   tooManyConnections: 4409,
+  /** The token was revoked (logged out, here or elsewhere): sign in again. */
+  revoked: 4403,
   /** The server is shutting down: reconnect later. */
   goingAway: 1001,
 } as const;

@@ -69,7 +69,9 @@ export class GameClient {
 
   static async connect(baseUrl: string, token: string): Promise<GameClient> {
     await connectPacer.slot();
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`);
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const client = new GameClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/infrastructure/logger.ts';
+import { createLogger, type Logger } from '../../src/infrastructure/logger.ts';
 import { dropSchema, uniqueSchema } from '../../src/infrastructure/testing/services.ts';
 import { type System, startSystem } from '../../src/system.ts';
 
@@ -34,6 +34,8 @@ export async function startTestSystem(
     clock?: () => Date;
     dataDir?: string;
     schema?: string;
+    /** Where the server logs (silent when absent). */
+    logger?: Logger;
   } = {},
 ): Promise<TestSystem> {
   const owned = options.dataDir === undefined;
@@ -54,7 +56,7 @@ export async function startTestSystem(
   });
   const system = await startSystem(
     config,
-    createLogger('silent', false),
+    options.logger ?? createLogger('silent', false),
     options.clock ? { clock: options.clock } : {},
   );
   await system.gateway.listen({ host: '127.0.0.1', port: 0 });

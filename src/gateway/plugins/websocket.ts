@@ -4,33 +4,51 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { ActionRequests } from '../../commands/action-requests.ts';
+import { isRevoked } from '../../domain/account/token-revocations.ts';
 import { limits } from '../../limits.ts';
 import { ActionDesk } from '../action-desk.ts';
 import { BroadcastHub } from '../broadcast-hub.ts';
 import type { GatewayDeps } from '../deps.ts';
+import { atTime } from '../expiry-timer.ts';
 import { type Broadcast, OutcomeFeed, type ResolvedAction } from '../outcome-feed.ts';
 import { PlayerConnections } from '../player-connections.ts';
-import { CloseCode, PROTOCOL_VERSION, ProtocolError, parseClientFrame } from '../protocol.ts';
+import {
+  CloseCode,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  parseClientFrame,
+  WS_SUBPROTOCOL,
+  WS_TOKEN_SUBPROTOCOL_PREFIX,
+} from '../protocol.ts';
 import { SocketShutdown } from '../socket-shutdown.ts';
 import { TokenBuckets } from '../token-bucket.ts';
-import type { TokenClaims } from './auth.ts';
+import { bearerToken, type PlayerClaims } from './auth.ts';
 
 /** ws closes connections whose frames exceed this; frames between maxFrameBytes and it get an error. */
 const HARD_MAX_PAYLOAD = limits.maxFrameBytes * 4;
 
-type Deps = Pick<GatewayDeps, 'store' | 'presence' | 'runtime' | 'sessions' | 'scenes' | 'clock' | 'metrics'>;
+type Deps = Pick<
+  GatewayDeps,
+  'store' | 'presence' | 'runtime' | 'sessions' | 'tokens' | 'scenes' | 'clock' | 'metrics'
+>;
+
+const HOW_TO_CONNECT = `send the token as an Authorization: Bearer header or, from a browser, offer the subprotocols "${WS_SUBPROTOCOL}" and "${WS_TOKEN_SUBPROTOCOL_PREFIX}<token>"`;
 
 /** The game's WebSocket at /ws: authenticates, turns frames into commands and pushes outcomes back. */
 export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   const shutdown = new SocketShutdown();
   await app.register(websocket, {
-    options: { maxPayload: HARD_MAX_PAYLOAD },
     // Instead of the plugin's own (which closes without a code, 1005, and waits for nothing): 1001
     // with its reason, the close handshakes and the leaves they record, before the store closes.
     // New upgrades are refused (503) from then on.
     preClose: async () => {
       app.websocketServer.close();
       await shutdown.closeAll(CloseCode.goingAway, 'server shutting down');
+    },
+    options: {
+      maxPayload: HARD_MAX_PAYLOAD,
+      // Answer with the protocol's name only: never echo the token subprotocol back.
+      handleProtocols: (offered) => (offered.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
     },
   });
 
@@ -64,6 +82,30 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       hub.publish(locationId, message, exceptPlayerId),
   });
   await feed.start();
+
+  // A revocation recorded by any process closes this process's sockets of the revoked tokens.
+  const claimsOf = new WeakMap<WebSocket, PlayerClaims>();
+  const revocations = deps.tokens.watch(
+    (playerId) => void closeRevoked(playerId),
+    (error) => app.log.error({ err: error }, 'token revocations feed failed'),
+  );
+  app.addHook('onClose', async () => {
+    await revocations.close();
+  });
+  async function closeRevoked(playerId: string) {
+    const sockets = [...connections.of(playerId)];
+    if (sockets.length === 0) return;
+    try {
+      const state = await deps.tokens.revocations(playerId);
+      for (const socket of sockets) {
+        const claims = claimsOf.get(socket);
+        if (claims && isRevoked(state, claims))
+          socket.close(CloseCode.revoked, 'token revoked: sign in again');
+      }
+    } catch (error) {
+      app.log.error({ err: error, playerId }, 'could not apply a token revocation');
+    }
+  }
   app.addHook('onClose', async () => {
     await feed.stop();
     hub.close();
@@ -90,26 +132,25 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       websocket: true,
       config: { rateLimit: { max: limits.wsConnectionsPerSecondPerIp, timeWindow: 1000 } },
       preValidation: async (request, reply) => {
-        const token = bearerToken(request);
-        if (!token)
-          return reply.code(401).send({
+        if (Object.hasOwn(request.query as object, 'token'))
+          return reply.code(400).send({
             error: {
-              code: 'unauthorized',
-              message: 'connect with ?token=… or an Authorization: Bearer header',
+              code: 'token_in_url',
+              message: `tokens never go in URLs (protocol ${PROTOCOL_VERSION}): ${HOW_TO_CONNECT}`,
             },
           });
-        try {
-          request.user = app.jwt.verify<TokenClaims & { exp: number }>(token);
-        } catch {
-          return reply.code(401).send({
-            error: { code: 'unauthorized', message: 'the token is invalid or expired; sign in again' },
-          });
-        }
+        const token = bearerToken(request) ?? subprotocolToken(request);
+        if (!token) return reply.code(401).send({ error: { code: 'unauthorized', message: HOW_TO_CONNECT } });
+        const verdict = await app.verifyPlayerToken(token);
+        if (!verdict.ok)
+          return reply.code(401).send({ error: { code: verdict.code, message: verdict.message } });
+        request.user = verdict.claims;
       },
     },
     async (socket, request) => {
-      const claims = request.user as TokenClaims & { exp?: number };
+      const claims = request.user;
       const playerId = claims.sub;
+      claimsOf.set(socket, claims);
       const sessionId = randomUUID();
       const log = request.log.child({ playerId, sessionId });
       let open = true;
@@ -121,12 +162,9 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
           `at most ${limits.socketsPerPlayer} connections per player: this one, the oldest, was closed`,
         );
 
-      const expiry = claims.exp
-        ? setTimeout(
-            () => socket.close(CloseCode.unauthorized, 'token expired'),
-            claims.exp * 1000 - Date.now(),
-          )
-        : undefined;
+      const cancelExpiry = atTime(claims.exp * 1000, () =>
+        socket.close(CloseCode.unauthorized, 'token expired'),
+      );
 
       // Actions that arrive while we are still entering the world wait for it (pings do not).
       const ready: Promise<boolean> = (async () => {
@@ -162,7 +200,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         open = false;
         deps.metrics.wsConnections.dec();
         deps.metrics.wsDisconnects.inc();
-        clearTimeout(expiry);
+        cancelExpiry();
         connections.remove(playerId, socket);
         socketsByPlayer.get(playerId)?.delete(socket);
         if (socketsByPlayer.get(playerId)?.size === 0) socketsByPlayer.delete(playerId);
@@ -242,11 +280,16 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   );
 });
 
-function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  const query = (request.query as { token?: unknown }).token;
-  return typeof query === 'string' && query.length > 0 ? query : undefined;
+/** The token a browser offers as the subprotocol `langomni.token.<token>`. */
+function subprotocolToken(request: FastifyRequest): string | undefined {
+  const offered = request.headers['sec-websocket-protocol'];
+  if (typeof offered !== 'string') return undefined;
+  for (const protocol of offered.split(',')) {
+    const name = protocol.trim();
+    if (name.startsWith(WS_TOKEN_SUBPROTOCOL_PREFIX) && name.length > WS_TOKEN_SUBPROTOCOL_PREFIX.length)
+      return name.slice(WS_TOKEN_SUBPROTOCOL_PREFIX.length);
+  }
+  return undefined;
 }
 
 function send(socket: WebSocket, message: Record<string, unknown>): void {

@@ -4,6 +4,10 @@
 import { HELP_LINES, parseCommand } from './commands.js';
 
 const TOKEN_KEY = 'langomni.token';
+// Protocol 3: a browser cannot set headers on a WebSocket, and a token never goes in a URL; it is
+// offered as a subprotocol, and the server answers with the protocol's name only.
+const WS_SUBPROTOCOL = 'langomni.v3';
+const WS_TOKEN_SUBPROTOCOL_PREFIX = 'langomni.token.';
 const USERNAME_KEY = 'langomni.username';
 const MAX_LOG_ENTRIES = 600;
 const MAX_BACKOFF_MS = 15000;
@@ -285,8 +289,12 @@ function connect() {
   state.leaving = false;
   setStatus('connecting', 'connecting…');
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = new WebSocket(`${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`);
+  const socket = new WebSocket(`${scheme}//${location.host}/ws`, [
+    WS_SUBPROTOCOL,
+    `${WS_TOKEN_SUBPROTOCOL_PREFIX}${token}`,
+  ]);
   state.socket = socket;
+  let opened = false;
 
   socket.addEventListener('message', (event) => {
     let message;
@@ -299,6 +307,7 @@ function connect() {
   });
 
   socket.addEventListener('open', () => {
+    opened = true;
     clearInterval(state.pingTimer);
     state.pingTimer = setInterval(() => {
       state.pingCounter += 1;
@@ -307,13 +316,22 @@ function connect() {
     }, PING_INTERVAL_MS);
   });
 
-  socket.addEventListener('close', (event) => {
+  socket.addEventListener('close', async (event) => {
     if (state.socket !== socket) return;
     clearInterval(state.pingTimer);
     state.socket = null;
     abandonPending('The connection dropped before the server answered.');
     if (state.leaving) return;
-    if (event.code === 4401) {
+    if (event.code === 4401 || event.code === 4403) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      return showAuth(
+        event.code === 4403
+          ? 'You were signed out. Please sign in again.'
+          : 'Your session has expired. Please sign in again.',
+      );
+    }
+    // A refused upgrade (401) reaches a browser as a bare 1006: ask over HTTP whether the token still holds.
+    if (!opened && (await tokenRefused(token))) {
       sessionStorage.removeItem(TOKEN_KEY);
       return showAuth('Your session has expired. Please sign in again.');
     }
@@ -325,6 +343,15 @@ function connect() {
       logLine('system', `Connection lost${event.code ? ` (${event.code})` : ''}. Reconnecting…`);
     state.reconnectTimer = setTimeout(connect, delay);
   });
+}
+
+async function tokenRefused(token) {
+  try {
+    const response = await fetch('/players/me', { headers: { authorization: `Bearer ${token}` } });
+    return response.status === 401;
+  } catch {
+    return false;
+  }
 }
 
 function disconnect() {
@@ -387,8 +414,12 @@ ui.authForm.addEventListener('submit', (event) => {
 });
 
 ui.logoutButton.addEventListener('click', () => {
+  const token = sessionStorage.getItem(TOKEN_KEY);
   sessionStorage.removeItem(TOKEN_KEY);
   showAuth('You have left the realm.');
+  // Revokes the token on the server too, so a copy of it (another tab, a stolen one) stops working.
+  if (token)
+    fetch('/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => {});
 });
 
 ui.commandForm.addEventListener('submit', (event) => {

@@ -44,7 +44,7 @@ export async function* queryEvents(
     for (const event of page) {
       if (query.until !== undefined && event.position > query.until) return;
       if (!matches(event)) continue;
-      yield event;
+      yield withoutCredentials(event);
       if (++yielded >= limit) return;
     }
     if (page.length < pageSize) return;
@@ -78,6 +78,19 @@ function localFilter(query: EventQuery): (event: StoredEvent) => boolean {
     }
     return true;
   };
+}
+
+/**
+ * Events recorded before credentials had their own store carry the password hash in
+ * `AccountRegistered`; whoever reads the log (admin endpoint, exports, replay, time travel) gets
+ * the event without it.
+ */
+export function withoutCredentials(event: StoredEvent): StoredEvent {
+  if (event.type !== 'AccountRegistered') return event;
+  const data = event.data as Record<string, unknown> | null;
+  if (data === null || typeof data !== 'object' || !('passwordHash' in data)) return event;
+  const { passwordHash: _dropped, ...rest } = data;
+  return { ...event, data: rest };
 }
 
 /** The player an event is about: the producer's metadata, else the event's own data. */
