@@ -71,6 +71,18 @@ describe('the data directory lock', () => {
     lockDataDir(dataDir).release();
   });
 
+  it('tells a live owner from a later process given the same pid, by its start time (Linux)', () => {
+    const own = lockDataDir(dataDir);
+    expect(own.owner.pidStartTicks).toBeGreaterThan(0);
+    own.release();
+    // process.ppid runs: with no start time to compare, the lock is its.
+    writeLock(dataDir, { pid: process.ppid, host: hostname() });
+    expect(() => lockDataDir(dataDir)).toThrow(`process ${process.ppid} on ${hostname()}`);
+    // A start time that is not that process's: the owner died and its pid was given to another.
+    writeLock(dataDir, { pid: process.ppid, host: hostname(), pidStartTicks: 1 });
+    lockDataDir(dataDir).release();
+  });
+
   it('refuses a lock held on another host (it cannot tell whether that process runs) and an unreadable one', () => {
     writeLock(dataDir, { pid: deadPid(), host: 'another-host' });
     expect(() => lockDataDir(dataDir)).toThrow(/on another-host.*delete the lock file/);

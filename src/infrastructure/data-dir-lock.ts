@@ -22,6 +22,8 @@ export interface LockOwner {
   command: string;
   /** Unique per lock taken: tells this lock from an earlier one of the same pid. */
   token: string;
+  /** The kernel's start time of the owning process (Linux): a later process given the same pid differs. */
+  pidStartTicks?: number;
 }
 
 /** The data directory is held by another live process (or one on another host, which cannot be checked). */
@@ -75,6 +77,8 @@ export function lockDataDir(dataDir: string): DataDirLock {
     command: describeCommand(),
     token: randomUUID(),
   };
+  const ticks = processStartTicks(process.pid);
+  if (ticks !== undefined) owner.pidStartTicks = ticks;
   for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
     if (tryCreate(lockFile, owner)) return held(lockFile, owner);
     const current = readOwner(lockFile);
@@ -176,15 +180,29 @@ function removeAbandonedGuard(guard: string): void {
   }
 }
 
-function isAlive({ pid, token }: LockOwner): boolean {
+function isAlive({ pid, token, pidStartTicks }: LockOwner): boolean {
   // The same pid as this process's (a restarted container's first process): alive only if the lock is ours.
   if (pid === process.pid) return heldHere.has(token);
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists, owned by another user.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
+  // A process runs with that pid; it is the owner unless the kernel says it started at another time.
+  const ticks = pidStartTicks === undefined ? undefined : processStartTicks(pid);
+  return ticks === undefined || ticks === pidStartTicks;
+}
+
+/** Field 22 of /proc/<pid>/stat (clock ticks after boot); undefined where there is no /proc. */
+function processStartTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isSafeInteger(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
   }
 }
 
