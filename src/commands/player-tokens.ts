@@ -1,14 +1,22 @@
 import type { TokenIdentity } from '../domain/account/token-revocations.ts';
 import {
   isRevoked,
+  type TokenRevocationEvent,
   type TokenRevocationState,
   tokenRevocationDecider,
   tokenRevocationStream,
 } from '../domain/account/token-revocations.ts';
+import { fold } from '../domain/decider.ts';
 import { type PlayerState, playerStream } from '../domain/player/player.ts';
 import type { EventStore, Subscription } from '../infrastructure/event-store/event-store.ts';
 import type { CommandHandler } from './command-handler.ts';
 import type { WorldRuntime } from './world-runtime.ts';
+
+/** Longer than any token lives (JWT_TTL is at most 7 days). */
+const MAX_TOKEN_LIFETIME_MS = 8 * 86_400_000;
+const PAGE = 100;
+
+const foldNewestFirst = (events: TokenRevocationEvent[]) => fold(tokenRevocationDecider, events.reverse());
 
 export type TokenCheck = 'valid' | 'revoked' | 'unknown_player';
 
@@ -36,8 +44,33 @@ export class PlayerTokens {
     return isRevoked(await this.revocations(playerId), token) ? 'revoked' : 'valid';
   }
 
+  /**
+   * The player's revocations still in force, read from the store (not the command cache, which
+   * player streams need). Newest first, back to a "revoke all" or to revocations old enough that
+   * every token they name has expired anyway, so a long history is not read on every connection.
+   */
   async revocations(playerId: string): Promise<TokenRevocationState> {
-    return (await this.commands.load(tokenRevocationStream(playerId), tokenRevocationDecider)).state;
+    const stream = tokenRevocationStream(playerId);
+    const oldestRelevant = this.clock().getTime() - MAX_TOKEN_LIFETIME_MS;
+    const newestFirst: TokenRevocationEvent[] = [];
+    let from: bigint | undefined;
+    for (;;) {
+      const page = await this.store.readStream(stream, {
+        direction: 'backwards',
+        maxCount: PAGE,
+        ...(from === undefined ? {} : { fromRevision: from }),
+      });
+      for (const stored of page) {
+        const event = { type: stored.type, data: stored.data } as TokenRevocationEvent;
+        if (event.type === 'TokenRevoked' && event.data.revoked_at < oldestRelevant)
+          return foldNewestFirst(newestFirst);
+        newestFirst.push(event);
+        if (event.type === 'AllTokensRevoked') return foldNewestFirst(newestFirst);
+      }
+      const last = page.at(-1);
+      if (page.length < PAGE || !last || last.revision === 0n) return foldNewestFirst(newestFirst);
+      from = last.revision - 1n;
+    }
   }
 
   async revoke(playerId: string, token: TokenIdentity): Promise<void> {
