@@ -61,4 +61,20 @@ describe('SocketShutdown', () => {
     const { closed } = await connect(url);
     expect(await closed).toEqual({ code: 1001, reason: 'server shutting down' });
   });
+
+  it('cuts a client that does not answer the close frame, and still records its leave', async () => {
+    const shutdown = new SocketShutdown();
+    let left = 0;
+    const url = await serve(shutdown, async () => {
+      left++;
+    });
+    const accepted = once(server!, 'connection');
+    const { client } = await connect(url);
+    await accepted;
+    // The client reads nothing more: it never sees the close frame, so never answers it.
+    (client as unknown as { _socket: { pause(): void } })._socket.pause();
+    await shutdown.closeAll(1001, 'server shutting down', 50);
+    expect(left).toBe(1);
+    client.terminate();
+  });
 });
