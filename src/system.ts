@@ -6,6 +6,7 @@ import { CommandHandler } from './commands/command-handler.ts';
 import { moveCredentialsOutOfEvents } from './commands/move-credentials.ts';
 import { PasswordHasher } from './commands/password-hashing.ts';
 import { PlayerSessions } from './commands/player-session.ts';
+import { PlayerTokens } from './commands/player-tokens.ts';
 import { SceneReader } from './commands/scene-reader.ts';
 import { SessionReaper } from './commands/session-reaper.ts';
 import { WorldRuntime } from './commands/world-runtime.ts';
@@ -250,6 +251,7 @@ export async function startSystem(
         hotState: hotStateReader(hotState, () => clock().getTime()),
         accounts: new AccountService(commands, runtime, credentials, new PasswordHasher()),
         sessions,
+        tokens: new PlayerTokens(commands, runtime, store),
         presence,
         scenes,
         jwtSecret: config.JWT_SECRET ?? (await generatedJwtSecret(config.DATA_DIR)),
