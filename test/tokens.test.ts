@@ -126,6 +126,26 @@ describe('tokens and sessions', () => {
     keep(opened(await open(baseUrl, { headers: bearer(valid) })));
   });
 
+  it('keeps a socket open whose token expires beyond setTimeout range (30 days away)', async () => {
+    const { player_id } = await register(baseUrl, 'wilmot');
+    const now = Math.floor(Date.now() / 1000);
+    const distant = sign({
+      sub: player_id,
+      username: 'wilmot',
+      jti: randomUUID(),
+      iat: now,
+      exp: now + 30 * 86_400,
+    });
+    const client = await GameClient.connect(baseUrl, distant);
+    await client.waitFor((f) => f.type === 'welcome');
+    // An overflowing timer fired at once, closing the socket a few ms after its welcome.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    client.sendRaw(JSON.stringify({ type: 'ping', id: 'still-here' }));
+    expect(await client.waitFor((f) => f.type === 'pong' && f.id === 'still-here')).toBeDefined();
+    expect(client.closeCode).toBeUndefined();
+    await client.close();
+  });
+
   it('logs out one token: its open socket closes with 4403 and it is refused after; other tokens live on', async () => {
     const first = await register(baseUrl, 'wendel');
     await httpPacer.slot();
