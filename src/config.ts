@@ -87,6 +87,15 @@ const environmentSchema = z.object({
     .default('12h'),
   /** Secret for /admin endpoints (sent as a Bearer token). Admin is disabled when unset. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Origins (besides this server's own) whose pages may open the game's WebSocket, comma-separated. */
+  ALLOWED_ORIGINS: urlList,
+  /** Serve GET /metrics without a token on this port of its own (else only with ADMIN_TOKEN, on PORT). */
+  METRICS_PORT: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().int().min(0).max(65_535).optional(),
+  ),
+  /** Address of the metrics listener: keep it where players cannot reach. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** The world content file. */
   WORLD_FILE: z.string().min(1).default('content/starter-world.json'),
   /** bcrypt cost factor for passwords. */

@@ -12,6 +12,10 @@ export const limits = {
   apiRequestsPerSecondPerIp: 10,
   /** Per-IP WebSocket connection throttle. */
   wsConnectionsPerSecondPerIp: 5,
+  /** Wrong admin tokens one IP may send per minute; past that every admin request of it gets 429. */
+  adminAuthFailuresPerMinutePerIp: 10,
+  /** GET /health answers from its last check when younger than this (the checks query the database). */
+  healthCacheMs: 1_000,
   /** Largest WebSocket frame a client may send. */
   maxFrameBytes: 16 * 1024,
   /** Largest HTTP request body. */

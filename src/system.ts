@@ -257,6 +257,10 @@ export async function startSystem(
         jwtSecret: config.JWT_SECRET ?? (await generatedJwtSecret(config.DATA_DIR)),
         jwtTtl: config.JWT_TTL,
         ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
+        allowedOrigins: config.ALLOWED_ORIGINS,
+        ...(config.METRICS_PORT !== undefined
+          ? { metricsListener: { host: config.METRICS_HOST, port: config.METRICS_PORT } }
+          : {}),
         worldFile: config.WORLD_FILE,
         ...(redis ? { redis, redisPrefix: config.REDIS_PREFIX } : {}),
         healthChecks: {

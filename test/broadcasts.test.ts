@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frame, GameClient, register } from './support/game-client.ts';
 import { startTestSystem, type TestSystem } from './support/start-test-system.ts';
 
+/** /metrics is behind the admin token. */
+const METRICS_TOKEN = 'metrics-reader-0123456789';
+
 const ROUNDS = 6;
 
 describe('broadcasts over the real server', () => {
@@ -9,7 +12,7 @@ describe('broadcasts over the real server', () => {
   const clients: GameClient[] = [];
 
   beforeAll(async () => {
-    server = await startTestSystem();
+    server = await startTestSystem({ env: { ADMIN_TOKEN: METRICS_TOKEN } });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
@@ -70,7 +73,9 @@ describe('broadcasts over the real server', () => {
       expect(heard.length).toBeGreaterThan(0);
     });
 
-    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${server.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/langomni_broadcast_frames_total [1-9]/);
     expect(metrics).toMatch(/langomni_broadcast_events_total [1-9]/);
   });

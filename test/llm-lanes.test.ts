@@ -3,6 +3,9 @@ import { FakeLlmServer } from '../src/gpu/backends/testing/fake-llm-server.ts';
 import { type Frame, GameClient, httpPacer, register } from './support/game-client.ts';
 import { clockFromGameHour, startTestSystem, type TestSystem } from './support/start-test-system.ts';
 
+/** /metrics is behind the admin token. */
+const METRICS_TOKEN = 'metrics-reader-0123456789';
+
 /**
  * The whole server with both LLM lanes pointed at small servers that speak Ollama's wire protocol
  * (the real Ollama runs in docker-compose): what the player sees when the model answers, breaks the
@@ -20,7 +23,7 @@ describe('LLM lanes seen from a player', () => {
     npc = await FakeLlmServer.start();
     server = await startTestSystem({
       clock: clockFromGameHour(11),
-      env: { OLLAMA_WORLD_HOST: world.url, OLLAMA_NPC_HOSTS: npc.url },
+      env: { OLLAMA_WORLD_HOST: world.url, OLLAMA_NPC_HOSTS: npc.url, ADMIN_TOKEN: METRICS_TOKEN },
     });
     const { token } = await register(server.baseUrl, 'listener');
     player = await GameClient.connect(server.baseUrl, token);
@@ -100,7 +103,9 @@ describe('LLM lanes seen from a player', () => {
     const said = await player.act({ action_type: 'say', message: 'Is anyone listening?' });
     expect(said).toMatchObject({ source: 'rules', result: { action_type: 'say' } });
     await httpPacer.slot();
-    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${server.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/langomni_lane_fallbacks_total\{lane="world",cause="unavailable"\} 1/);
     expect(metrics).toMatch(/langomni_action_latency_seconds_count\{action_type="say",source="rules"\} 1/);
     expect(metrics).toMatch(/langomni_response_cache_requests_total\{kind="description",outcome="hit"\} 1/);

@@ -6,6 +6,9 @@ import { limits } from '../src/limits.ts';
 import { type Frame, GameClient, register } from './support/game-client.ts';
 import { startTestSystem, type TestSystem } from './support/start-test-system.ts';
 
+/** /metrics is behind the admin token. */
+const METRICS_TOKEN = 'metrics-reader-0123456789';
+
 const RECORD_DELAY_MS = 80;
 
 /** Makes recording an action slow, as a saturated store would (other appends pass untouched). */
@@ -29,7 +32,7 @@ describe('overload: the excess is refused at once, never left to time out', () =
   const players: { id: string; client: GameClient }[] = [];
 
   beforeAll(async () => {
-    server = await startTestSystem();
+    server = await startTestSystem({ env: { ADMIN_TOKEN: METRICS_TOKEN } });
     // Overload is a crowd: more players than limits.admissionMinInFlight acting at once.
     for (let i = 0; i < limits.admissionMinInFlight + 4; i++) {
       const account = await register(server.baseUrl, `busy${i}${randomUUID().slice(0, 4)}`);
@@ -72,7 +75,9 @@ describe('overload: the excess is refused at once, never left to time out', () =
     const again = await client.act({ action_type: 'inventory' }, refused!.id);
     expect(again).toMatchObject({ type: 'action_result', id: refused!.id });
     expect(again.replayed).toBeUndefined();
-    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${server.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/langomni_actions_refused_total\{code="server_busy"\} [1-9]/);
   });
 });

@@ -31,8 +31,12 @@ export interface GatewayDeps {
   adminToken?: string;
   worldFile: string;
   jwtTtl: string;
-  /** Components reported by GET /health, each checked when asked. */
+  /** Components reported by GET /health, checked at most once a second (limits.healthCacheMs). */
   healthChecks: Record<string, () => Promise<Record<string, unknown> | undefined>>;
+  /** Origins besides this server's own whose pages may open the WebSocket (ALLOWED_ORIGINS). */
+  allowedOrigins?: string[];
+  /** A listener of its own for GET /metrics without a token (METRICS_PORT); otherwise behind ADMIN_TOKEN. */
+  metricsListener?: { host: string; port: number };
   /** Shared rate-limit store; in-process when absent. */
   redis?: import('ioredis').Redis;
   redisPrefix?: string;
