@@ -195,7 +195,7 @@ function openFilesLimit(): number | undefined {
 
 function differences(options: Options): string[] {
   const list = [
-    'BCRYPT_ROUNDS=4 (production: 10): registration is outside every timed part, and no login is timed',
+    'PASSWORD_HASH_MEMORY_KIB=1024 (production: 19456, argon2id): registration is outside every timed part, and no login is timed',
     'loopback network: no network latency, bandwidth limit, packet loss, TLS or proxy between players and the server',
     `the ${options.workers} client worker processes (and this parent) run on the same ${'machine'} as the server, competing for its cores; time a client needs to send or to read an answer counts in the latency`,
     'server stdout (its pino log at the default level) goes to /dev/null instead of a log shipper',

@@ -98,8 +98,11 @@ const environmentSchema = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** The world content file. */
   WORLD_FILE: z.string().min(1).default('content/starter-world.json'),
-  /** bcrypt cost factor for passwords. */
-  BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(10),
+  /**
+   * Memory of one argon2id password hash, in KiB (OWASP's 19 MiB by default). Lower only where hashing
+   * cost does not matter (tests, load-test set-up): it is what makes a stolen hash costly to crack.
+   */
+  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1_024).max(1_048_576).default(19_456),
 });
 
 export type Config = z.infer<typeof environmentSchema>;

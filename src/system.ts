@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { AccountService } from './commands/accounts.ts';
 import { CommandHandler } from './commands/command-handler.ts';
 import { moveCredentialsOutOfEvents } from './commands/move-credentials.ts';
-import { PasswordHasher } from './commands/password-hashing.ts';
+import { DEFAULT_ARGON2_COST, PasswordHasher } from './commands/password-hashing.ts';
 import { PlayerSessions } from './commands/player-session.ts';
 import { PlayerTokens } from './commands/player-tokens.ts';
 import { SceneReader } from './commands/scene-reader.ts';
@@ -249,7 +249,12 @@ export async function startSystem(
         projections,
         readModels: untyped(database.db),
         hotState: hotStateReader(hotState, () => clock().getTime()),
-        accounts: new AccountService(commands, runtime, credentials, new PasswordHasher()),
+        accounts: new AccountService(
+          commands,
+          runtime,
+          credentials,
+          new PasswordHasher({ ...DEFAULT_ARGON2_COST, memoryCost: config.PASSWORD_HASH_MEMORY_KIB }),
+        ),
         sessions,
         tokens: new PlayerTokens(commands, runtime, store),
         presence,

@@ -15,7 +15,14 @@ const JWT_SECRET = randomBytes(24).toString('hex');
 async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: join(import.meta.dirname, '..'),
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', BCRYPT_ROUNDS: '4', JWT_SECRET, ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      PASSWORD_HASH_MEMORY_KIB: '1024',
+      JWT_SECRET,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const baseUrl = await new Promise<string>((resolve, reject) => {

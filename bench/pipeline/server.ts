@@ -131,7 +131,7 @@ export class ServerProcess {
       DATA_DIR: dataDir,
       NODE_ENV: 'production',
       JWT_SECRET: randomBytes(36).toString('base64url'),
-      BCRYPT_ROUNDS: '4',
+      PASSWORD_HASH_MEMORY_KIB: '1024',
     };
     if (mode === 'postgres') {
       const schema = `bench_pipeline_${suffix}`;

@@ -31,7 +31,12 @@ describe('the langomni command', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'langomni-cli-'));
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', BCRYPT_ROUNDS: '4' });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      PASSWORD_HASH_MEMORY_KIB: '1024',
+    });
     const system = await startSystem(config, createLogger('silent', false));
     try {
       await system.gateway.listen({ host: '127.0.0.1', port: 0 });

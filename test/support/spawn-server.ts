@@ -33,7 +33,7 @@ export async function spawnServer(env: Record<string, string>): Promise<SpawnedS
 export function spawnMain(env: Record<string, string>): Omit<SpawnedServer, 'baseUrl'> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: join(import.meta.dirname, '../..'),
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', BCRYPT_ROUNDS: '4', ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', PASSWORD_HASH_MEMORY_KIB: '1024', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -45,7 +45,7 @@ export async function startTestSystem(
     DATA_DIR: dataDir,
     PORT: '0',
     LOG_LEVEL: 'silent',
-    BCRYPT_ROUNDS: '4',
+    PASSWORD_HASH_MEMORY_KIB: '1024',
     EVENT_POLL_INTERVAL_MS: '20',
     ...(options.postgresUrl ? { DATABASE_URL: options.postgresUrl, DATABASE_SCHEMA: schema } : {}),
     // A prefix of its own, so parallel test files never share rate-limit counters or cached answers.
