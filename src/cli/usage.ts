@@ -12,7 +12,10 @@ Usage:
       Writes the matching events to stdout, in global order (JSON lines by default).
       --from is inclusive and --to exclusive (the events' timestamps); --after is
       exclusive and --until inclusive (positions). --category and --type repeat or
-      take comma-separated values (e.g. --category player,location).
+      take comma-separated values (e.g. --category player,location). --player takes
+      a player id or a username. Each JSON line is {position, revision, id, stream,
+      type, data, metadata} (docs/events.md); CSV has correlation_id and causation_id
+      columns and the whole metadata as JSON.
 
   langomni state <player|location|npc> <id> [--position POS | --at ISO]
       Prints what a player, a location or an NPC looked like at that moment (now

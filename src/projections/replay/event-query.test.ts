@@ -118,6 +118,44 @@ describe('queryEvents', () => {
   });
 });
 
+describe('queryEvents by username', () => {
+  it('takes a username (any case) for its player id, and an id as it is', async () => {
+    const own = await openInMemoryEventStore();
+    try {
+      const add = (streamId: string, type: string, data: object) =>
+        own.appendToStream(
+          streamId,
+          [{ id: randomUUID(), type, data, metadata: { timestamp: '2026-11-25T10:00:00Z' } }],
+          {
+            expectedRevision: 'any',
+          },
+        );
+      const ayla = randomUUID();
+      await add('account-ayla', 'AccountRegistered', {
+        username: 'Ayla',
+        playerId: ayla,
+        passwordHash: 'secret',
+      });
+      await add(`player-${ayla}`, 'PlayerSaid', { playerId: ayla, locationId: 'square', message: 'hi' });
+      await add('player-bo', 'PlayerSaid', { playerId: 'bo', locationId: 'square', message: 'yo' });
+      const said = async (player: string) => {
+        const found: unknown[] = [];
+        for await (const event of queryEvents(own, { player })) found.push(event.data);
+        return found;
+      };
+      expect(await said('AYLA')).toEqual([
+        { username: 'Ayla', playerId: ayla },
+        { playerId: ayla, locationId: 'square', message: 'hi' },
+      ]);
+      expect(await said(ayla)).toHaveLength(2);
+      // No account by that name: the value is a player id.
+      expect(await said('bo')).toEqual([{ playerId: 'bo', locationId: 'square', message: 'yo' }]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('eventQuerySchema', () => {
   it('parses query strings and flags, repeated or comma-separated', () => {
     expect(
@@ -134,7 +172,7 @@ describe('eventQuerySchema', () => {
     ).toEqual({
       category: ['player', 'location'],
       types: ['PlayerMoved', 'PlayerSaid'],
-      playerId: 'p1',
+      player: 'p1',
       from: new Date('2026-11-25T00:00:00Z'),
       after: 12n,
       until: 40n,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountStream } from '../../domain/account/account.ts';
 import type {
   AllFilter,
   EventStore,
@@ -18,6 +19,8 @@ export interface EventQuery {
   types?: readonly string[];
   /** metadata.playerId or data.playerId. */
   playerId?: string;
+  /** A player id or a username (resolved through its account stream); filters as `playerId` does. */
+  player?: string;
   from?: Date;
   to?: Date;
   after?: Position;
@@ -33,6 +36,10 @@ export async function* queryEvents(
   query: EventQuery,
   pageSize = REPLAY_PAGE_SIZE,
 ): AsyncGenerator<StoredEvent> {
+  if (query.player !== undefined) {
+    const { player, ...rest } = query;
+    query = { ...rest, playerId: await resolvePlayerId(store, player) };
+  }
   const filter = serverFilter(query);
   const matches = localFilter(query);
   const limit = query.limit ?? Number.POSITIVE_INFINITY;
@@ -91,6 +98,18 @@ export function withoutCredentials(event: StoredEvent): StoredEvent {
   if (data === null || typeof data !== 'object' || !('passwordHash' in data)) return event;
   const { passwordHash: _dropped, ...rest } = data;
   return { ...event, data: rest };
+}
+
+/**
+ * A username's player id, from its account stream (usernames are case-insensitive); anything that
+ * is no registered username is taken as a player id. Player ids are UUIDs, which no username can be.
+ */
+export async function resolvePlayerId(store: EventStore, player: string): Promise<string> {
+  if (!/^[A-Za-z0-9_-]{3,24}$/.test(player)) return player;
+  const events = await store.readStream(accountStream(player), { maxCount: 1 });
+  const registered = events.find((event) => event.type === 'AccountRegistered');
+  const playerId = (registered?.data as { playerId?: unknown } | undefined)?.playerId;
+  return typeof playerId === 'string' ? playerId : player;
 }
 
 /** The player an event is about: the producer's metadata, else the event's own data. */
@@ -170,7 +189,7 @@ export const eventQuerySchema = z
   .transform(({ type, player, ...rest }): EventQuery & { format: EventFormat } => ({
     ...rest,
     ...(type ? { types: type } : {}),
-    ...(player !== undefined ? { playerId: player } : {}),
+    ...(player !== undefined ? { player } : {}),
   }));
 
 export type ParsedEventQuery = z.output<typeof eventQuerySchema>;

@@ -9,7 +9,7 @@ const said: StoredEvent = {
   position: 9_007_199_254_740_993n,
   type: 'PlayerSaid',
   data: { playerId: 'p1', locationId: 'square', message: 'Hello, "friend",\nwell met' },
-  metadata: { timestamp: '2026-11-25T10:00:00.000Z', correlationId: 'c1' },
+  metadata: { timestamp: '2026-11-25T10:00:00.000Z', correlationId: 'c1', causationId: 'a1' },
 };
 const picked: StoredEvent = {
   id: '5d1e8f0a-9b2c-4d3e-8f4a-1b2c3d4e5f60',
@@ -61,11 +61,13 @@ describe('CSV', () => {
     const csv = await text(toCsv(events()));
     expect(csv).toBe(
       [
-        'position,stream,revision,type,timestamp,player_id,id,data',
-        `9007199254740993,player-p1,4,PlayerSaid,2026-11-25T10:00:00.000Z,p1,${said.id},` +
-          '"{""playerId"":""p1"",""locationId"":""square"",""message"":""Hello, \\""friend\\"",\\nwell met""}"',
-        `9007199254740999,location-square,0,ItemPickedUp,2026-11-25T10:01:00.000Z,p3,${picked.id},` +
-          '"{""locationId"":""square"",""itemId"":""herb"",""playerId"":""p2""}"',
+        'position,stream,revision,type,timestamp,player_id,id,correlation_id,causation_id,data,metadata',
+        `9007199254740993,player-p1,4,PlayerSaid,2026-11-25T10:00:00.000Z,p1,${said.id},c1,a1,` +
+          '"{""playerId"":""p1"",""locationId"":""square"",""message"":""Hello, \\""friend\\"",\\nwell met""}",' +
+          '"{""timestamp"":""2026-11-25T10:00:00.000Z"",""correlationId"":""c1"",""causationId"":""a1""}"',
+        `9007199254740999,location-square,0,ItemPickedUp,2026-11-25T10:01:00.000Z,p3,${picked.id},,,` +
+          '"{""locationId"":""square"",""itemId"":""herb"",""playerId"":""p2""}",' +
+          '"{""timestamp"":""2026-11-25T10:01:00.000Z"",""playerId"":""p3""}"',
         '',
       ].join('\r\n'),
     );
@@ -73,7 +75,7 @@ describe('CSV', () => {
 
   it('writes only the header when nothing matches', async () => {
     expect(await text(toCsv((async function* () {})()))).toBe(
-      'position,stream,revision,type,timestamp,player_id,id,data\r\n',
+      'position,stream,revision,type,timestamp,player_id,id,correlation_id,causation_id,data,metadata\r\n',
     );
   });
 });

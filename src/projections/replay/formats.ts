@@ -22,7 +22,20 @@ export function eventToJson(event: StoredEvent) {
   };
 }
 
-export const CSV_HEADER = ['position', 'stream', 'revision', 'type', 'timestamp', 'player_id', 'id', 'data'];
+/** The metadata's ids have their own columns; `metadata` keeps all of it as JSON, so nothing is lost. */
+export const CSV_HEADER = [
+  'position',
+  'stream',
+  'revision',
+  'type',
+  'timestamp',
+  'player_id',
+  'id',
+  'correlation_id',
+  'causation_id',
+  'data',
+  'metadata',
+];
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, and its quotes doubled. */
 export function csvField(value: string): string {
@@ -42,8 +55,15 @@ export function eventToCsvRow(event: StoredEvent): string {
     event.metadata?.timestamp ?? '',
     playerIdOf(event) ?? '',
     event.id,
+    stringOr(event.metadata?.correlationId),
+    stringOr(event.metadata?.causationId),
     JSON.stringify(event.data ?? null),
+    JSON.stringify(event.metadata ?? null),
   ]);
+}
+
+function stringOr(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 export async function* toJsonLines(events: AsyncIterable<StoredEvent>): AsyncGenerator<string> {
