@@ -1,0 +1,270 @@
+import { z } from 'zod';
+import type { AccountEvent } from './account/account.ts';
+import type { TokenRevocationEvent } from './account/token-revocations.ts';
+import { actionSchema } from './actions.ts';
+import type { LocationEvent } from './location/location.ts';
+import type { PlayerEvent } from './player/player-events.ts';
+import { NPC_EMOTIONS } from './rules/effects.ts';
+import type { ContentEvent } from './world/content-decider.ts';
+import { DIRECTIONS } from './world/directions.ts';
+import { worldSchema } from './world/world-schema.ts';
+
+/**
+ * The data of every event the game records, as zod schemas with the meaning of each field.
+ * docs/events.md is generated from them (`npm run docs:events`); the type check at the bottom of this
+ * file fails when a schema and the event type the deciders emit disagree.
+ */
+
+const playerId = z.string().describe('the player (a UUID)');
+const locationId = z.string().describe('the location, as in the world content');
+const npcId = z.string().describe('the NPC, as in the world content');
+const itemId = z.string().describe('the item, as in the world content');
+const enemyId = z.string().describe('the enemy, as in the world content');
+const questId = z.string().describe('the quest, as in the world content');
+const isoTime = z.string().describe('ISO-8601 time');
+const emotion = z.enum(NPC_EMOTIONS);
+
+const effectSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('move'), to: z.string() }),
+  z.object({ kind: z.literal('take-item'), item: z.string() }),
+  z.object({ kind: z.literal('drop-item'), item: z.string() }),
+  z.object({ kind: z.literal('use-item'), item: z.string(), heal: z.number() }),
+  z.object({ kind: z.literal('give-item'), item: z.string(), npc: z.string() }),
+  z.object({
+    kind: z.literal('attack'),
+    enemy: z.string(),
+    damageDealt: z.number(),
+    damageTaken: z.number(),
+  }),
+  z.object({
+    kind: z.literal('talk'),
+    npc: z.string(),
+    message: z.string(),
+    reply: z.string(),
+    emotion,
+    relationshipChange: z.number(),
+  }),
+  z.object({ kind: z.literal('say'), message: z.string() }),
+  z.object({ kind: z.literal('accept-quest'), quest: z.string() }),
+  z.object({ kind: z.literal('abandon-quest'), quest: z.string() }),
+]);
+
+export const eventSchemas = {
+  AccountRegistered: z
+    .object({
+      username: z.string().describe('the name the player chose (unique, case-insensitive)'),
+      playerId,
+      passwordHash: z
+        .string()
+        .optional()
+        .describe('only in events recorded before credentials had their own table; every reader drops it'),
+    })
+    .describe('An account was created (stream `account-<lowercase username>`).'),
+  TokenRevoked: z
+    .object({
+      jti: z.string().describe("the revoked token's id"),
+      expires_at: z.number().describe('when the token would have expired (ms since the epoch)'),
+      revoked_at: z.number().describe('ms since the epoch'),
+    })
+    .describe('One session token was revoked (log-out).'),
+  AllTokensRevoked: z
+    .object({
+      revoked_at: z.number().describe('tokens issued before this (ms since the epoch) no longer work'),
+    })
+    .describe('Every token of a player was revoked (log-out everywhere).'),
+  WorldContentLoaded: z
+    .object({
+      version: z.string().describe('content version'),
+      name: z.string().describe("the world's name"),
+      checksum: z.string().describe('of the content, to tell versions apart'),
+      source: z.string().describe('where the content was read from'),
+      content: worldSchema.describe('the whole world content (locations, items, NPCs, enemies, quests)'),
+    })
+    .describe('A version of the world content came into force.'),
+  PlayerRegistered: z.object({ playerId, username: z.string() }).describe('A player character was created.'),
+  PlayerSpawned: z
+    .object({ playerId, locationId, hp: z.number(), maxHp: z.number() })
+    .describe('A new player appeared in the world for the first time.'),
+  PlayerEnteredWorld: z
+    .object({
+      playerId,
+      sessionId: z.string().describe('one connection; PlayerLeftWorld with the same id ends it'),
+      processId: z.string().optional().describe('the game process that holds the connection'),
+    })
+    .describe('A session began: the player connected.'),
+  PlayerLeftWorld: z
+    .object({ playerId, sessionId: z.string().describe('the session that ended') })
+    .describe('A session ended: the player disconnected.'),
+  ActionRequested: z
+    .object({
+      actionId: z.string().describe('the action; its outcome is the ActionResolved with the same id'),
+      action: actionSchema.describe('what the player asked for, with `action_type` (look, move, talk, …)'),
+    })
+    .describe('A player asked for an action.'),
+  PlayerMoved: z
+    .object({
+      playerId,
+      from: z.string().describe('location left'),
+      to: z.string().describe('location entered'),
+      direction: z.enum(DIRECTIONS),
+    })
+    .describe('A player went from one location to another.'),
+  ItemAddedToInventory: z
+    .object({ playerId, itemId, reason: z.enum(['taken', 'reward']) })
+    .describe("An item went into a player's inventory."),
+  ItemRemovedFromInventory: z
+    .object({ playerId, itemId, reason: z.enum(['dropped', 'used', 'given']) })
+    .describe("An item left a player's inventory."),
+  ItemGivenToNpc: z.object({ playerId, itemId, npcId }).describe('A player gave an item to an NPC.'),
+  DamageTaken: z
+    .object({
+      playerId,
+      amount: z.number().describe('hit points lost'),
+      hp: z.number().describe('hit points left'),
+      cause: z.string().describe('what dealt it (an enemy id, …)'),
+    })
+    .describe('A player was hurt.'),
+  PlayerHealed: z
+    .object({
+      playerId,
+      amount: z.number().describe('hit points gained'),
+      hp: z.number().describe('hit points now'),
+      cause: z.string().describe('what healed (an item id, …)'),
+    })
+    .describe('A player was healed.'),
+  PlayerDefeated: z
+    .object({
+      playerId,
+      locationId: locationId.describe('where the player fell'),
+      by: z.string().describe('the killer'),
+    })
+    .describe('A player died.'),
+  PlayerRespawned: z
+    .object({
+      playerId,
+      from: z.string().describe('where the player died'),
+      locationId: z.string().describe('where the player came back'),
+      hp: z.number(),
+    })
+    .describe('A dead player came back.'),
+  EnemySlain: z
+    .object({ playerId, enemyId, locationId })
+    .describe('A player killed an enemy (player stream).'),
+  XpGained: z
+    .object({
+      playerId,
+      amount: z.number(),
+      xp: z.number().describe('experience now'),
+      reason: z.string().describe('e.g. `quest:<questId>` or `enemy:<enemyId>`'),
+    })
+    .describe('A player gained experience.'),
+  NpcConversationHeld: z
+    .object({
+      playerId,
+      npcId,
+      locationId,
+      message: z.string().describe('what the player said (cleaned player text)'),
+      reply: z.string().describe("the NPC's answer"),
+      emotion: emotion.describe("the NPC's mood in the reply"),
+      at: isoTime,
+    })
+    .describe('A player talked to an NPC and got an answer.'),
+  RelationshipChanged: z
+    .object({
+      playerId,
+      npcId,
+      change: z.number().describe('the step, after clamping'),
+      score: z.number().describe("the NPC's feeling toward the player now, -100 to 100"),
+      reason: z.string().describe('e.g. `talk` or `quest:<questId>`'),
+    })
+    .describe("An NPC's feeling toward a player changed."),
+  PlayerSaid: z
+    .object({ playerId, locationId, message: z.string().describe('cleaned player text') })
+    .describe('A player spoke aloud to everyone at the location.'),
+  QuestAccepted: z.object({ playerId, questId }).describe('A player took on a quest offered by its giver.'),
+  QuestStepCompleted: z
+    .object({
+      playerId,
+      questId,
+      stepId: z.string().describe("the step's id in the quest definition"),
+      step: z.number().describe("the step's index, from 0"),
+    })
+    .describe('A player finished one step of a quest.'),
+  QuestCompleted: z.object({ playerId, questId }).describe('A player finished every step of a quest.'),
+  QuestAbandoned: z.object({ playerId, questId }).describe('A player gave a quest up.'),
+  ActionResolved: z
+    .object({
+      actionId: z.string().describe('the ActionRequested this answers'),
+      result: z
+        .looseObject({ action_type: z.string(), narration: z.string().describe('what the player is told') })
+        .describe('what the player is shown; more fields per action type'),
+      source: z.enum(['llm', 'cache', 'template', 'rules']).describe('where the outcome came from'),
+      refusedEffects: z
+        .array(z.object({ effect: effectSchema, reason: z.string() }))
+        .describe('what the lane proposed and the rules refused, with why'),
+    })
+    .describe('The outcome of an action.'),
+  ItemPickedUp: z.object({ locationId, itemId, playerId }).describe('An item was taken from a location.'),
+  ItemDropped: z.object({ locationId, itemId, playerId }).describe('An item was left at a location.'),
+  EnemyDamaged: z
+    .object({
+      locationId,
+      enemyId,
+      playerId,
+      damage: z.number().describe('hit points dealt'),
+      hp: z.number().describe("the enemy's hit points left"),
+    })
+    .describe('A player hit an enemy.'),
+  EnemyDefeated: z
+    .object({ locationId, enemyId, playerId, at: isoTime })
+    .describe('An enemy died (location stream; it comes back later).'),
+  LootDropped: z.object({ locationId, enemyId, itemId }).describe('A slain enemy left an item behind.'),
+} as const;
+
+export type GameEvent = AccountEvent | TokenRevocationEvent | ContentEvent | PlayerEvent | LocationEvent;
+export type GameEventType = GameEvent['type'];
+
+// Fails to compile when a schema and its event type disagree, or when an event type has no schema.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Agrees = {
+  [T in GameEventType]: Same<z.output<(typeof eventSchemas)[T]>, Extract<GameEvent, { type: T }>['data']>;
+};
+const everySchemaAgrees: Agrees = {
+  AccountRegistered: true,
+  TokenRevoked: true,
+  AllTokensRevoked: true,
+  WorldContentLoaded: true,
+  PlayerRegistered: true,
+  PlayerSpawned: true,
+  PlayerEnteredWorld: true,
+  PlayerLeftWorld: true,
+  ActionRequested: true,
+  PlayerMoved: true,
+  ItemAddedToInventory: true,
+  ItemRemovedFromInventory: true,
+  ItemGivenToNpc: true,
+  DamageTaken: true,
+  PlayerHealed: true,
+  PlayerDefeated: true,
+  PlayerRespawned: true,
+  EnemySlain: true,
+  XpGained: true,
+  NpcConversationHeld: true,
+  RelationshipChanged: true,
+  PlayerSaid: true,
+  QuestAccepted: true,
+  QuestStepCompleted: true,
+  QuestCompleted: true,
+  QuestAbandoned: true,
+  ActionResolved: true,
+  ItemPickedUp: true,
+  ItemDropped: true,
+  EnemyDamaged: true,
+  EnemyDefeated: true,
+  LootDropped: true,
+};
+void everySchemaAgrees;
+const noSchemaWithoutEvent: [Exclude<keyof typeof eventSchemas, GameEventType>] extends [never]
+  ? true
+  : false = true;
+void noSchemaWithoutEvent;
