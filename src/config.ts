@@ -28,7 +28,7 @@ function ttlSeconds(ttl: string): number {
   return Number(ttl.slice(0, -1)) * (SECONDS_PER_UNIT[ttl.slice(-1)] ?? Number.NaN);
 }
 
-const environmentSchema = z.object({
+export const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
