@@ -5,10 +5,10 @@ import { AccountService } from './commands/accounts.ts';
 import { CommandHandler } from './commands/command-handler.ts';
 import { moveCredentialsOutOfEvents } from './commands/move-credentials.ts';
 import { DEFAULT_ARGON2_COST, PasswordHasher } from './commands/password-hashing.ts';
-import { PlayerSessions } from './commands/player-session.ts';
 import { PlayerTokens } from './commands/player-tokens.ts';
 import { SceneReader } from './commands/scene-reader.ts';
 import { SessionReaper } from './commands/session-reaper.ts';
+import { TimedPlayerSessions } from './commands/timed-player-sessions.ts';
 import { WorldRuntime } from './commands/world-runtime.ts';
 import type { Config } from './config.ts';
 import { buildGateway } from './gateway/app.ts';
@@ -30,6 +30,7 @@ import { ProcessLease } from './infrastructure/process-lease.ts';
 import { generatedJwtSecret } from './infrastructure/secrets.ts';
 import { loadWorldFile } from './infrastructure/world-file.ts';
 import { limits } from './limits.ts';
+import { BusinessMetrics } from './projections/business-metrics.ts';
 import { HotStateRunner } from './projections/hot-state/hot-state-projection.ts';
 import { hotStateReader } from './projections/hot-state/hot-state-reader.ts';
 import { NpcMemoryProjection, npcMemoryRecaller } from './projections/npc-memories.ts';
@@ -94,6 +95,8 @@ export async function startSystem(
         };
     const database: Database<EventStoreTables> = await openDatabase(target);
     closers.push(() => database.close());
+    const metrics = createMetrics();
+    metrics.watchPool(database.pool);
 
     const store: EventStore = config.EVENTSTORE_URL
       ? await (await import('./infrastructure/event-store/eventstoredb-event-store.ts')).openEventStoreDb(
@@ -105,6 +108,10 @@ export async function startSystem(
           // connection, no transaction can hold the horizon back): every append wakes the subscribers.
           pollIntervalMs:
             target.kind === 'pglite' ? EMBEDDED_POLL_INTERVAL_MS : config.EVENT_POLL_INTERVAL_MS,
+          onBatchAppended: (seconds, events) => {
+            metrics.eventAppend.observe(seconds);
+            metrics.eventsAppended.inc(events);
+          },
         });
     closers.push(() => store.close());
 
@@ -122,7 +129,6 @@ export async function startSystem(
       closers.push(() => redis.quit());
     }
 
-    const metrics = createMetrics();
     const commands = new CommandHandler(store, {
       now: clock,
       onFollowError: (error) => logger.warn({ err: error }, 'stopped following live events; retrying'),
@@ -150,7 +156,10 @@ export async function startSystem(
     });
     await lease.start();
     closers.push(() => lease.stop());
-    const sessions = new PlayerSessions(commands, runtime, lease.processId);
+    const sessions = new TimedPlayerSessions([commands, runtime, lease.processId], (seconds) =>
+      metrics.sessionDuration.observe(seconds),
+    );
+    metrics.watchActivePlayers(() => presence.onlineCounts(lease.processId));
     const reaper = new SessionReaper(
       lease,
       presence,
@@ -203,6 +212,11 @@ export async function startSystem(
     );
     await projections.start();
     closers.push(() => projections.stop());
+    const business = new BusinessMetrics(untyped(database.db), {
+      now: clock,
+      onError: (error) => logger.warn({ err: error }, 'could not read the business metrics'),
+    });
+    metrics.watchBusiness(() => business.figures());
 
     const scenes = new SceneReader(commands, runtime, presence);
     const rules = new RulesEngine();

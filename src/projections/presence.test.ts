@@ -85,6 +85,28 @@ describe('presence', () => {
     expect(presence.onlinePlayerIdsAt('nowhere').size).toBe(0);
   });
 
+  it('counts players online in the world and those with a session held by a given process', () => {
+    const on = (playerId: string, sessionId: string, processId: string): PlayerEvent => ({
+      type: 'PlayerEnteredWorld',
+      data: { playerId, sessionId, processId },
+    });
+    const presence = presenceOf(
+      registered('p1'),
+      registered('p2'),
+      registered('p3'),
+      on('p1', 's1', 'here'),
+      on('p1', 's2', 'here'),
+      on('p2', 's3', 'there'),
+      on('p3', 's4', 'there'),
+      on('p3', 's5', 'here'),
+      left('p3', 's5'),
+    );
+    expect(presence.onlineCounts('here')).toEqual({ world: 3, process: 1 });
+    expect(presence.onlineCounts('there')).toEqual({ world: 3, process: 2 });
+    presence.apply(stored(left('p2', 's3')));
+    expect(presence.onlineCounts('there')).toEqual({ world: 2, process: 1 });
+  });
+
   it("keeps a crowd's names in order as players come and go, and lists the first few with a count", () => {
     const names = Array.from({ length: 300 }, (_, i) => `p${String((i * 7919) % 300).padStart(3, '0')}`);
     const presence = presenceOf(

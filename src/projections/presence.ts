@@ -147,6 +147,22 @@ export class PresenceProjection {
     return this.players.get(playerId)?.locationId || undefined;
   }
 
+  /** Players with an open session anywhere, and those with one held by `processId` (for metrics). */
+  onlineCounts(processId: string): { world: number; process: number } {
+    let world = 0;
+    let process = 0;
+    for (const { sessions } of this.players.values()) {
+      if (sessions.size === 0) continue;
+      world++;
+      for (const holder of sessions.values())
+        if (holder === processId) {
+          process++;
+          break;
+        }
+    }
+    return { world, process };
+  }
+
   isOnline(playerId: string): boolean {
     return (this.players.get(playerId)?.sessions.size ?? 0) > 0;
   }

@@ -25,6 +25,8 @@ export interface GroupCommitOptions {
   maxEvents?: number;
   /** Batches written at once (each on its connection); 1 for a store with a single session. */
   maxInFlight?: number;
+  /** A batch was written: how long its `send` took and how many events it held (for metrics). */
+  onBatchAppended?: (seconds: number, events: number) => void;
 }
 
 interface Waiting {
@@ -143,7 +145,12 @@ export class GroupCommit {
   private async write(batch: Waiting[]): Promise<void> {
     let outcomes: AppendOutcome[];
     try {
+      const startedAt = performance.now();
       outcomes = await this.options.send(batch.map((w) => w.append));
+      this.options.onBatchAppended?.(
+        (performance.now() - startedAt) / 1000,
+        batch.reduce((events, waiting) => events + waiting.ids.length, 0),
+      );
     } catch (error) {
       if (batch.length > 1 && this.options.isolatable(error)) {
         for (const waiting of batch) await this.write([waiting]);

@@ -41,6 +41,8 @@ export interface SqlEventStoreOptions {
   pageSize?: number;
   /** How often the live tail looks for events appended by other processes. */
   pollIntervalMs?: number;
+  /** Each group-commit batch written: its time and event count (the composition root feeds metrics). */
+  onBatchAppended?: (seconds: number, events: number) => void;
 }
 
 const MAX_EVENTS_PER_APPEND = 10_000;
@@ -84,6 +86,7 @@ export class SqlEventStore implements EventStore {
       maxInFlight: database.kind === 'postgres' ? APPEND_BATCHES_IN_FLIGHT : 1,
       // 22xxx: bad data in one append (e.g. a string jsonb refuses); 23xxx: a constraint it broke.
       isolatable: (error) => /^2[23]/.test(String((error as { code?: unknown }).code ?? '')),
+      ...(options.onBatchAppended ? { onBatchAppended: options.onBatchAppended } : {}),
     });
     this.tail = new LiveTail({
       readPage: (after, limit, filter) => this.readPage(after, limit, filter),
