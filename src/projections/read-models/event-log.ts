@@ -2,7 +2,16 @@ import { type Kysely, sql } from 'kysely';
 import { quoteIdentifier } from '../../infrastructure/database.ts';
 import type { StoredEvent } from '../../infrastructure/event-store/event-store.ts';
 import type { SqlProjection, TableNames } from '../runner/projection.ts';
-import { recordset } from './batch.ts';
+import {
+  ANALYTICS_COLUMNS,
+  ANALYTICS_RECORD_COLUMNS,
+  ANALYTICS_VIEWS,
+  analyticsFields,
+  analyticsViewsSql,
+  questDefinitionsSql,
+  replaceQuestDefinitions,
+} from './analytics-views.ts';
+import { lastContentLoaded, recordset } from './batch.ts';
 
 const columns = `
   position bigint not null,
@@ -12,7 +21,7 @@ const columns = `
   event_type text not null,
   player_id text,
   action_type text,
-  source text`;
+  source text,${ANALYTICS_COLUMNS}`;
 
 /** Without TimescaleDB: a plain table, a BRIN index on time (rows arrive in time order) and a plain view. */
 export function plainEventLogSql(names: TableNames): string[] {
@@ -94,13 +103,15 @@ function logRow(stored: StoredEvent) {
     player_id: typeof playerId === 'string' ? playerId : null,
     action_type: actionType ?? null,
     source: resolved ? (data.source ?? null) : null,
+    ...analyticsFields(stored),
   };
 }
 
 /**
- * The analytics log: one row per event of every kind, and actions requested per minute.
+ * The analytics log: one row per event of every kind, the quest definitions in force, actions requested
+ * per minute and the analysts' views (analytics-views.ts).
  *
- * The view is one of `tables` (after the table it reads: the runner drops in this order, and the
+ * Each view is one of `tables` (after the tables it reads: the runner drops in this order, and the
  * table's CASCADE has already taken the view when `drop table if exists` reaches its name). So the
  * runner renames it with the table when a rebuild swaps in: the shadow's view, which points at the
  * shadow table whatever its name, becomes the live view under the live name. Recreating views after
@@ -108,23 +119,28 @@ function logRow(stored: StoredEvent) {
  */
 export const eventLogProjection: SqlProjection = {
   name: 'event_log',
-  version: 1,
+  version: 2,
   filter: {},
-  tables: ['event_log', 'event_log_actions_per_minute'],
+  // Tables first, then the views over them (see above).
+  tables: ['event_log', 'event_log_quests', 'event_log_actions_per_minute', ...ANALYTICS_VIEWS],
 
   async createTables(db, names) {
     const statements = (await timescaleReady(db)) ? timescaleEventLogSql(names) : plainEventLogSql(names);
+    statements.push(questDefinitionsSql(names), ...analyticsViewsSql(names));
     for (const statement of statements) await sql.raw(statement).execute(db);
   },
 
   async apply(trx, events, names) {
     if (events.length === 0) return;
+    const loaded = lastContentLoaded(events);
+    if (loaded) await replaceQuestDefinitions(trx, names, loaded);
     await sql`
       insert into ${sql.table(names.event_log!)}
-        (position, at, stream_id, category, event_type, player_id, action_type, source)
+        (position, at, stream_id, category, event_type, player_id, action_type, source, session_id,
+         location_id, npc_id, quest_id, step, change, score, emotion, killed_by)
       select * from jsonb_to_recordset(${recordset(events.map(logRow))}) as e(
         position bigint, at timestamptz, stream_id text, category text, event_type text, player_id text,
-        action_type text, source text)
+        action_type text, source text, ${sql.raw(ANALYTICS_RECORD_COLUMNS)})
       on conflict do nothing`.execute(trx);
   },
 };
