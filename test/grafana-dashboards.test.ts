@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { composeServices, mountAt } from './support/compose-services.ts';
 import {
   EXTERNAL_METRICS,
   hasPromtool,
@@ -55,9 +56,19 @@ describe('the Grafana dashboards (deploy/grafana)', () => {
       'LangOmni · Player analytics',
       'LangOmni · System health',
     ]);
-    expect(provider).toMatch(/path: \/var\/lib\/grafana\/dashboards/);
     const uids = dashboards.map((d) => d.json.uid);
     expect(new Set(uids).size).toBe(uids.length);
+  });
+
+  it("is mounted by docker-compose.yml's grafana where its provisioning reads, with the prometheus service as datasource", () => {
+    const services = composeServices();
+    const grafanaService = services['grafana'] ?? {};
+    expect(mountAt(grafanaService, '/etc/grafana/provisioning')).toBe('deploy/grafana/provisioning');
+    const dashboardsPath = /^\s*path:\s*(\S+)/m.exec(provider)?.[1] ?? '';
+    expect(mountAt(grafanaService, dashboardsPath)).toBe('deploy/grafana/dashboards');
+    const url = new URL(/^\s*url:\s*(\S+)/m.exec(datasources)?.[1] ?? '');
+    expect(services[url.hostname]).toBeDefined();
+    expect(url.port).toBe('9090');
   });
 
   it('gives every panel a unique id, and every query the provisioned Prometheus datasource', () => {

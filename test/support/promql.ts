@@ -68,27 +68,3 @@ export function metricNames(expr: string): string[] {
   }
   return [...names];
 }
-
-/** The `expr` of every rule in a Prometheus rules file (single-line or `|` block). */
-export function ruleExpressions(yaml: string): string[] {
-  const lines = yaml.split('\n');
-  const exprs: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const found = /^(\s*)expr:\s*(.*)$/.exec(lines[i] ?? '');
-    if (!found) continue;
-    const [, indent = '', rest = ''] = found;
-    if (rest !== '|' && rest !== '>') {
-      exprs.push(rest);
-      continue;
-    }
-    const block: string[] = [];
-    while (
-      i + 1 < lines.length &&
-      (lines[i + 1]?.trim() === '' || (lines[i + 1]?.search(/\S/) ?? 0) > indent.length)
-    ) {
-      block.push(lines[++i] ?? '');
-    }
-    exprs.push(block.join('\n').trim());
-  }
-  return exprs;
-}
