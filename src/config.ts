@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { limits } from './limits.ts';
 
@@ -19,6 +20,17 @@ const urlList = z
   )
   .pipe(z.array(z.url()))
   .default([]);
+
+const PROXY_ADDRESS_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a CIDR range or one of proxy-addr's names (what Fastify's trustProxy takes). */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_ADDRESS_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
 
 const MAX_JWT_TTL_SECONDS = 7 * 24 * 3600;
 const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
@@ -89,6 +101,26 @@ export const environmentSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Origins (besides this server's own) whose pages may open the game's WebSocket, comma-separated. */
   ALLOWED_ORIGINS: urlList,
+  /**
+   * Proxies in front (nginx) whose X-Forwarded-For names the client, so per-IP limits and logs see
+   * players, not the proxy: addresses, CIDR ranges, or loopback, linklocal, uniquelocal; comma-separated.
+   * None when unset: X-Forwarded-For is then ignored (a client could forge it).
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    )
+    .pipe(
+      z.array(
+        z.string().refine(isProxyAddress, 'an IP address, a CIDR range, loopback, linklocal or uniquelocal'),
+      ),
+    )
+    .default([]),
   /** Serve GET /metrics without a token on this port of its own (else only with ADMIN_TOKEN, on PORT). */
   METRICS_PORT: z.preprocess(
     (value) => (value === '' ? undefined : value),

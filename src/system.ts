@@ -277,6 +277,7 @@ export async function startSystem(
         jwtTtl: config.JWT_TTL,
         ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
         allowedOrigins: config.ALLOWED_ORIGINS,
+        trustProxy: config.TRUST_PROXY,
         ...(config.METRICS_PORT !== undefined
           ? { metricsListener: { host: config.METRICS_HOST, port: config.METRICS_PORT } }
           : {}),

@@ -19,7 +19,11 @@ import { websocketOriginPlugin } from './plugins/websocket-origin.ts';
 
 /** The Fastify gateway: one plugin per concern. */
 export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: limits.maxHttpBodyBytes });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: limits.maxHttpBodyBytes,
+    trustProxy: deps.trustProxy?.length ? deps.trustProxy : false,
+  });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;

@@ -35,6 +35,8 @@ export interface GatewayDeps {
   healthChecks: Record<string, () => Promise<Record<string, unknown> | undefined>>;
   /** Origins besides this server's own whose pages may open the WebSocket (ALLOWED_ORIGINS). */
   allowedOrigins?: string[];
+  /** Proxies whose X-Forwarded-For gives the client's address (TRUST_PROXY); none when empty. */
+  trustProxy?: string[];
   /** A listener of its own for GET /metrics without a token (METRICS_PORT); otherwise behind ADMIN_TOKEN. */
   metricsListener?: { host: string; port: number };
   /** Shared rate-limit store; in-process when absent. */
