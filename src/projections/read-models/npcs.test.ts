@@ -63,6 +63,7 @@ describe('npcs read model', () => {
   it('keeps NPCs, conversations counted across batches, and relationships with NPCs and players', async () => {
     await append(harness, 'world-content', [contentLoaded(withSmith(), at(0))]);
     await append(harness, 'player-p1', [
+      event('PlayerRegistered', { playerId: 'p1', username: 'Ayla' }, at(1)),
       talk('p1', 'elder', 3),
       opinion('p1', 'elder', 2, 'talk', 3),
       talk('p1', 'elder', 5),
@@ -92,6 +93,7 @@ describe('npcs read model', () => {
         npc_id: 'elder',
         other_id: 'smith',
         other_kind: 'npc',
+        other_name: 'Brom the Smith',
         kind: 'rival',
         score: -10,
         updated_at: new Date(at(0)),
@@ -100,6 +102,7 @@ describe('npcs read model', () => {
         npc_id: 'elder',
         other_id: 'p1',
         other_kind: 'player',
+        other_name: 'Ayla',
         kind: 'quest:prophecy',
         score: 12,
         updated_at: new Date(at(5)),
@@ -108,11 +111,27 @@ describe('npcs read model', () => {
         npc_id: 'smith',
         other_id: 'elder',
         other_kind: 'npc',
+        other_name: 'Elder Zorathian',
         kind: 'friend',
         score: 40,
         updated_at: new Date(at(0)),
       },
     ]);
+  });
+
+  it("names a player whose registration the read model meets only after the NPC's opinion", async () => {
+    await append(harness, 'player-p9', [opinion('p9', 'smith', 4, 'talk', 7)]);
+    await caughtUp(runner);
+    const p9 = async () =>
+      (await rowsOf(harness.database, 'rm_npc_relationships', 'npc_id')).filter(
+        (row) => (row as { other_id: string }).other_id === 'p9',
+      );
+    expect(await p9()).toMatchObject([{ npc_id: 'smith', other_name: null, score: 4 }]);
+    await append(harness, 'player-p9', [
+      event('PlayerRegistered', { playerId: 'p9', username: 'Bo' }, at(8)),
+    ]);
+    await caughtUp(runner);
+    expect(await p9()).toMatchObject([{ npc_id: 'smith', other_name: 'Bo', score: 4 }]);
   });
 
   it('follows a content reload: NPCs that left keep their history, NPC relationships are the new ones', async () => {
@@ -126,7 +145,10 @@ describe('npcs read model', () => {
     ]);
     expect(
       await rowsOf(harness.database, 'rm_npc_relationships', 'npc_id, other_kind, other_id'),
-    ).toMatchObject([{ npc_id: 'elder', other_id: 'p1', other_kind: 'player', score: 12 }]);
+    ).toMatchObject([
+      { npc_id: 'elder', other_id: 'p1', other_kind: 'player', other_name: 'Ayla', score: 12 },
+      { npc_id: 'smith', other_id: 'p9', other_name: 'Bo' },
+    ]);
   });
 
   it('rebuilds to the same rows as a copy built from zero', async () => {
@@ -137,11 +159,16 @@ describe('npcs read model', () => {
         await append(harness, 'world-content', [contentLoaded(withSmith(), at(20))]);
         for (let n = 0; n < 10; n++)
           await append(harness, `player-r${n}`, [
+            event('PlayerRegistered', { playerId: `r${n}`, username: `runner${n}` }, at(20 + n)),
             talk(`r${n}`, n % 2 ? 'elder' : 'smith', 20 + n),
             opinion(`r${n}`, 'elder', n, 'talk', 20 + n),
           ]);
       },
-      { npcs: 'npc_id', npc_relationships: 'npc_id, other_kind, other_id' },
+      {
+        npcs: 'npc_id',
+        npc_relationships: 'npc_id, other_kind, other_id',
+        npc_player_names: 'player_id',
+      },
     );
     expect(await rowsOf(harness.database, 'rm_npcs', 'npc_id')).toMatchObject([
       { npc_id: 'elder', conversations: 8 },

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { PlayerEventOf } from '../../domain/player/player-events.ts';
+import type { StoredEvent } from '../../infrastructure/event-store/event-store.ts';
 import type { SqlProjection, TableNames } from '../runner/projection.ts';
 import { type LoadedContent, lastContentLoaded, recordset } from './batch.ts';
 
@@ -7,6 +8,8 @@ interface Relationship {
   npc_id: string;
   other_id: string;
   other_kind: 'npc' | 'player';
+  /** NPCs: the name in the content; players: null here, their username is looked up on the way in. */
+  other_name: string | null;
   kind: string;
   score: number;
   updated_at: string;
@@ -16,13 +19,16 @@ interface Relationship {
  * NPCs of the content in force with what players did with them: conversations held, and what each NPC
  * thinks of other NPCs (from the content) and of players (RelationshipChanged carries the new score).
  * An NPC that leaves the content keeps its row, with its content columns emptied (content_version
- * null), so its history is still there if a later version brings it back.
+ * null), so its history is still there if a later version brings it back. Relationships carry the
+ * other side's name (the NPC's, or the player's username from PlayerRegistered) next to its id.
  */
 export const npcsProjection: SqlProjection = {
   name: 'npcs',
-  version: 1,
-  filter: { eventTypes: ['WorldContentLoaded', 'NpcConversationHeld', 'RelationshipChanged'] },
-  tables: ['npcs', 'npc_relationships'],
+  version: 2,
+  filter: {
+    eventTypes: ['WorldContentLoaded', 'PlayerRegistered', 'NpcConversationHeld', 'RelationshipChanged'],
+  },
+  tables: ['npcs', 'npc_relationships', 'npc_player_names'],
 
   async createTables(db, names) {
     await sql`
@@ -49,17 +55,24 @@ export const npcsProjection: SqlProjection = {
         npc_id text not null,
         other_id text not null,
         other_kind text not null check (other_kind in ('npc', 'player')),
+        other_name text,
         kind text not null,
         score int not null,
         updated_at timestamptz not null,
         primary key (npc_id, other_kind, other_id)
       )`.execute(db);
     await sql`create index on ${sql.table(names.npc_relationships!)} (other_kind, other_id)`.execute(db);
+    await sql`
+      create table ${sql.table(names.npc_player_names!)} (
+        player_id text primary key,
+        username text not null
+      )`.execute(db);
   },
 
   async apply(trx, events, names) {
     const loaded = lastContentLoaded(events);
     if (loaded) await replaceContent(trx, names, loaded);
+    await rememberPlayerNames(trx, names, events);
 
     const talks = new Map<string, { npc_id: string; conversations: number; last_talk_at: string }>();
     const opinions = new Map<string, Relationship>();
@@ -78,6 +91,7 @@ export const npcsProjection: SqlProjection = {
           npc_id: npcId,
           other_id: playerId,
           other_kind: 'player',
+          other_name: null,
           kind: reason,
           score,
           updated_at: stored.metadata.timestamp,
@@ -125,6 +139,7 @@ async function replaceContent(trx: Transaction<unknown>, names: TableNames, load
       traits = excluded.traits, mood = excluded.mood, speech_style = excluded.speech_style,
       knowledge = excluded.knowledge, content_version = excluded.content_version`.execute(trx);
 
+  const npcNames = new Map(loaded.content.npcs.map((npc) => [npc.id, npc.name]));
   const between = new Map<string, Relationship>();
   for (const npc of loaded.content.npcs)
     for (const r of npc.relationships)
@@ -132,6 +147,7 @@ async function replaceContent(trx: Transaction<unknown>, names: TableNames, load
         npc_id: npc.id,
         other_id: r.npc,
         other_kind: 'npc',
+        other_name: npcNames.get(r.npc) ?? null,
         kind: r.kind,
         score: r.score,
         updated_at: loaded.at,
@@ -140,11 +156,41 @@ async function replaceContent(trx: Transaction<unknown>, names: TableNames, load
   if (between.size > 0) await upsertRelationships(trx, names, [...between.values()]);
 }
 
+/** Usernames of the batch's new players, and on any relationship that was waiting for one. */
+async function rememberPlayerNames(
+  trx: Transaction<unknown>,
+  names: TableNames,
+  events: readonly StoredEvent[],
+) {
+  const players = events
+    .filter((stored) => stored.type === 'PlayerRegistered')
+    .map((stored) => {
+      const { playerId, username } = (stored as unknown as PlayerEventOf<'PlayerRegistered'>).data;
+      return { player_id: playerId, username };
+    });
+  if (players.length === 0) return;
+  await sql`
+    insert into ${sql.table(names.npc_player_names!)} (player_id, username)
+    select * from jsonb_to_recordset(${recordset(players)}) as p(player_id text, username text)
+    on conflict (player_id) do update set username = excluded.username`.execute(trx);
+  await sql`
+    update ${sql.table(names.npc_relationships!)} r set other_name = p.username
+      from ${sql.table(names.npc_player_names!)} p
+     where r.other_kind = 'player' and r.other_id = p.player_id
+       and r.other_id in (select player_id from jsonb_to_recordset(${recordset(players)}) as n(player_id text))`.execute(
+    trx,
+  );
+}
+
 async function upsertRelationships(trx: Transaction<unknown>, names: TableNames, rows: Relationship[]) {
   await sql`
-    insert into ${sql.table(names.npc_relationships!)} (npc_id, other_id, other_kind, kind, score, updated_at)
-    select * from jsonb_to_recordset(${recordset(rows)}) as r(
-      npc_id text, other_id text, other_kind text, kind text, score int, updated_at timestamptz)
+    insert into ${sql.table(names.npc_relationships!)}
+      (npc_id, other_id, other_kind, other_name, kind, score, updated_at)
+    select r.npc_id, r.other_id, r.other_kind, coalesce(r.other_name, p.username), r.kind, r.score, r.updated_at
+      from jsonb_to_recordset(${recordset(rows)}) as r(
+        npc_id text, other_id text, other_kind text, other_name text, kind text, score int, updated_at timestamptz)
+      left join ${sql.table(names.npc_player_names!)} p on r.other_kind = 'player' and p.player_id = r.other_id
     on conflict (npc_id, other_kind, other_id) do update set
-      kind = excluded.kind, score = excluded.score, updated_at = excluded.updated_at`.execute(trx);
+      other_name = coalesce(excluded.other_name, ${sql.table(names.npc_relationships!)}.other_name), kind = excluded.kind, score = excluded.score,
+      updated_at = excluded.updated_at`.execute(trx);
 }
