@@ -21,9 +21,10 @@ function controlledRequests() {
 function deskWith(requests: ActionRequests) {
   const sent: Record<string, unknown>[] = [];
   const answered: number[] = [];
+  const metrics = createMetrics();
   const desk = new ActionDesk({
     requests,
-    metrics: createMetrics(),
+    metrics,
     log: { error: () => {} },
     budgetMs: 300,
     appendTimeoutMs: 100,
@@ -40,7 +41,9 @@ function deskWith(requests: ActionRequests) {
       arrivedAt: performance.now(),
       ready: Promise.resolve(true),
     });
-  return { desk, sent, accept, answered };
+  const actionsCounted = async () =>
+    ((await metrics.actions.get()).values as { value: number }[]).reduce((sum, v) => sum + v.value, 0);
+  return { desk, sent, accept, answered, actionsCounted };
 }
 
 describe('ActionDesk', () => {
@@ -117,5 +120,39 @@ describe('ActionDesk', () => {
     await pause(0);
     desk.resolved(fourth, { ...outcome, source: 'template' });
     expect(answered).toHaveLength(2);
+  });
+
+  it('counts an action whose socket closed before its outcome, once the outcome comes (langomni_actions_total)', async () => {
+    const { requests, calls } = controlledRequests();
+    const { desk, sent, accept, actionsCounted } = deskWith(requests);
+    accept('h1');
+    accept('h2');
+    await pause(0);
+    const waiting = ActionRequests.actionId('p1', 'h1');
+    calls[0]!.complete({ actionId: waiting, status: 'recorded' });
+    await pause(0);
+    desk.drop(sent); // h1 recorded and waiting for its outcome; h2 still being recorded
+    const requesting = ActionRequests.actionId('p1', 'h2');
+    calls[1]!.complete({ actionId: requesting, status: 'recorded' });
+    await pause(0);
+    expect(await actionsCounted()).toBe(0);
+    desk.resolved(waiting, outcome);
+    desk.resolved(requesting, outcome);
+    desk.resolved(waiting, outcome);
+    expect(await actionsCounted()).toBe(2);
+    expect(sent).toEqual([]);
+  });
+
+  it('does not count a repeat of an action again when its socket closes first', async () => {
+    const { requests, calls } = controlledRequests();
+    const { desk, sent, accept, actionsCounted } = deskWith(requests);
+    accept('r1');
+    await pause(0);
+    const actionId = ActionRequests.actionId('p1', 'r1');
+    calls[0]!.complete({ actionId, status: 'pending' });
+    await pause(0);
+    desk.drop(sent);
+    desk.resolved(actionId, outcome);
+    expect(await actionsCounted()).toBe(0);
   });
 });

@@ -78,6 +78,8 @@ export class ActionDesk {
   private readonly inOrder = new KeyedQueue();
   /** Per player, the frames taken on and not yet answered. */
   private readonly unanswered = new Map<string, number>();
+  /** Actions recorded for a frame whose socket closed before their outcome: still counted when it comes. */
+  private readonly uncounted = new Map<string, NodeJS.Timeout>();
   private readonly budgetMs: number;
   private readonly appendTimeoutMs: number;
 
@@ -123,7 +125,10 @@ export class ActionDesk {
           ...(frameId === undefined ? { actionId: ticket.actionId } : { frameId }),
         });
         this.deps.recorded?.(performance.now() - arrival.arrivedAt);
-        if (done(ticket)) return;
+        if (done(ticket)) {
+          if (requested.status === 'recorded') this.countUnseen(requested.actionId, ticket.early);
+          return;
+        }
         clearTimeout(ticket.timers[0]);
         this.rekey(ticket, requested.actionId);
         ticket.phase = 'waiting';
@@ -146,6 +151,12 @@ export class ActionDesk {
 
   /** An action's outcome, from the outcome feed: goes to every frame waiting for it. */
   resolved(actionId: string, outcome: RecordedOutcome): void {
+    const unseen = this.uncounted.get(actionId);
+    if (unseen) {
+      clearTimeout(unseen);
+      this.uncounted.delete(actionId);
+      this.countAction(outcome);
+    }
     for (const ticket of this.byAction.get(actionId) ?? []) {
       if (ticket.phase === 'requesting') ticket.early = outcome;
       else this.deliver(ticket, outcome);
@@ -154,14 +165,33 @@ export class ActionDesk {
 
   /** The owner (a socket) is gone: nothing more is sent to it. Its requests still complete. */
   drop(owner: object): void {
-    for (const ticket of this.byOwner.get(owner) ?? []) this.finish(ticket);
+    for (const ticket of this.byOwner.get(owner) ?? []) {
+      if (ticket.phase === 'waiting' && !ticket.replayed) this.countUnseen(ticket.actionId);
+      this.finish(ticket);
+    }
+  }
+
+  /** An action recorded for a frame no longer there: counted once its outcome is known. */
+  private countUnseen(actionId: string, outcome?: RecordedOutcome): void {
+    if (outcome) {
+      this.countAction(outcome);
+      return;
+    }
+    if (this.uncounted.has(actionId)) return;
+    const forget = setTimeout(() => this.uncounted.delete(actionId), LATE_OUTCOME_WAIT_MS);
+    forget.unref();
+    this.uncounted.set(actionId, forget);
+  }
+
+  private countAction({ result, source }: RecordedOutcome): void {
+    this.deps.metrics.actions.inc({ action_type: result.action_type, source });
   }
 
   private deliver(ticket: Ticket, { result, source }: RecordedOutcome): void {
     const latency = performance.now() - ticket.arrival.arrivedAt;
     if (!ticket.replayed) {
       this.deps.metrics.actionLatency.observe({ action_type: result.action_type, source }, latency / 1000);
-      this.deps.metrics.actions.inc({ action_type: result.action_type, source });
+      this.countAction({ result, source });
       if (ticket.alone && source !== 'llm') this.deps.answered?.(latency);
     }
     ticket.arrival.reply({
