@@ -18,6 +18,8 @@ const registered = (playerId: string, at: string) =>
   event('PlayerRegistered', { playerId, username: playerId }, at);
 const entered = (playerId: string, at: string) =>
   event('PlayerEnteredWorld', { playerId, sessionId: randomUUID() }, at);
+const left = (playerId: string, at: string) =>
+  event('PlayerLeftWorld', { playerId, sessionId: randomUUID() }, at);
 const asked = (playerId: string, at: string): NewEvent => ({
   id: randomUUID(),
   type: 'ActionRequested',
@@ -43,7 +45,8 @@ describe('business metrics from the read models', () => {
     for (const projection of [playersProjection, questsProjection, npcsProjection, eventLogProjection])
       runners.push(await follow(harness, projection, 50));
 
-    // p1: day 1 active (entered). p2: day 7 active only. p3: registered 5 days ago, asked on its day 1.
+    // p1: day 1 active (entered). p2: day 7 active only (an action on day 1 is no session: not counted).
+    // p3: registered 5 days ago, entered on day 0 and left on its day 1: active on day 1.
     // p4: registered long before the 30-day cohorts, active on its day 1: counted nowhere.
     // p5: registered yesterday: its day 1 is not over, so it is in no cohort yet.
     await append(harness, 'player-p1', [
@@ -55,13 +58,15 @@ describe('business metrics from the read models', () => {
     ]);
     await append(harness, 'player-p2', [
       registered('p2', '2025-03-10T10:00:00.000Z'),
+      asked('p2', '2025-03-11T11:00:00.000Z'),
       entered('p2', '2025-03-17T11:00:00.000Z'),
       quest('QuestAccepted', 'p2', 'q1', '2025-03-17T11:05:00.000Z'),
       talk('p2', '2025-03-17T11:10:00.000Z'),
     ]);
     await append(harness, 'player-p3', [
       registered('p3', '2025-03-15T08:00:00.000Z'),
-      asked('p3', '2025-03-16T09:00:00.000Z'),
+      entered('p3', '2025-03-15T23:00:00.000Z'),
+      left('p3', '2025-03-16T09:00:00.000Z'),
       quest('QuestAccepted', 'p3', 'q2', '2025-03-16T09:05:00.000Z'),
       talk('p3', '2025-03-16T09:10:00.000Z'),
     ]);

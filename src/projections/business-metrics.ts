@@ -79,7 +79,9 @@ export class BusinessMetrics {
 
   /**
    * Of the players whose day `day` after registering has ended within the last RETENTION_COHORT_DAYS
-   * days, the share that entered the world or asked for an action during that day.
+   * days, the share that entered or left the world during that day. Sessions, not actions: one pass
+   * over the window's session events on the (event_type, at) index, joined to the cohort, stays
+   * cheap where a look-up per player among every action would not.
    */
   private async retention(day: number): Promise<number> {
     const players = sql.table(liveNames(playersProjection).players!);
@@ -88,15 +90,20 @@ export class BusinessMetrics {
     const latest = new Date(now - (day + 1) * DAY_MS);
     const earliest = new Date(now - (day + 1 + RETENTION_COHORT_DAYS) * DAY_MS);
     const { rows } = await sql<{ cohort: string; retained: string }>`
-      select count(*) as cohort,
-             count(*) filter (where exists (
-               select 1 from ${log} e
-                where e.event_type in ('PlayerEnteredWorld', 'ActionRequested')
-                  and e.at >= p.registered_at + make_interval(days => ${day})
-                  and e.at < p.registered_at + make_interval(days => ${day + 1})
-                  and e.player_id = p.player_id)) as retained
-        from ${players} p
-       where p.registered_at > ${earliest} and p.registered_at <= ${latest}`.execute(this.db);
+      with cohort as (
+        select player_id, registered_at from ${players}
+         where registered_at > ${earliest} and registered_at <= ${latest}),
+      retained as (
+        select distinct c.player_id
+          from cohort c join ${log} e on e.player_id = c.player_id
+         where e.event_type in ('PlayerEnteredWorld', 'PlayerLeftWorld')
+           and e.at >= ${new Date(earliest.getTime() + day * DAY_MS)}
+           and e.at < ${new Date(now)}
+           and e.at >= c.registered_at + make_interval(days => ${day})
+           and e.at < c.registered_at + make_interval(days => ${day + 1}))
+      select (select count(*) from cohort) as cohort, (select count(*) from retained) as retained`.execute(
+      this.db,
+    );
     const { cohort, retained } = rows[0]!;
     return Number(cohort) === 0 ? Number.NaN : Number(retained) / Number(cohort);
   }
