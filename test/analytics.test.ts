@@ -62,6 +62,9 @@ describe('analytics: event replay and time travel over the admin API', () => {
     expect(moves.map((e) => e.data)).toEqual([
       { playerId, from: 'village-square', to: 'elders-hut', direction: 'north' },
     ]);
+    // The username (any case) finds the same player.
+    const byName = jsonLines((await admin('/admin/events?type=PlayerMoved&player=Chronicler')).text);
+    expect(byName).toEqual(moves);
   });
 
   it('streams the same events as CSV', async () => {
@@ -72,9 +75,17 @@ describe('analytics: event replay and time travel over the admin API', () => {
     expect(csv.status).toBe(200);
     expect(csv.type).toMatch(/^text\/csv/);
     const rows = csv.text.split('\r\n').filter((row) => row !== '');
-    expect(rows[0]).toBe('position,stream,revision,type,timestamp,player_id,id,data');
+    expect(rows[0]).toBe(
+      'position,stream,revision,type,timestamp,player_id,id,correlation_id,causation_id,data,metadata',
+    );
     expect(rows).toHaveLength(jsonLines(lines.text).length + 1);
-    expect(rows.find((row) => row.includes(',PlayerMoved,'))).toContain(`,${playerId},`);
+    const moved = rows.find((row) => row.includes(',PlayerMoved,'))!;
+    const { metadata } = jsonLines(lines.text).find((e) => e.type === 'PlayerMoved') as unknown as {
+      metadata: { correlationId: string; causationId: string };
+    };
+    expect(metadata.correlationId).toBeTruthy();
+    expect(moved).toContain(`,${playerId},`);
+    expect(moved).toContain(`,${metadata.correlationId},${metadata.causationId},`);
   });
 
   it('refuses a bad query with the parameter and the problem', async () => {
