@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountStream } from '../../domain/account/account.ts';
+import { accountStream, USERNAME_PATTERN } from '../../domain/account/account.ts';
 import type {
   AllFilter,
   EventStore,
@@ -105,7 +105,7 @@ export function withoutCredentials(event: StoredEvent): StoredEvent {
  * is no registered username is taken as a player id. Player ids are UUIDs, which no username can be.
  */
 export async function resolvePlayerId(store: EventStore, player: string): Promise<string> {
-  if (!/^[A-Za-z0-9_-]{3,24}$/.test(player)) return player;
+  if (!USERNAME_PATTERN.test(player)) return player;
   const events = await store.readStream(accountStream(player), { maxCount: 1 });
   const registered = events.find((event) => event.type === 'AccountRegistered');
   const playerId = (registered?.data as { playerId?: unknown } | undefined)?.playerId;
