@@ -199,5 +199,11 @@ describe.each(sqlBackends())('analysts’ views on $name', (backend: SqlBackend)
     await runner.rebuildInShadow();
     await caughtUp(runner);
     await expectFigures(untyped(harness.database.db));
+    const leftovers = await rows(
+      untyped(harness.database.db),
+      `select relname from pg_class
+        where relname like 'rm_%rebuild' and relnamespace = current_schema()::regnamespace`,
+    );
+    expect(leftovers).toEqual([]);
   });
 });
