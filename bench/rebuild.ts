@@ -1,20 +1,24 @@
 /**
  * Read-model rebuild benchmark: every PostgreSQL read model (and the Redis hot state) built from zero
- * over a realistic log of N events, as `langomni projections rebuild all` does.
+ * over a realistic log of N events with the code `langomni projections rebuild all` runs on the server:
+ * ProjectionRegistry.rebuild('all') over the runners system.ts builds, at their shipped settings. What
+ * still differs from production is printed, item by item, in `differences_from_production`.
  *
  *   npm run -s bench -- rebuild [--events N] [--players P] [--batch B] [--seed S] [--days D]
  *                               [--writers W] [--window E] [--time-limit S] [--explain] [--no-hot-state]
+ *                               [--vacuum]
  *
  * 1. Load (not part of the rebuild figure), in a child process (bench/world-events.ts) so that the
  *    rebuild's memory figures are the rebuild's own: P players play the starter world through the real
  *    domain for N events (generation, timed alone), then W writers append them to a fresh schema
  *    (timed alone). The schema is created for the run and dropped at the end.
- * 2. Untimed: VACUUM (ANALYZE) and CHECKPOINT, as autovacuum and the checkpointer would have done to a
- *    log that has been there a while (statistics current, visibility map set, no dirty pages pending).
- * 3. Timed: a ProjectionRunner (batch size B) per read model of `sqlReadModels`
- *    (src/projections/read-models/index.ts; [playersProjection] when that file is missing) and the
- *    HotStateRunner over RedisHotState (src/projections/hot-state/, BENCH_REDIS_URL, a key prefix of
- *    its own, removed at the end), all calling rebuildInShadow() at once. The runners are not started
+ * 2. Only with --vacuum (a difference from production, printed as one): VACUUM (ANALYZE) and CHECKPOINT
+ *    before timing, as autovacuum and the checkpointer may have done to a log that has been there a while.
+ * 3. Timed: a ProjectionRunner per read model of `sqlReadModels` (src/projections/read-models/index.ts;
+ *    [playersProjection] when that file is missing) and the HotStateRunner over RedisHotState
+ *    (BENCH_REDIS_URL, a key prefix of its own, removed at the end), built as src/system.ts builds
+ *    them (their default batch size unless --batch is given), in a ProjectionRegistry whose
+ *    rebuild('all') starts every rebuildInShadow() at once, as the admin route does. The runners are not started
  *    first (the live copy does not exist: "from zero"), which is what a rebuild on a fresh deployment
  *    sees; on a running server the live loops sit idle meanwhile.
  *    Measured: wall time; events read by all runners and events in the log, each per wall second; peak
@@ -49,6 +53,7 @@ import { type EventStoreTables, SqlEventStore } from '../src/infrastructure/even
 import { createLogger, type Logger } from '../src/infrastructure/logger.ts';
 import { playersProjection } from '../src/projections/read-models/players.ts';
 import { liveNames, type SqlProjection } from '../src/projections/runner/projection.ts';
+import { ProjectionRegistry, type ReadModelRunner } from '../src/projections/runner/projection-registry.ts';
 import { ProjectionRunner } from '../src/projections/runner/projection-runner.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import type { GenerateAndLoadReport } from './world-events.ts';
@@ -70,6 +75,8 @@ export interface RebuildBenchResult {
   benchmark: 'rebuild';
   machine: Machine;
   config: Record<string, unknown>;
+  /** Everything in this run that is not as `langomni projections rebuild all` runs on a server. */
+  differences_from_production: string[];
   load: Record<string, unknown>;
   rebuild: {
     wall_s: number;
@@ -104,6 +111,7 @@ interface ReadModelFigures {
   events: number;
   batches: number;
   events_per_s: number;
+  batch_size?: number;
   /** Client-side time in statements, by statement (reads, writes, begin/commit), biggest first. */
   statements: StatementFigures[];
   /** For Redis: time in applyBatch (one script call per batch). */
@@ -136,10 +144,11 @@ interface ProfileEntry {
   statements: { statement: string; ms_in_run: number; plan: string[] }[];
 }
 
-interface Options {
+export interface Options {
   events: number;
   players: number;
-  batch: number;
+  /** undefined: the runners' own default, what the server runs with. */
+  batch: number | undefined;
   seed: string;
   days: number;
   writers: number;
@@ -147,6 +156,7 @@ interface Options {
   timeLimitSeconds: number;
   explain: boolean;
   hotState: boolean;
+  vacuum: boolean;
 }
 
 export async function run(args: readonly string[]): Promise<RebuildBenchResult> {
@@ -186,13 +196,14 @@ export async function run(args: readonly string[]): Promise<RebuildBenchResult> 
     const logFigures = await describeLog(database);
     note(`log: ${logFigures.events} events, ${logFigures.table_mib} MiB`);
 
-    // 2. What autovacuum and the checkpointer would have done to a log that has been there a while:
-    //    statistics current and the visibility map set (so the runners' count(*) can use an index-only
-    //    scan: measured 0.27 s instead of 0.95 s per count on 1M events), no dirty pages pending.
-    await sql`vacuum (analyze) events`.execute(database.db);
-    await sql`checkpoint`
-      .execute(database.db)
-      .catch((error: unknown) => note(`checkpoint skipped: ${String(error)}`));
+    // 2. Only on request: what autovacuum and the checkpointer may have done to an older log
+    //    (statistics current, visibility map set, no dirty pages pending).
+    if (options.vacuum) {
+      await sql`vacuum (analyze) events`.execute(database.db);
+      await sql`checkpoint`
+        .execute(database.db)
+        .catch((error: unknown) => note(`checkpoint skipped: ${String(error)}`));
+    }
 
     // 3. The rebuild.
     const models = await sqlReadModels();
@@ -225,7 +236,8 @@ export async function run(args: readonly string[]): Promise<RebuildBenchResult> 
         redis_prefix: redisPrefix,
         events: options.events,
         players: options.players,
-        batch_size: options.batch,
+        batch_size:
+          options.batch ?? "the runners' own default (per read model: rebuild.per_read_model[].batch_size)",
         seed: options.seed,
         days: options.days,
         writers: options.writers,
@@ -234,9 +246,14 @@ export async function run(args: readonly string[]): Promise<RebuildBenchResult> 
         time_limit_s: options.timeLimitSeconds,
         read_models: models.source,
         hot_state: hotStateNote,
-        runners: 'not started before the rebuild (no live copy: from zero); all rebuildInShadow() at once',
-        before_timing: 'VACUUM (ANALYZE) events; CHECKPOINT',
+        runners:
+          "ProjectionRegistry.rebuild('all') (what POST /admin/projections/all/rebuild and `langomni projections rebuild all` call); runners not started before",
+        before_timing: options.vacuum ? 'VACUUM (ANALYZE) events; CHECKPOINT' : 'nothing',
       },
+      differences_from_production: differencesFromProduction(
+        options,
+        'module' in hot && !measured.hotStateError,
+      ),
       load: { generation: loaded.generation, append: loaded.load, log: logFigures },
       rebuild: {
         wall_s: round3(wall),
@@ -264,7 +281,11 @@ export async function run(args: readonly string[]): Promise<RebuildBenchResult> 
     const remaining = options.timeLimitSeconds * 1000 - (performance.now() - started);
     if ((options.explain || !met) && remaining > 120_000) {
       note('profiling one batch per read model with EXPLAIN ANALYZE');
-      result.profile = await explainBatches(database, models.projections, options.batch);
+      result.profile = await explainBatches(
+        database,
+        models.projections,
+        options.batch ?? perModel.find((m) => m.batch_size)?.batch_size ?? 2_000,
+      );
     }
     return result;
   } finally {
@@ -280,7 +301,8 @@ export interface MeasureOptions {
   database: Database<EventStoreTables>;
   projections: readonly SqlProjection[];
   hotState?: { modules: HotStateModules; redisUrl: string; prefix: string } | undefined;
-  batchSize: number;
+  /** undefined: the runners' own default. */
+  batchSize: number | undefined;
   cleanup?: Cleanup;
 }
 
@@ -304,7 +326,13 @@ export async function measureRebuild(options: MeasureOptions) {
       note(`hot state left out: ${hotStateError}`);
     }
   }
-  note(`rebuilding ${tasks.map((t) => t.name).join(', ')} (batch ${batchSize})`);
+  note(
+    `rebuilding ${tasks.map((t) => t.name).join(', ')} (batch ${tasks.map((t) => t.figures.batch_size).join('/')})`,
+  );
+  const registry = new ProjectionRegistry(
+    tasks.map((task) => task.runner),
+    logger,
+  );
 
   const sampler = new MemorySampler();
   const cpuMeter = await CpuMeter.start();
@@ -313,7 +341,11 @@ export async function measureRebuild(options: MeasureOptions) {
     const line = tasks.map((t) => `${t.name} ${t.figures.events}${t.done ? ' ✓' : ''}`).join(', ');
     note(`${Math.round((performance.now() - t0) / 1000)} s: ${line}`);
   }, 5_000);
-  const settled = await Promise.allSettled(tasks.map((task) => task.run()));
+  const started = registry.rebuild('all');
+  if (started.length !== tasks.length) throw new Error(`the registry started ${started.join(', ')} only`);
+  const settled = await Promise.allSettled(
+    tasks.map((task) => task.finished ?? Promise.reject(new Error('the registry did not start it'))),
+  );
   const wall = (performance.now() - t0) / 1000;
   clearInterval(progress);
   const cpu = await cpuMeter.stop(wall);
@@ -440,8 +472,8 @@ export interface HotStateModules {
     hotState: unknown,
     store: EventStore,
     logger: Logger,
-    options: { batchSize?: number },
-  ) => { rebuildInShadow(): Promise<void> };
+    options: { batchSize?: number | undefined },
+  ) => ReadModelRunner;
   RedisHotState: {
     open(options: { url: string; prefix?: string }): Promise<{
       applyBatch(generation: number, batch: unknown): Promise<void>;
@@ -473,7 +505,38 @@ interface RebuildTask {
   projection?: SqlProjection;
   figures: ReadModelFigures;
   done: boolean;
-  run(): Promise<void>;
+  /** What the registry holds: the runner, its rebuildInShadow() timed. */
+  runner: ReadModelRunner;
+  /** Set when the registry starts the rebuild. */
+  finished?: Promise<void>;
+}
+
+/** The batch size a runner was built with (private to the runner classes; read to report it). */
+function batchSizeOf(runner: object): number {
+  const size = Reflect.get(runner, 'batchSize');
+  if (typeof size !== 'number') throw new Error('the runner has no batchSize field: update bench/rebuild.ts');
+  return size;
+}
+
+/** The runner as the registry sees it, with its rebuild timed into the task's figures. */
+function timedRunner(
+  task: Omit<RebuildTask, 'runner'>,
+  runner: ReadModelRunner,
+  statements: () => StatementFigures[],
+  after?: () => void,
+): ReadModelRunner {
+  return new Proxy(runner, {
+    get(target, property) {
+      if (property === 'rebuildInShadow')
+        return () => {
+          const finished = timeRebuild(task, () => target.rebuildInShadow(), statements).finally(after);
+          task.finished = finished;
+          return finished;
+        };
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Per statement: calls and client-side time. */
@@ -528,7 +591,7 @@ function statementKey(query: CompiledQuery): string {
 function sqlTask(
   projection: SqlProjection,
   database: Database<EventStoreTables>,
-  batchSize: number,
+  batchSize: number | undefined,
   logger: Logger,
 ): RebuildTask {
   const statements = new StatementLog();
@@ -552,20 +615,15 @@ function sqlTask(
   const runner = new ProjectionRunner(counted, db as unknown as Kysely<unknown>, store, logger, {
     batchSize,
   });
-  const task: RebuildTask = {
+  figures.batch_size = batchSizeOf(runner);
+  const task: Omit<RebuildTask, 'runner'> = {
     name: projection.name,
     kind: 'postgres',
     projection,
     figures,
     done: false,
-    run: () =>
-      timeRebuild(
-        task,
-        () => runner.rebuildInShadow(),
-        () => statements.figures(),
-      ),
   };
-  return task;
+  return Object.assign(task, { runner: timedRunner(task, runner, () => statements.figures()) });
 }
 
 async function redisTask(
@@ -573,7 +631,7 @@ async function redisTask(
   database: Database<EventStoreTables>,
   redisUrl: string,
   prefix: string,
-  batchSize: number,
+  batchSize: number | undefined,
   logger: Logger,
 ): Promise<{ task: RebuildTask; countKeys: () => Promise<number>; close: () => Promise<void> }> {
   const statements = new StatementLog();
@@ -611,20 +669,18 @@ async function redisTask(
     },
   });
   const runner = new modules.HotStateRunner(counting, countingStore, logger, { batchSize });
-  const task: RebuildTask = {
-    name: 'hot-state',
-    kind: 'redis',
-    figures,
-    done: false,
-    run: () =>
-      timeRebuild(
-        task,
-        () => runner.rebuildInShadow(),
-        () => statements.figures(),
-      ).finally(() => {
+  figures.batch_size = batchSizeOf(runner);
+  const base: Omit<RebuildTask, 'runner'> = { name: 'hot-state', kind: 'redis', figures, done: false };
+  const task: RebuildTask = Object.assign(base, {
+    runner: timedRunner(
+      base,
+      runner,
+      () => statements.figures(),
+      () => {
         figures.apply_s = round3(applyMs / 1000);
-      }),
-  };
+      },
+    ),
+  });
   const countKeys = async () => {
     const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await client.connect();
@@ -638,7 +694,7 @@ async function redisTask(
 }
 
 async function timeRebuild(
-  task: RebuildTask,
+  task: Omit<RebuildTask, 'runner'>,
   rebuild: () => Promise<void>,
   statements: () => StatementFigures[],
 ): Promise<void> {
@@ -1011,13 +1067,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-function parseOptions(args: readonly string[]): Options {
+export function parseOptions(args: readonly string[]): Options {
   const { values } = parseArgs({
     args: [...args],
     options: {
       events: { type: 'string', default: '1000000' },
       players: { type: 'string', default: '2000' },
-      batch: { type: 'string', default: '5000' },
+      batch: { type: 'string' },
       seed: { type: 'string', default: 'bench-1' },
       days: { type: 'string', default: '7' },
       writers: { type: 'string', default: '8' },
@@ -1025,6 +1081,7 @@ function parseOptions(args: readonly string[]): Options {
       'time-limit': { type: 'string', default: '840' },
       explain: { type: 'boolean', default: false },
       'no-hot-state': { type: 'boolean', default: false },
+      vacuum: { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -1039,7 +1096,7 @@ function parseOptions(args: readonly string[]): Options {
   return {
     events: positiveInteger('--events', values.events),
     players: positiveInteger('--players', values.players),
-    batch: positiveInteger('--batch', values.batch),
+    batch: values.batch === undefined ? undefined : positiveInteger('--batch', values.batch),
     seed: values.seed,
     days,
     writers: positiveInteger('--writers', values.writers),
@@ -1047,6 +1104,7 @@ function parseOptions(args: readonly string[]): Options {
     timeLimitSeconds,
     explain: values.explain,
     hotState: !values['no-hot-state'],
+    vacuum: values.vacuum,
   };
 }
 
@@ -1062,4 +1120,26 @@ function redact(url: string): string {
 
 function note(message: string): void {
   process.stderr.write(`[rebuild] ${message}\n`);
+}
+
+/** Everything in this run that is not as `langomni projections rebuild all` runs on a server. */
+export function differencesFromProduction(
+  options: Pick<Options, 'batch' | 'vacuum' | 'hotState'>,
+  hotStateRebuilt: boolean,
+): string[] {
+  const differences = [
+    "the log is made by bench/world-events.ts: the domain's deciders, the RulesEngine and the CommandHandler's commandEvents(), but not the ActionProcessor or the session services; so a location step is one command per effect without the ActionProcessor's ApplyActionSteps command and its actionOutcome metadata, and NPC memories are the last three talks (its file comment lists all)",
+    'the log is appended in windows by several writers, one batch per stream and window, not one action at a time: global positions follow time only to within a window',
+    'the runners are not started before the rebuild (no live copy exists, as on a fresh deployment); on a running server their live loops follow new events meanwhile',
+    'no other work shares this process, its pool or the cores: no gateway, action lanes, NPC memories or live traffic',
+    "each SQL runner has a Kysely of its own with a query log (every statement timed) and a SqlEventStore of its own over the one pool; the server's runners share one Kysely and one store",
+    "each read model's apply, and the hot state's applyBatch and readAll, are wrapped to count events and batches",
+  ];
+  if (options.batch !== undefined)
+    differences.push(`batch size ${options.batch} (--batch); the server's runners use their default`);
+  if (options.vacuum) differences.push('VACUUM (ANALYZE) events and CHECKPOINT ran before timing (--vacuum)');
+  if (!hotStateRebuilt)
+    differences.push('the Redis hot state was not rebuilt (--no-hot-state, or it could not be opened)');
+  else differences.push("the hot state's Redis keys are under a bench prefix, not REDIS_PREFIX + 'hot:'");
+  return differences;
 }

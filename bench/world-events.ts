@@ -8,15 +8,23 @@
  * (run by bench/rebuild.ts in a child process, so that the rebuild's memory figures are its own; prints
  * one JSON document with the generation and load figures on stdout, progress on stderr).
  *
- * How one action is played, as src/gpu/action-processor.ts does it:
+ * How one action is played, modelled on src/gpu/action-processor.ts (not run through it):
  *   RequestAction (player decider) → an ActionContext over the player's and the location's current
  *   state (NPCs by their schedules, weather, enemies with their HP and respawns, other players online
  *   there, the NPC's memories of this player) → the RulesEngine's proposal → checkEffects → PickUpItem /
  *   DropItem / DamageEnemy on the location's decider (a refusal there is a lost race: look again) →
  *   ResolveAction (player decider). Sessions are PlayerEnteredWorld/PlayerLeftWorld; a player's first
  *   session is preceded by AccountRegistered + PlayerRegistered/PlayerSpawned; the log opens with one
- *   WorldContentLoaded. Event ids are derived from command ids (uuid v5) as the CommandHandler does;
- *   metadata carries timestamp, causationId, correlationId and playerId as it does.
+ *   WorldContentLoaded. Each command's events are made by the CommandHandler's own commandEvents()
+ *   (ids derived from the command id, its metadata), so ids and metadata cannot drift from the game's.
+ *
+ * Where this log still differs from what the server writes (it drives the deciders and the RulesEngine,
+ * not the ActionProcessor, CommandHandler and session services): the location step is one command per
+ * effect (`<action>/location/<i>`) where the ActionProcessor appends one ApplyActionSteps command
+ * (`<action>/location`) whose events carry the checked proposal as `actionOutcome` metadata; a lost
+ * race re-proposes with `<action>/again` step ids; NPC memories are the last three talks, not the
+ * memory store's recall; registration and sessions are decided here, not through the AccountService
+ * and PlayerSessions. bench/rebuild.ts prints this in `differences_from_production`.
  *
  * Who does what: each player has a "focus" (how often they pursue their quests: go to the giver, talk,
  * accept, travel to the enemy, fight, pick up the loot, deliver it) and otherwise acts at random from a
@@ -29,7 +37,7 @@
  * derives from it: the same flags (and `end`) give the same log, event for event.
  *
  * The log is cut into windows of `windowEvents` consecutive events (time order); a window is appended
- * as one batch per stream (all of that stream's events in the window, in order), by `writers`
+ * as one batch per stream (that stream's events in the window, in order, MAX_EVENTS_PER_APPEND at most), by `writers`
  * concurrent writers, each stream always by the same writer with its exact expected revision, windows
  * one after the other. Global positions thus follow time up to a window (about days × window / N).
  */
@@ -37,7 +45,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { v5 as uuidv5 } from 'uuid';
+import { commandEvents } from '../src/commands/command-handler.ts';
 import { accountDecider, accountStream } from '../src/domain/account/account.ts';
 import { type Action, actionSchema } from '../src/domain/actions.ts';
 import { type Decider, DomainError, type DomainEvent } from '../src/domain/decider.ts';
@@ -65,7 +73,6 @@ import type { ActionContext, Proposal, RecalledMemory } from '../src/gpu/lane.ts
 import { RulesEngine } from '../src/gpu/rules/rules-engine.ts';
 import { openDatabase } from '../src/infrastructure/database.ts';
 import {
-  type EventMetadata,
   type NewEvent,
   NO_STREAM_REVISION,
   type Revision,
@@ -75,14 +82,17 @@ import { loadWorldFile } from '../src/infrastructure/world-file.ts';
 
 export const STARTER_WORLD_FILE = 'content/starter-world.json';
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
-/** src/commands/command-handler.ts's namespace: event ids derive from command ids exactly as there. */
-const EVENT_ID_NAMESPACE = '5b0c3f0e-7a8e-4c1d-9d55-2f1f0a6c9e11';
 /** Room for the events of one step (an action emits at most ~20) and the sessions still open at the end. */
 const END_MARGIN = 64;
 /** Measured on this generator (seed bench-1, 2,000 players): events per action, to plan the sessions. */
 const EVENTS_PER_ACTION_ESTIMATE = 3.2;
 const MEAN_ACTIONS_PER_SESSION = 70;
 const HOUR_MS = 3_600_000;
+/**
+ * At most this many events per append: a stream's share of a window can be thousands of events, and one
+ * such append can outlast the store's append timeout (limits.appendTimeoutMs) on a busy machine.
+ */
+const MAX_EVENTS_PER_APPEND = 250;
 
 /** One append: consecutive events of one stream. */
 export interface StreamBatch {
@@ -943,7 +953,7 @@ class Simulation {
     ).state;
   }
 
-  /** decide + evolve, and the events as the CommandHandler would append them. */
+  /** decide + evolve, and the events as the CommandHandler appends them (its own commandEvents). */
   private handle<S, C, E extends DomainEvent>(
     streamId: string,
     decider: Decider<S, C, E>,
@@ -953,19 +963,7 @@ class Simulation {
     at: number,
   ): { state: S; decided: E[]; events: NewEvent[] } {
     const decided = decider.decide(command, state);
-    const timestamp = new Date(at).toISOString();
-    const events = decided.map((event, index): NewEvent => {
-      const metadata: EventMetadata = { timestamp, causationId: ids.commandId };
-      if (ids.correlationId) metadata.correlationId = ids.correlationId;
-      if (ids.causationId) metadata.causationId = ids.causationId;
-      if (ids.playerId) metadata.playerId = ids.playerId;
-      return {
-        id: uuidv5(`${ids.commandId}/${index}`, EVENT_ID_NAMESPACE),
-        type: event.type,
-        data: event.data,
-        metadata,
-      };
-    });
+    const events = commandEvents(decided, { ...ids, timestamp: new Date(at) });
     for (const event of events) {
       this.pending.push({ streamId, event });
       this.stats.by_event_type[event.type] = (this.stats.by_event_type[event.type] ?? 0) + 1;
@@ -1122,15 +1120,18 @@ export async function appendWindows(
     }
     await Promise.all(
       queues.map(async (queue) => {
-        for (const { streamId, events: batch } of queue) {
-          const revision = revisions.get(streamId) ?? NO_STREAM_REVISION;
-          const result = await store.appendToStream(streamId, batch, {
-            expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision,
-          });
-          revisions.set(streamId, result.nextExpectedRevision);
-          events += batch.length;
-          appends++;
-          largest = Math.max(largest, batch.length);
+        for (const { streamId, events: all } of queue) {
+          for (let from = 0; from < all.length; from += MAX_EVENTS_PER_APPEND) {
+            const batch = all.slice(from, from + MAX_EVENTS_PER_APPEND);
+            const revision = revisions.get(streamId) ?? NO_STREAM_REVISION;
+            const result = await store.appendToStream(streamId, batch, {
+              expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision,
+            });
+            revisions.set(streamId, result.nextExpectedRevision);
+            events += batch.length;
+            appends++;
+            largest = Math.max(largest, batch.length);
+          }
         }
       }),
     );
@@ -1200,8 +1201,11 @@ export async function generateAndLoad(options: GenerateAndLoadOptions): Promise<
     schema: options.schema,
     poolSize: Math.max(10, options.writers + 2),
   });
+  let closeStore: (() => Promise<void>) | undefined;
   try {
     const store = new SqlEventStore(database, { name: 'bench-load' });
+    // The store keeps its append connections checked out until closed: the pool cannot end before.
+    closeStore = () => store.close();
     let lastNote = 0;
     const load = await appendWindows(store, windows, options.writers, (events) => {
       if (events - lastNote >= 100_000) {
@@ -1220,6 +1224,7 @@ export async function generateAndLoad(options: GenerateAndLoadOptions): Promise<
       load,
     };
   } finally {
+    await closeStore?.();
     await database.close();
   }
 }
