@@ -9,9 +9,10 @@
  *                               [--vacuum]
  *
  * 1. Load (not part of the rebuild figure), in a child process (bench/world-events.ts) so that the
- *    rebuild's memory figures are the rebuild's own: P players play the starter world through the real
- *    domain for N events (generation, timed alone), then W writers append them to a fresh schema
- *    (timed alone). The schema is created for the run and dropped at the end.
+ *    rebuild's memory figures are the rebuild's own: P players play the starter world through the
+ *    game's own CommandHandler, PlayerSessions and ActionProcessor (over a store in memory) for N events
+ *    (generation, timed alone), then W writers append them to a fresh schema (timed alone). The schema
+ *    is created for the run and dropped at the end.
  * 2. Only with --vacuum (a difference from production, printed as one): VACUUM (ANALYZE) and CHECKPOINT
  *    before timing, as autovacuum and the checkpointer may have done to a log that has been there a while.
  * 3. Timed: a ProjectionRunner per read model of `sqlReadModels` (src/projections/read-models/index.ts;
@@ -1128,7 +1129,7 @@ export function differencesFromProduction(
   hotStateRebuilt: boolean,
 ): string[] {
   const differences = [
-    "the log is made by bench/world-events.ts: the domain's deciders, the RulesEngine and the CommandHandler's commandEvents(), but not the ActionProcessor or the session services; so a location step is one command per effect without the ActionProcessor's ApplyActionSteps command and its actionOutcome metadata, and NPC memories are the last three talks (its file comment lists all)",
+    "the log is made by bench/world-events.ts with the game's CommandHandler, PlayerSessions, WorldRuntime and ActionProcessor (the RulesEngine as its lane) over an event store in memory; accounts are registered through the deciders (no password hash or credential store), the ActionProcessor has no NPC memory recaller and is called for each action in turn rather than following the log",
     'the log is appended in windows by several writers, one batch per stream and window, not one action at a time: global positions follow time only to within a window',
     'the runners are not started before the rebuild (no live copy exists, as on a fresh deployment); on a running server their live loops follow new events meanwhile',
     'no other work shares this process, its pool or the cores: no gateway, action lanes, NPC memories or live traffic',

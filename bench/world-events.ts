@@ -1,6 +1,6 @@
 /**
- * A realistic event log for benchmarks: P players play the STARTER world through the real domain, and
- * the events come out with the shapes, ids, metadata and proportions the live game produces.
+ * A realistic event log for benchmarks: P players play the STARTER world through the game's own code,
+ * so the events are the ones the live game writes, with its shapes, ids, metadata and proportions.
  *
  *   tsx bench/world-events.ts --schema S [--events N] [--players P] [--seed X] [--days D] [--end ISO]
  *                             [--writers W] [--window E]
@@ -8,23 +8,16 @@
  * (run by bench/rebuild.ts in a child process, so that the rebuild's memory figures are its own; prints
  * one JSON document with the generation and load figures on stdout, progress on stderr).
  *
- * How one action is played, modelled on src/gpu/action-processor.ts (not run through it):
- *   RequestAction (player decider) → an ActionContext over the player's and the location's current
- *   state (NPCs by their schedules, weather, enemies with their HP and respawns, other players online
- *   there, the NPC's memories of this player) → the RulesEngine's proposal → checkEffects → PickUpItem /
- *   DropItem / DamageEnemy on the location's decider (a refusal there is a lost race: look again) →
- *   ResolveAction (player decider). Sessions are PlayerEnteredWorld/PlayerLeftWorld; a player's first
- *   session is preceded by AccountRegistered + PlayerRegistered/PlayerSpawned; the log opens with one
- *   WorldContentLoaded. Each command's events are made by the CommandHandler's own commandEvents()
- *   (ids derived from the command id, its metadata), so ids and metadata cannot drift from the game's.
- *
- * Where this log still differs from what the server writes (it drives the deciders and the RulesEngine,
- * not the ActionProcessor, CommandHandler and session services): the location step is one command per
- * effect (`<action>/location/<i>`) where the ActionProcessor appends one ApplyActionSteps command
- * (`<action>/location`) whose events carry the checked proposal as `actionOutcome` metadata; a lost
- * race re-proposes with `<action>/again` step ids; NPC memories are the last three talks, not the
- * memory store's recall; registration and sessions are decided here, not through the AccountService
- * and PlayerSessions. bench/rebuild.ts prints this in `differences_from_production`.
+ * The game's code, over an event store in this process's memory (bench/memory-event-store.ts) and a
+ * simulated clock: the CommandHandler appends every event; the WorldRuntime records the content;
+ * PlayerSessions enter, leave and request actions as the gateway does; the server's ActionProcessor
+ * resolves each action (its context with NPC schedules, weather, enemies and the players the presence
+ * projection sees there → the RulesEngine as its lane → the rules' check → one ApplyActionSteps
+ * command on the location's stream → ResolveAction), one at a time, right after it is requested.
+ * What is not the server's: accounts are registered with the account and player deciders through the
+ * CommandHandler (no AccountService: no password hash, no credential store); the ActionProcessor is
+ * given no NPC memory recaller (the server's recalls earlier talks); it is called per action instead
+ * of following the log. bench/rebuild.ts prints these in `differences_from_production`.
  *
  * Who does what: each player has a "focus" (how often they pursue their quests: go to the giver, talk,
  * accept, travel to the enemy, fight, pick up the loot, deliver it) and otherwise acts at random from a
@@ -34,51 +27,43 @@
  * today; the last sessions planned are cut off when the log reaches N events, so it ends a little
  * earlier), sessions placed with a daily rhythm (evenings busy, nights quiet), 1-90 s between a
  * player's actions. Randomness is seeded (`seed`); the rule engine is seeded by the action id, which
- * derives from it: the same flags (and `end`) give the same log, event for event.
+ * derives from it: the same flags (and `end`) give the same log, event for event, except the id of the
+ * first event (the WorldRuntime gives its content command a random id).
  *
  * The log is cut into windows of `windowEvents` consecutive events (time order); a window is appended
- * as one batch per stream (that stream's events in the window, in order, MAX_EVENTS_PER_APPEND at most), by `writers`
- * concurrent writers, each stream always by the same writer with its exact expected revision, windows
- * one after the other. Global positions thus follow time up to a window (about days × window / N).
+ * as one batch per stream (that stream's events in the window, in order, at most MAX_EVENTS_PER_APPEND
+ * per append), by `writers` concurrent writers, each stream always by the same writer with its exact
+ * expected revision, windows one after the other. Global positions thus follow time up to a window
+ * (about days × window / N).
  */
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { commandEvents } from '../src/commands/command-handler.ts';
+import { CommandHandler } from '../src/commands/command-handler.ts';
+import { PlayerSessions } from '../src/commands/player-session.ts';
+import { SceneReader } from '../src/commands/scene-reader.ts';
+import { WorldRuntime } from '../src/commands/world-runtime.ts';
 import { accountDecider, accountStream } from '../src/domain/account/account.ts';
-import { type Action, actionSchema } from '../src/domain/actions.ts';
-import { type Decider, DomainError, type DomainEvent } from '../src/domain/decider.ts';
-import {
-  enemiesPresent,
-  type LocationCommand,
-  type LocationState,
-  locationDecider,
-  locationStream,
-} from '../src/domain/location/location.ts';
-import { rateImportance } from '../src/domain/memory/retrieval.ts';
-import {
-  type PlayerCommand,
-  type PlayerState,
-  playerDecider,
-  playerStream,
-} from '../src/domain/player/player.ts';
+import { actionSchema } from '../src/domain/actions.ts';
+import { enemiesPresent, type LocationState, locationStream } from '../src/domain/location/location.ts';
+import { type PlayerState, playerStream } from '../src/domain/player/player.ts';
 import { pick, seededRandom } from '../src/domain/random.ts';
-import { checkEffects, type Effect, type RefusedEffect } from '../src/domain/rules/effects.ts';
-import { npcLocationAt, npcsAt, weatherAt, worldTime } from '../src/domain/world/clock.ts';
-import { contentDecider, WORLD_CONTENT_STREAM } from '../src/domain/world/content-decider.ts';
-import { findByName } from '../src/domain/world/lookup.ts';
+import { npcLocationAt, npcsAt, worldTime } from '../src/domain/world/clock.ts';
 import { type Direction, type Npc, requireLocation, type World } from '../src/domain/world/world.ts';
-import type { ActionContext, Proposal, RecalledMemory } from '../src/gpu/lane.ts';
+import { ActionProcessor } from '../src/gpu/action-processor.ts';
 import { RulesEngine } from '../src/gpu/rules/rules-engine.ts';
 import { openDatabase } from '../src/infrastructure/database.ts';
 import {
   type NewEvent,
   NO_STREAM_REVISION,
   type Revision,
+  type StoredEvent,
 } from '../src/infrastructure/event-store/event-store.ts';
 import { type EventStoreTables, SqlEventStore } from '../src/infrastructure/event-store/sql-event-store.ts';
+import { createLogger } from '../src/infrastructure/logger.ts';
 import { loadWorldFile } from '../src/infrastructure/world-file.ts';
+import { PresenceProjection } from '../src/projections/presence.ts';
+import { MemoryEventStore } from './memory-event-store.ts';
 
 export const STARTER_WORLD_FILE = 'content/starter-world.json';
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -122,8 +107,6 @@ export interface GenerationStats {
   actions: number;
   by_event_type: Record<string, number>;
   by_action_type: Record<string, number>;
-  effects_refused_by_rules: number;
-  lost_races: number;
   quests_completed: number;
   player_defeats: number;
   max_items_lying_in_one_location: number;
@@ -153,20 +136,11 @@ interface SimPlayer {
   nextSession: number;
   sessionId: string | undefined;
   actionsLeft: number;
-  /** What each NPC remembers this player said, newest last. */
-  memories: Map<string, RecalledMemory[]>;
   /** A quest an NPC offered in the last talk. */
   offered: string | undefined;
 }
 
 type Step = { at: number; seq: number; player: SimPlayer; kind: 'start' | 'action' | 'end' };
-
-interface CommandIds {
-  commandId: string;
-  correlationId?: string;
-  causationId?: string;
-  playerId?: string;
-}
 
 /** A min-heap of steps by time (then by insertion order). */
 class StepQueue {
@@ -286,8 +260,6 @@ export function emptyStats(): GenerationStats {
     actions: 0,
     by_event_type: {},
     by_action_type: {},
-    effects_refused_by_rules: 0,
-    lost_races: 0,
     quests_completed: 0,
     player_defeats: 0,
     max_items_lying_in_one_location: 0,
@@ -300,9 +272,16 @@ export function emptyStats(): GenerationStats {
 class Simulation {
   private readonly world: World;
   private readonly random: () => number;
-  private readonly rules = new RulesEngine();
-  private readonly playerDecider: ReturnType<typeof playerDecider>;
-  private readonly locationDeciders = new Map<string, ReturnType<typeof locationDecider>>();
+  /** The game's own code, over a store in memory: every event of the log is appended by it. */
+  private readonly store = new MemoryEventStore((events) => this.appended(events));
+  private readonly commands = new CommandHandler(this.store, { now: () => new Date(this.now) });
+  private readonly presence = new PresenceProjection();
+  private readonly logger = createLogger('silent', false);
+  private runtime!: WorldRuntime;
+  private sessions!: PlayerSessions;
+  private processor!: ActionProcessor;
+  /** The simulated clock: what the product's code reads as now. */
+  private now = 0;
   private readonly locationStates = new Map<string, LocationState>();
   private readonly online = new Map<string, Set<SimPlayer>>();
   private onlineCount = 0;
@@ -324,7 +303,6 @@ class Simulation {
   ) {
     this.world = options.world;
     this.random = seededRandom(`world-events/${options.seed}`);
-    this.playerDecider = playerDecider(this.world);
     this.end = options.end.getTime();
     this.start = this.end - options.days * 24 * HOUR_MS;
     for (const location of this.world.content.locations) {
@@ -338,7 +316,7 @@ class Simulation {
 
   async *run(): AsyncGenerator<StreamBatch[]> {
     const { events: target } = this.options;
-    this.loadContent(this.start - HOUR_MS);
+    await this.startGame(this.start - HOUR_MS);
     this.planPlayers();
 
     for (;;) {
@@ -353,7 +331,7 @@ class Simulation {
     for (const players of [...this.online.values()])
       for (const player of [...players]) {
         at += 500 + Math.floor(this.random() * 2_000);
-        this.leave(player, at);
+        await this.leave(player, at);
       }
     if (this.stats.events > target)
       throw new Error(`generated ${this.stats.events} events, more than the ${target} asked for`);
@@ -362,10 +340,11 @@ class Simulation {
       const player = offline[i % offline.length];
       if (!player) throw new Error('no registered player to make the event count exact');
       at += 3_000 + Math.floor(this.random() * 20_000);
-      this.enter(player, at);
+      await this.enter(player, at);
       at += 5_000 + Math.floor(this.random() * 30_000);
-      if (this.stats.events < target) this.leave(player, at);
+      if (this.stats.events < target) await this.leave(player, at);
     }
+    await this.runtime.stop();
     if (this.pending.length > 0) yield this.flush();
     this.stats.streams = this.streams.size;
     this.stats.players_registered = this.players.filter((p) => p.state.registered).length;
@@ -387,14 +366,13 @@ class Simulation {
         index: i,
         id,
         username,
-        state: this.playerDecider.initialState(),
+        state: this.runtime.deciders.player.initialState(),
         focus: 0.15 + 0.7 * this.random() ** 0.7,
         flee: 0.3 * this.random(),
         sessions: [],
         nextSession: 0,
         sessionId: undefined,
         actionsLeft: 0,
-        memories: new Map(),
         offered: undefined,
       });
       weights.push(Math.exp(this.gaussian()));
@@ -447,9 +425,9 @@ class Simulation {
     switch (step.kind) {
       case 'start': {
         if (!player.state.registered)
-          this.register(player, step.at - 15_000 - Math.floor(this.random() * 60_000));
+          await this.register(player, step.at - 15_000 - Math.floor(this.random() * 60_000));
         const plan = player.sessions[player.nextSession++]!;
-        this.enter(player, step.at);
+        await this.enter(player, step.at);
         this.stats.sessions++;
         player.actionsLeft = plan.actions;
         this.queue.push({ at: step.at + 1_500 + this.thinkTime(), player, kind: 'action' });
@@ -463,7 +441,7 @@ class Simulation {
         break;
       }
       case 'end': {
-        this.leave(player, step.at);
+        await this.leave(player, step.at);
         const next = player.sessions[player.nextSession];
         if (next) this.queue.push({ at: Math.max(next.start, step.at + 10 * 60_000), player, kind: 'start' });
         break;
@@ -471,236 +449,119 @@ class Simulation {
     }
   }
 
-  private loadContent(at: number): void {
-    const content = this.world.content;
-    const checksum = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-    this.handle(
-      WORLD_CONTENT_STREAM,
-      contentDecider,
-      contentDecider.initialState(),
-      { type: 'LoadContent', content, checksum, source: STARTER_WORLD_FILE },
-      { commandId: `content-${checksum}` },
-      at,
+  /** The world content recorded by the WorldRuntime, and the services the server builds on it. */
+  private async startGame(at: number): Promise<void> {
+    this.now = at;
+    this.runtime = await WorldRuntime.start(
+      this.store,
+      this.commands,
+      this.world,
+      STARTER_WORLD_FILE,
+      this.logger,
     );
+    this.sessions = new PlayerSessions(this.commands, this.runtime, 'bench-world-events');
+    const rules = new RulesEngine();
+    this.processor = new ActionProcessor({
+      store: this.store,
+      commands: this.commands,
+      // Never started (resolve() is called for each action in turn): its checkpoint is not used.
+      checkpoints: { load: async () => undefined, save: async () => {} },
+      runtime: this.runtime,
+      lane: rules,
+      rules,
+      scenes: new SceneReader(this.commands, this.runtime, this.presence),
+      logger: this.logger,
+    });
   }
 
-  private register(player: SimPlayer, at: number): void {
+  /** Every appended event: into the log's next window, the counts, and presence (scenes list who is there). */
+  private appended(events: readonly StoredEvent[]): void {
+    for (const { streamId, revision: _revision, position: _position, ...event } of events) {
+      this.pending.push({ streamId, event });
+      this.streams.add(streamId);
+      this.stats.events++;
+      this.stats.by_event_type[event.type] = (this.stats.by_event_type[event.type] ?? 0) + 1;
+      if (event.type === 'QuestCompleted') this.stats.quests_completed++;
+      else if (event.type === 'PlayerDefeated') this.stats.player_defeats++;
+    }
+    for (const event of events) this.presence.apply(event);
+    this.lastAt = Math.max(this.lastAt, this.now);
+  }
+
+  private async register(player: SimPlayer, at: number): Promise<void> {
     const { id: playerId, username } = player;
-    this.handle(
+    this.now = at;
+    await this.commands.handle(
       accountStream(username),
       accountDecider,
-      accountDecider.initialState(),
       { type: 'RegisterAccount', username, playerId },
       { commandId: `register-${playerId}`, playerId },
-      at,
     );
-    player.state = this.handle(
-      playerStream(playerId),
-      this.playerDecider,
-      player.state,
-      { type: 'RegisterPlayer', playerId, username },
-      { commandId: `spawn-${playerId}`, playerId },
-      at + 80,
+    this.now = at + 80;
+    player.state = (
+      await this.commands.handle(
+        playerStream(playerId),
+        this.runtime.deciders.player,
+        { type: 'RegisterPlayer', playerId, username },
+        { commandId: `spawn-${playerId}`, playerId },
+      )
     ).state;
   }
 
-  private enter(player: SimPlayer, at: number): void {
+  private async enter(player: SimPlayer, at: number): Promise<void> {
     const sessionId = this.uuid();
-    player.state = this.playerCommand(
-      player,
-      { type: 'EnterWorld', sessionId },
-      { commandId: `enter-${sessionId}` },
-      at,
-    );
+    this.now = at;
+    player.state = await this.sessions.enter(player.id, sessionId);
     player.sessionId = sessionId;
     this.setOnline(player, true);
   }
 
-  private leave(player: SimPlayer, at: number): void {
+  private async leave(player: SimPlayer, at: number): Promise<void> {
     const sessionId = player.sessionId;
     if (!sessionId) return;
-    player.state = this.playerCommand(
-      player,
-      { type: 'LeaveWorld', sessionId },
-      { commandId: `leave-${sessionId}` },
-      at,
-    );
+    this.now = at;
+    await this.sessions.leave(player.id, sessionId);
+    player.state = await this.sessions.state(player.id);
     this.setOnline(player, false);
     player.sessionId = undefined;
   }
 
-  /** One action, as the gateway and the action processor handle it. */
+  /** One action, as the gateway requests it and the server's ActionProcessor resolves it. */
   private async act(player: SimPlayer, requestedAt: number): Promise<void> {
     const at = new Date(requestedAt);
     const action = actionSchema.parse(this.chooseAction(player, at));
-    const actionId = this.uuid();
-    const playerId = player.id;
     this.stats.actions++;
     this.stats.by_action_type[action.action_type] = (this.stats.by_action_type[action.action_type] ?? 0) + 1;
-    const requested = this.handle(
-      playerStream(playerId),
-      this.playerDecider,
-      player.state,
-      { type: 'RequestAction', actionId, action },
-      { commandId: `request-${actionId}`, correlationId: actionId, playerId },
-      requestedAt,
+    this.now = requestedAt;
+    const { actionId } = await this.sessions.requestAction(player.id, action, { at, actionId: this.uuid() });
+    const stream = playerStream(player.id);
+    const request = (await this.store.readStream(stream, { direction: 'backwards', maxCount: 8 })).find(
+      (event) =>
+        event.type === 'ActionRequested' && (event.data as { actionId: string }).actionId === actionId,
     );
-    player.state = requested.state;
-    const requestEvent = requested.events[0]!;
+    if (!request) throw new Error(`action ${actionId} was not recorded`);
     // The lane handler picks the action up a few milliseconds later; the rule engine answers at once.
-    const locationAt = requestedAt + 4 + Math.floor(this.random() * 30);
-    const resolvedAt = locationAt + 2 + Math.floor(this.random() * 12);
-
-    let context = this.context(actionId, action, player, at);
-    let { proposal, refused } = await this.propose(context);
-    let applied = this.applyToLocation(proposal.effects, context, actionId, locationAt);
-    if (applied.lostRace) {
-      this.stats.lost_races++;
-      context = this.context(actionId, action, player, at);
-      ({ proposal, refused } = await this.propose(context));
-      applied = this.applyToLocation(proposal.effects, context, `${actionId}/again`, locationAt + 1);
-    }
+    this.now = requestedAt + 6 + Math.floor(this.random() * 40);
     const before = player.state.locationId;
-    const resolved = this.handle(
-      playerStream(playerId),
-      this.playerDecider,
-      player.state,
-      {
-        type: 'ResolveAction',
-        actionId,
-        effects: applied.effects,
-        defeated: applied.defeated,
-        result: proposal.result,
-        source: proposal.source,
-        at: at.toISOString(),
-      },
-      { commandId: `resolve-${actionId}`, correlationId: actionId, causationId: requestEvent.id, playerId },
-      resolvedAt,
+    await (this.processor as unknown as { resolve(event: StoredEvent): Promise<void> }).resolve(request);
+    player.state = await this.sessions.state(player.id);
+    this.locationStates.set(
+      before,
+      (await this.commands.current(locationStream(before), this.runtime.deciders.location(before)))
+        .state as LocationState,
     );
-    player.state = resolved.state;
-    this.stats.effects_refused_by_rules += refused.length;
+    this.stats.max_items_lying_in_one_location = Math.max(
+      this.stats.max_items_lying_in_one_location,
+      this.locationStates.get(before)!.items.length,
+    );
     if (player.state.locationId !== before) this.moveOnline(player, before);
-
-    player.offered = undefined;
-    for (const event of resolved.decided) {
-      if (event.type === 'NpcConversationHeld') {
-        const memories = player.memories.get(event.data.npcId) ?? [];
-        memories.unshift({
-          text: event.data.message,
-          playerId,
-          playerMessage: event.data.message,
-          createdAt: event.data.at,
-          importance: rateImportance(event.data.message),
-        });
-        player.memories.set(event.data.npcId, memories.slice(0, 3));
-      } else if (event.type === 'QuestCompleted') this.stats.quests_completed++;
-      else if (event.type === 'PlayerDefeated') this.stats.player_defeats++;
-    }
-    const offer = proposal.result.quest_offer as { id: string } | undefined;
-    if (offer) player.offered = offer.id;
-  }
-
-  /** The rules' proposal, checked as the action processor checks any lane's. */
-  private async propose(context: ActionContext): Promise<{ proposal: Proposal; refused: RefusedEffect[] }> {
-    const proposal = await this.rules.resolve(context);
-    const checked = checkEffects(
-      { world: this.world, player: context.player, location: context.locationState, at: context.at },
-      proposal.effects,
+    const resolved = (await this.store.readStream(stream, { direction: 'backwards', maxCount: 30 })).find(
+      (event) =>
+        event.type === 'ActionResolved' && (event.data as { actionId: string }).actionId === actionId,
     );
-    if (checked.refused.length === 0) return { proposal, refused: [] };
-    return { proposal: { ...proposal, effects: checked.accepted }, refused: checked.refused };
-  }
-
-  private applyToLocation(effects: Effect[], context: ActionContext, stepId: string, at: number) {
-    const locationId = context.player.locationId;
-    const decider = this.locationDecider(locationId);
-    const playerId = context.player.playerId;
-    const defeated: string[] = [];
-    const kept: Effect[] = [];
-    for (const [index, effect] of effects.entries()) {
-      const command: LocationCommand | undefined =
-        effect.kind === 'take-item'
-          ? { type: 'PickUpItem', itemId: effect.item, playerId }
-          : effect.kind === 'drop-item'
-            ? { type: 'DropItem', itemId: effect.item, playerId }
-            : effect.kind === 'attack'
-              ? {
-                  type: 'DamageEnemy',
-                  enemyId: effect.enemy,
-                  playerId,
-                  damage: effect.damageDealt,
-                  at: context.at.toISOString(),
-                  seed: context.actionId,
-                }
-              : undefined;
-      if (command) {
-        try {
-          const handled = this.handle(
-            locationStream(locationId),
-            decider,
-            this.locationState(locationId),
-            command,
-            { commandId: `${stepId}/location/${index}`, correlationId: context.actionId, playerId },
-            at,
-          );
-          this.locationStates.set(locationId, handled.state);
-          this.stats.max_items_lying_in_one_location = Math.max(
-            this.stats.max_items_lying_in_one_location,
-            handled.state.items.length,
-          );
-          if (handled.decided.some((e) => e.type === 'EnemyDefeated'))
-            defeated.push(effect.kind === 'attack' ? effect.enemy : '');
-        } catch (error) {
-          if (error instanceof DomainError) return { effects: kept, defeated, lostRace: true };
-          throw error;
-        }
-      }
-      kept.push(effect);
-    }
-    return { effects: kept, defeated, lostRace: false };
-  }
-
-  private context(actionId: string, action: Action, player: SimPlayer, at: Date): ActionContext {
-    const world = this.world;
-    const here = player.state.locationId;
-    const scene = this.scene(here, at, player);
-    const npc = action.action_type === 'talk' ? findByName(scene.npcs, action.npc) : undefined;
-    return {
-      actionId,
-      action,
-      at,
-      world,
-      player: player.state,
-      location: requireLocation(world, here),
-      locationState: scene.state,
-      time: worldTime(world, at),
-      weather: scene.weather,
-      enemiesHere: [...scene.enemies],
-      npcsHere: [...scene.npcs],
-      playersHere: scene.players,
-      ...(npc ? { npc } : {}),
-      memories: npc ? (player.memories.get(npc.id) ?? []) : [],
-      stale: false,
-      describe: async (locationId) => this.scene(locationId, at, player),
-    };
-  }
-
-  private scene(locationId: string, at: Date, viewer: SimPlayer) {
-    const world = this.world;
-    const state = this.locationState(locationId);
-    const players = [...(this.online.get(locationId) ?? [])]
-      .filter((p) => p !== viewer)
-      .map((p) => p.username)
-      .sort();
-    return {
-      state,
-      items: state.items,
-      players,
-      npcs: npcsAt(world, locationId, at),
-      enemies: enemiesPresent(world, state, at),
-      weather: weatherAt(world, requireLocation(world, locationId).region, at),
-      timeOfDay: worldTime(world, at).timeOfDay,
-    };
+    const offer = (resolved?.data as { result?: { quest_offer?: { id: string } } } | undefined)?.result
+      ?.quest_offer;
+    player.offered = offer?.id;
   }
 
   // --- what players choose to do ----------------------------------------------------------------
@@ -937,45 +798,6 @@ class Simulation {
 
   // --- state and output ----------------------------------------------------------------------
 
-  private playerCommand(
-    player: SimPlayer,
-    command: PlayerCommand,
-    ids: Omit<CommandIds, 'playerId'>,
-    at: number,
-  ): PlayerState {
-    return this.handle(
-      playerStream(player.id),
-      this.playerDecider,
-      player.state,
-      command,
-      { ...ids, playerId: player.id },
-      at,
-    ).state;
-  }
-
-  /** decide + evolve, and the events as the CommandHandler appends them (its own commandEvents). */
-  private handle<S, C, E extends DomainEvent>(
-    streamId: string,
-    decider: Decider<S, C, E>,
-    state: S,
-    command: C,
-    ids: CommandIds,
-    at: number,
-  ): { state: S; decided: E[]; events: NewEvent[] } {
-    const decided = decider.decide(command, state);
-    const events = commandEvents(decided, { ...ids, timestamp: new Date(at) });
-    for (const event of events) {
-      this.pending.push({ streamId, event });
-      this.stats.by_event_type[event.type] = (this.stats.by_event_type[event.type] ?? 0) + 1;
-    }
-    this.stats.events += events.length;
-    if (events.length > 0) this.streams.add(streamId);
-    this.lastAt = Math.max(this.lastAt, at);
-    let next = state;
-    for (const event of decided) next = decider.evolve(next, event);
-    return { state: next, decided, events };
-  }
-
   private flush(): StreamBatch[] {
     const byStream = new Map<string, NewEvent[]>();
     for (const { streamId, event } of this.pending) {
@@ -988,19 +810,10 @@ class Simulation {
     return [...byStream].map(([streamId, events]) => ({ streamId, events }));
   }
 
-  private locationDecider(locationId: string) {
-    let decider = this.locationDeciders.get(locationId);
-    if (!decider) {
-      decider = locationDecider(this.world, locationId);
-      this.locationDeciders.set(locationId, decider);
-    }
-    return decider;
-  }
-
   private locationState(locationId: string): LocationState {
     let state = this.locationStates.get(locationId);
     if (!state) {
-      state = this.locationDecider(locationId).initialState();
+      state = this.runtime.deciders.location(locationId).initialState();
       this.locationStates.set(locationId, state);
     }
     return state;

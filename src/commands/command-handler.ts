@@ -183,7 +183,7 @@ export class CommandHandler {
         return { events: [], alreadyHandled: false, state, nextExpectedRevision: revision };
       }
 
-      const events = commandEvents(decided, context, this.now);
+      const events = decided.map((event, index) => this.toNewEvent(event, index, context));
       try {
         const appended = await this.store.appendToStream(streamId, events, {
           expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision,
@@ -250,7 +250,7 @@ export class CommandHandler {
         direction: 'backwards',
         maxCount: RETRY_LOOKBACK,
       });
-      const ids = new Set(Array.from({ length: RETRY_LOOKBACK }, (_, i) => eventIdOf(commandId, i)));
+      const ids = new Set(Array.from({ length: RETRY_LOOKBACK }, (_, i) => this.eventId(commandId, i)));
       events = recent.filter((event) => ids.has(event.id)).reverse();
     }
     return {
@@ -330,29 +330,26 @@ export class CommandHandler {
     if (whole && epoch === this.epoch) this.cache.offer(streamId, entry as StreamEntry);
     return entry;
   }
-}
 
-/** The id of a command's `index`-th event: derived from the command id, so a retry finds its events. */
-export function eventIdOf(commandId: string, index: number): string {
-  return nameBasedUuid(`${commandId}/${index}`, EVENT_ID_NAMESPACE);
-}
+  private eventId(commandId: string, index: number): string {
+    return nameBasedUuid(`${commandId}/${index}`, EVENT_ID_NAMESPACE);
+  }
 
-/** A command's decided events as they are appended: ids from the command id, metadata from its context. */
-export function commandEvents(
-  decided: readonly DomainEvent[],
-  context: CommandContext,
-  now: () => Date = () => new Date(),
-): NewEvent[] {
-  return decided.map((event, index) => {
+  private toNewEvent(event: DomainEvent, index: number, context: CommandContext): NewEvent {
     const metadata: EventMetadata = {
       ...context.metadata,
-      timestamp: (context.timestamp ?? now()).toISOString(),
+      timestamp: (context.timestamp ?? this.now()).toISOString(),
       commandId: context.commandId,
       causationId: context.commandId,
     };
     if (context.correlationId) metadata.correlationId = context.correlationId;
     if (context.causationId) metadata.causationId = context.causationId;
     if (context.playerId) metadata.playerId = context.playerId;
-    return { id: eventIdOf(context.commandId, index), type: event.type, data: event.data, metadata };
-  });
+    return {
+      id: this.eventId(context.commandId, index),
+      type: event.type,
+      data: event.data,
+      metadata,
+    };
+  }
 }
