@@ -17,6 +17,8 @@ interface Opened {
   socket: WebSocket;
   protocol: string | undefined;
   closed: Promise<{ code: number; reason: string }>;
+  /** The first frame, listened for from the start: the welcome can arrive in the upgrade's own packet. */
+  firstMessage: Promise<Record<string, unknown>>;
 }
 
 /** Opens /ws; resolves with the socket once open, or with the HTTP status and body of a refusal. */
@@ -31,10 +33,13 @@ async function open(
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );
+  const firstMessage = new Promise<Record<string, unknown>>((resolve) =>
+    socket.once('message', (data) => resolve(JSON.parse(data.toString()))),
+  );
   return new Promise((resolve, reject) => {
     socket.on('upgrade', (response) => {
       const protocol = response.headers['sec-websocket-protocol'];
-      socket.once('open', () => resolve({ socket, protocol, closed }));
+      socket.once('open', () => resolve({ socket, protocol, closed, firstMessage }));
     });
     socket.on('unexpected-response', (_request, response) => {
       let body = '';
@@ -88,10 +93,7 @@ describe('tokens and sessions', () => {
     );
     expect(browser.protocol).toBe('langomni.v3');
     expect(browser.socket.protocol).toBe('langomni.v3');
-    const welcome = await new Promise<Record<string, unknown>>((resolve) =>
-      browser.socket.once('message', (data) => resolve(JSON.parse(data.toString()))),
-    );
-    expect(welcome).toMatchObject({ type: 'welcome', protocol: 3, player_id });
+    expect(await browser.firstMessage).toMatchObject({ type: 'welcome', protocol: 3, player_id });
   });
 
   it('refuses a token in the URL with 400 naming the new way, and never logs a token', async () => {
