@@ -9,17 +9,21 @@ const optionalUrl = z
   .pipe(z.url().optional())
   .optional();
 
-const urlList = z
-  .string()
-  .trim()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== ''),
-  )
-  .pipe(z.array(z.url()))
-  .default([]);
+/** A comma-separated list (blanks ignored), each entry checked by `entry`; empty when unset. */
+const commaList = (entry: z.ZodType<string, string>) =>
+  z
+    .string()
+    .trim()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    )
+    .pipe(z.array(entry))
+    .default([]);
+
+const urlList = commaList(z.url());
 
 const PROXY_ADDRESS_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -106,21 +110,9 @@ export const environmentSchema = z.object({
    * players, not the proxy: addresses, CIDR ranges, or loopback, linklocal, uniquelocal; comma-separated.
    * None when unset: X-Forwarded-For is then ignored (a client could forge it).
    */
-  TRUST_PROXY: z
-    .string()
-    .trim()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((part) => part.trim())
-        .filter((part) => part !== ''),
-    )
-    .pipe(
-      z.array(
-        z.string().refine(isProxyAddress, 'an IP address, a CIDR range, loopback, linklocal or uniquelocal'),
-      ),
-    )
-    .default([]),
+  TRUST_PROXY: commaList(
+    z.string().refine(isProxyAddress, 'an IP address, a CIDR range, loopback, linklocal or uniquelocal'),
+  ),
   /** Serve GET /metrics without a token on this port of its own (else only with ADMIN_TOKEN, on PORT). */
   METRICS_PORT: z.preprocess(
     (value) => (value === '' ? undefined : value),
