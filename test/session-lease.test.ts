@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,40 +6,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropSchema, testServices, uniqueSchema } from '../src/infrastructure/testing/services.ts';
 import { GameClient, register } from './support/game-client.ts';
+import { spawnServer } from './support/spawn-server.ts';
 import { startTestSystem } from './support/start-test-system.ts';
 
 const LEASE_TTL_MS = 2_000;
 const JWT_SECRET = randomBytes(24).toString('hex');
-
-/** The real server in a child process, so that it can be killed as a crash would kill it. */
-async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: join(import.meta.dirname, '..'),
-    env: {
-      ...process.env,
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      PASSWORD_HASH_MEMORY_KIB: '1024',
-      JWT_SECRET,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /Play in a browser: (http:\/\/[^/\s]+)\//.exec(output);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { child, baseUrl };
-}
 
 function kill(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -80,7 +51,8 @@ describe.each(modes)('a session ends when its process dies ($name)', ({ postgres
       ...(postgresUrl && schema ? { DATABASE_URL: postgresUrl, DATABASE_SCHEMA: schema } : {}),
     };
 
-    const { child, baseUrl } = await spawnServer(env);
+    // The real server in a child process, so that it can be killed as a crash would kill it.
+    const { child, baseUrl } = await spawnServer({ JWT_SECRET, ...env });
     cleanups.push(() => kill(child));
     const ayla = await register(baseUrl, `ayla${randomBytes(2).toString('hex')}`);
     const client = await GameClient.connect(baseUrl, ayla.token);
