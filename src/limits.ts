@@ -43,6 +43,8 @@ export const limits = {
   /** New TCP connections read per second (and at once); more wait, accepted, for their turn. */
   newConnectionsPerSecond: 1_000,
   newConnectionsBurst: 100,
+  /** On a graceful stop, how long a client has to answer the close frame before its socket is cut. */
+  closeHandshakeGraceMs: 3_000,
   /** A game process's lease: sessions it holds end this long after it stops renewing (a crash). */
   processLeaseTtlMs: 10_000,
   /** How often a process renews its lease, and looks for sessions of processes that are gone. */

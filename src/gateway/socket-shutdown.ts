@@ -1,7 +1,5 @@
 import type { WebSocket } from 'ws';
-
-/** How long a client may take to answer our close frame before its connection is cut. */
-const CLOSE_HANDSHAKE_GRACE_MS = 3_000;
+import { limits } from '../limits.ts';
 
 /**
  * The game's open sockets and the leaves still being recorded, for a graceful stop: every socket is
@@ -27,7 +25,11 @@ export class SocketShutdown {
     void leave.finally(() => this.leaving.delete(leave));
   }
 
-  async closeAll(code: number, reason: string, graceMs = CLOSE_HANDSHAKE_GRACE_MS): Promise<void> {
+  async closeAll(
+    code: number,
+    reason: string,
+    graceMs: number = limits.closeHandshakeGraceMs,
+  ): Promise<void> {
     this.stopping = { code, reason };
     await Promise.all([...this.sockets].map((socket) => closeAndWait(socket, code, reason, graceMs)));
     // A leave recorded in turn may start another (none today); wait until none is left.
