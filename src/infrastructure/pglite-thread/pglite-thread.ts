@@ -9,8 +9,9 @@ const CLOSE_TIMEOUT_MS = 10_000;
 
 /**
  * PGlite in a worker thread of its own, reached by `pg` through a connection that speaks the
- * PostgreSQL wire protocol to it. PGlite's WASM engine took about half of the game's main thread under
- * load when it ran there (see README, "The action pipeline"); on its own thread it uses the second core.
+ * PostgreSQL wire protocol to it. PGlite's WASM engine took about two thirds of the game's main
+ * thread under load when it ran there (see README, "The action pipeline"); on its own thread it uses
+ * the second core.
  *
  * Written here because PGlite's own choices do not fit a Node server: its node-postgres bridge runs
  * the engine in the calling thread, PGliteWorker needs the browser's Worker and Web Locks, and
