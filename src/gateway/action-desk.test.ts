@@ -106,19 +106,18 @@ describe('ActionDesk', () => {
     desk.resolved(second, outcome);
     // g2 arrived while g1 was unanswered: its wait was partly g1's, not the server's backlog.
     expect(answered).toHaveLength(1);
-    accept('g3');
-    await pause(0);
-    const third = ActionRequests.actionId('p1', 'g3');
-    calls[2]!.complete({ actionId: third, status: 'recorded' });
-    await pause(0);
-    desk.resolved(third, { ...outcome, source: 'llm' });
+    /** A frame alone in flight, recorded, then answered from `source`. */
+    const answerAlone = async (frameId: string, source: 'llm' | 'template') => {
+      accept(frameId);
+      await pause(0);
+      const actionId = ActionRequests.actionId('p1', frameId);
+      calls.at(-1)!.complete({ actionId, status: 'recorded' });
+      await pause(0);
+      desk.resolved(actionId, { ...outcome, source });
+    };
+    await answerAlone('g3', 'llm');
     expect(answered).toHaveLength(1);
-    accept('g4');
-    await pause(0);
-    const fourth = ActionRequests.actionId('p1', 'g4');
-    calls[3]!.complete({ actionId: fourth, status: 'recorded' });
-    await pause(0);
-    desk.resolved(fourth, { ...outcome, source: 'template' });
+    await answerAlone('g4', 'template');
     expect(answered).toHaveLength(2);
   });
 
