@@ -91,6 +91,44 @@ export interface Subscription extends AsyncIterable<StoredEvent> {
   close(): Promise<void>;
 }
 
+export interface WorkGroupOptions {
+  /** Which events are the group's work (an event type filter, say `['ActionRequested']`). */
+  filter: AllFilter;
+  /** How many events this member may hold unacknowledged at once (default 10). */
+  bufferSize?: number;
+  /**
+   * Where the group starts when this call creates it (exclusive, like every `after`). Without it a new
+   * group starts at the store's end, so history is never taken for new work. To hand over from a
+   * consumer that kept its own checkpoint, pass that checkpoint: what it had not finished is delivered
+   * again (handlers are idempotent). -1n takes the whole history. Events at or before it are never
+   * handed out. An existing group goes on from its own server-side checkpoint.
+   */
+  after?: Position;
+  /** An event not settled this long after delivery goes out again (default 30 000); set on creation only. */
+  messageTimeoutMs?: number;
+  /** Deliveries after the first before the server parks an event (default 10); set on creation only. */
+  maxRetryCount?: number;
+}
+
+/** One event handed to this member of a work group. Settle it once: ack, or nack. */
+export interface WorkItem {
+  event: StoredEvent;
+  /** How many times it was handed out before, to this member or another (0 on first delivery). */
+  retryCount: number;
+  /** Done: the group never hands it out again (after close() this does nothing; it comes again). */
+  ack(): Promise<void>;
+  /** Not done: 'retry' hands it out again, 'park' sets it aside for an operator (no more retries). */
+  nack(reason: string, action: 'retry' | 'park'): Promise<void>;
+}
+
+/** This process's membership of a work group: the events the group hands it, until close(). */
+export interface WorkGroupSubscription extends AsyncIterable<WorkItem> {
+  /** Resolves once the group exists and the server counts this member in; rejects if it cannot join. */
+  readonly joined: Promise<void>;
+  /** Leaves the group: what it holds unacknowledged goes to the other members. */
+  close(): Promise<void>;
+}
+
 export interface EventStore {
   readonly name: string;
   appendToStream(
@@ -108,6 +146,18 @@ export interface EventStore {
    * the store can count cheaply (an index count, not a read of the events).
    */
   countEvents?(filter?: AllFilter, after?: Position): Promise<number>;
+  /**
+   * Joins the group of consumers named `group` (created on first use), which shares the matching
+   * events among its live members, in any process: each event goes to one member at a time; an event
+   * its member neither acks nor nacks goes out again: to another member when that one leaves or
+   * dies, after `messageTimeoutMs` otherwise. Events are pinned by stream id: one stream's events go
+   * to one member, in order, while the membership is stable; a member that joins or leaves moves
+   * streams, and a redelivered event may come after later ones of its stream. Delivery is therefore
+   * at least once (the group's server-side checkpoint also lags its acks): handlers must be
+   * idempotent. The iterator ends on close() and throws when the membership is lost (server gone,
+   * group deleted): join again. Only where the store has consumer groups (EventStoreDB).
+   */
+  joinWorkGroup?(group: string, options: WorkGroupOptions): WorkGroupSubscription;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import { reportSkipped, testServices } from '../testing/services.ts';
 import { eventStoreContract } from './event-store.contract.ts';
 import { openEventStoreDb } from './eventstoredb-event-store.ts';
+import { workGroupContract } from './work-group.contract.ts';
 
 const url = testServices.eventStoreDb.url;
 if (url) {
@@ -9,6 +10,7 @@ if (url) {
     name: 'EventStoreDB',
     open: () => openEventStoreDb(url),
   });
+  workGroupContract({ name: 'EventStoreDB', open: () => openEventStoreDb(url) });
 } else {
   describe('EventStore contract: EventStoreDB', () => {
     it.skip(`skipped: no EventStoreDB (set ${testServices.eventStoreDb.variable})`, () => {});

@@ -6,20 +6,15 @@ import {
   BACKWARDS,
   END,
   EventStoreDBClient,
-  eventTypeFilter,
-  excludeSystemEvents,
-  type Filter,
   FORWARDS,
   type JSONType,
   jsonEvent,
   NO_STREAM,
-  type ReadPosition,
   type ResolvedEvent,
   START,
   STREAM_EXISTS,
   type StreamingRead,
   StreamNotFoundError,
-  streamNameFilter,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import {
@@ -27,10 +22,8 @@ import {
   type AppendOptions,
   type AppendResult,
   AppendWithdrawnError,
-  type EventMetadata,
   type EventStore,
   type ExpectedRevision,
-  matchesFilter,
   type NewEvent,
   NO_STREAM_REVISION,
   PartialDuplicateAppendError,
@@ -41,8 +34,18 @@ import {
   type StoredEvent,
   type SubscribeOptions,
   type Subscription,
+  type WorkGroupOptions,
+  type WorkGroupSubscription,
   WrongExpectedRevisionError,
 } from './event-store.ts';
+import {
+  isSystemEvent,
+  isVisible,
+  readPosition,
+  serverFilter,
+  toStoredEvent,
+} from './eventstoredb-mapping.ts';
+import { joinEventStoreDbWorkGroup } from './eventstoredb-work-group.ts';
 import { validateAppend } from './validate-append.ts';
 
 const MAX_EVENTS_PER_APPEND = 10_000;
@@ -60,7 +63,8 @@ const DEFAULT_READ_ALL_COUNT = 1000;
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly name = 'eventstoredb';
-  private readonly subscriptions = new Set<Subscription>();
+  /** Subscriptions and work group memberships still open, closed with the store. */
+  private readonly subscriptions = new Set<{ close(): Promise<void> }>();
 
   constructor(private readonly client: EventStoreDBClient) {}
 
@@ -159,6 +163,15 @@ export class EventStoreDbEventStore implements EventStore {
     return subscription;
   }
 
+  /** A persistent subscription to $all (see eventstoredb-work-group.ts). */
+  joinWorkGroup(group: string, options: WorkGroupOptions): WorkGroupSubscription {
+    const membership = joinEventStoreDbWorkGroup(this.client, group, options, () =>
+      this.subscriptions.delete(membership),
+    );
+    this.subscriptions.add(membership);
+    return membership;
+  }
+
   async headPosition(): Promise<Position> {
     const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END });
     for await (const event of storedEvents(read)) {
@@ -224,26 +237,6 @@ function toEventData(event: NewEvent) {
   });
 }
 
-/** Positions below 0 mean "before everything"; the server would read (-1, -1) as the end of $all. */
-function readPosition(after: Position): ReadPosition {
-  return after < 0n ? START : { commit: after, prepare: after };
-}
-
-/** The client filters on one thing server-side; the rest (and exact type matches) is done in memory. */
-function serverFilter(filter: AllFilter | undefined): Filter {
-  if (filter?.streamPrefixes?.length) return streamNameFilter({ prefixes: [...filter.streamPrefixes] });
-  if (filter?.eventTypes?.length) return eventTypeFilter({ prefixes: [...filter.eventTypes] });
-  return excludeSystemEvents();
-}
-
-function isSystemEvent(event: StoredEvent): boolean {
-  return event.type.startsWith('$');
-}
-
-function isVisible(event: StoredEvent, filter: AllFilter | undefined): boolean {
-  return !isSystemEvent(event) && matchesFilter(event, filter);
-}
-
 /** Converts a read's events, and cancels the server call when the caller stops early. */
 async function* storedEvents(
   read: StreamingRead<ResolvedEvent | AllStreamResolvedEvent>,
@@ -288,37 +281,4 @@ function wrapSubscription(
     }
   }
   return { close, [Symbol.asyncIterator]: iterate };
-}
-
-function toStoredEvent({
-  event,
-  commitPosition,
-}: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined {
-  if (!event) return undefined;
-  const position = event.position?.commit ?? commitPosition;
-  if (position === undefined) {
-    throw new Error(
-      `EventStoreDB sent ${event.streamId}@${event.revision} without a position (server < 22.6?)`,
-    );
-  }
-  return {
-    id: event.id,
-    type: event.type,
-    data: event.data,
-    metadata: toMetadata(event.metadata, event.created),
-    streamId: event.streamId,
-    revision: event.revision,
-    position,
-  };
-}
-
-/** Metadata that is not a JSON object (binary, absent, a bare value) becomes just the created time. */
-function toMetadata(metadata: unknown, created: Date): EventMetadata {
-  const timestamp = created.toISOString();
-  const isObject =
-    typeof metadata === 'object' &&
-    metadata !== null &&
-    !Array.isArray(metadata) &&
-    !(metadata instanceof Uint8Array);
-  return isObject ? { timestamp, ...(metadata as Record<string, unknown>) } : { timestamp };
 }
