@@ -6,13 +6,16 @@
  *   npm run -s bench -- pipeline [--mode postgres|embedded] [--scenario steps|startup|storm|idle|broadcast|open-transaction]
  *                                [--rates 400,1000] [--seconds 60] [--warmup 5] [--workers 2] [--no-overload]
  *                                [--players N] [--background 100] [--speakers 5] [--connect-rate 500] [--repeat 3]
+ *                                [--processes 1 | 1,2,3]
  *
  * steps: for each offered rate, rate/4 fresh players (registered beforehand through POST /auth/register)
  * send 4 actions/s each on a fixed, phase-shifted schedule (an even mix of look, inventory, move, say,
  * quest status). Latency runs from each action's SCHEDULED send time to its answer (action_result or
  * error with the same id), so a late client counts; no answer 10 s after the step is `no_answer`.
  * capacity_per_s is the highest rate with P99 < 250 ms and no action_timeout/no_answer; an overload
- * step at twice it follows. Other scenarios: see bench/pipeline/connection-scenarios.ts and
+ * step at twice it follows. --processes N (PostgreSQL mode, steps) runs N server processes of one
+ * deployment, players spread over them round-robin; a list (1,2,3) runs the steps once per count, each
+ * on a fresh schema, and sums them up in `scaling` (see bench/pipeline/scaling.ts). Other scenarios: see bench/pipeline/connection-scenarios.ts and
  * bench/pipeline/load-scenarios.ts. Output: one JSON document on stdout; progress on stderr.
  */
 import { randomBytes } from 'node:crypto';
@@ -29,6 +32,7 @@ import {
 import { openTransactionScenario, stepsScenario } from './pipeline/load-scenarios.ts';
 import type { RunContext } from './pipeline/load-step.ts';
 import type { Watched } from './pipeline/resources.ts';
+import { scalingRuns } from './pipeline/scaling.ts';
 import {
   backingServices,
   Cleanup,
@@ -61,6 +65,7 @@ interface Options {
   speakers: number;
   connectRate: number;
   repeat: number;
+  processes: number[];
 }
 
 export async function run(args: readonly string[]): Promise<unknown> {
@@ -113,6 +118,12 @@ async function runScenario(options: Options, backing: ReturnType<typeof backingS
     if (limit !== undefined && sockets + 1_000 > limit)
       throw new Error(`${sockets} connections need more than this process's open-files limit of ${limit}`);
   }
+  if (options.scenario === 'steps' && options.mode === 'postgres')
+    return {
+      ...header,
+      differences_from_production: differences(options),
+      ...(await steps(options, backing, cleanup)),
+    };
   const server = await ServerProcess.spawn(options.mode, backing, cleanup);
   note(`server pid ${server.child.pid} at ${server.baseUrl} (${options.mode}); waiting for /health`);
   const healthyMs = await server.waitHealthy();
@@ -121,13 +132,8 @@ async function runScenario(options: Options, backing: ReturnType<typeof backingS
   cleanup.add('stop client workers', () => pool.stop());
   const watched: Watched[] = [
     { label: 'server', pid: server.pid },
-    ...pool.workers.map((w) => ({ label: w.name, pid: w.pid! })),
-    ...(options.mode === 'postgres'
-      ? [
-          { label: 'postgresql (all postgres processes)', pgrep: 'postgres' },
-          { label: 'redis (all redis-server processes)', pgrep: 'redis-server' },
-        ]
-      : []),
+    ...clientWatched(pool),
+    ...(options.mode === 'postgres' ? backingWatched : []),
   ];
   const addresses = new SourceAddresses();
   const context: RunContext = {
@@ -153,6 +159,36 @@ async function runScenario(options: Options, backing: ReturnType<typeof backingS
     ...figures,
   };
 }
+
+/** The steps scenario on PostgreSQL, at one or several process counts (bench/pipeline/scaling.ts). */
+async function steps(options: Options, backing: ReturnType<typeof backingServices>, cleanup: Cleanup) {
+  const pool = new WorkerPool(options.workers);
+  cleanup.add('stop client workers', () => pool.stop());
+  const addresses = new SourceAddresses();
+  const figures = await scalingRuns(
+    {
+      processes: options.processes,
+      rates: options.rates,
+      seconds: options.seconds,
+      warmupSeconds: options.warmup,
+      overload: options.overload,
+    },
+    { backing, cleanup, pool, addresses, watched: [...clientWatched(pool), ...backingWatched] },
+  );
+  return {
+    ...figures,
+    distinct_source_addresses: addresses.used,
+    players_per_step:
+      'fresh players for every step: registered before it, connected for it, disconnected after it',
+  };
+}
+
+const clientWatched = (pool: WorkerPool): Watched[] =>
+  pool.workers.map((w) => ({ label: w.name, pid: w.pid! }));
+const backingWatched: Watched[] = [
+  { label: 'postgresql (all postgres processes)', pgrep: 'postgres' },
+  { label: 'redis (all redis-server processes)', pgrep: 'redis-server' },
+];
 
 async function scenarioFigures(options: Options, context: RunContext, databaseUrl: string) {
   switch (options.scenario) {
@@ -206,6 +242,13 @@ function differences(options: Options): string[] {
     'lanes are the rule engine (no LLM variables set)',
     "the simulated players count the `events` batch frames of others' doings without parsing them (except in the broadcast scenario, which times them); a browser would render each",
   ];
+  if (options.processes.some((n) => n > 1))
+    list.push(
+      'with N > 1 processes, each player connects to process (i mod N) directly: round-robin in the bench stands in for a load balancer (nginx); no proxy hop, no health-based routing',
+      'registrations all go to process 1; players then connect to any process with the token it issued',
+      'all N processes run on this one machine: they and PostgreSQL, Redis and the client workers share its cores (`cores`), so N processes show coordination overhead, not the gain of N machines',
+      'process 1 starts alone and migrates the fresh schema; the others start once it is healthy',
+    );
   if (options.mode === 'postgres')
     list.push(
       'PostgreSQL and Redis run on the same machine and are shared with whatever else runs there; their CPU and RSS figures are of every postgres / redis-server process on the machine',
@@ -224,6 +267,7 @@ function describeOptions(options: Options): Record<string, unknown> {
     case 'steps':
       return {
         ...common,
+        processes: options.processes,
         rates: options.rates,
         seconds_per_step: options.seconds,
         overload: options.overload,
@@ -246,10 +290,13 @@ function describeOptions(options: Options): Record<string, unknown> {
 
 /** A bound on the whole run, generous for registration and connection phases. */
 function timeLimitSeconds(options: Options): number {
-  const perStep = options.warmup + options.seconds + 10 + 180;
+  const perStep = options.warmup + options.seconds + 20 + 180;
   switch (options.scenario) {
     case 'steps':
-      return 300 + perStep * (options.rates.length + (options.overload ? 1 : 0));
+      return options.processes.reduce(
+        (sum, n) => sum + 300 + 60 * n + perStep * (options.rates.length + (options.overload ? 1 : 0)),
+        0,
+      );
     case 'open-transaction':
       return 300 + perStep;
     case 'startup':
@@ -276,6 +323,7 @@ function parseOptions(args: readonly string[]): Options {
       speakers: { type: 'string', default: '5' },
       'connect-rate': { type: 'string', default: '500' },
       repeat: { type: 'string', default: '3' },
+      processes: { type: 'string', default: '1' },
     },
     strict: true,
   });
@@ -293,6 +341,14 @@ function parseOptions(args: readonly string[]): Options {
       );
     return value;
   };
+  const processes = values.processes.split(',').map((n) => positive('processes', n.trim()));
+  if (processes.some((n) => n > 1) && mode !== 'postgres')
+    throw new Error(
+      '--processes above 1 needs --mode postgres: in embedded mode one process owns its data dir ' +
+        '(PGlite, locked by the process that opened it), so a second server cannot share the data',
+    );
+  if (processes.some((n) => n > 1) && scenario !== 'steps')
+    throw new Error('--processes above 1 applies to --scenario steps only');
   const defaultRates = scenario === 'open-transaction' ? [1000] : DEFAULT_RATES[mode];
   return {
     mode,
@@ -308,5 +364,6 @@ function parseOptions(args: readonly string[]): Options {
     speakers: positive('speakers', values.speakers),
     connectRate: positive('connect-rate', values['connect-rate']),
     repeat: positive('repeat', values.repeat),
+    processes,
   };
 }

@@ -83,7 +83,6 @@ function count(type: string): void {
 
 async function connectAll(message: Extract<ToWorker, { kind: 'connect' }>): Promise<ConnectReport> {
   const report: ConnectReport = { connected: 0, failed: {}, welcomeMs: [] };
-  const wsUrl = `${message.url.replace(/^http/, 'ws')}/ws`;
   const attempts: Promise<void>[] = [];
   for (let i = 0; i < message.players.length; i++) {
     const at = message.startAt + (message.perSecond ? (i * 1000) / message.perSecond : 0);
@@ -91,7 +90,7 @@ async function connectAll(message: Extract<ToWorker, { kind: 'connect' }>): Prom
     if (wait > 0) await sleep(Math.ceil(wait));
     const spec = message.players[i]!;
     attempts.push(
-      connectOne(wsUrl, spec, message.welcomeTimeoutMs).then(
+      connectOne(`${spec.serverUrl.replace(/^http/, 'ws')}/ws`, spec, message.welcomeTimeoutMs).then(
         () => {
           report.connected++;
           report.welcomeMs.push(wallNow() - message.startAt);

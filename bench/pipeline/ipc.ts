@@ -10,6 +10,8 @@ export interface PlayerSpec {
   token: string;
   /** The loopback source address this player connects from (one per player). */
   address: string;
+  /** The server process this player connects to (http://host:port). */
+  serverUrl: string;
   /** Sends actions when the worker is told to play (otherwise it only stays connected). */
   plays: boolean;
   /** Offset of this player's sends within each interval, so that sends are spread evenly. */
@@ -20,7 +22,6 @@ export type ToWorker =
   | {
       kind: 'connect';
       requestId: number;
-      url: string;
       players: PlayerSpec[];
       /** When the first connection starts (wall clock). */
       startAt: number;

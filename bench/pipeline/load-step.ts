@@ -1,9 +1,12 @@
+import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { registerAccounts, type SourceAddresses } from './accounts.ts';
+import type { ActionOutcomes, OutcomeCounter } from './exactly-once.ts';
 import { type ConnectReport, type PlayerSpec, type PlayReport, wallNow } from './ipc.ts';
 import { type ProcessFigures, ResourceSampler, type Watched } from './resources.ts';
 import { note, type ServerProcess } from './server.ts';
+import type { ServerGroup } from './server-group.ts';
 import { percentiles, round, Samples, type StepFigures, stepFigures } from './stats.ts';
 import type { WorkerPool } from './workers.ts';
 
@@ -15,7 +18,12 @@ const WELCOME_TIMEOUT_MS = 15_000;
 const CONNECT_SPREAD_S = 5;
 
 export interface RunContext {
+  /** The server, or process 1 of `group`: registrations go to it. */
   server: ServerProcess;
+  /** Several processes of one deployment: players connect to them round-robin. */
+  group?: ServerGroup;
+  /** Counts each step's actions and outcomes in the event store (PostgreSQL mode). */
+  outcomes?: OutcomeCounter;
   pool: WorkerPool;
   addresses: SourceAddresses;
   /** Unique per run, so usernames never collide with another run on the same database. */
@@ -45,6 +53,7 @@ export async function newPlayers(context: RunContext, count: number, plays: bool
   );
   return registered.accounts.map((account, i) => ({
     ...account,
+    serverUrl: context.group?.urlFor(i) ?? context.server.baseUrl,
     plays,
     phaseMs: (i / count) * INTERVAL_MS,
   }));
@@ -76,7 +85,6 @@ export async function connectPlayers(
     worker.ask<ConnectReport>(
       {
         kind: 'connect',
-        url: context.server.baseUrl,
         players: shares[i]!,
         startAt,
         perSecond: perWorker,
@@ -117,6 +125,9 @@ export interface LoadStepResult extends Omit<StepFigures, 'latency_all_answers'>
   p99_ms: number | null;
   max_ms: number | null;
   resources: Record<string, ProcessFigures>;
+  machine_load_average_1m: number;
+  /** Each action recorded in the step against its outcomes in the event store. */
+  exactly_once?: ActionOutcomes;
 }
 
 export interface StepWindow {
@@ -137,7 +148,8 @@ export async function runLoadStep(
   seconds: number,
   during?: (window: StepWindow) => Promise<Record<string, unknown>>,
 ): Promise<LoadStepResult & { samples: Samples; extra?: Record<string, unknown> }> {
-  context.server.assertRunning();
+  assertRunning(context);
+  const lastPosition = await context.outcomes?.lastPosition();
   const playerCount = Math.max(1, Math.round(rate / ACTIONS_PER_SECOND_PER_PLAYER));
   note(`${label}: ${rate} actions/s → ${playerCount} players; registering`);
   const players = await newPlayers(context, playerCount, true);
@@ -165,6 +177,7 @@ export async function runLoadStep(
     const after = context.databaseUrl ? await postgresCheckpoints(context.databaseUrl) : undefined;
     return {
       resources: sampler.stop(),
+      loadAverage: os.loadavg()[0]!,
       checkpoints:
         before && after
           ? { count: after.count - before.count, buffers: after.buffers - before.buffers }
@@ -172,8 +185,13 @@ export async function runLoadStep(
     };
   })();
   const extra = during ? during(window) : undefined;
-  const [reports, { resources, checkpoints }, extraFigures] = await Promise.all([plays, sampling, extra]);
+  const [reports, { resources, loadAverage, checkpoints }, extraFigures] = await Promise.all([
+    plays,
+    sampling,
+    extra,
+  ]);
   await closePlayers(context);
+  const exactlyOnce = lastPosition === undefined ? undefined : await context.outcomes?.count(lastPosition);
   const samples = new Samples(reports);
   const { latency_all_answers, ...figures } = stepFigures(samples, seconds);
   const { offered_per_s: _offered, answered_per_s: _answered, ...rest } = figures;
@@ -192,17 +210,29 @@ export async function runLoadStep(
     max_ms: latency_all_answers.max_ms,
     ...rest,
     resources,
+    // Runnable processes on the whole machine (1-minute average) as the window ended: above the core
+    // count, something besides this benchmark (or more than it can run) competed for the cores.
+    machine_load_average_1m: round(loadAverage, 2),
     // PostgreSQL's checkpoints (timed, or forced by WAL volume: max_wal_size) while the step was measured.
     ...(checkpoints ? { postgres_checkpoints: checkpoints } : {}),
+    ...(exactlyOnce ? { exactly_once: exactlyOnce } : {}),
     samples,
     ...(extraFigures ? { extra: extraFigures } : {}),
   };
   note(
     `${label}: offered ${result.offered_per_s}/s answered ${result.answered_per_s}/s ` +
       `p50 ${result.p50_ms} p95 ${result.p95_ms} p99 ${result.p99_ms} max ${result.max_ms} ms; ` +
-      `errors ${JSON.stringify(result.errors)}; server CPU ${resources['server']?.cpu_percent_of_one_core}%`,
+      `errors ${JSON.stringify(result.errors)}; server CPU ${resources['server']?.cpu_percent_of_one_core}%` +
+      (exactlyOnce
+        ? `; ${exactlyOnce.requested} recorded, ${exactlyOnce.resolved_events} ActionResolved, ` +
+          `${exactlyOnce.duplicate_outcomes} duplicate, ${exactlyOnce.missing_outcomes} missing`
+        : ''),
   );
   return result;
+}
+
+export function assertRunning(context: RunContext): void {
+  (context.group ?? context.server).assertRunning();
 }
 
 /** The step as printed: without the raw samples. */

@@ -37,8 +37,14 @@ function pgrep(name: string): number[] {
   }
 }
 
-/** A labelled process, or a group found by name with pgrep each sample (PostgreSQL's backends come and go). */
-export type Watched = { label: string; pid: number } | { label: string; pgrep: string };
+/**
+ * A labelled process, a fixed group of processes (e.g. all the server processes, summed), or a group
+ * found by name with pgrep each sample (PostgreSQL's backends come and go).
+ */
+export type Watched =
+  | { label: string; pid: number }
+  | { label: string; pids: readonly number[] }
+  | { label: string; pgrep: string };
 
 export interface ProcessFigures {
   cpu_s: number;
@@ -100,7 +106,7 @@ export class ResourceSampler {
         pids: new Set<number>(),
       };
       this.groups.set(watched.label, group);
-      const pids = 'pid' in watched ? [watched.pid] : pgrep(watched.pgrep);
+      const pids = 'pid' in watched ? [watched.pid] : 'pids' in watched ? watched.pids : pgrep(watched.pgrep);
       let rss = 0;
       for (const pid of pids) {
         const now = readProcess(pid);

@@ -119,9 +119,17 @@ export class ServerProcess {
     return this.child.pid!;
   }
 
-  /** Spawns the server on a fresh data dir (and schema, and Redis prefix) and registers their cleanup. */
-  static async spawn(mode: Mode, backing: Backing, cleanup: Cleanup): Promise<ServerProcess> {
-    const suffix = randomBytes(4).toString('hex');
+  /**
+   * Spawns the server on a fresh data dir and, unless `deployment` is given, a fresh schema and Redis
+   * prefix; registers their cleanup. Processes given the same `deployment` share the database schema,
+   * the Redis prefix and the JWT secret, as the processes of one deployment would.
+   */
+  static async spawn(
+    mode: Mode,
+    backing: Backing,
+    cleanup: Cleanup,
+    deployment: Deployment = newDeployment(mode, backing, cleanup),
+  ): Promise<ServerProcess> {
     const dataDir = await mkdtemp(join(tmpdir(), 'langomni-bench-pipeline-'));
     cleanup.add(`remove ${dataDir}`, () => rm(dataDir, { recursive: true, force: true }));
     const port = await freePort();
@@ -130,21 +138,10 @@ export class ServerProcess {
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       NODE_ENV: 'production',
-      JWT_SECRET: randomBytes(36).toString('base64url'),
+      JWT_SECRET: deployment.jwtSecret,
       PASSWORD_HASH_MEMORY_KIB: '1024',
+      ...deployment.env,
     };
-    if (mode === 'postgres') {
-      const schema = `bench_pipeline_${suffix}`;
-      const prefix = `bench-pipeline-${suffix}:`;
-      Object.assign(env, {
-        DATABASE_URL: backing.databaseUrl,
-        DATABASE_SCHEMA: schema,
-        REDIS_URL: backing.redisUrl,
-        REDIS_PREFIX: prefix,
-      });
-      cleanup.add(`drop schema ${schema}`, () => dropSchema(backing.databaseUrl, schema));
-      cleanup.add(`delete Redis keys ${prefix}*`, () => deleteRedisKeys(backing.redisUrl, prefix));
-    }
     const spawnedAt = performance.now();
     // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
     const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
@@ -189,6 +186,32 @@ export class ServerProcess {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/** What the processes of one deployment share: the JWT secret and, on PostgreSQL, schema and Redis prefix. */
+export interface Deployment {
+  jwtSecret: string;
+  /** DATABASE_URL, DATABASE_SCHEMA, REDIS_URL, REDIS_PREFIX (PostgreSQL mode); none when embedded. */
+  env: Record<string, string>;
+}
+
+/** A fresh deployment: a new schema and Redis prefix (PostgreSQL mode), dropped and deleted at cleanup. */
+export function newDeployment(mode: Mode, backing: Backing, cleanup: Cleanup): Deployment {
+  const deployment: Deployment = { jwtSecret: randomBytes(36).toString('base64url'), env: {} };
+  if (mode === 'postgres') {
+    const suffix = randomBytes(4).toString('hex');
+    const schema = `bench_pipeline_${suffix}`;
+    const prefix = `bench-pipeline-${suffix}:`;
+    deployment.env = {
+      DATABASE_URL: backing.databaseUrl,
+      DATABASE_SCHEMA: schema,
+      REDIS_URL: backing.redisUrl,
+      REDIS_PREFIX: prefix,
+    };
+    cleanup.add(`drop schema ${schema}`, () => dropSchema(backing.databaseUrl, schema));
+    cleanup.add(`delete Redis keys ${prefix}*`, () => deleteRedisKeys(backing.redisUrl, prefix));
+  }
+  return deployment;
 }
 
 function freePort(): Promise<number> {
