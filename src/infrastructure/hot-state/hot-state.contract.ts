@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CheckpointMovedError } from '../consumers/checkpoint-moved.ts';
 import type { HotState, HotStateBatch, HotStateTtls } from './hot-state.ts';
 
 export interface HotStateUnderTest {
@@ -185,6 +186,25 @@ export function hotStateContract(subject: HotStateUnderTest): void {
       expect(await hot.checkpoint(0)).toBe(1n);
       expect(await hot.position('ayla')).toBe('square');
       expect(await hot.recentActions('ayla', now)).toEqual([]);
+    });
+
+    it('applies a batch only from its expected checkpoint, when it names one (-1: none yet)', async () => {
+      const hot = await open();
+      const now = Date.now();
+      const at = (checkpoint: bigint, expectedCheckpoint: bigint, locationId: string) => ({
+        ...batch(checkpoint, { positions: [{ playerId: 'ayla', locationId, at: now }] }),
+        expectedCheckpoint,
+      });
+      await expect(hot.applyBatch(0, at(4n, 2n, 'woods'))).rejects.toThrow(CheckpointMovedError);
+      expect(await hot.checkpoint(0)).toBeUndefined();
+      await hot.applyBatch(0, at(4n, -1n, 'square'));
+      await hot.applyBatch(0, at(6n, 4n, 'hut'));
+      // A second writer that started from 4 too: refused whole.
+      const refused = await hot.applyBatch(0, at(6n, 4n, 'woods')).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(CheckpointMovedError);
+      expect(refused).toMatchObject({ expected: 4n, found: 6n });
+      expect(await hot.checkpoint(0)).toBe(6n);
+      expect(await hot.position('ayla')).toBe('hut');
     });
 
     it('keeps generations apart, switches readers over, and drops a generation', async () => {

@@ -19,6 +19,12 @@ export interface HotStateBatch {
   actions: { playerId: string; actionType: string; at: number; id: string }[];
   /** The log position of the batch's last event. */
   checkpoint: bigint;
+  /**
+   * When set, the batch is applied only if the generation's checkpoint is still this (-1n: none yet);
+   * otherwise nothing is written and CheckpointMovedError is thrown. This fences off a second writer
+   * (a deposed leader that has not noticed yet). Left out, the batch is applied whatever the checkpoint.
+   */
+  expectedCheckpoint?: bigint;
 }
 
 export interface RecentAction {
@@ -71,6 +77,8 @@ export function resolveTtls(options: HotStateTtls): Required<HotStateTtls> {
 export function checkBatch(generation: number, batch: HotStateBatch): void {
   checkGeneration(generation);
   if (typeof batch.checkpoint !== 'bigint') throw new TypeError('hot state checkpoint must be a bigint');
+  if (batch.expectedCheckpoint !== undefined && typeof batch.expectedCheckpoint !== 'bigint')
+    throw new TypeError('hot state expected checkpoint must be a bigint');
   for (const p of batch.positions) {
     if (!p.playerId || !p.locationId)
       throw new TypeError('hot state position needs a playerId and a locationId');

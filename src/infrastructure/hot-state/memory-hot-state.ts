@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { CheckpointMovedError } from '../consumers/checkpoint-moved.ts';
 import {
   checkBatch,
   checkGeneration,
@@ -41,6 +42,9 @@ export class MemoryHotState implements HotState {
   async applyBatch(generation: number, batch: HotStateBatch): Promise<void> {
     checkBatch(generation, batch);
     const now = this.now();
+    const found = this.generations.get(generation)?.checkpoint;
+    if (batch.expectedCheckpoint !== undefined && (found ?? -1n) !== batch.expectedCheckpoint)
+      throw new CheckpointMovedError('hot-state', batch.expectedCheckpoint, found);
     const state = this.generation(generation);
     for (const { playerId, locationId, at } of batch.positions) {
       const expiresAt = at + this.ttls.positionTtlMs;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { CheckpointMovedError } from '../consumers/checkpoint-moved.ts';
 import { connectRedis, escapeGlob } from '../redis.ts';
 import {
   checkBatch,
@@ -26,12 +27,18 @@ export interface RedisHotStateOptions extends HotStateTtls, HotStateClock {
  * One script call per batch: one round trip, run atomically, and, unlike MULTI/EXEC (which carries on
  * past a failing command), it stops at the first error, so the checkpoint, written last, only moves
  * when every write before it succeeded. Writes done before an error are idempotent and are redone
- * from the old checkpoint.
- * ARGV: checkpoint key, checkpoint, cutoff, then ops: 'S' key value px | 'D' n key… | 'Z' key px n (score member)…
+ * from the old checkpoint. With an expected checkpoint, the script first compares it with the stored
+ * one (-1 when there is none) and writes nothing when they differ: another process wrote this generation.
+ * ARGV: checkpoint key, checkpoint, cutoff, expected checkpoint ('' for none), then ops:
+ * 'S' key value px | 'D' n key… | 'Z' key px n (score member)…
  */
 const APPLY = `
 local cutoff = ARGV[3]
-local i = 4
+if ARGV[4] ~= '' then
+  local found = redis.call('GET', ARGV[1]) or '-1'
+  if found ~= ARGV[4] then return redis.error_reply('CHECKPOINT_MOVED ' .. found) end
+end
+local i = 5
 while i <= #ARGV do
   local op = ARGV[i]
   if op == 'S' then
@@ -109,7 +116,12 @@ export class RedisHotState implements HotState {
     checkBatch(generation, batch);
     const now = this.now();
     const base = this.base(generation);
-    const args = [`${base}checkpoint`, batch.checkpoint.toString(), String(now - this.ttls.actionsWindowMs)];
+    const args = [
+      `${base}checkpoint`,
+      batch.checkpoint.toString(),
+      String(now - this.ttls.actionsWindowMs),
+      batch.expectedCheckpoint?.toString() ?? '',
+    ];
     const stale: string[] = [];
     for (const { playerId, locationId, at } of batch.positions) {
       const ttl = Math.ceil(at + this.ttls.positionTtlMs - now);
@@ -129,7 +141,18 @@ export class RedisHotState implements HotState {
         for (const { id, actionType, at } of chunk) args.push(String(at), JSON.stringify([id, actionType]));
       }
     }
-    await this.client.hotStateApply(...args);
+    try {
+      await this.client.hotStateApply(...args);
+    } catch (error) {
+      const moved = /CHECKPOINT_MOVED (-?\d+)/.exec((error as Error).message);
+      if (!moved || batch.expectedCheckpoint === undefined) throw error;
+      const found = BigInt(moved[1]!);
+      throw new CheckpointMovedError(
+        'hot-state',
+        batch.expectedCheckpoint,
+        found === -1n ? undefined : found,
+      );
+    }
   }
 
   async checkpoint(generation: number): Promise<bigint | undefined> {

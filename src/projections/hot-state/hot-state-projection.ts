@@ -1,3 +1,4 @@
+import { CheckpointMovedError } from '../../infrastructure/consumers/checkpoint-moved.ts';
 import { ConsumerRunner, READ_MODEL_LINGER_MS } from '../../infrastructure/consumers/consumer-runner.ts';
 import type { AtomicSink } from '../../infrastructure/consumers/sink.ts';
 import type {
@@ -65,6 +66,8 @@ function playerOfStream(streamId: string): string | undefined {
  * Keeps the hot state current: a consumer follows its events from the live generation's checkpoint and
  * applies each batch with the new checkpoint in one step. A rebuild fills the next generation from the
  * first event while the live one keeps serving, then switches readers over and drops the old generation.
+ * Each batch is a compare-and-set on the checkpoint it starts from: a second process writing the same
+ * hot state (a leader deposed that has not noticed yet) is refused (CheckpointMovedError) and stops.
  */
 export class HotStateRunner implements ReadModelRunner {
   readonly name = 'hot-state';
@@ -74,6 +77,8 @@ export class HotStateRunner implements ReadModelRunner {
   private rebuild: RebuildProgress | undefined;
   private readonly batchSize: number;
   private readonly consumer: ConsumerRunner;
+  /** Set when another process moved the checkpoint: the consumer is being stopped. */
+  private standingDown: Promise<void> | undefined;
 
   constructor(
     private readonly hotState: HotState,
@@ -103,17 +108,45 @@ export class HotStateRunner implements ReadModelRunner {
         this.generation = await this.hotState.liveGeneration();
         return this.hotState.checkpoint(this.generation);
       },
-      apply: (batch) => this.hotState.applyBatch(this.generation, toHotStateBatch(batch.events)),
+      apply: async (batch) => {
+        // During a delivery the consumer's position is still where this batch starts.
+        const expectedCheckpoint = this.consumer.currentPosition;
+        try {
+          await this.hotState.applyBatch(this.generation, {
+            ...toHotStateBatch(batch.events),
+            expectedCheckpoint,
+          });
+        } catch (error) {
+          if (error instanceof CheckpointMovedError) this.standDown(error);
+          throw error;
+        }
+      },
     };
+  }
+
+  /** Another process writes the hot state: stop (not awaited, as this runs inside the consumer's delivery). */
+  private standDown(error: CheckpointMovedError): void {
+    if (this.standingDown) return;
+    this.logger.error(
+      { err: error, projection: this.name },
+      'another process writes the hot state: this process stops applying it',
+    );
+    this.status = 'stopped';
+    this.standingDown = this.consumer
+      .stop()
+      .catch((stopError) => this.logger.warn({ err: stopError, projection: this.name }, 'could not stop'));
   }
 
   /** Continues from the live generation's checkpoint (from the first event when there is none). */
   async start(): Promise<void> {
+    await this.standingDown;
+    this.standingDown = undefined;
     await this.consumer.start();
     this.status = this.paused ? 'paused' : 'running';
   }
 
   async stop(): Promise<void> {
+    await this.standingDown;
     await this.consumer.stop();
     this.status = 'stopped';
   }
@@ -174,7 +207,7 @@ export class HotStateRunner implements ReadModelRunner {
           maxCount: this.batchSize,
         });
         if (events.length === 0) return;
-        await this.hotState.applyBatch(target, toHotStateBatch(events));
+        await this.hotState.applyBatch(target, { ...toHotStateBatch(events), expectedCheckpoint: position });
         position = events.at(-1)!.position;
         progress.processed += events.length;
         progress.total = Math.max(progress.total, progress.processed);
@@ -220,7 +253,8 @@ export class HotStateRunner implements ReadModelRunner {
       );
       throw error;
     } finally {
-      this.status = previousStatus === 'stopped' ? 'stopped' : this.paused ? 'paused' : 'running';
+      this.status =
+        previousStatus === 'stopped' || this.standingDown ? 'stopped' : this.paused ? 'paused' : 'running';
     }
   }
 }

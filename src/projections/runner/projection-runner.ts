@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { CheckpointMovedError } from '../../infrastructure/consumers/checkpoint-moved.ts';
 import { ConsumerRunner, READ_MODEL_LINGER_MS } from '../../infrastructure/consumers/consumer-runner.ts';
 import type { AtomicSink } from '../../infrastructure/consumers/sink.ts';
 import type { EventStore, Position, StoredEvent } from '../../infrastructure/event-store/event-store.ts';
@@ -30,6 +31,10 @@ const SHADOW_SUFFIX = '__rebuild';
  * Keeps one SQL read model current: a consumer follows its events from its checkpoint and applies
  * each batch and the new checkpoint in one transaction. A rebuild fills a shadow copy of the tables
  * from the first event while the live copy keeps serving, then swaps them in one transaction.
+ *
+ * Every checkpoint save is a compare-and-set on the position the batch started from (and the version),
+ * so a second process running the same read model (a leader deposed that has not noticed yet) cannot
+ * apply a batch twice: its transaction is refused with CheckpointMovedError and it stops applying.
  */
 export class ProjectionRunner {
   private status: ProjectionStatus = 'stopped';
@@ -37,6 +42,8 @@ export class ProjectionRunner {
   private rebuild: RebuildProgress | undefined;
   private readonly batchSize: number;
   private readonly consumer: ConsumerRunner;
+  /** Set when another process moved the checkpoint: the consumer is being stopped. */
+  private standingDown: Promise<void> | undefined;
 
   constructor(
     readonly projection: SqlProjection,
@@ -68,12 +75,36 @@ export class ProjectionRunner {
       delivery: 'atomic',
       atomicity: 'sql-transaction',
       loadCheckpoint: async () => (await this.loadState(this.name))?.position,
-      apply: (batch) => this.applyBatch(batch.events, liveNames(this.projection), this.name),
+      apply: async (batch) => {
+        try {
+          // During a delivery the consumer's position is still where this batch starts.
+          const from = this.consumer.currentPosition;
+          await this.applyBatch(batch.events, liveNames(this.projection), this.name, from);
+        } catch (error) {
+          if (error instanceof CheckpointMovedError) this.standDown(error);
+          throw error;
+        }
+      },
     };
+  }
+
+  /** Another process writes this read model: stop (not awaited, as this runs inside the consumer's delivery). */
+  private standDown(error: CheckpointMovedError): void {
+    if (this.standingDown) return;
+    this.logger.error(
+      { err: error, projection: this.name },
+      'another process writes this read model: this process stops applying it',
+    );
+    this.status = 'stopped';
+    this.standingDown = this.consumer
+      .stop()
+      .catch((stopError) => this.logger.warn({ err: stopError, projection: this.name }, 'could not stop'));
   }
 
   /** Creates the tables (rebuilding from zero when the projection's version changed) and starts following. */
   async start(): Promise<void> {
+    await this.standingDown;
+    this.standingDown = undefined;
     const state = await this.loadState(this.name);
     if (!state || state.version !== this.projection.version) {
       if (state)
@@ -84,7 +115,7 @@ export class ProjectionRunner {
       await this.db.transaction().execute(async (trx) => {
         await this.dropTables(trx, liveNames(this.projection));
         await this.projection.createTables(trx, liveNames(this.projection));
-        await this.saveState(trx, this.name, -1n);
+        await this.resetState(trx, this.name);
       });
     }
     await this.consumer.start();
@@ -92,6 +123,7 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
+    await this.standingDown;
     await this.consumer.stop();
     this.status = 'stopped';
   }
@@ -147,7 +179,7 @@ export class ProjectionRunner {
       await this.db.transaction().execute(async (trx) => {
         await this.dropTables(trx, shadow);
         await this.projection.createTables(trx, shadow);
-        await this.saveState(trx, `${this.name}${SHADOW_SUFFIX}`, -1n);
+        await this.resetState(trx, `${this.name}${SHADOW_SUFFIX}`);
       });
       let position: Position = -1n;
       const catchUp = async () => {
@@ -158,8 +190,8 @@ export class ProjectionRunner {
             maxCount: this.batchSize,
           });
           if (batch.length === 0) return;
+          await this.applyBatch(batch, shadow, `${this.name}${SHADOW_SUFFIX}`, position);
           position = batch[batch.length - 1]!.position;
-          await this.applyBatch(batch, shadow, `${this.name}${SHADOW_SUFFIX}`);
           progress.processed += batch.length;
           const seconds = (performance.now() - started) / 1000;
           progress.events_per_s = Math.round(progress.processed / Math.max(seconds, 0.001));
@@ -176,15 +208,17 @@ export class ProjectionRunner {
       progress.phase = 'switching';
       await this.consumer.exclusive(async () => {
         await catchUp();
+        // The live consumer is held, so the live checkpoint must still be its position.
+        const live = this.consumer.currentPosition;
         await this.db.transaction().execute(async (trx) => {
-          const live = liveNames(this.projection);
-          await this.dropTables(trx, live);
+          await this.advanceState(trx, this.name, live, position);
+          const names = liveNames(this.projection);
+          await this.dropTables(trx, names);
           for (const table of this.projection.tables) {
-            await sql`alter table ${sql.table(shadow[table]!)} rename to ${sql.table(live[table]!)}`.execute(
+            await sql`alter table ${sql.table(shadow[table]!)} rename to ${sql.table(names[table]!)}`.execute(
               trx,
             );
           }
-          await this.saveState(trx, this.name, position);
           await sql`delete from projection_state where name = ${`${this.name}${SHADOW_SUFFIX}`}`.execute(trx);
         });
         return position;
@@ -204,7 +238,8 @@ export class ProjectionRunner {
       );
       throw error;
     } finally {
-      this.status = previousStatus === 'stopped' ? 'stopped' : this.paused ? 'paused' : 'running';
+      this.status =
+        previousStatus === 'stopped' || this.standingDown ? 'stopped' : this.paused ? 'paused' : 'running';
     }
   }
 
@@ -212,29 +247,49 @@ export class ProjectionRunner {
     batch: readonly StoredEvent[],
     names: TableNames,
     stateName: string,
+    from: Position,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      // The checkpoint first: a runner that lost the race spends no work on the batch.
+      await this.advanceState(trx, stateName, from, batch[batch.length - 1]!.position);
       await this.projection.apply(trx, batch, names);
-      await this.saveState(trx, stateName, batch[batch.length - 1]!.position);
     });
   }
 
-  private async loadState(name: string): Promise<{ version: number; position: Position } | undefined> {
+  private async loadState(
+    name: string,
+    db: Kysely<unknown> = this.db,
+  ): Promise<{ version: number; position: Position } | undefined> {
     const { rows } = await sql<{
       version: number;
       position: string;
-    }>`select version, position from projection_state where name = ${name}`.execute(this.db);
+    }>`select version, position from projection_state where name = ${name}`.execute(db);
     const row = rows[0];
     return row ? { version: row.version, position: BigInt(row.position) } : undefined;
   }
 
-  private async saveState(db: Kysely<unknown>, name: string, position: Position): Promise<void> {
+  /** Starts a copy from zero (its tables are dropped and created in the same transaction). */
+  private async resetState(db: Kysely<unknown>, name: string): Promise<void> {
     await sql`
       insert into projection_state (name, version, position, updated_at)
-      values (${name}, ${this.projection.version}, ${position.toString()}, now())
+      values (${name}, ${this.projection.version}, -1, now())
       on conflict (name) do update set version = excluded.version, position = excluded.position, updated_at = now()`.execute(
       db,
     );
+  }
+
+  /**
+   * Moves the checkpoint from `from` to `to`, or throws CheckpointMovedError (rolling the transaction
+   * back) when it is no longer at `from` in this version. The row is locked until the commit, so of
+   * two writers of one batch the second waits, then finds the checkpoint moved.
+   */
+  private async advanceState(db: Kysely<unknown>, name: string, from: Position, to: Position): Promise<void> {
+    const { rows } = await sql<{ name: string }>`
+      update projection_state set position = ${to.toString()}, updated_at = now()
+      where name = ${name} and version = ${this.projection.version} and position = ${from.toString()}
+      returning name`.execute(db);
+    if (rows.length > 0) return;
+    throw new CheckpointMovedError(name, from, (await this.loadState(name, db))?.position);
   }
 
   private async dropTables(db: Kysely<unknown>, names: TableNames): Promise<void> {
