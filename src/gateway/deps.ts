@@ -39,7 +39,7 @@ export interface GatewayDeps {
   trustProxy?: string[];
   /** A listener of its own for GET /metrics without a token (METRICS_PORT); otherwise behind ADMIN_TOKEN. */
   metricsListener?: { host: string; port: number };
-  /** Shared rate-limit store; in-process when absent. */
+  /** Shared store of the rate limits, per IP and each player's actions; in-process when absent. */
   redis?: import('ioredis').Redis;
   redisPrefix?: string;
 }

@@ -7,6 +7,7 @@ import { ActionRequests } from '../../commands/action-requests.ts';
 import { isRevoked } from '../../domain/account/token-revocations.ts';
 import { limits } from '../../limits.ts';
 import { ActionDesk } from '../action-desk.ts';
+import { actionThrottle } from '../action-throttle.ts';
 import { BroadcastHub } from '../broadcast-hub.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { atTime } from '../expiry-timer.ts';
@@ -21,7 +22,6 @@ import {
   WS_TOKEN_SUBPROTOCOL_PREFIX,
 } from '../protocol.ts';
 import { SocketShutdown } from '../socket-shutdown.ts';
-import { TokenBuckets } from '../token-bucket.ts';
 import { bearerToken, type PlayerClaims } from './auth.ts';
 
 /** ws closes connections whose frames exceed this; frames between maxFrameBytes and it get an error. */
@@ -29,7 +29,16 @@ const HARD_MAX_PAYLOAD = limits.maxFrameBytes * 4;
 
 type Deps = Pick<
   GatewayDeps,
-  'store' | 'presence' | 'runtime' | 'sessions' | 'tokens' | 'scenes' | 'clock' | 'metrics'
+  | 'store'
+  | 'presence'
+  | 'runtime'
+  | 'sessions'
+  | 'tokens'
+  | 'scenes'
+  | 'clock'
+  | 'metrics'
+  | 'redis'
+  | 'redisPrefix'
 >;
 
 const HOW_TO_CONNECT = `send the token as an Authorization: Bearer header or, from a browser, offer the subprotocols "${WS_SUBPROTOCOL}" and "${WS_TOKEN_SUBPROTOCOL_PREFIX}<token>"`;
@@ -53,8 +62,9 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   });
 
   const socketsByPlayer = new Map<string, Set<WebSocket>>();
-  // Every connection of a player draws from one bucket: the limit is the player's, not the socket's.
-  const buckets = new TokenBuckets(limits.actionsPerSecondPerPlayer);
+  // Every connection of a player draws from one bucket: the limit is the player's, not the socket's
+  // (nor the process's: with Redis, every game process's connections draw from the same one).
+  const throttle = actionThrottle({ redis: deps.redis, redisPrefix: deps.redisPrefix, log: app.log });
   const connections = new PlayerConnections<WebSocket>(limits.socketsPerPlayer);
   const desk = new ActionDesk({
     requests: new ActionRequests(deps.sessions, deps.store),
@@ -212,8 +222,9 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         );
       });
 
-      // Everything up to the rate limit happens here, before any await: the frame's arrival is
-      // what counts, however long earlier actions take to record.
+      // Everything up to the rate limit is asked here, before any await: the frame's arrival is
+      // what counts, however long earlier actions take to record. The throttle's verdicts (from Redis
+      // when shared) come back in the order asked, so frames reach the desk in their order.
       socket.on('message', (raw, isBinary) => {
         try {
           handleFrame(raw as Buffer, isBinary);
@@ -255,26 +266,32 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
             { retry_after_ms: admitted.retryAfterMs },
           );
         }
-        const allowed = buckets.take(playerId);
-        if (!allowed.ok) {
-          return sendError(
-            socket,
-            frame.id,
-            'rate_limited',
-            `at most ${limits.actionsPerSecondPerPlayer} actions per second per player (all your connections together); this one was not taken, retry in ${allowed.retryAfterMs} ms`,
-            { retry_after_ms: allowed.retryAfterMs },
-          );
-        }
-        desk.accept({
-          playerId,
-          owner: socket,
-          reply: (message) => send(socket, message),
-          frameId: frame.id,
-          action: frame.action,
-          at,
-          arrivedAt,
-          ready,
-        });
+        const { id: frameId, action } = frame;
+        void throttle
+          .take(playerId)
+          .then((allowed) => {
+            if (!open) return;
+            if (!allowed.ok) {
+              return sendError(
+                socket,
+                frameId,
+                'rate_limited',
+                `at most ${limits.actionsPerSecondPerPlayer} actions per second per player (all your connections together); this one was not taken, retry in ${allowed.retryAfterMs} ms`,
+                { retry_after_ms: allowed.retryAfterMs },
+              );
+            }
+            desk.accept({
+              playerId,
+              owner: socket,
+              reply: (message) => send(socket, message),
+              frameId,
+              action,
+              at,
+              arrivedAt,
+              ready,
+            });
+          })
+          .catch((error) => log.error({ err: error }, 'frame handling failed'));
       }
     },
   );
