@@ -161,6 +161,27 @@ if (url) {
       expect(await redis.keys(`${runPrefix}actions:*`)).toEqual([`${runPrefix}actions:${ayla}`]);
     });
 
+    it('takes a reply that came in time while the event loop was stalled, without falling back', async () => {
+      // Without autopipelining the command is written at once, before the stall.
+      const redis = new Redis(url, { lazyConnect: true });
+      await redis.connect();
+      clients.push(redis);
+      const warnings = recordingLog();
+      const throttle = new RedisActionThrottle({
+        redis,
+        prefix: `${runPrefix}stall:`,
+        perSecond: 4,
+        timeoutMs: 20,
+        log: warnings,
+      });
+      await throttle.take('warm-up'); // loads the script
+      const verdict = throttle.take('ayla');
+      const stallUntil = performance.now() + 300;
+      while (performance.now() < stallUntil); // the reply arrives meanwhile; the timer expires too
+      expect(await verdict).toEqual({ ok: true });
+      expect(warnings.warnings).toEqual([]);
+    });
+
     it('sends one command per take (after the script is loaded)', async () => {
       const redis = await connect();
       const prefix = `${runPrefix}round-trip:`;

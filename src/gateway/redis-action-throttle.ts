@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { withTimeout } from '../infrastructure/timeout.ts';
 import type { ActionThrottle, ThrottleVerdict } from './action-throttle.ts';
 import { TokenBuckets } from './token-bucket.ts';
 
@@ -94,15 +93,37 @@ export class RedisActionThrottle implements ActionThrottle {
     if (this.client.status !== 'ready')
       return this.fellBack(playerId, new Error(`Redis connection is ${this.client.status}`));
     try {
-      const retryAfterMs = await withTimeout(
+      const retryAfterMs = await this.inTime(
         this.client.takeActionToken(`${this.options.prefix}${playerId}`, this.intervalMs, String(this.burst)),
-        this.timeoutMs,
-        () => new Error(`Redis did not answer within ${this.timeoutMs} ms`),
       );
       return retryAfterMs === 0 ? OK : { ok: false, retryAfterMs };
     } catch (error) {
       return this.fellBack(playerId, error);
     }
+  }
+
+  /**
+   * The reply, or an error after `timeoutMs`. After a stall of the event loop its timers run before
+   * its sockets are read, so an expired timer waits one turn more (setImmediate, after the read): a
+   * reply that came in time during the stall still counts.
+   */
+  private inTime(reply: Promise<number>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => setImmediate(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`))),
+        this.timeoutMs,
+      );
+      reply.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   private fellBack(playerId: string, error: unknown): ThrottleVerdict {
