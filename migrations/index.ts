@@ -5,6 +5,7 @@ import * as projectionState from './0003_projection_state.ts';
 import * as commitOrderPositions from './0004_commit_order_positions.ts';
 import * as processLeases from './0005_process_leases.ts';
 import * as credentials from './0006_credentials.ts';
+import * as actionAdoptions from './0007_action_adoptions.ts';
 
 /** Listed explicitly (not read from disk) so the same code runs under tsx and from compiled output. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_commit_order_positions': commitOrderPositions,
   '0005_process_leases': processLeases,
   '0006_credentials': credentials,
+  '0007_action_adoptions': actionAdoptions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -16,6 +16,7 @@ import { ActionProcessor } from './gpu/action-processor.ts';
 import { openLanes } from './gpu/orchestrator/open-lanes.ts';
 import { LlmOrchestrator } from './gpu/orchestrator/orchestrator.ts';
 import { RulesEngine } from './gpu/rules/rules-engine.ts';
+import { SqlActionPartitions } from './infrastructure/action-partitions.ts';
 import { MemoryCache } from './infrastructure/cache/memory-cache.ts';
 import { SqlCheckpointStore } from './infrastructure/checkpoint-store.ts';
 import { CredentialStore } from './infrastructure/credential-store.ts';
@@ -26,7 +27,7 @@ import { MemoryHotState } from './infrastructure/hot-state/memory-hot-state.ts';
 import type { Logger } from './infrastructure/logger.ts';
 import { openNpcMemory } from './infrastructure/memory/open-memory.ts';
 import { createMetrics } from './infrastructure/metrics.ts';
-import { ProcessLease } from './infrastructure/process-lease.ts';
+import { LeaseLostError, ProcessLease } from './infrastructure/process-lease.ts';
 import { generatedJwtSecret } from './infrastructure/secrets.ts';
 import { loadWorldFile } from './infrastructure/world-file.ts';
 import { limits } from './limits.ts';
@@ -153,6 +154,11 @@ export async function startSystem(
       renewEveryMs: Math.min(limits.processLeaseRenewMs, Math.floor(config.PROCESS_LEASE_TTL_MS / 3)),
       alone: target.kind === 'pglite',
       onRenewalFailed: (error) => logger.warn({ err: error }, 'could not renew the process lease'),
+      onLost: () => {
+        const error = new LeaseLostError(lease.processId);
+        if (options.onFatal) options.onFatal(error);
+        else logger.fatal({ err: error }, 'this process lost its lease: others are taking over its players');
+      },
     });
     await lease.start();
     closers.push(() => lease.stop());
@@ -250,6 +256,12 @@ export async function startSystem(
       rules,
       scenes,
       logger: logger.child({ component: 'lanes' }),
+      owner: {
+        processId: lease.processId,
+        partitions: new SqlActionPartitions(untyped(database.db)),
+        liveProcesses: () => lease.liveProcesses(),
+        adoptEveryMs: Math.min(limits.processLeaseRenewMs, Math.floor(config.PROCESS_LEASE_TTL_MS / 3)),
+      },
     });
     await processor.start();
     closers.push(() => processor.stop());

@@ -60,6 +60,8 @@ export class PlayerSessions {
         commandId: `request-${actionId}`,
         correlationId: actionId,
         playerId,
+        // The process that will resolve it (see ActionProcessor's `owner`).
+        ...(this.processId ? { metadata: { processId: this.processId } } : {}),
         ...(options.at ? { timestamp: options.at } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       },

@@ -7,7 +7,12 @@ import { DomainError } from '../domain/decider.ts';
 import { playerStream } from '../domain/player/player.ts';
 import { fixtureWorld } from '../domain/testing/fixture-world.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
-import { keepWriting, sqlBackends, waitUntil } from '../infrastructure/consumers/crash-testing.ts';
+import {
+  keepWriting,
+  mortalProcess,
+  sqlBackends,
+  waitUntil,
+} from '../infrastructure/consumers/crash-testing.ts';
 import type { EventStore, Position } from '../infrastructure/event-store/event-store.ts';
 import { createLogger } from '../infrastructure/logger.ts';
 import { PresenceProjection } from '../projections/presence.ts';
@@ -42,53 +47,6 @@ const slowRules = (): Lane => {
     },
   };
 };
-
-class Killed extends Error {}
-
-/** The store and checkpoints as one process sees them: `kill()` makes every later call fail. */
-function mortal(store: EventStore, checkpoints: CheckpointStore) {
-  let dead = false;
-  const alive = () => {
-    if (dead) throw new Killed('this process is dead');
-  };
-  const processStore: EventStore = {
-    name: store.name,
-    appendToStream: async (...args) => {
-      alive();
-      const appended = await store.appendToStream(...args);
-      alive();
-      return appended;
-    },
-    readStream: async (...args) => {
-      alive();
-      return store.readStream(...args);
-    },
-    readAll: async (...args) => {
-      alive();
-      return store.readAll(...args);
-    },
-    subscribeToAll: (options) => store.subscribeToAll(options),
-    headPosition: async () => {
-      alive();
-      return store.headPosition();
-    },
-    close: async () => {},
-  };
-  const processCheckpoints: CheckpointStore = {
-    load: (name) => checkpoints.load(name),
-    save: async (name, position) => {
-      alive();
-      await checkpoints.save(name, position);
-    },
-  };
-  return {
-    store: processStore,
-    checkpoints: processCheckpoints,
-    kill: () => {
-      dead = true;
-    },
-  };
-}
 
 for (const backend of sqlBackends()) {
   describe(`the action processor stopped and killed with actions in flight (${backend.name})`, () => {
@@ -179,7 +137,7 @@ for (const backend of sqlBackends()) {
 
       let inFlightAtEnd = 0;
       for (const end of ENDS) {
-        const process = mortal(store, checkpoints);
+        const process = mortalProcess(store, checkpoints);
         const stop = await startProcessor(process.store, process.checkpoints);
         const before = await resolvedCount();
         await waitUntil(async () => (await resolvedCount()) >= before + 8, 'actions resolved');

@@ -3,21 +3,33 @@ import type { SceneReader } from '../commands/scene-reader.ts';
 import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { Action } from '../domain/actions.ts';
 import { DomainError } from '../domain/decider.ts';
-import { type LocationStep, locationStream } from '../domain/location/location.ts';
+import { locationStream } from '../domain/location/location.ts';
 import type { PlayerState } from '../domain/player/player.ts';
-import { checkEffects, type Effect, type RefusedEffect } from '../domain/rules/effects.ts';
+import { checkEffects, type RefusedEffect } from '../domain/rules/effects.ts';
 import { worldTime } from '../domain/world/clock.ts';
 import { findByName } from '../domain/world/lookup.ts';
 import { requireLocation } from '../domain/world/world.ts';
+import {
+  type ActionPartitions,
+  actionsCheckpointOf,
+  SHARED_ACTIONS_CHECKPOINT,
+} from '../infrastructure/action-partitions.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import { ConsumerRunner, type ConsumerStatus } from '../infrastructure/consumers/consumer-runner.ts';
-import type {
-  EventStore,
-  NewEvent,
-  Position,
-  StoredEvent,
-} from '../infrastructure/event-store/event-store.ts';
+import type { EventStore, Position, StoredEvent } from '../infrastructure/event-store/event-store.ts';
 import type { Logger } from '../infrastructure/logger.ts';
+import { ActionAdoption, ownerOf } from './action-adoption.ts';
+import {
+  defeatedIn,
+  failureProposal,
+  locationStepId,
+  locationSteps,
+  OUTCOME_METADATA,
+  type Outcome,
+  type RecordedOutcome,
+  recordedOutcome,
+} from './action-outcome.ts';
+import { ActionWorkGroup } from './action-work-group.ts';
 import type { ActionContext, Lane, Proposal, RecalledMemory } from './lane.ts';
 
 /** What an NPC recalls for a talk; memory failures degrade to "no memories", never to an error. */
@@ -51,9 +63,23 @@ export interface ActionProcessorDeps {
   checkpointEveryMs?: number;
   /** The pause before retrying a failed action grows by this much per attempt. */
   retryDelayMs?: number;
+  /**
+   * One of several processes: it resolves only the actions its own players requested (recorded
+   * with its process id), from a checkpoint of its own, and adopts those of processes that died.
+   * Without it, the processor resolves every action (one process alone, and tests).
+   */
+  owner?: ActionOwnership;
 }
 
-const CHECKPOINT_NAME = 'lane:actions';
+export interface ActionOwnership {
+  processId: string;
+  partitions: ActionPartitions;
+  /** The processes whose lease has not run out. */
+  liveProcesses: () => Promise<Set<string>>;
+  /** How often to look for actions left by processes that died. */
+  adoptEveryMs: number;
+}
+
 const CHECKPOINT_INTERVAL_MS = 500;
 const ATTEMPTS = 3;
 const CONCURRENCY = 64;
@@ -71,10 +97,37 @@ const RETRY_DELAY_MS = 100;
  */
 export class ActionProcessor {
   private readonly consumer: ConsumerRunner;
+  private readonly checkpointName: string;
+  private readonly adoption: ActionAdoption | undefined;
+  /** On a store with consumer groups (EventStoreDB), several processes share the work through one. */
+  private readonly workGroup: ActionWorkGroup | undefined;
 
   constructor(private readonly deps: ActionProcessorDeps) {
+    const { owner, store } = deps;
+    this.workGroup =
+      owner && store.joinWorkGroup
+        ? new ActionWorkGroup(
+            store as EventStore & Required<Pick<EventStore, 'joinWorkGroup'>>,
+            (event) => this.resolveWithRetries(event),
+            deps.logger,
+            deps.concurrency ?? CONCURRENCY,
+          )
+        : undefined;
+    this.checkpointName = owner ? actionsCheckpointOf(owner.processId) : SHARED_ACTIONS_CHECKPOINT;
+    this.adoption =
+      owner && !this.workGroup
+        ? new ActionAdoption({
+            store: deps.store,
+            partitions: owner.partitions,
+            processId: owner.processId,
+            liveProcesses: owner.liveProcesses,
+            resolve: (event) => this.resolveWithRetries(event),
+            logger: deps.logger,
+            everyMs: owner.adoptEveryMs,
+          })
+        : undefined;
     this.consumer = new ConsumerRunner({
-      name: CHECKPOINT_NAME,
+      name: this.checkpointName,
       store: deps.store,
       filter: { eventTypes: ['ActionRequested'] },
       logger: deps.logger,
@@ -82,9 +135,9 @@ export class ActionProcessor {
       sink: {
         delivery: 'keyed-at-least-once',
         checkpoints: deps.checkpoints,
-        checkpointName: CHECKPOINT_NAME,
+        checkpointName: this.checkpointName,
         keyOf: (event) => event.streamId,
-        handle: (event) => this.resolveWithRetries(event),
+        handle: (event) => (this.owns(event) ? this.resolveWithRetries(event) : Promise.resolve()),
         concurrency: deps.concurrency ?? CONCURRENCY,
         maxInFlight: deps.maxInFlight ?? MAX_IN_FLIGHT,
         checkpointEveryMs: deps.checkpointEveryMs ?? CHECKPOINT_INTERVAL_MS,
@@ -96,13 +149,35 @@ export class ActionProcessor {
     return this.deps.runtime.deciders.player;
   }
 
+  /** A process's own checkpoint starts at the head: no action before its start is its own. */
   async start(): Promise<void> {
+    const { owner } = this.deps;
+    if (this.workGroup) {
+      const earlier = await this.deps.checkpoints.load(SHARED_ACTIONS_CHECKPOINT);
+      return this.workGroup.start(earlier ?? (await this.deps.store.headPosition()));
+    }
+    if (owner) await owner.partitions.open(this.checkpointName, await this.deps.store.headPosition());
     await this.consumer.start();
+    this.adoption?.start();
   }
 
-  /** Lets the actions being resolved finish; those waiting come again after a restart. */
+  /**
+   * Lets the actions being resolved finish; those waiting come again after a restart (or, when this
+   * is one of several processes, are adopted by another once this one's lease is gone).
+   */
   async stop(): Promise<void> {
+    if (this.workGroup) return this.workGroup.stop();
+    await this.adoption?.stop();
     await this.consumer.stop();
+  }
+
+  /** One pass of adopting the actions of processes that died (it also runs every `adoptEveryMs`). */
+  adoptOrphans(): Promise<number> {
+    return this.adoption?.adopt() ?? Promise.resolve(0);
+  }
+
+  private owns(event: StoredEvent): boolean {
+    return !this.deps.owner || ownerOf(event) === this.deps.owner.processId;
   }
 
   /** Position, lag and failures, as every consumer reports them. */
@@ -312,73 +387,4 @@ export class ActionProcessor {
       describe: (locationId) => scenes.scene(locationId, at, player.playerId),
     };
   }
-}
-
-function failureProposal(actionType: string): Proposal {
-  return {
-    effects: [],
-    source: 'rules',
-    result: {
-      action_type: actionType,
-      error: 'internal_error',
-      narration:
-        'The world shimmers for a moment and nothing happens. (The server could not complete this action; try again.)',
-    },
-  };
-}
-
-/** The checked proposal an action's location step was decided with (kept in its events' metadata). */
-interface RecordedOutcome {
-  effects: Effect[];
-  result: Proposal['result'];
-  source: Proposal['source'];
-  refused: RefusedEffect[];
-}
-
-/** All the player's `ResolveAction` needs: the outcome and the enemies the location saw felled. */
-type Outcome = RecordedOutcome & { defeated: string[] };
-
-const OUTCOME_METADATA = 'actionOutcome';
-
-const locationStepId = (actionId: string) => `${actionId}/location`;
-
-function recordedOutcome(events: readonly NewEvent[]): Outcome {
-  const recorded = events[0]?.metadata[OUTCOME_METADATA] as RecordedOutcome | undefined;
-  if (!recorded) throw new Error('location step events without the outcome they were decided with');
-  return { ...recorded, defeated: defeatedIn(events) };
-}
-
-function defeatedIn(events: readonly NewEvent[]): string[] {
-  return events
-    .filter((event) => event.type === 'EnemyDefeated')
-    .map((event) => (event.data as { enemyId: string }).enemyId);
-}
-
-function locationSteps(
-  effects: readonly Effect[],
-  playerId: string,
-  at: Date,
-  actionId: string,
-): LocationStep[] {
-  return effects.flatMap((effect): LocationStep[] => {
-    switch (effect.kind) {
-      case 'take-item':
-        return [{ type: 'PickUpItem', itemId: effect.item, playerId }];
-      case 'drop-item':
-        return [{ type: 'DropItem', itemId: effect.item, playerId }];
-      case 'attack':
-        return [
-          {
-            type: 'DamageEnemy',
-            enemyId: effect.enemy,
-            playerId,
-            damage: effect.damageDealt,
-            at: at.toISOString(),
-            seed: actionId,
-          },
-        ];
-      default:
-        return [];
-    }
-  });
 }

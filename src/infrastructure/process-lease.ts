@@ -9,6 +9,22 @@ export interface ProcessLeaseOptions {
   /** The embedded database serves one process only: every other process id is dead by definition. */
   alone?: boolean;
   onRenewalFailed?: (error: unknown) => void;
+  /**
+   * The lease ran out before it was renewed (the process stalled or lost the database longer than
+   * the TTL): other processes may already have ended its sessions and adopted its actions, so it
+   * must not go on serving them. Never called when `alone`.
+   */
+  onLost?: () => void;
+}
+
+/** Renewing a lease that has already run out: the process must stop (see ProcessLeaseOptions.onLost). */
+export class LeaseLostError extends Error {
+  constructor(processId: string) {
+    super(
+      `the lease of process ${processId} ran out before it was renewed; others may have taken over its work`,
+    );
+    this.name = 'LeaseLostError';
+  }
 }
 
 /**
@@ -17,6 +33,7 @@ export interface ProcessLeaseOptions {
  */
 export class ProcessLease {
   private timer: NodeJS.Timeout | undefined;
+  private held = false;
 
   constructor(
     private readonly db: Kysely<unknown>,
@@ -30,7 +47,12 @@ export class ProcessLease {
   async start(): Promise<void> {
     await this.renew();
     this.timer = setInterval(
-      () => void this.renew().catch((error) => this.options.onRenewalFailed?.(error)),
+      () =>
+        void this.renew().catch((error) => {
+          if (!(error instanceof LeaseLostError)) return this.options.onRenewalFailed?.(error);
+          clearInterval(this.timer);
+          this.options.onLost?.();
+        }),
       this.options.renewEveryMs,
     );
     this.timer.unref();
@@ -50,11 +72,24 @@ export class ProcessLease {
     return new Set(rows.map((row) => row.process_id));
   }
 
+  /**
+   * The first renewal takes the lease; later ones only extend a lease that has not run out, so a
+   * process that stalled past its TTL learns it (LeaseLostError) instead of quietly coming back to
+   * life after others took over its players and actions.
+   */
   private async renew(): Promise<void> {
     const ttl = `${this.options.ttlMs} milliseconds`;
-    await sql`
-      insert into process_leases (process_id, expires_at) values (${this.options.processId}, now() + ${ttl}::interval)
-      on conflict (process_id) do update set expires_at = excluded.expires_at`.execute(this.db);
+    if (this.held && !this.options.alone) {
+      const { numAffectedRows } = await sql`
+        update process_leases set expires_at = now() + ${ttl}::interval
+        where process_id = ${this.options.processId} and expires_at > now()`.execute(this.db);
+      if (numAffectedRows === 0n) throw new LeaseLostError(this.options.processId);
+    } else {
+      await sql`
+        insert into process_leases (process_id, expires_at) values (${this.options.processId}, now() + ${ttl}::interval)
+        on conflict (process_id) do update set expires_at = excluded.expires_at`.execute(this.db);
+      this.held = true;
+    }
     await sql`delete from process_leases where expires_at < now() - interval '1 hour'`.execute(this.db);
   }
 }

@@ -1,4 +1,6 @@
+import type { CheckpointStore } from '../checkpoint-store.ts';
 import { type Database, openDatabase } from '../database.ts';
+import type { EventStore } from '../event-store/event-store.ts';
 import { type EventStoreTables, SqlEventStore } from '../event-store/sql-event-store.ts';
 import { dropSchema, reportSkipped, testServices, uniqueSchema } from '../testing/services.ts';
 
@@ -84,3 +86,50 @@ export const CRASHES = [
   'stop-after-checkpoint',
 ] as const;
 export type Crash = (typeof CRASHES)[number];
+
+export class Killed extends Error {}
+
+/** The store and checkpoints as one process sees them: `kill()` makes every later call fail. */
+export function mortalProcess(store: EventStore, checkpoints: CheckpointStore) {
+  let dead = false;
+  const alive = () => {
+    if (dead) throw new Killed('this process is dead');
+  };
+  const processStore: EventStore = {
+    name: store.name,
+    appendToStream: async (...args) => {
+      alive();
+      const appended = await store.appendToStream(...args);
+      alive();
+      return appended;
+    },
+    readStream: async (...args) => {
+      alive();
+      return store.readStream(...args);
+    },
+    readAll: async (...args) => {
+      alive();
+      return store.readAll(...args);
+    },
+    subscribeToAll: (options) => store.subscribeToAll(options),
+    headPosition: async () => {
+      alive();
+      return store.headPosition();
+    },
+    close: async () => {},
+  };
+  const processCheckpoints: CheckpointStore = {
+    load: (name) => checkpoints.load(name),
+    save: async (name, position) => {
+      alive();
+      await checkpoints.save(name, position);
+    },
+  };
+  return {
+    store: processStore,
+    checkpoints: processCheckpoints,
+    kill: () => {
+      dead = true;
+    },
+  };
+}
