@@ -86,6 +86,12 @@ export const environmentSchema = z.object({
   OLLAMA_KEEP_ALIVE: z.string().min(1).default('30m'),
   /** Bearer key for OpenAI-compatible servers that want one. */
   OPENAI_API_KEY: z.string().min(1).optional(),
+  /**
+   * What this process does: `game` serves players and resolves their actions; `projector` keeps the
+   * read models and the Redis hot state (one process at a time, chosen by a PostgreSQL lock; the
+   * others stand by) and serves only /health, /metrics and the admin API; `all` does both.
+   */
+  PROCESS_ROLE: z.enum(['all', 'game', 'projector']).default('all'),
   /** A game process's sessions end this long after it stops renewing its lease (a crash). */
   PROCESS_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(limits.processLeaseTtlMs),
   /** How often live subscribers look for events appended by other processes. */

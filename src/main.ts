@@ -48,9 +48,14 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
   logger.info(system.adapters, 'adapters');
-  logger.info(
-    `LangOmni is running. Play in a browser: http://${host}:${port}/  WebSocket: ws://${host}:${port}/ws (Authorization: Bearer <token>)`,
-  );
+  if (config.PROCESS_ROLE === 'projector')
+    logger.info(
+      `LangOmni projector. Projector ready: http://${host}:${port}/health (read models, hot state; no players)`,
+    );
+  else
+    logger.info(
+      `LangOmni is running. Play in a browser: http://${host}:${port}/  WebSocket: ws://${host}:${port}/ws (Authorization: Bearer <token>)`,
+    );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -24,6 +24,7 @@ import { type Database, type DatabaseTarget, openDatabase, untyped } from './inf
 import type { EventStore } from './infrastructure/event-store/event-store.ts';
 import { type EventStoreTables, SqlEventStore } from './infrastructure/event-store/sql-event-store.ts';
 import { MemoryHotState } from './infrastructure/hot-state/memory-hot-state.ts';
+import { AdvisoryLockLeadership, AloneLeadership, type Leadership } from './infrastructure/leadership.ts';
 import type { Logger } from './infrastructure/logger.ts';
 import { openNpcMemory } from './infrastructure/memory/open-memory.ts';
 import { createMetrics } from './infrastructure/metrics.ts';
@@ -54,6 +55,9 @@ export interface System {
  * The server adapters' clients (EventStoreDB's gRPC, ioredis) are imported only when configured:
  * loading them costs the embedded default start-up time and memory for nothing.
  */
+/** The lock that makes one process at a time keep the shared read models. */
+const READ_MODELS_LOCK = 'langomni:read-models';
+
 /** Embedded subscribers are woken by every append; polling is only a safety net there. */
 const EMBEDDED_POLL_INTERVAL_MS = 1_000;
 
@@ -75,6 +79,7 @@ export async function startSystem(
     for (const closer of closers.reverse())
       await closer().catch((error) => logger.warn({ err: error }, 'error while closing'));
   };
+  const role = config.PROCESS_ROLE;
   try {
     const fileWorld = await loadWorldFile(config.WORLD_FILE);
 
@@ -200,6 +205,10 @@ export async function startSystem(
         })
       : new MemoryHotState({ now: () => clock().getTime() });
     closers.push(() => hotState.close());
+    const localHotState = redis
+      ? undefined
+      : new HotStateRunner(hotState, store, logger.child({ projection: 'hot-state' }));
+    let leadership: Leadership | undefined;
     const projections = new ProjectionRegistry(
       [
         ...sqlReadModels.map(
@@ -211,13 +220,34 @@ export async function startSystem(
               logger.child({ projection: projection.name }),
             ),
         ),
-        new HotStateRunner(hotState, store, logger.child({ projection: 'hot-state' })),
+        localHotState ?? new HotStateRunner(hotState, store, logger.child({ projection: 'hot-state' })),
       ],
       logger.child({ component: 'projections' }),
       metrics,
+      // Hot state held in process (no Redis) is every game process's own; the rest is shared.
+      { local: (runner) => runner === localHotState, leads: () => leadership?.isLeader ?? false },
     );
-    await projections.start();
     closers.push(() => projections.stop());
+    if (role !== 'projector') await projections.startLocal();
+    if (role !== 'game') {
+      const elected = {
+        onElected: () => projections.startShared(),
+        onDeposed: () => projections.stopShared(),
+      };
+      leadership =
+        target.kind === 'postgres'
+          ? new AdvisoryLockLeadership({
+              url: target.url,
+              ...(target.schema ? { schema: target.schema } : {}),
+              name: READ_MODELS_LOCK,
+              retryEveryMs: limits.processLeaseRenewMs,
+              logger: logger.child({ component: 'leadership' }),
+              ...elected,
+            })
+          : new AloneLeadership(elected);
+      await leadership.start();
+      closers.push(() => leadership!.stop());
+    }
     const business = new BusinessMetrics(untyped(database.db), {
       now: clock,
       onError: (error) => logger.warn({ err: error }, 'could not read the business metrics'),
@@ -263,8 +293,10 @@ export async function startSystem(
         adoptEveryMs: Math.min(limits.processLeaseRenewMs, Math.floor(config.PROCESS_LEASE_TTL_MS / 3)),
       },
     });
-    await processor.start();
-    closers.push(() => processor.stop());
+    if (role !== 'projector') {
+      await processor.start();
+      closers.push(() => processor.stop());
+    }
 
     const gateway = await buildGateway(
       {
@@ -295,7 +327,13 @@ export async function startSystem(
           : {}),
         worldFile: config.WORLD_FILE,
         ...(redis ? { redis, redisPrefix: config.REDIS_PREFIX } : {}),
+        role,
         healthChecks: {
+          process: async () => ({
+            role,
+            process_id: lease.processId,
+            projections: leadership?.status() ?? 'off (PROCESS_ROLE=game)',
+          }),
           eventStore: async () => ({
             adapter: store.name,
             head_position: (await store.headPosition()).toString(),

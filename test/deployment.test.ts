@@ -28,10 +28,13 @@ const root = resolve(import.meta.dirname, '..');
 const compose = readComposeFile(join(root, 'docker-compose.yml'));
 const services = compose.services;
 const gameServices = Object.keys(services).filter((name) => services[name]?.image === 'langomni:latest');
-const behindNginx = gameServices.filter((name) => networksOf(name).includes('edge'));
+/** The replicas nginx spreads players over (the projector is reached only for read-model commands). */
+const behindNginx = gameServices.filter(
+  (name) => (services[name]?.environment as Record<string, unknown> | undefined)?.PROCESS_ROLE === 'game',
+);
 const secrets = { JWT_SECRET: 'j'.repeat(64), GRAFANA_ADMIN_PASSWORD: 'grafana-test-password' };
-/** Set on the projector only, for the projector-only mode the app does not have yet. */
-const notYetReadVariables = ['PROCESS_ROLE'];
+/** Variables the app does not read (yet) that the compose file sets anyway. */
+const notYetReadVariables: string[] = [];
 const temporaryDirectories: string[] = [];
 afterAll(() => {
   for (const directory of temporaryDirectories) rmSync(directory, { recursive: true, force: true });
@@ -65,7 +68,9 @@ describe('docker-compose.yml', () => {
   it('runs the seed stack: nginx, two game replicas, a projector, monitoring and the GPU exporter', () => {
     expect(behindNginx).toEqual(['game-1', 'game-2']);
     expect(gameServices).toContain('projector');
-    expect(networksOf('projector')).not.toContain('edge');
+    expect((services.projector?.environment as Record<string, unknown>).PROCESS_ROLE).toBe('projector');
+    // nginx reaches it for the read-model commands only; no players are sent there.
+    expect(networksOf('projector')).toContain('edge');
     for (const name of [
       'nginx',
       'redis',
@@ -109,7 +114,7 @@ describe('docker-compose.yml', () => {
         expect(condition, `${name} → ${dependency}`).toBe('service_healthy');
       }
     }
-    expect(Object.keys(services.nginx?.depends_on ?? {}).sort()).toEqual(behindNginx);
+    expect(Object.keys(services.nginx?.depends_on ?? {}).sort()).toEqual([...behindNginx, 'projector'].sort());
     // One replica at a time runs the migrations.
     expect(Object.keys(services['game-2']?.depends_on ?? {})).toContain('game-1');
   });
@@ -254,11 +259,18 @@ describe('deploy/nginx', () => {
   const upstreams = readFileSync(join(root, 'deploy/nginx/upstreams.conf'), 'utf8');
   const hasNginx = spawnSync('sh', ['-c', 'command -v nginx']).status === 0;
 
-  it('sends players to the game replicas the compose file runs', () => {
-    const servers = [...upstreams.matchAll(/^\s*server\s+([\w.-]+):(\d+)/gm)].map(
+  const serversOf = (upstream: string) => {
+    const block = upstreams.slice(upstreams.indexOf(`upstream ${upstream} {`));
+    return [...block.slice(0, block.indexOf('}')).matchAll(/^\s*server\s+([\w.-]+):(\d+)/gm)].map(
       ([, host, port]) => `${host}:${port}`,
     );
-    expect(servers).toEqual(behindNginx.map((name) => `${name}:3000`));
+  };
+
+  it('sends players to the game replicas the compose file runs, read-model commands to the projector', () => {
+    expect(serversOf('game')).toEqual(behindNginx.map((name) => `${name}:3000`));
+    expect(serversOf('projector')).toEqual(['projector:3000']);
+    const admin = nginxConf.slice(nginxConf.indexOf('location ^~ /admin/projections'));
+    expect(admin.slice(0, admin.indexOf('}'))).toContain('proxy_pass http://projector;');
   });
 
   it("limits requests per IP at the seed's rates and upgrades WebSockets", () => {

@@ -54,11 +54,13 @@ export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<F
   await app.register(rateLimitPlugin, deps);
   await app.register(healthPlugin, deps);
   await app.register(metricsListenerPlugin, deps);
-  await app.register(authPlugin, deps);
-  await app.register(playersPlugin, deps);
-  await app.register(searchPlugin, { db: deps.readModels });
-  await app.register(websocketPlugin, deps);
+  if (deps.role !== 'projector') {
+    await app.register(authPlugin, deps);
+    await app.register(playersPlugin, deps);
+    await app.register(searchPlugin, { db: deps.readModels });
+    await app.register(websocketPlugin, deps);
+  }
   await app.register(adminPlugin, deps);
-  await app.register(staticClientPlugin);
+  if (deps.role !== 'projector') await app.register(staticClientPlugin);
   return app;
 }

@@ -12,6 +12,8 @@ import type { ProjectionRegistry } from '../projections/runner/projection-regist
 
 /** What the gateway needs from the rest of the system; built once in main.ts (or a test). */
 export interface GatewayDeps {
+  /** `projector`: no players here (no sign-in, no WebSocket, no client), only health, metrics and admin. */
+  role?: 'all' | 'game' | 'projector';
   runtime: WorldRuntime;
   clock: () => Date;
   metrics: Metrics;

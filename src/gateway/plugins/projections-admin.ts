@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  NotLeaderError,
   type ProjectionRegistry,
   UnknownProjectionError,
 } from '../../projections/runner/projection-registry.ts';
@@ -16,6 +17,8 @@ export function registerProjectionRoutes(admin: FastifyInstance, projections: Pr
       } catch (error) {
         if (error instanceof UnknownProjectionError)
           return reply.code(404).send(apiError('unknown_projection', error.message));
+        if (error instanceof NotLeaderError)
+          return reply.code(409).send(apiError('not_leader', error.message));
         throw error;
       }
     });

@@ -24,6 +24,21 @@ export class UnknownProjectionError extends Error {
   override readonly name = 'UnknownProjectionError';
 }
 
+/** An operator's command for read models that another process keeps (this one stands by). */
+export class NotLeaderError extends Error {
+  override readonly name = 'NotLeaderError';
+}
+
+export interface RegistryOptions {
+  /**
+   * Read models kept in this process whatever its role (state held in process, e.g. the hot state
+   * without Redis); the others are shared, and kept by one process at a time (`leads`).
+   */
+  local?: (runner: ReadModelRunner) => boolean;
+  /** Whether this process keeps the shared read models now (always, by default). */
+  leads?: () => boolean;
+}
+
 const LAG_REPORT_INTERVAL_MS = 5_000;
 
 /** Every read model of the process, for start-up, shutdown and the operators' commands. */
@@ -34,15 +49,42 @@ export class ProjectionRegistry {
     private readonly runners: readonly ReadModelRunner[],
     private readonly logger: Logger,
     private readonly metrics?: Metrics,
+    private readonly options: RegistryOptions = {},
   ) {}
 
   get names(): string[] {
     return this.runners.map((r) => r.name);
   }
 
+  private isLocal(runner: ReadModelRunner): boolean {
+    return this.options.local?.(runner) ?? false;
+  }
+
+  /** Starts the read models kept in every process (and reports every read model's lag). */
+  async startLocal(): Promise<void> {
+    for (const runner of this.runners) if (this.isLocal(runner)) await runner.start();
+    this.reportLag();
+  }
+
+  /** This process now keeps the shared read models (elected). */
+  async startShared(): Promise<void> {
+    for (const runner of this.runners) if (!this.isLocal(runner)) await runner.start();
+    this.reportLag();
+  }
+
+  /** Another process keeps them from now on (deposed, or stopping). */
+  async stopShared(): Promise<void> {
+    for (const runner of this.runners) if (!this.isLocal(runner)) await runner.stop();
+  }
+
+  /** Every read model, in this process alone (tools, tests). */
   async start(): Promise<void> {
     for (const runner of this.runners) await runner.start();
-    if (this.metrics) {
+    this.reportLag();
+  }
+
+  private reportLag(): void {
+    if (this.metrics && !this.timer) {
       const metrics = this.metrics;
       this.timer = setInterval(() => {
         void this.status()
@@ -56,6 +98,7 @@ export class ProjectionRegistry {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.timer = undefined;
     for (const runner of this.runners) await runner.stop();
   }
 
@@ -63,15 +106,18 @@ export class ProjectionRegistry {
     return Promise.all(this.runners.map((r) => r.describe()));
   }
 
-  /** `name` is one read model's name or 'all'. */
+  /** `name` is one read model's name or 'all'; shared ones only where this process keeps them. */
   select(name: string): ReadModelRunner[] {
-    if (name === 'all') return [...this.runners];
-    const runner = this.runners.find((r) => r.name === name);
-    if (!runner)
+    const chosen = name === 'all' ? [...this.runners] : this.runners.filter((r) => r.name === name);
+    if (chosen.length === 0)
       throw new UnknownProjectionError(
         `no read model called "${name}"; known: ${this.names.join(', ')}, all`,
       );
-    return [runner];
+    if (chosen.some((runner) => !this.isLocal(runner)) && !(this.options.leads?.() ?? true))
+      throw new NotLeaderError(
+        'another process keeps the read models (this one stands by): send the command to the process whose GET /health shows "projections": "leader"',
+      );
+    return chosen;
   }
 
   pause(name: string): string[] {
