@@ -60,8 +60,9 @@ export class RoamingPlayer {
 
   async connect(baseUrl = this.servers()[0]!): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      let client: GameClient | undefined;
       try {
-        const client = await GameClient.connect(baseUrl, this.token);
+        client = await GameClient.connect(baseUrl, this.token);
         const welcome = await client.waitFor((f) => f.type === 'welcome', WELCOME_TIMEOUT_MS);
         this.client = client;
         this.connections.push(baseUrl);
@@ -69,6 +70,7 @@ export class RoamingPlayer {
         return;
       } catch (error) {
         // A server that restarts or is at capacity refuses for a while: back off and try again.
+        await client?.close();
         if (attempt >= 10) throw new Error(`${this.username} cannot connect to ${baseUrl}: ${error}`);
         await sleep(500 * attempt);
         baseUrl = this.servers()[0]!;
@@ -134,7 +136,8 @@ export class RoamingPlayer {
       this.inventory.push(item);
       if (this.place) this.place.items = this.place.items.filter((i) => i.name !== item);
     }
-    if (result.action_type === 'drop' && item) this.inventory.splice(this.inventory.indexOf(item), 1);
+    const carried = item ? this.inventory.indexOf(item) : -1;
+    if (result.action_type === 'drop' && carried >= 0) this.inventory.splice(carried, 1);
     // A fight may end with the player waking elsewhere, and an enemy may fall: look before going on.
     if (result.action_type === 'attack') this.place = undefined;
   }
