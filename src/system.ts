@@ -247,6 +247,15 @@ export async function startSystem(
           : new AloneLeadership(elected);
       await leadership.start();
       closers.push(() => leadership!.stop());
+      const revive = setInterval(
+        () =>
+          void projections
+            .restartStoodDown()
+            .catch((error) => logger.warn({ err: error }, 'could not restart read models')),
+        limits.processLeaseRenewMs,
+      );
+      revive.unref();
+      closers.push(async () => clearInterval(revive));
     }
     const business = new BusinessMetrics(untyped(database.db), {
       now: clock,

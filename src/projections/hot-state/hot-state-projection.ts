@@ -145,6 +145,11 @@ export class HotStateRunner implements ReadModelRunner {
     this.status = this.paused ? 'paused' : 'running';
   }
 
+  /** It stopped because another process moved its checkpoint (and was not started since). */
+  get stoodDown(): boolean {
+    return this.standingDown !== undefined;
+  }
+
   async stop(): Promise<void> {
     await this.standingDown;
     await this.consumer.stop();

@@ -53,4 +53,15 @@ describe('the read models of one process among several', () => {
     expect(registry.pause('all')).toEqual(['players', 'hot-state']);
     expect(log).toEqual(['pause hot-state', 'pause players', 'pause hot-state']);
   });
+
+  it('restarts, while it leads, a shared read model that stood down (a deposed leader wrote once more)', async () => {
+    const log: string[] = [];
+    const shared = { ...fakeRunner('players', log), stoodDown: true };
+    let leader = false;
+    const registry = new ProjectionRegistry([shared], logger, undefined, { leads: () => leader });
+    expect(await registry.restartStoodDown()).toEqual([]);
+    leader = true;
+    expect(await registry.restartStoodDown()).toEqual(['players']);
+    expect(log).toEqual(['start players']);
+  });
 });

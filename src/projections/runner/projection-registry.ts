@@ -10,6 +10,8 @@ export interface ReadModelRunner {
   pause(): void;
   resume(): void;
   rebuildInShadow(): Promise<void>;
+  /** Stopped because another process moved its checkpoint (a leader deposed in between). */
+  readonly stoodDown?: boolean;
   describe(): Promise<{
     name: string;
     status: string;
@@ -75,6 +77,23 @@ export class ProjectionRegistry {
   /** Another process keeps them from now on (deposed, or stopping). */
   async stopShared(): Promise<void> {
     for (const runner of this.runners) if (!this.isLocal(runner)) await runner.stop();
+  }
+
+  /**
+   * While this process leads, restarts the shared read models that stood down (another process moved
+   * their checkpoint: a deposed leader wrote once more): they go on from where the store says.
+   */
+  async restartStoodDown(): Promise<string[]> {
+    if (!(this.options.leads?.() ?? true)) return [];
+    const restarted: string[] = [];
+    for (const runner of this.runners)
+      if (!this.isLocal(runner) && runner.stoodDown) {
+        await runner.start();
+        restarted.push(runner.name);
+      }
+    if (restarted.length > 0)
+      this.logger.warn({ projections: restarted }, 'restarted read models that another process had written');
+    return restarted;
   }
 
   /** Every read model, in this process alone (tools, tests). */
