@@ -1,10 +1,11 @@
 import type { WorldRuntime } from '../commands/world-runtime.ts';
-import type { LocationEvent } from '../domain/location/location.ts';
-import type { ActionResult, PlayerEvent, ResultSource } from '../domain/player/player.ts';
+import type { ActionResult, ResultSource } from '../domain/player/player.ts';
+import type { PlayerEventOf } from '../domain/player/player-events.ts';
 import { ConsumerRunner } from '../infrastructure/consumers/consumer-runner.ts';
 import type { EventStore, StoredEvent } from '../infrastructure/event-store/event-store.ts';
 import { createLogger, type Logger } from '../infrastructure/logger.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
+import { PLACE_NEWS_EVENT_TYPES, type PlaceNewsContext, placeNews } from './place-news.ts';
 
 export interface ResolvedAction {
   actionId: string;
@@ -24,17 +25,7 @@ export interface FeedListener {
   broadcast(locationId: string, message: Broadcast, exceptPlayerId?: string): void;
 }
 
-const FEED_EVENT_TYPES = [
-  'ActionResolved',
-  'PlayerMoved',
-  'PlayerEnteredWorld',
-  'PlayerLeftWorld',
-  'PlayerSaid',
-  'PlayerDefeated',
-  'PlayerRespawned',
-  'EnemyDamaged',
-  'EnemyDefeated',
-];
+const FEED_EVENT_TYPES = ['ActionResolved', ...PLACE_NEWS_EVENT_TYPES];
 
 /**
  * The gateway's view of outcomes: an in-memory consumer, from the end of the log at its start, that
@@ -88,96 +79,19 @@ export class OutcomeFeed {
     }
   }
 
-  private tell(locationId: string, exceptPlayerId: string, message: Broadcast): void {
-    this.listener.broadcast(locationId, message, exceptPlayerId);
-  }
+  private readonly context: PlaceNewsContext = {
+    name: (playerId) => this.presence.username(playerId) ?? 'someone',
+    place: (locationId) => this.runtime.world.locations.get(locationId)?.name ?? locationId,
+    enemy: (enemyId) => this.runtime.world.enemies.get(enemyId)?.name ?? enemyId,
+    locationOf: (playerId) => this.presence.locationOf(playerId),
+  };
 
   private dispatch(stored: StoredEvent): void {
-    const event = stored as unknown as PlayerEvent | LocationEvent;
-    const name = (playerId: string) => this.presence.username(playerId) ?? 'someone';
-    const place = (locationId: string) => this.runtime.world.locations.get(locationId)?.name ?? locationId;
-    switch (event.type) {
-      case 'ActionResolved':
-        this.listener.resolved(event.data);
-        break;
-      case 'PlayerMoved': {
-        const { playerId, from, to, direction } = event.data;
-        this.tell(from, playerId, {
-          event: 'player_left',
-          player: name(playerId),
-          text: `${name(playerId)} leaves ${direction}, toward ${place(to)}.`,
-        });
-        this.tell(to, playerId, {
-          event: 'player_arrived',
-          player: name(playerId),
-          text: `${name(playerId)} arrives from ${place(from)}.`,
-        });
-        break;
-      }
-      case 'PlayerSaid': {
-        const { playerId, locationId, message } = event.data;
-        this.tell(locationId, playerId, {
-          event: 'player_said',
-          player: name(playerId),
-          message,
-          text: `${name(playerId)} says: "${message}"`,
-        });
-        break;
-      }
-      case 'EnemyDamaged': {
-        const { playerId, locationId, enemyId, damage } = event.data;
-        const enemy = this.runtime.world.enemies.get(enemyId)?.name ?? enemyId;
-        this.tell(locationId, playerId, {
-          event: 'combat',
-          player: name(playerId),
-          enemy,
-          text: `${name(playerId)} strikes the ${enemy} for ${damage} damage.`,
-        });
-        break;
-      }
-      case 'EnemyDefeated': {
-        const { playerId, locationId, enemyId } = event.data;
-        const enemy = this.runtime.world.enemies.get(enemyId)?.name ?? enemyId;
-        this.tell(locationId, playerId, {
-          event: 'combat',
-          player: name(playerId),
-          enemy,
-          text: `${name(playerId)} has slain the ${enemy}!`,
-        });
-        break;
-      }
-      case 'PlayerDefeated': {
-        const { playerId, locationId } = event.data;
-        this.tell(locationId, playerId, {
-          event: 'player_defeated',
-          player: name(playerId),
-          text: `${name(playerId)} falls!`,
-        });
-        break;
-      }
-      case 'PlayerRespawned': {
-        const { playerId, locationId } = event.data;
-        this.tell(locationId, playerId, {
-          event: 'player_appeared',
-          player: name(playerId),
-          text: `${name(playerId)} stumbles in, pale and shaken.`,
-        });
-        break;
-      }
-      case 'PlayerEnteredWorld':
-      case 'PlayerLeftWorld': {
-        const locationId = this.presence.locationOf(event.data.playerId);
-        if (!locationId) break;
-        const entered = event.type === 'PlayerEnteredWorld';
-        this.tell(locationId, event.data.playerId, {
-          event: entered ? 'player_appeared' : 'player_vanished',
-          player: name(event.data.playerId),
-          text: entered
-            ? `${name(event.data.playerId)} appears.`
-            : `${name(event.data.playerId)} fades from view.`,
-        });
-        break;
-      }
+    if (stored.type === 'ActionResolved') {
+      this.listener.resolved((stored as unknown as PlayerEventOf<'ActionResolved'>).data);
+      return;
     }
+    for (const { locationId, actor, broadcast } of placeNews(stored, this.context))
+      this.listener.broadcast(locationId, broadcast, actor);
   }
 }

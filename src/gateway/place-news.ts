@@ -1,0 +1,136 @@
+import type { LocationEvent } from '../domain/location/location.ts';
+import type { PlayerEvent } from '../domain/player/player.ts';
+import type { StoredEvent } from '../infrastructure/event-store/event-store.ts';
+import type { Broadcast } from './outcome-feed.ts';
+
+/** The events that anyone standing somewhere may witness; nothing else of the log is public. */
+export const PLACE_NEWS_EVENT_TYPES = [
+  'PlayerMoved',
+  'PlayerEnteredWorld',
+  'PlayerLeftWorld',
+  'PlayerSaid',
+  'PlayerDefeated',
+  'PlayerRespawned',
+  'EnemyDamaged',
+  'EnemyDefeated',
+];
+
+export interface PlaceNewsContext {
+  /** A player's name as others see it. */
+  name(playerId: string): string;
+  place(locationId: string): string;
+  enemy(enemyId: string): string;
+  /** Where the player stood when the event happened (entering or leaving the world names no place). */
+  locationOf(playerId: string, event: StoredEvent): string | undefined;
+}
+
+/** What the players at one location are told of an event; `actor` caused it (and is not told). */
+export interface PlaceNews {
+  locationId: string;
+  actor: string;
+  broadcast: Broadcast;
+}
+
+/**
+ * The one decision of what an event shows to whoever stands where it happened: players online there
+ * (OutcomeFeed → BroadcastHub) and spectators (GET /spectate/:locationId) both hear exactly this.
+ * Results, inventories, conversations and tokens are never news: they are not in PLACE_NEWS_EVENT_TYPES.
+ */
+export function placeNews(stored: StoredEvent, context: PlaceNewsContext): PlaceNews[] {
+  const event = stored as unknown as PlayerEvent | LocationEvent;
+  const { name, place } = context;
+  switch (event.type) {
+    case 'PlayerMoved': {
+      const { playerId, from, to, direction } = event.data;
+      return [
+        news(from, playerId, {
+          event: 'player_left',
+          player: name(playerId),
+          text: `${name(playerId)} leaves ${direction}, toward ${place(to)}.`,
+        }),
+        news(to, playerId, {
+          event: 'player_arrived',
+          player: name(playerId),
+          text: `${name(playerId)} arrives from ${place(from)}.`,
+        }),
+      ];
+    }
+    case 'PlayerSaid': {
+      const { playerId, locationId, message } = event.data;
+      return [
+        news(locationId, playerId, {
+          event: 'player_said',
+          player: name(playerId),
+          message,
+          text: `${name(playerId)} says: "${message}"`,
+        }),
+      ];
+    }
+    case 'EnemyDamaged': {
+      const { playerId, locationId, enemyId, damage } = event.data;
+      const enemy = context.enemy(enemyId);
+      return [
+        news(locationId, playerId, {
+          event: 'combat',
+          player: name(playerId),
+          enemy,
+          text: `${name(playerId)} strikes the ${enemy} for ${damage} damage.`,
+        }),
+      ];
+    }
+    case 'EnemyDefeated': {
+      const { playerId, locationId, enemyId } = event.data;
+      const enemy = context.enemy(enemyId);
+      return [
+        news(locationId, playerId, {
+          event: 'combat',
+          player: name(playerId),
+          enemy,
+          text: `${name(playerId)} has slain the ${enemy}!`,
+        }),
+      ];
+    }
+    case 'PlayerDefeated': {
+      const { playerId, locationId } = event.data;
+      return [
+        news(locationId, playerId, {
+          event: 'player_defeated',
+          player: name(playerId),
+          text: `${name(playerId)} falls!`,
+        }),
+      ];
+    }
+    case 'PlayerRespawned': {
+      const { playerId, locationId } = event.data;
+      return [
+        news(locationId, playerId, {
+          event: 'player_appeared',
+          player: name(playerId),
+          text: `${name(playerId)} stumbles in, pale and shaken.`,
+        }),
+      ];
+    }
+    case 'PlayerEnteredWorld':
+    case 'PlayerLeftWorld': {
+      const { playerId } = event.data;
+      const locationId = context.locationOf(playerId, stored);
+      if (!locationId) return [];
+      const entered = event.type === 'PlayerEnteredWorld';
+      return [
+        news(locationId, playerId, {
+          event: entered ? 'player_appeared' : 'player_vanished',
+          player: name(playerId),
+          text: entered ? `${name(playerId)} appears.` : `${name(playerId)} fades from view.`,
+        }),
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+const news = (locationId: string, actor: string, broadcast: Broadcast): PlaceNews => ({
+  locationId,
+  actor,
+  broadcast,
+});
