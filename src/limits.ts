@@ -18,6 +18,28 @@ export const limits = {
   healthCacheMs: 1_000,
   /** Largest WebSocket frame a client may send. */
   maxFrameBytes: 16 * 1024,
+  /**
+   * permessage-deflate, for clients that offer it (bench/ws-compression.ts, docs/protocol.md). Only frames
+   * larger than this are compressed: results with a place's description, long narration; a `pong`, an
+   * error or a short result goes plain, as deflating it saves a few bytes for a zlib round trip.
+   */
+  wsCompressionThresholdBytes: 1024,
+  /**
+   * zlib settings of the server's side. ws keeps a socket's zlib streams for its lifetime once it has
+   * compressed one frame (no context takeover resets them, it does not free them): with ws's defaults
+   * (window 15, memLevel 8) that is ~240 KB a socket, 3.5 GB for 15,000 players. A 1 KiB window,
+   * memLevel 4 and 2 KiB output chunks cost ~TODO KB; level 1 because a game frame of a few KB
+   * compresses nearly as well at 1 as at 6 (TODO) for less CPU.
+   */
+  wsCompressionWindowBits: 10,
+  wsCompressionMemLevel: 4,
+  wsCompressionLevel: 1,
+  wsCompressionChunkBytes: 2048,
+  /**
+   * zlib jobs in flight at once (ws's default is 10): they run on libuv's pool of 4 threads, which
+   * password hashing (argon2) shares; 2 leave it threads while compression queues.
+   */
+  wsCompressionConcurrency: 2,
   /** Largest HTTP request body. */
   maxHttpBodyBytes: 16 * 1024,
   /** How many times a command is retried after losing an optimistic-concurrency race. */
@@ -49,6 +71,11 @@ export const limits = {
   processLeaseTtlMs: 10_000,
   /** How often a process renews its lease, and looks for sessions of processes that are gone. */
   processLeaseRenewMs: 2_000,
+  /**
+   * A dead process's action checkpoint is drained again on every pass until its lease ran out this
+   * long ago: a process that stalled past its TTL may record an action before it learns it is out.
+   */
+  adoptedActionsWatchMs: 60_000,
   /** WebSocket connections one player may hold at once; a new one closes the oldest. */
   socketsPerPlayer: 3,
   /** How long a frame id identifies an action: a retry with the same id within it acts only once. */
@@ -72,6 +99,11 @@ export const limits = {
   broadcastCrowdNewsEveryMs: 1_000,
   /** How many names a crowd summary lists. */
   broadcastSummaryNames: 5,
+  /** Spectator streams (GET /spectate/:locationId) open at once from one IP, and in all, per process. */
+  spectatorStreamsPerIp: 10,
+  spectatorStreams: 1_000,
+  /** A spectator stream sends a comment this often, so proxies and clients know it is alive. */
+  spectatorKeepAliveMs: 15_000,
 } as const;
 
 /** The seed's cache table (time to live per kind of cached data). */

@@ -300,6 +300,8 @@ export async function startSystem(
         partitions: new SqlActionPartitions(untyped(database.db)),
         liveProcesses: () => lease.liveProcesses(),
         adoptEveryMs: Math.min(limits.processLeaseRenewMs, Math.floor(config.PROCESS_LEASE_TTL_MS / 3)),
+        // The embedded database has one process only (its data directory is locked): nobody left to wait for.
+        keepAdoptedForMs: target.kind === 'pglite' ? 0 : limits.adoptedActionsWatchMs,
       },
     });
     if (role !== 'projector') {

@@ -16,6 +16,12 @@ export interface ActionAdoptionOptions {
   everyMs: number;
   /** Players whose adopted actions are resolved at the same time (each player's in order). */
   concurrency?: number;
+  /**
+   * A dead process's checkpoint is kept (and drained again on each pass) until its lease ran out this
+   * long ago: a process that stalled past its TTL may record an action or two before its next renewal
+   * tells it to stop. 0 where no other process can exist (the embedded database).
+   */
+  keepForMs: number;
 }
 
 const PAGE = 1_000;
@@ -65,14 +71,20 @@ export class ActionAdoption {
       let resolved = 0;
       for (const orphan of await partitions.claimOrphans(processId, live)) {
         if (this.stopping) break;
-        const count = await this.drain(orphan);
+        const { count, position } = await this.drain(orphan);
         if (this.stopping) break;
-        await partitions.release(orphan.name);
+        const gone =
+          orphan.owner === undefined ||
+          orphan.expiredForMs === undefined ||
+          orphan.expiredForMs >= this.options.keepForMs;
+        if (gone) await partitions.release(orphan.name);
+        else await partitions.advance(orphan.name, position);
         resolved += count;
-        logger.info(
-          { checkpoint: orphan.name, owner: orphan.owner ?? null, actions: count },
-          'resolved the actions a stopped process left',
-        );
+        if (count > 0)
+          logger.info(
+            { checkpoint: orphan.name, owner: orphan.owner ?? null, actions: count },
+            'resolved the actions a stopped process left',
+          );
       }
       return resolved;
     } catch (error) {
@@ -83,7 +95,7 @@ export class ActionAdoption {
     }
   }
 
-  private async drain(orphan: OrphanedActions): Promise<number> {
+  private async drain(orphan: OrphanedActions): Promise<{ count: number; position: bigint }> {
     const { store } = this.options;
     let after = orphan.position;
     let count = 0;
@@ -99,7 +111,7 @@ export class ActionAdoption {
       await this.resolveInOrderPerPlayer(left);
       count += left.length;
     }
-    return count;
+    return { count, position: after };
   }
 
   private async resolveInOrderPerPlayer(events: readonly StoredEvent[]): Promise<void> {

@@ -108,7 +108,13 @@ for (const backend of sqlBackends()) {
           concurrency: 4,
           checkpointEveryMs: 10,
           retryDelayMs: 1,
-          owner: { processId, partitions, liveProcesses: async () => new Set(live), adoptEveryMs: 600_000 },
+          owner: {
+            processId,
+            partitions,
+            liveProcesses: async () => new Set(live),
+            adoptEveryMs: 600_000,
+            keepAdoptedForMs: 0,
+          },
         });
         await processor.start();
         const adopt = async () => {

@@ -78,6 +78,8 @@ export interface ActionOwnership {
   liveProcesses: () => Promise<Set<string>>;
   /** How often to look for actions left by processes that died. */
   adoptEveryMs: number;
+  /** How long after a dead process's lease ran out its checkpoint is still watched (see ActionAdoption). */
+  keepAdoptedForMs: number;
 }
 
 const CHECKPOINT_INTERVAL_MS = 500;
@@ -124,6 +126,7 @@ export class ActionProcessor {
             resolve: (event) => this.resolveWithRetries(event),
             logger: deps.logger,
             everyMs: owner.adoptEveryMs,
+            keepForMs: owner.keepAdoptedForMs,
           })
         : undefined;
     this.consumer = new ConsumerRunner({

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionsCheckpointOf, SHARED_ACTIONS_CHECKPOINT, SqlActionPartitions } from './action-partitions.ts';
 import { SqlCheckpointStore } from './checkpoint-store.ts';
@@ -55,6 +56,22 @@ for (const backend of sqlBackends()) {
         expect([...names(x!), ...names(y!)]).toEqual([dead]);
         await partitions.release(dead);
       }
+    });
+
+    it('says how long ago the owner’s lease ran out, and moves a kept checkpoint forward only', async () => {
+      const db = untyped(opened.database.db);
+      const name = actionsCheckpointOf('recently-dead');
+      await sql`insert into process_leases (process_id, expires_at) values ('recently-dead', now() - interval '5 seconds')`.execute(
+        db,
+      );
+      await partitions.open(name, 2n);
+      const [orphan] = await partitions.claimOrphans('watcher', []);
+      expect(orphan?.name).toBe(name);
+      expect(orphan?.expiredForMs).toBeGreaterThanOrEqual(4_900);
+      await partitions.advance(name, 9n);
+      await partitions.advance(name, 4n);
+      expect(await checkpoints.load(name)).toBe(9n);
+      await partitions.release(name);
     });
 
     it('a claim whose adopter died in turn is taken by another', async () => {

@@ -20,6 +20,8 @@ export interface OrphanedActions {
   owner: string | undefined;
   /** Everything up to here was resolved by the owner. */
   position: Position;
+  /** How long ago the owner's lease ran out; undefined when it has no lease row (long gone, or never had one). */
+  expiredForMs: number | undefined;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface ActionPartitions {
    * that no other live process has claimed (the adopter's own earlier claims are taken again).
    */
   claimOrphans(adopter: string, others: readonly string[]): Promise<OrphanedActions[]>;
+  /** Resolved up to `position`, but kept (and claimed): the owner may not have noticed its death yet. */
+  advance(name: string, position: Position): Promise<void>;
   /** Done: the checkpoint and its claim go. */
   release(name: string): Promise<void>;
 }
@@ -53,7 +57,7 @@ export class SqlActionPartitions implements ActionPartitions {
    * checkpoint, the second sees the first's claim (by a live process) and gets nothing.
    */
   async claimOrphans(adopter: string, others: readonly string[]): Promise<OrphanedActions[]> {
-    const { rows } = await sql<{ name: string; position: string }>`
+    const { rows } = await sql<{ name: string; position: string; expired_for_ms: number | null }>`
       with orphans as (
         select name, position from checkpoints
         where (name = ${SHARED_ACTIONS_CHECKPOINT} or name like ${`${SHARED_ACTIONS_CHECKPOINT}@%`})
@@ -65,12 +69,24 @@ export class SqlActionPartitions implements ActionPartitions {
           where action_adoptions.adopted_by <> all(${[...others]}::text[])
         returning name
       )
-      select orphans.name, orphans.position from orphans join claimed using (name)`.execute(this.db);
+      select orphans.name, orphans.position,
+        (extract(epoch from now() - leases.expires_at) * 1000)::float8 as expired_for_ms
+      from orphans join claimed using (name)
+      left join process_leases leases on leases.process_id = split_part(orphans.name, '@', 2)`.execute(
+      this.db,
+    );
     return rows.map((row) => ({
       name: row.name,
       owner: ownerOfActionsCheckpoint(row.name),
       position: BigInt(row.position),
+      expiredForMs: row.expired_for_ms ?? undefined,
     }));
+  }
+
+  async advance(name: string, position: Position): Promise<void> {
+    await sql`
+      update checkpoints set position = ${position.toString()}, updated_at = now()
+      where name = ${name} and position < ${position.toString()}`.execute(this.db);
   }
 
   async release(name: string): Promise<void> {
