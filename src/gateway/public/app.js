@@ -9,6 +9,13 @@ const TOKEN_KEY = 'langomni.token';
 const WS_SUBPROTOCOL = 'langomni.v3';
 const WS_TOKEN_SUBPROTOCOL_PREFIX = 'langomni.token.';
 const USERNAME_KEY = 'langomni.username';
+const HISTORY_KEY = 'langomni.history';
+const SCROLLBACK_KEY = 'langomni.scrollback';
+/** Log entries kept across a reload (the newest). */
+const SCROLLBACK_KEPT = 200;
+// The token is kept for the whole browser (a new tab is signed in, as on any site); signing out
+// revokes it on the server, so a copy left in another tab stops working at once.
+const store = window.localStorage;
 const MAX_LOG_ENTRIES = 600;
 const MAX_BACKOFF_MS = 15000;
 const PING_INTERVAL_MS = 25000;
@@ -36,6 +43,7 @@ const ui = {
   log: $('log'),
   commandForm: $('command-form'),
   commandInput: $('command-input'),
+  reconnectButton: $('reconnect-button'),
 };
 
 const state = {
@@ -67,7 +75,56 @@ function appendLog(node) {
   log.appendChild(node);
   while (log.childElementCount > MAX_LOG_ENTRIES) log.firstElementChild.remove();
   if (nearBottom) log.scrollTop = log.scrollHeight;
+  saveScrollbackSoon();
   return node;
+}
+
+// The log is saved as plain data (class names and texts), and rebuilt with textContent on reload.
+let saveTimer = null;
+function saveScrollbackSoon() {
+  if (saveTimer) return;
+  saveTimer = setTimeout(() => {
+    saveTimer = null;
+    const entries = [...ui.log.children].slice(-SCROLLBACK_KEPT).map((entry) => ({
+      c: entry.className.replace(/\bpending\b/, '').trim(),
+      t: entry.childElementCount ? undefined : entry.textContent,
+      p: entry.childElementCount
+        ? [...entry.children].map((part) => [part.className, part.textContent])
+        : undefined,
+    }));
+    try {
+      store.setItem(SCROLLBACK_KEY, JSON.stringify(entries));
+    } catch {
+      // Storage full or disabled: the log is simply not kept.
+    }
+  }, 250);
+}
+
+function restoreScrollback() {
+  let entries = [];
+  try {
+    entries = JSON.parse(store.getItem(SCROLLBACK_KEY) ?? '[]');
+  } catch {
+    entries = [];
+  }
+  if (!Array.isArray(entries) || ui.log.childElementCount > 0) return;
+  for (const entry of entries) {
+    const node = el('div', String(entry.c ?? 'entry'), entry.t);
+    for (const [className, text] of Array.isArray(entry.p) ? entry.p : [])
+      node.appendChild(el('div', className, text));
+    ui.log.appendChild(node);
+  }
+  ui.log.scrollTop = ui.log.scrollHeight;
+}
+
+function loadHistory() {
+  try {
+    const saved = JSON.parse(store.getItem(HISTORY_KEY) ?? '[]');
+    if (Array.isArray(saved)) state.history = saved.filter((line) => typeof line === 'string').slice(-100);
+  } catch {
+    state.history = [];
+  }
+  state.historyIndex = state.history.length;
 }
 
 function logLine(kind, text) {
@@ -108,13 +165,17 @@ function newFrameId() {
 
 function sendAction(data, typedText) {
   if (state.socket?.readyState !== WebSocket.OPEN) {
-    logLine('error', 'Not connected — wait for the connection to come back.');
-    return;
+    logLine(
+      'error',
+      'You are offline for a moment; your command is still in the box — send it again once reconnected.',
+    );
+    return false;
   }
   const id = newFrameId();
   const echo = logLine('echo pending', `› ${typedText}`);
   state.pending.set(id, { text: typedText, data, echo });
   send({ type: 'action', id, data });
+  return true;
 }
 
 function runCommand(text) {
@@ -130,8 +191,9 @@ function runCommand(text) {
     logLine('echo', `› ${text}`);
     logLine('error', parsed.error);
   } else {
-    sendAction(parsed.action, text);
+    return sendAction(parsed.action, text);
   }
+  return true;
 }
 
 // ---------- Rendering server data ----------
@@ -140,7 +202,12 @@ function chip(label, className, onClick, title) {
   const node = el(onClick ? 'button' : 'span', `chip ${className}`, label);
   if (onClick) {
     node.type = 'button';
-    node.addEventListener('click', onClick);
+    // The command box keeps the focus: the next typed command must not be lost to the page.
+    node.addEventListener('mousedown', (event) => event.preventDefault());
+    node.addEventListener('click', () => {
+      onClick();
+      ui.commandInput.focus();
+    });
   }
   if (title) node.title = title;
   return node;
@@ -174,6 +241,13 @@ function renderLocation(location) {
     chip(item.name, 'item', () => prefill(`take ${item.name}`), 'Take'),
   );
   fillChips(ui.locPlayers, location.players ?? [], (name) => chip(String(name), 'player'));
+  // The hint names what is here: a real exit, and someone to talk to when there is someone.
+  const exit = location.exits?.[0]?.direction;
+  const npc = location.npcs?.[0]?.name;
+  ui.commandInput.placeholder = ['look', exit ? `go ${exit}` : null, npc ? `talk ${npc}: hello` : 'say hello']
+    .filter(Boolean)
+    .join(', ')
+    .concat('…  (help)');
 }
 
 function renderHp(hp, maxHp) {
@@ -189,7 +263,12 @@ function renderActionResult(message) {
   const sent = attachToCommand(message.id);
   const result = message.result ?? {};
   const block = el('div', `entry result action-${result.action_type ?? 'unknown'}`);
-  if (result.narration) block.appendChild(el('div', 'narration', result.narration));
+  // The speech block below says what the NPC said; narration that only repeats it is left out.
+  const repeatsSpeech =
+    typeof result.npc_response === 'string' &&
+    typeof result.narration === 'string' &&
+    result.narration.includes(result.npc_response);
+  if (result.narration && !repeatsSpeech) block.appendChild(el('div', 'narration', result.narration));
   if (result.npc_response) {
     const speech = el('div', 'npc-speech');
     const speaker = result.npc_name ?? result.npc ?? sent?.data.npc ?? 'They';
@@ -227,9 +306,10 @@ function handleMessage(message) {
   switch (message.type) {
     case 'welcome':
       state.backoffMs = 1000;
+      ui.reconnectButton.hidden = true;
       setStatus('online', 'online');
       ui.playerName.textContent = message.username ?? '';
-      if (message.username) sessionStorage.setItem(USERNAME_KEY, message.username);
+      if (message.username) store.setItem(USERNAME_KEY, message.username);
       logLine('system', `Welcome, ${message.username ?? 'traveller'}.`);
       renderLocation(message.location);
       renderHp(message.hp, message.max_hp);
@@ -283,7 +363,7 @@ function abandonPending(reason) {
 }
 
 function connect() {
-  const token = sessionStorage.getItem(TOKEN_KEY);
+  const token = store.getItem(TOKEN_KEY);
   if (!token) return showAuth();
   clearTimeout(state.reconnectTimer);
   state.leaving = false;
@@ -323,7 +403,7 @@ function connect() {
     abandonPending('The connection dropped before the server answered.');
     if (state.leaving) return;
     if (event.code === 4401 || event.code === 4403) {
-      sessionStorage.removeItem(TOKEN_KEY);
+      store.removeItem(TOKEN_KEY);
       return showAuth(
         event.code === 4403
           ? 'You were signed out. Please sign in again.'
@@ -332,15 +412,16 @@ function connect() {
     }
     // A refused upgrade (401) reaches a browser as a bare 1006: ask over HTTP whether the token still holds.
     if (!opened && (await tokenRefused(token))) {
-      sessionStorage.removeItem(TOKEN_KEY);
+      store.removeItem(TOKEN_KEY);
       return showAuth('Your session has expired. Please sign in again.');
     }
     const delay = state.backoffMs;
     state.backoffMs = Math.min(state.backoffMs * 2, MAX_BACKOFF_MS);
-    setStatus('offline', `offline · retry in ${delay / 1000} s`);
+    setStatus('offline', `offline · retrying in ${delay / 1000} s`);
+    ui.reconnectButton.hidden = false;
     // Log the first drop only; later retries just update the status badge.
     if (delay === 1000)
-      logLine('system', `Connection lost${event.code ? ` (${event.code})` : ''}. Reconnecting…`);
+      logLine('system', 'The connection to the realm was lost. Reconnecting… (your typed command is kept)');
     state.reconnectTimer = setTimeout(connect, delay);
   });
 }
@@ -369,14 +450,14 @@ function showAuth(message = '') {
   ui.gameScreen.hidden = true;
   ui.authScreen.hidden = false;
   ui.authMessage.textContent = message;
-  ui.authUsername.value ||= sessionStorage.getItem(USERNAME_KEY) ?? '';
+  ui.authUsername.value ||= store.getItem(USERNAME_KEY) ?? '';
   (ui.authUsername.value ? ui.authPassword : ui.authUsername).focus();
 }
 
 function showGame() {
   ui.authScreen.hidden = true;
   ui.gameScreen.hidden = false;
-  ui.playerName.textContent = sessionStorage.getItem(USERNAME_KEY) ?? '';
+  ui.playerName.textContent = store.getItem(USERNAME_KEY) ?? '';
   ui.commandInput.focus();
   connect();
 }
@@ -393,11 +474,15 @@ async function authenticate(mode) {
     });
     const body = await response.json().catch(() => ({}));
     if (!response.ok || !body.token) {
-      ui.authMessage.textContent = body.error?.message ?? `Request failed (${response.status}).`;
+      const hint =
+        mode === 'login' && response.status === 401 ? ' New here? Choose a password and press Register.' : '';
+      ui.authMessage.textContent = `${body.error?.message ?? `Request failed (${response.status}).`}${hint}`;
       return;
     }
-    sessionStorage.setItem(TOKEN_KEY, body.token);
-    sessionStorage.setItem(USERNAME_KEY, username);
+    // Another player signing in on this browser does not see the previous one's log.
+    if (store.getItem(USERNAME_KEY) !== username) forgetLog();
+    store.setItem(TOKEN_KEY, body.token);
+    store.setItem(USERNAME_KEY, username);
     ui.authPassword.value = '';
     ui.authMessage.textContent = '';
     showGame();
@@ -413,9 +498,18 @@ ui.authForm.addEventListener('submit', (event) => {
   authenticate(event.submitter?.dataset.mode === 'register' ? 'register' : 'login');
 });
 
+function forgetLog() {
+  for (const key of [SCROLLBACK_KEY, HISTORY_KEY]) store.removeItem(key);
+  ui.log.replaceChildren();
+  state.history = [];
+  state.historyIndex = 0;
+}
+
 ui.logoutButton.addEventListener('click', () => {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  sessionStorage.removeItem(TOKEN_KEY);
+  const token = store.getItem(TOKEN_KEY);
+  store.removeItem(TOKEN_KEY);
+  // This browser may be someone else's next: what this player read and typed goes too.
+  forgetLog();
   showAuth('You have left the realm.');
   // Revokes the token on the server too, so a copy of it (another tab, a stolen one) stops working.
   if (token)
@@ -425,12 +519,19 @@ ui.logoutButton.addEventListener('click', () => {
 ui.commandForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = ui.commandInput.value.trim();
-  ui.commandInput.value = '';
   if (!text) return;
   if (state.history.at(-1) !== text) state.history.push(text);
   if (state.history.length > 100) state.history.shift();
   state.historyIndex = state.history.length;
-  runCommand(text);
+  store.setItem(HISTORY_KEY, JSON.stringify(state.history));
+  // Offline, the command stays in the box to be sent again.
+  if (runCommand(text) !== false) ui.commandInput.value = '';
+});
+
+ui.reconnectButton.addEventListener('click', () => {
+  state.backoffMs = 1000;
+  connect();
+  ui.commandInput.focus();
 });
 
 ui.commandInput.addEventListener('keydown', (event) => {
@@ -444,5 +545,7 @@ ui.commandInput.addEventListener('keydown', (event) => {
   ui.commandInput.setSelectionRange(end, end);
 });
 
-if (sessionStorage.getItem(TOKEN_KEY)) showGame();
+loadHistory();
+restoreScrollback();
+if (store.getItem(TOKEN_KEY)) showGame();
 else showAuth();

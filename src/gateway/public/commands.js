@@ -16,7 +16,7 @@ const DIRECTIONS = Object.fromEntries(
 
 export const HELP_LINES = [
   'look (l) — describe where you are',
-  'n / s / e / w / u / d, north…, go north, go to Market Square — move',
+  'n / s / e / w / u / d, north…, go north — move (the exits of each place are listed beside the log)',
   'talk <npc>: <message>  or  talk <npc> <message> — speak with someone',
   'say <text>  or  "text — speak to everyone here',
   'attack <target> — fight',
