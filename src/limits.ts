@@ -40,6 +40,30 @@ export const limits = {
    * password hashing (argon2) shares; 2 leave it threads while compression queues.
    */
   wsCompressionConcurrency: 2,
+  /**
+   * permessage-deflate, for clients that offer it (docs/protocol.md; figures from bench/ws-compression.ts).
+   * Only frames larger than this are compressed (a `look` result with its place, long narration): a pong,
+   * an error or a short result goes plain. Broadcasts never are (src/gateway/broadcast-hub.ts): deflating
+   * one frame once per recipient took ~210 µs per recipient against ~25 µs for the plain send.
+   */
+  wsCompressionThresholdBytes: 1024,
+  /**
+   * The server side's zlib. ws keeps a socket's zlib streams for the socket's life once it has compressed
+   * one frame (no context takeover resets them, it does not free them): with ws's defaults (window 15,
+   * memLevel 8, 16 KiB chunks) ~240 KB a socket, 3.5 GB for 15,000 players; with these ~93 KB (deflate and
+   * inflate both in use). Level 1: a 4 KB frame deflates to ~1,160 bytes (~1,070 at 6) for 15 % less CPU.
+   * The client's window stays the client's (asking for a smaller one would refuse offers without
+   * `client_max_window_bits`); no context takeover either way, so frames do not depend on earlier ones.
+   */
+  wsCompressionWindowBits: 10,
+  wsCompressionMemLevel: 4,
+  wsCompressionLevel: 1,
+  wsCompressionChunkBytes: 2048,
+  /**
+   * zlib jobs in flight at once, process-wide (ws's default is 10): they run on libuv's pool of 4
+   * threads, which password hashing (argon2) shares; 2 leave it threads while compression queues.
+   */
+  wsCompressionConcurrency: 2,
   /** Largest HTTP request body. */
   maxHttpBodyBytes: 16 * 1024,
   /** How many times a command is retried after losing an optimistic-concurrency race. */

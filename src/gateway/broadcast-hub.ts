@@ -6,8 +6,12 @@ import type { Broadcast } from './outcome-feed.ts';
 export interface HubSocket {
   readonly readyState: number;
   readonly OPEN: number;
-  /** Sends `data` (UTF-8 JSON, encoded once for all recipients) as a text frame. */
-  send(data: Buffer, options: { binary: false }): void;
+  /**
+   * Sends `data` (UTF-8 JSON, encoded once for all recipients) as a text frame, never compressed:
+   * permessage-deflate would deflate the one buffer again for every recipient (~8× the CPU of the
+   * send itself, bench/ws-compression.ts).
+   */
+  send(data: Buffer, options: { binary: false; compress: false }): void;
 }
 
 /**
@@ -16,7 +20,7 @@ export interface HubSocket {
  * be read (nor refused at once when the server is busy).
  */
 const SENDS_PER_TURN = 256;
-const AS_TEXT = { binary: false } as const;
+const AS_TEXT = { binary: false, compress: false } as const;
 
 export interface BroadcastHubOptions {
   /** The players online at a location, read when a tick is flushed. */

@@ -27,6 +27,25 @@ import { bearerToken, type PlayerClaims } from './auth.ts';
 /** ws closes connections whose frames exceed this; frames between maxFrameBytes and it get an error. */
 const HARD_MAX_PAYLOAD = limits.maxFrameBytes * 4;
 
+/**
+ * permessage-deflate for the clients that offer it (others get plain frames): frames above the
+ * threshold, each compressed on its own (no context takeover) with small zlib windows; see
+ * limits.wsCompression* for why these numbers.
+ */
+const PER_MESSAGE_DEFLATE = {
+  threshold: limits.wsCompressionThresholdBytes,
+  serverNoContextTakeover: true,
+  clientNoContextTakeover: true,
+  serverMaxWindowBits: limits.wsCompressionWindowBits,
+  concurrencyLimit: limits.wsCompressionConcurrency,
+  zlibDeflateOptions: {
+    level: limits.wsCompressionLevel,
+    memLevel: limits.wsCompressionMemLevel,
+    chunkSize: limits.wsCompressionChunkBytes,
+  },
+  zlibInflateOptions: { chunkSize: limits.wsCompressionChunkBytes },
+} as const;
+
 type Deps = Pick<
   GatewayDeps,
   | 'store'
@@ -55,7 +74,9 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       await shutdown.closeAll(CloseCode.goingAway, 'server shutting down');
     },
     options: {
+      // maxPayload bounds the inflated size too: a small compressed frame that inflates past it closes with 1009.
       maxPayload: HARD_MAX_PAYLOAD,
+      perMessageDeflate: PER_MESSAGE_DEFLATE,
       // Answer with the protocol's name only: never echo the token subprotocol back.
       handleProtocols: (offered) => (offered.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
     },
