@@ -19,28 +19,6 @@ export const limits = {
   /** Largest WebSocket frame a client may send. */
   maxFrameBytes: 16 * 1024,
   /**
-   * permessage-deflate, for clients that offer it (bench/ws-compression.ts, docs/protocol.md). Only frames
-   * larger than this are compressed: results with a place's description, long narration; a `pong`, an
-   * error or a short result goes plain, as deflating it saves a few bytes for a zlib round trip.
-   */
-  wsCompressionThresholdBytes: 1024,
-  /**
-   * zlib settings of the server's side. ws keeps a socket's zlib streams for its lifetime once it has
-   * compressed one frame (no context takeover resets them, it does not free them): with ws's defaults
-   * (window 15, memLevel 8) that is ~240 KB a socket, 3.5 GB for 15,000 players. A 1 KiB window,
-   * memLevel 4 and 2 KiB output chunks cost ~TODO KB; level 1 because a game frame of a few KB
-   * compresses nearly as well at 1 as at 6 (TODO) for less CPU.
-   */
-  wsCompressionWindowBits: 10,
-  wsCompressionMemLevel: 4,
-  wsCompressionLevel: 1,
-  wsCompressionChunkBytes: 2048,
-  /**
-   * zlib jobs in flight at once (ws's default is 10): they run on libuv's pool of 4 threads, which
-   * password hashing (argon2) shares; 2 leave it threads while compression queues.
-   */
-  wsCompressionConcurrency: 2,
-  /**
    * permessage-deflate, for clients that offer it (docs/protocol.md; figures from bench/ws-compression.ts).
    * Only frames larger than this are compressed (a `look` result with its place, long narration): a pong,
    * an error or a short result goes plain. Broadcasts never are (src/gateway/broadcast-hub.ts): deflating
