@@ -39,6 +39,7 @@ const ui = {
   locExits: $('loc-exits'),
   locNpcs: $('loc-npcs'),
   locItems: $('loc-items'),
+  locEnemies: $('loc-enemies'),
   locPlayers: $('loc-players'),
   log: $('log'),
   commandForm: $('command-form'),
@@ -236,6 +237,14 @@ function renderLocation(location) {
   });
   fillChips(ui.locNpcs, location.npcs ?? [], (npc) =>
     chip(npc.name, 'npc', () => prefill(`talk ${npc.name}: `), 'Talk'),
+  );
+  fillChips(ui.locEnemies, location.enemies ?? [], (enemy) =>
+    chip(
+      typeof enemy.hp === 'number' ? `${enemy.name} (${enemy.hp}/${enemy.max_hp ?? '?'} HP)` : enemy.name,
+      'enemy',
+      () => sendAction({ action_type: 'attack', target: enemy.name }, `attack ${enemy.name}`),
+      'Attack',
+    ),
   );
   fillChips(ui.locItems, location.items ?? [], (item) =>
     chip(item.name, 'item', () => prefill(`take ${item.name}`), 'Take'),
