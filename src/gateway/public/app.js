@@ -138,6 +138,8 @@ function attachToCommand(id) {
   if (!pending) return undefined;
   state.pending.delete(id);
   pending.echo.classList.remove('pending');
+  pending.thinking?.remove();
+  if (state.pending.size === 0) ui.log.setAttribute('aria-busy', 'false');
   if (ui.log.lastElementChild !== pending.echo) logLine('reply-to', `↳ ${pending.text}`);
   return pending;
 }
@@ -174,7 +176,11 @@ function sendAction(data, typedText) {
   }
   const id = newFrameId();
   const echo = logLine('echo pending', `› ${typedText}`);
-  state.pending.set(id, { text: typedText, data, echo });
+  // A model may take seconds: say who is at work, and mark the log busy for assistive technology.
+  const thinking =
+    data.action_type === 'talk' && data.npc ? logLine('thinking', `${data.npc} is thinking…`) : undefined;
+  state.pending.set(id, { text: typedText, data, echo, thinking });
+  ui.log.setAttribute('aria-busy', 'true');
   send({ type: 'action', id, data });
   return true;
 }
@@ -365,7 +371,11 @@ function setStatus(stateName, text) {
 }
 
 function abandonPending(reason) {
-  for (const { echo } of state.pending.values()) echo.classList.remove('pending');
+  for (const { echo, thinking } of state.pending.values()) {
+    echo.classList.remove('pending');
+    thinking?.remove();
+  }
+  ui.log.setAttribute('aria-busy', 'false');
   if (state.pending.size) logLine('error', reason);
   state.pending.clear();
   state.pings.clear();
