@@ -86,13 +86,16 @@ function saveScrollbackSoon() {
   if (saveTimer) return;
   saveTimer = setTimeout(() => {
     saveTimer = null;
-    const entries = [...ui.log.children].slice(-SCROLLBACK_KEPT).map((entry) => ({
-      c: entry.className.replace(/\bpending\b/, '').trim(),
-      t: entry.childElementCount ? undefined : entry.textContent,
-      p: entry.childElementCount
-        ? [...entry.children].map((part) => [part.className, part.textContent])
-        : undefined,
-    }));
+    const entries = [...ui.log.children]
+      .filter((entry) => !entry.classList.contains('thinking'))
+      .slice(-SCROLLBACK_KEPT)
+      .map((entry) => ({
+        c: entry.className.replace(/\bpending\b/, '').trim(),
+        t: entry.childElementCount ? undefined : entry.textContent,
+        p: entry.childElementCount
+          ? [...entry.children].map((part) => [part.className, part.textContent])
+          : undefined,
+      }));
     try {
       store.setItem(SCROLLBACK_KEY, JSON.stringify(entries));
     } catch {
