@@ -84,25 +84,30 @@ function appendLog(node) {
 let saveTimer = null;
 function saveScrollbackSoon() {
   if (saveTimer) return;
-  saveTimer = setTimeout(() => {
-    saveTimer = null;
-    const entries = [...ui.log.children]
-      .filter((entry) => !entry.classList.contains('thinking'))
-      .slice(-SCROLLBACK_KEPT)
-      .map((entry) => ({
-        c: entry.className.replace(/\bpending\b/, '').trim(),
-        t: entry.childElementCount ? undefined : entry.textContent,
-        p: entry.childElementCount
-          ? [...entry.children].map((part) => [part.className, part.textContent])
-          : undefined,
-      }));
-    try {
-      store.setItem(SCROLLBACK_KEY, JSON.stringify(entries));
-    } catch {
-      // Storage full or disabled: the log is simply not kept.
-    }
-  }, 250);
+  saveTimer = setTimeout(saveScrollback, 250);
 }
+
+function saveScrollback() {
+  clearTimeout(saveTimer);
+  saveTimer = null;
+  const entries = [...ui.log.children]
+    .filter((entry) => !entry.classList.contains('thinking'))
+    .slice(-SCROLLBACK_KEPT)
+    .map((entry) => ({
+      c: entry.className.replace(/\bpending\b/, '').trim(),
+      t: entry.childElementCount ? undefined : entry.textContent,
+      p: entry.childElementCount
+        ? [...entry.children].map((part) => [part.className, part.textContent])
+        : undefined,
+    }));
+  try {
+    store.setItem(SCROLLBACK_KEY, JSON.stringify(entries));
+  } catch {
+    // Storage full or disabled: the log is simply not kept.
+  }
+}
+// A reload or a closed tab within the 250 ms wait would otherwise lose the latest lines.
+window.addEventListener('pagehide', saveScrollback);
 
 function restoreScrollback() {
   let entries = [];
