@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type SpawnedServer, spawnServer } from '../support/spawn-server.ts';
+import { findChromium, launchChromium, OpenPages, type Player, visible } from './browser-session.ts';
+
+// The browser client (src/gateway/public) driven as a player drives it, in headless Chromium, against
+// the real server (embedded database) in a child process. A failing test leaves a screenshot and the
+// HTML of each of its pages in test-results/browser/.
+
+const chromiumPath = findChromium();
+if (!chromiumPath) console.log('skipped: no chromium (apt-get install chromium)');
+
+const PASSWORD = 'correct horse battery';
+const TEST_TIMEOUT_MS = 120_000;
+let nameCounter = 0;
+/** A name no earlier test used: every test registers its own players. */
+const freshName = (base: string) => `${base}${++nameCounter}${randomBytes(2).toString('hex')}`;
+
+describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => {
+  let server: SpawnedServer;
+  let dataDir: string;
+  let browser: Browser;
+  let pages: OpenPages;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'langomni-browser-'));
+    [server, browser] = await Promise.all([
+      spawnServer({ DATA_DIR: dataDir, JWT_SECRET: randomBytes(24).toString('hex') }),
+      launchChromium(chromiumPath!),
+    ]);
+    pages = new OpenPages(browser);
+  }, 180_000);
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') {
+      const saved = await pages.keepArtifacts(task.name);
+      console.log(`browser test failed: ${task.name}\n  artifacts: ${saved.join(', ')}`);
+    }
+    await pages.closeAll();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  /** Opens the page in a context of its own and registers through the sign-in form. */
+  async function newPlayer(base: string): Promise<Player> {
+    const player = await pages.newPlayer(server.baseUrl, freshName(base), base);
+    const { page } = player;
+    await page.locator('#auth-username').fill(player.name);
+    await page.locator('#auth-password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Register' }).click();
+    await player.sees(`Welcome, ${player.name}.`);
+    await online(player);
+    return player;
+  }
+
+  const online = (player: Player) => visible(player.page.locator('#conn-status[data-state="online"]'));
+  const panel = (player: Player, id: string, text: string | RegExp) =>
+    visible(player.page.locator(`#${id}`).filter({ hasText: text }));
+
+  it(
+    'registers a new player through the sign-in form and shows where they stand',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      expect(await ayla.page.locator('#auth-screen').isHidden()).toBe(true);
+      await expectText(ayla.page.locator('#player-name'), ayla.name);
+      await panel(ayla, 'loc-name', 'Village Square');
+      await panel(ayla, 'loc-exits', "north → Elder's Hut");
+      await ayla.sees('Cobblestones ring a moss-covered well');
+      await visible(ayla.page.locator('#hp-text').filter({ hasText: '100/100' }));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'moves when an exit is clicked, and the panel shows the new place and who is there',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      await ayla.page.getByRole('button', { name: "north → Elder's Hut" }).click();
+      await ayla.sees('› go north');
+      await ayla.sees('You head north.');
+      await panel(ayla, 'loc-name', "Elder's Hut");
+      await panel(ayla, 'loc-npcs', 'Elder Zorathian');
+      await panel(ayla, 'loc-exits', 'south → Village Square');
+
+      await ayla.page.getByRole('button', { name: 'south → Village Square' }).click();
+      await panel(ayla, 'loc-name', 'Village Square');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'keeps the focus in the command box after an exit is clicked',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      await ayla.page.getByRole('button', { name: "north → Elder's Hut" }).click();
+      await panel(ayla, 'loc-name', "Elder's Hut");
+      await ayla.page.keyboard.type('look');
+      await ayla.page.keyboard.press('Enter');
+      await ayla.sees('› look');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'says hello, and talks to Elder Zorathian by clicking his name',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      await ayla.type('say hello');
+      await ayla.sees('You say: "hello"');
+
+      await ayla.page.getByRole('button', { name: "north → Elder's Hut" }).click();
+      await panel(ayla, 'loc-npcs', 'Elder Zorathian');
+      await ayla.page.getByRole('button', { name: 'Elder Zorathian' }).click();
+      const input = ayla.page.locator('#command-input');
+      expect(await input.inputValue()).toBe('talk Elder Zorathian: ');
+      await input.press('End');
+      await input.pressSequentially('what is the prophecy?');
+      await input.press('Enter');
+      await ayla.sees('› talk Elder Zorathian: what is the prophecy?');
+      const speech = ayla.page.locator('#log .npc-speech').filter({ hasText: 'Elder Zorathian:' });
+      await visible(speech);
+      await expectText(speech.first(), 'the star that fell');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "shows an NPC's reply once",
+    async () => {
+      const ayla = await newPlayer('ayla');
+      await ayla.page.getByRole('button', { name: "north → Elder's Hut" }).click();
+      await panel(ayla, 'loc-npcs', 'Elder Zorathian');
+      await ayla.type('talk Elder Zorathian: what is the prophecy?');
+      await visible(ayla.page.locator('#log .npc-speech'));
+      expect(await ayla.page.locator('#log').getByText('the star that fell').count()).toBe(1);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "shows a second player's arrival and speech in the first player's log",
+    async () => {
+      const ayla = await newPlayer('ayla');
+      const brannoc = await newPlayer('brannoc');
+      await ayla.sees(`${brannoc.name} appears.`);
+      await brannoc.type(`say Well met, ${ayla.name}!`);
+      await brannoc.sees(`You say: "Well met, ${ayla.name}!"`);
+      await ayla.sees(`${brannoc.name} says: "Well met, ${ayla.name}!"`);
+
+      await ayla.type('say And you, stranger.');
+      await brannoc.sees(`${ayla.name} says: "And you, stranger."`);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'recalls earlier commands with the arrow keys',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      await ayla.type('look');
+      await ayla.sees('› look');
+      await ayla.type('say the well is deep');
+      await ayla.sees('You say: "the well is deep"');
+      const input = ayla.page.locator('#command-input');
+      await input.press('ArrowUp');
+      expect(await input.inputValue()).toBe('say the well is deep');
+      await input.press('ArrowUp');
+      expect(await input.inputValue()).toBe('look');
+      await input.press('ArrowDown');
+      expect(await input.inputValue()).toBe('say the well is deep');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'stays signed in across a reload, where the player left off',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      await ayla.page.getByRole('button', { name: "north → Elder's Hut" }).click();
+      await panel(ayla, 'loc-name', "Elder's Hut");
+      await ayla.page.reload();
+      await online(ayla);
+      await ayla.sees(`Welcome, ${ayla.name}.`);
+      await panel(ayla, 'loc-name', "Elder's Hut");
+      expect(await ayla.page.locator('#auth-screen').isHidden()).toBe(true);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'keeps the scrollback across a reload',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      await ayla.type('say remember the well');
+      await ayla.sees('You say: "remember the well"');
+      await ayla.page.reload();
+      await online(ayla);
+      await ayla.sees('You say: "remember the well"');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'keeps the command history across a reload',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      await ayla.type('say remember the well');
+      await ayla.sees('You say: "remember the well"');
+      await ayla.page.reload();
+      await online(ayla);
+      const input = ayla.page.locator('#command-input');
+      await input.press('ArrowUp');
+      expect(await input.inputValue()).toBe('say remember the well');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'signs in a new tab of the same browser',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      const tab = await ayla.context.newPage();
+      await tab.goto(`${server.baseUrl}/`);
+      await visible(tab.locator('#conn-status[data-state="online"]'));
+      await expectText(tab.locator('#player-name'), ayla.name);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+/** Waits until the element's text contains `text`, then asserts it (so a failure says what was there). */
+async function expectText(locator: Locator, text: string): Promise<void> {
+  await locator
+    .filter({ hasText: text })
+    .waitFor({ state: 'visible' })
+    .catch(() => {});
+  expect(await locator.textContent()).toContain(text);
+}

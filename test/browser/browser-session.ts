@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+
+/** Where a failing test leaves a screenshot and the page's HTML, per page: `<test name>[-<player>].png`. */
+export const ARTIFACT_DIR = join(import.meta.dirname, '../../test-results/browser');
+
+/** The system's Chromium (Debian's `chromium` package); playwright-core downloads no browser. */
+export function findChromium(): string | undefined {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((path): path is string => !!path && existsSync(path));
+}
+
+export function launchChromium(executablePath: string): Promise<Browser> {
+  // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+  return chromium.launch({ executablePath, args: ['--no-sandbox'], timeout: 60_000 });
+}
+
+/** Generous: CI has 2 cores and runs other suites beside this one. Every wait is for something visible. */
+export const UI_TIMEOUT_MS = 20_000;
+
+/** One player in a browser context of their own (their own sessionStorage), in the game's page. */
+export interface Player {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  /** Types a command in the command box and presses Enter, as a player does. */
+  type(command: string): Promise<void>;
+  /** Waits until the game log shows a line with this text (a substring, or a pattern). */
+  sees(text: string | RegExp): Promise<void>;
+}
+
+/** The pages a test opened, so a failure can photograph them and every test closes its own. */
+export class OpenPages {
+  private readonly open: { label: string; context: BrowserContext }[] = [];
+
+  constructor(private readonly browser: Browser) {}
+
+  /** `role` names the player's artifacts ("ayla"); `name` is the unique name they register with. */
+  async newPlayer(baseUrl: string, name: string, role: string): Promise<Player> {
+    const context = await this.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(UI_TIMEOUT_MS);
+    this.open.push({ label: role, context });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/`);
+    return playerOn(name, context, page);
+  }
+
+  /**
+   * Screenshots and HTML of every page still open, for a test that failed: `<test name>.png` when it
+   * had one page, else `<test name>-<role>.png` (and `-2`, `-3` for a player's further tabs).
+   */
+  async keepArtifacts(testName: string): Promise<string[]> {
+    await mkdir(ARTIFACT_DIR, { recursive: true });
+    const shots = this.open.flatMap(({ label, context }) =>
+      context
+        .pages()
+        .map((page, index) => ({ page, suffix: `-${slug(label)}${index ? `-${index + 1}` : ''}` })),
+    );
+    const saved: string[] = [];
+    for (const { page, suffix } of shots) {
+      const file = join(ARTIFACT_DIR, `${slug(testName)}${shots.length > 1 ? suffix : ''}`);
+      await page.screenshot({ path: `${file}.png`, fullPage: true, timeout: 10_000 }).catch(() => {});
+      await writeFile(`${file}.html`, await page.content().catch(() => '')).catch(() => {});
+      saved.push(`${file}.png`);
+    }
+    return saved;
+  }
+
+  async closeAll(): Promise<void> {
+    const open = this.open.splice(0);
+    await Promise.all(open.map(({ context }) => context.close().catch(() => {})));
+  }
+}
+
+export function playerOn(name: string, context: BrowserContext, page: Page): Player {
+  return {
+    name,
+    context,
+    page,
+    type: async (command) => {
+      const input = page.locator('#command-input');
+      await input.fill(command);
+      await input.press('Enter');
+    },
+    sees: (text) => visible(page.locator('#log .entry').filter({ hasText: text })),
+  };
+}
+
+/** Waits until the locator's first match is visible. */
+export function visible(locator: Locator): Promise<void> {
+  return locator.first().waitFor({ state: 'visible' });
+}
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 100);
+}
