@@ -67,7 +67,7 @@ const SETTINGS: Record<string, PerMessageDeflateOptions | false> = {
   },
 };
 
-type ToClients = { url: string; sockets: number; frames: number };
+type ToClients = { url: string; sockets: number; frames: number; clientsPlain: boolean };
 
 if (process.argv[2] === 'clients') void clients();
 else if (process.argv[2] === 'server') void server(process.argv[3]!);
@@ -75,10 +75,12 @@ else void main();
 
 /** One fresh server process per setting: freed zlib memory of one setting would count for the next. */
 async function server(name: string) {
-  const [options] = (await once(process, 'message')) as [{ sockets: number; frames: number; bytes: number }];
+  const [options] = (await once(process, 'message')) as [
+    { sockets: number; frames: number; bytes: number; clientsPlain: boolean },
+  ];
   // A different frame each time, as each broadcast tick's news differs.
   const payloads = Array.from({ length: options.frames + 1 }, () => Buffer.from(sampleFrame(options.bytes)));
-  const result = await measure(SETTINGS[name]!, options.sockets, payloads);
+  const result = await measure(SETTINGS[name]!, options.sockets, payloads, options.clientsPlain);
   process.send?.({ setting: name, ...result }, () => process.exit(0));
 }
 
@@ -89,6 +91,8 @@ async function main() {
       frames: { type: 'string', default: '20' },
       bytes: { type: 'string', default: '4096' },
       only: { type: 'string' },
+      // Clients that never compress what they send (their frames are small): the server's deflate only.
+      'clients-plain': { type: 'boolean', default: false },
     },
   });
   const sockets = Number(values.sockets);
@@ -101,7 +105,7 @@ async function main() {
       execArgv: [...process.execArgv, '--expose-gc'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
-    child.send({ sockets, frames, bytes });
+    child.send({ sockets, frames, bytes, clientsPlain: values['clients-plain'] });
     const [result] = (await once(child, 'message')) as [Record<string, unknown>];
     await once(child, 'exit');
     results.push(result);
@@ -121,6 +125,7 @@ async function measure(
   perMessageDeflate: PerMessageDeflateOptions | false,
   sockets: number,
   payloads: Buffer[],
+  clientsPlain: boolean,
 ) {
   const frames = payloads.length - 1;
   global.gc?.();
@@ -148,7 +153,7 @@ async function measure(
       if (++received === sockets) allReceived();
     });
   });
-  child.send({ url, sockets, frames } satisfies ToClients);
+  child.send({ url, sockets, frames, clientsPlain } satisfies ToClients);
   await connected;
   const open = [...server.clients];
   const extensions = open.filter((s) => s.extensions.includes('permessage-deflate')).length;
@@ -191,8 +196,10 @@ async function clients() {
   const sockets: WebSocket[] = [];
   let wireBytes = 0;
   for (let i = 0; i < message.sockets; i++) {
-    // Like a browser: offers permessage-deflate and compresses what it sends, however small.
-    const socket = new WebSocket(message.url, { perMessageDeflate: { threshold: 0 } });
+    // Offers permessage-deflate and, like a browser, compresses what it sends however small (unless --clients-plain).
+    const socket = new WebSocket(message.url, {
+      perMessageDeflate: message.clientsPlain ? { threshold: 1024 } : { threshold: 0 },
+    });
     socket.on('upgrade', (response) => response.socket.on('data', (d: Buffer) => (wireBytes += d.length)));
     sockets.push(socket);
     await once(socket, 'open');
