@@ -13,6 +13,7 @@ import { RateLimitedError, rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestTextPlugin } from './plugins/request-text.ts';
 import { searchPlugin } from './plugins/search.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
+import { spectatePlugin } from './plugins/spectate.ts';
 import { staticClientPlugin } from './plugins/static-client.ts';
 import { websocketPlugin } from './plugins/websocket.ts';
 import { websocketOriginPlugin } from './plugins/websocket-origin.ts';
@@ -58,6 +59,7 @@ export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<F
     await app.register(authPlugin, deps);
     await app.register(playersPlugin, deps);
     await app.register(searchPlugin, { db: deps.readModels });
+    await app.register(spectatePlugin, deps);
     await app.register(websocketPlugin, deps);
   }
   await app.register(adminPlugin, deps);
