@@ -19,17 +19,22 @@ export const limits = {
   /** Largest WebSocket frame a client may send. */
   maxFrameBytes: 16 * 1024,
   /**
-   * permessage-deflate, for clients that offer it (docs/protocol.md; figures from bench/ws-compression.ts).
-   * Only frames larger than this are compressed (a `look` result with its place, long narration): a pong,
-   * an error or a short result goes plain. Broadcasts never are (src/gateway/broadcast-hub.ts): deflating
-   * one frame once per recipient took ~210 µs per recipient against ~25 µs for the plain send.
+   * permessage-deflate, for clients that offer it (docs/protocol.md; figures from bench/ws-compression.ts
+   * and the pipeline bench's idle and broadcast scenarios). Only frames larger than this are compressed.
+   * ws keeps a socket's zlib stream for the socket's life once it has compressed one frame: ~80 KB of RSS
+   * a socket even with the small settings below. At 1 KiB every welcome (~1.2 KB) compressed: 3,000 idle
+   * players took 559 MiB instead of 307, and a `say` heard by 1,000 in one place had its P99 go from
+   * 240–430 ms to 370–890 ms. At 4 KiB the game's usual frames (welcome, look ~1.75 KB, a 500-character
+   * say ~3.1 KB) stay plain and only the rare large one is compressed. Broadcasts never are
+   * (src/gateway/broadcast-hub.ts): one frame deflated per recipient took ~210 µs a recipient against
+   * ~25 µs for the plain send.
    */
-  wsCompressionThresholdBytes: 1024,
+  wsCompressionThresholdBytes: 4096,
   /**
-   * The server side's zlib. ws keeps a socket's zlib streams for the socket's life once it has compressed
-   * one frame (no context takeover resets them, it does not free them): with ws's defaults (window 15,
-   * memLevel 8, 16 KiB chunks) ~240 KB a socket, 3.5 GB for 15,000 players; with these ~93 KB (deflate and
-   * inflate both in use). Level 1: a 4 KB frame deflates to ~1,160 bytes (~1,070 at 6) for 15 % less CPU.
+   * The server side's zlib (no context takeover resets a stream, it does not free it): with ws's defaults
+   * (window 15, memLevel 8, 16 KiB chunks) ~240 KB a socket whose client also compresses, with these
+   * ~100 KB (~80 KB when the client sends plain frames). Level 1: a 4 KB frame deflates to ~1,160 bytes
+   * (~1,070 at level 6) for ~15 % less CPU.
    * The client's window stays the client's (asking for a smaller one would refuse offers without
    * `client_max_window_bits`); no context takeover either way, so frames do not depend on earlier ones.
    */
