@@ -6,7 +6,7 @@ import { SpectatorClient, type SseMessage } from './support/spectator-client.ts'
 import { startTestSystem, type TestSystem } from './support/start-test-system.ts';
 
 const SQUARE = 'village-square';
-const dataOf = (message: SseMessage) => JSON.parse(message.data ?? 'null') as Record<string, unknown>;
+const dataOf = (message: SseMessage) => JSON.parse(message.data ?? '{}') as Record<string, unknown>;
 const said = (text: string) => (m: SseMessage) => m.event === 'PlayerSaid' && dataOf(m).message === text;
 
 describe('GET /spectate/:locationId over the real server', () => {
@@ -100,14 +100,18 @@ describe('GET /spectate/:locationId over the real server', () => {
     const lastId = (await first.waitFor(said('one'))).id!;
     await first.close();
 
-    // While nobody listens on `first`: speech, and dave (spawned here long ago) comes online.
+    // While nobody listens on `first`: speech, and dave (spawned here long ago) comes online and
+    // goes: the replay must show him appearing here, where he was then, not where he is now.
     await act(alice, { action_type: 'say', message: 'two' });
     const dave = await join(daveToken);
+    await reference.waitFor((m) => dataOf(m).text === 'dave appears.');
+    await act(dave, { action_type: 'move', direction: 'east' });
     await act(bob, { action_type: 'say', message: 'three' });
     await reference.waitFor(said('three'));
 
     const resumed = await spectate(SQUARE, lastId);
     await resumed.waitFor(said('three'));
+    await act(dave, { action_type: 'move', direction: 'west' });
     await act(dave, { action_type: 'say', message: 'four' });
     await resumed.waitFor(said('four'));
     await reference.waitFor(said('four'));
@@ -118,7 +122,9 @@ describe('GET /spectate/:locationId over the real server', () => {
     expect(resumed.events.map((m) => dataOf(m).text)).toEqual([
       'alice says: "two"',
       'dave appears.',
+      'dave leaves east, toward The Smithy.',
       'bob says: "three"',
+      'dave arrives from The Smithy.',
       'dave says: "four"',
     ]);
   });
