@@ -2,10 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SpawnedServer, spawnServer } from '../support/spawn-server.ts';
-import { findChromium, launchChromium, OpenPages, type Player, visible } from './browser-session.ts';
+import {
+  CuttableConnection,
+  findChromium,
+  launchChromium,
+  OpenPages,
+  type Player,
+  visible,
+} from './browser-session.ts';
 
 // The browser client (src/gateway/public) driven as a player drives it, in headless Chromium, against
 // the real server (embedded database) in a child process. A failing test leaves a screenshot and the
@@ -53,9 +60,10 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
   }, 60_000);
 
   /** Opens the page in a context of its own and registers through the sign-in form. */
-  async function newPlayer(base: string): Promise<Player> {
+  async function newPlayer(base: string, beforeSignIn?: (page: Page) => Promise<unknown>): Promise<Player> {
     const player = await pages.newPlayer(server.baseUrl, freshName(base), base);
     const { page } = player;
+    await beforeSignIn?.(page);
     await page.locator('#auth-username').fill(player.name);
     await page.locator('#auth-password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Register' }).click();
@@ -234,6 +242,74 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
       await tab.goto(`${server.baseUrl}/`);
       await visible(tab.locator('#conn-status[data-state="online"]'));
       await expectText(tab.locator('#player-name'), ayla.name);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  /** Ayla, whose connection the test can cut, and Brannoc beside her in the Village Square. */
+  async function twoPlayersOneCuttable() {
+    let connection: CuttableConnection | undefined;
+    const ayla = await newPlayer('ayla', async (page) => {
+      connection = await CuttableConnection.install(page);
+    });
+    const brannoc = await newPlayer('brannoc');
+    await ayla.sees(`${brannoc.name} appears.`);
+    return { ayla, brannoc, connection: connection! };
+  }
+
+  const RECONNECT_TIMEOUT_MS = 60_000;
+
+  it(
+    'after a lost connection says so plainly, keeps the typed command, and reconnects',
+    async () => {
+      const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
+      connection.cut();
+      await visible(ayla.page.locator('#conn-status[data-state="offline"]'));
+      await visible(ayla.page.getByRole('button', { name: /reconnect/i }));
+      expect(await ayla.page.locator('#log').textContent()).not.toMatch(/\(100\d\)/);
+
+      const input = ayla.page.locator('#command-input');
+      await input.fill('say is anyone there?');
+      await input.press('Enter');
+      expect(await input.inputValue()).toBe('say is anyone there?');
+
+      connection.restore();
+      await ayla.page.getByRole('button', { name: /reconnect/i }).click();
+      await ayla.page
+        .locator('#conn-status[data-state="online"]')
+        .waitFor({ state: 'visible', timeout: RECONNECT_TIMEOUT_MS });
+      expect(await input.inputValue()).toBe('say is anyone there?');
+      await input.press('Enter');
+      await brannoc.sees(`${ayla.name} says: "is anyone there?"`);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  // issue 11: no resume yet (client nor server): the line said meanwhile never arrives, and Brannoc sees Ayla fade
+  it.skip(
+    'after a lost connection shows what was said meanwhile, once, and others never see the player go (resume)',
+    async () => {
+      const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
+      connection.cut();
+      await visible(ayla.page.locator('#conn-status[data-state="offline"]'));
+      await brannoc.type('say you missed this');
+      await brannoc.sees('You say: "you missed this"');
+
+      connection.restore();
+      // No click: the client's own retry brings it back (a click while a retry is under way would race it).
+      await ayla.page
+        .locator('#conn-status[data-state="online"]')
+        .waitFor({ state: 'visible', timeout: RECONNECT_TIMEOUT_MS });
+      const missed = `${brannoc.name} says: "you missed this"`;
+      await ayla.sees(missed);
+      await ayla.type('say back again');
+      await brannoc.sees(`${ayla.name} says: "back again"`);
+      expect(await ayla.page.locator('#log .entry').filter({ hasText: missed }).count()).toBe(1);
+      const gone = brannoc.page
+        .locator('#log .entry')
+        .filter({ hasText: ayla.name })
+        .filter({ hasText: /fades|leaves/ });
+      expect(await gone.count()).toBe(0);
     },
     TEST_TIMEOUT_MS,
   );

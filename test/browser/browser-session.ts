@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+  type WebSocketRoute,
+} from 'playwright-core';
+import WebSocket from 'ws';
 
 /** Where a failing test leaves a screenshot and the page's HTML, per page: `<test name>[-<player>].png`. */
 export const ARTIFACT_DIR = join(import.meta.dirname, '../../test-results/browser');
@@ -99,4 +107,64 @@ function slug(text: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 100);
+}
+
+/**
+ * The page's WebSocket relayed through the test, so a test can cut it as a failing network does: the
+ * server's socket is destroyed without a close frame (1006 there), the page sees its socket close, and
+ * every new attempt is refused until `restore()`.
+ */
+export class CuttableConnection {
+  private refusing = false;
+  private readonly upstreams = new Set<WebSocket>();
+
+  static async install(page: Page): Promise<CuttableConnection> {
+    const connection = new CuttableConnection();
+    await page.routeWebSocket(/\/ws$/, (route) => connection.relay(route));
+    return connection;
+  }
+
+  cut(): void {
+    this.refusing = true;
+    for (const upstream of this.upstreams) upstream.terminate();
+    this.upstreams.clear();
+  }
+
+  restore(): void {
+    this.refusing = false;
+  }
+
+  private relay(route: WebSocketRoute): void {
+    if (this.refusing) {
+      void route.close().catch(() => {});
+      return;
+    }
+    // The page's own subprotocols, token included, so the server sees what the browser would send.
+    const upstream = new WebSocket(route.url(), route.protocols());
+    this.upstreams.add(upstream);
+    const early: (string | Buffer)[] = [];
+    route.onMessage((message) => {
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(message);
+      else early.push(message);
+    });
+    route.onClose((code, reason) => {
+      if (code !== undefined && (code === 1000 || code >= 3000)) upstream.close(code, reason);
+      else upstream.close();
+    });
+    upstream.on('open', () => {
+      for (const message of early.splice(0)) upstream.send(message);
+    });
+    upstream.on('message', (data, isBinary) => {
+      try {
+        route.send(isBinary ? (data as Buffer) : data.toString());
+      } catch {
+        // The page's side is already closed.
+      }
+    });
+    upstream.on('close', () => {
+      this.upstreams.delete(upstream);
+      void route.close().catch(() => {});
+    });
+    upstream.on('error', () => {});
+  }
 }
