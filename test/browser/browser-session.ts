@@ -26,7 +26,7 @@ export function launchChromium(executablePath: string): Promise<Browser> {
 }
 
 /** Generous: CI has 2 cores and runs other suites beside this one. Every wait is for something visible. */
-export const UI_TIMEOUT_MS = 20_000;
+export const UI_TIMEOUT_MS = 30_000;
 
 /** One player in a browser context of their own (their own sessionStorage), in the game's page. */
 export interface Player {
