@@ -31,6 +31,7 @@ export const spectatePlugin = fp(async (app: FastifyInstance, deps: Deps & Spect
   const totalCap = deps.streams ?? limits.spectatorStreams;
   const openByIp = new Map<string, number>();
   const open = new Set<() => void>();
+  let streams = 0;
   let closing = false;
 
   // A stream is a request that never ends by itself: end them all before the server waits for its requests.
@@ -38,6 +39,21 @@ export const spectatePlugin = fp(async (app: FastifyInstance, deps: Deps & Spect
     closing = true;
     for (const end of [...open]) end();
   });
+
+  /** Counts a stream of `ip` until the returned function is called (once). */
+  const take = (ip: string) => {
+    openByIp.set(ip, (openByIp.get(ip) ?? 0) + 1);
+    streams += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      streams -= 1;
+      const left = (openByIp.get(ip) ?? 1) - 1;
+      if (left > 0) openByIp.set(ip, left);
+      else openByIp.delete(ip);
+    };
+  };
 
   app.get<{ Params: { locationId: string } }>('/spectate/:locationId', async (request, reply) => {
     const { locationId } = request.params;
@@ -49,8 +65,7 @@ export const spectatePlugin = fp(async (app: FastifyInstance, deps: Deps & Spect
         .code(400)
         .send(apiError('invalid_request', 'Last-Event-ID must be the id (a position) of a message received'));
     if (closing) return reply.code(503).send(apiError('shutting_down', 'the server is stopping'));
-    const fromIp = openByIp.get(request.ip) ?? 0;
-    if (fromIp >= perIpCap)
+    if ((openByIp.get(request.ip) ?? 0) >= perIpCap)
       return reply
         .code(429)
         .send(
@@ -59,18 +74,30 @@ export const spectatePlugin = fp(async (app: FastifyInstance, deps: Deps & Spect
             `at most ${perIpCap} spectator streams at once from one address; close one first`,
           ),
         );
-    if (open.size >= totalCap)
+    if (streams >= totalCap)
       return reply
         .code(503)
         .send(apiError('spectators_full', `at most ${totalCap} spectator streams at once; try again later`));
 
-    const head = await deps.store.headPosition();
-    if (closing) return reply.code(503).send(apiError('shutting_down', 'the server is stopping'));
+    // Counted before the first await, so requests arriving together cannot pass the caps together.
+    const release = take(request.ip);
+    let head: Position;
+    try {
+      head = await deps.store.headPosition();
+    } catch (error) {
+      release();
+      throw error;
+    }
+    if (closing) {
+      release();
+      return reply.code(503).send(apiError('shutting_down', 'the server is stopping'));
+    }
     const after: Position = lastEventId === undefined ? head : BigInt(lastEventId.trim());
     const subscription = deps.store.subscribeToAll({ after, filter: { eventTypes: SPECTATOR_EVENT_TYPES } });
     const view = new SpectatorView(deps, locationId, head);
 
     const raw = reply.raw;
+    const socket = request.raw.socket;
     reply.hijack();
     for (const [name, value] of Object.entries(reply.getHeaders()))
       if (value !== undefined) raw.setHeader(name, value);
@@ -86,29 +113,24 @@ export const spectatePlugin = fp(async (app: FastifyInstance, deps: Deps & Spect
     });
     raw.write(`: spectating ${locationId}\n\n`);
 
-    openByIp.set(request.ip, fromIp + 1);
-    let ended = false;
     const stopped = new AbortController();
+    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), keepAliveMs);
+    keepAlive.unref();
     const end = () => {
-      if (ended) return;
-      ended = true;
+      if (stopped.signal.aborted) return;
+      stopped.abort();
       open.delete(end);
-      const left = (openByIp.get(request.ip) ?? 1) - 1;
-      if (left > 0) openByIp.set(request.ip, left);
-      else openByIp.delete(request.ip);
+      release();
       clearInterval(keepAlive);
       socket.off('end', end);
       void subscription.close();
-      stopped.abort();
       if (!raw.writableEnded) raw.end();
     };
     open.add(end);
-    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), keepAliveMs);
-    keepAlive.unref();
     raw.once('close', end);
     // A client that goes away half-closes the socket; Node keeps it open while a response is due.
-    const socket = request.raw.socket;
     socket.once('end', end);
+    if (socket.destroyed || socket.readableEnded) end();
 
     void pump(subscription, view, raw, stopped.signal).then(
       () => end(),
