@@ -313,6 +313,32 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
     },
     TEST_TIMEOUT_MS,
   );
+
+  // issue 11 (found here): "Reconnect now" while a retry is under way opens a second socket, and the
+  // client hears both: two welcomes, and the others see the player appear twice
+  it.skip(
+    'keeps one connection when Reconnect now is clicked while a retry is under way',
+    async () => {
+      const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
+      connection.cut();
+      await visible(ayla.page.locator('#conn-status[data-state="offline"]'));
+      const retry = connection.nextAttempt();
+      connection.hold();
+      await retry;
+      await ayla.page.getByRole('button', { name: /reconnect/i }).click();
+      connection.release();
+      await ayla.page
+        .locator('#conn-status[data-state="online"]')
+        .waitFor({ state: 'visible', timeout: RECONNECT_TIMEOUT_MS });
+      await ayla.type('say only one of me');
+      await brannoc.sees(`${ayla.name} says: "only one of me"`);
+      const welcomes = ayla.page.locator('#log .entry').filter({ hasText: `Welcome, ${ayla.name}.` });
+      expect(await welcomes.count()).toBe(2);
+      const appears = brannoc.page.locator('#log .entry').filter({ hasText: `${ayla.name} appears.` });
+      expect(await appears.count()).toBeLessThanOrEqual(1);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 
 /** Waits until the element's text contains `text`, then asserts it (so a failure says what was there). */

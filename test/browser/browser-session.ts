@@ -112,11 +112,14 @@ function slug(text: string): string {
 /**
  * The page's WebSocket relayed through the test, so a test can cut it as a failing network does: the
  * server's socket is destroyed without a close frame (1006 there), the page sees its socket close, and
- * every new attempt is refused until `restore()`.
+ * every new attempt is refused until `restore()`. `hold()` instead keeps new attempts waiting (the
+ * page's socket open, no answer) until `release()`.
  */
 export class CuttableConnection {
-  private refusing = false;
+  private gate: 'open' | 'refuse' | 'hold' = 'open';
   private readonly upstreams = new Set<WebSocket>();
+  private held: (() => void)[] = [];
+  private attemptWaiters: (() => void)[] = [];
 
   static async install(page: Page): Promise<CuttableConnection> {
     const connection = new CuttableConnection();
@@ -125,46 +128,71 @@ export class CuttableConnection {
   }
 
   cut(): void {
-    this.refusing = true;
+    this.gate = 'refuse';
     for (const upstream of this.upstreams) upstream.terminate();
     this.upstreams.clear();
   }
 
   restore(): void {
-    this.refusing = false;
+    this.release();
+  }
+
+  hold(): void {
+    this.gate = 'hold';
+  }
+
+  release(): void {
+    this.gate = 'open';
+    for (const connect of this.held.splice(0)) connect();
+  }
+
+  /** Resolves at the page's next connection attempt. */
+  nextAttempt(): Promise<void> {
+    return new Promise((resolve) => this.attemptWaiters.push(resolve));
   }
 
   private relay(route: WebSocketRoute): void {
-    if (this.refusing) {
+    for (const resolve of this.attemptWaiters.splice(0)) resolve();
+    if (this.gate === 'refuse') {
       void route.close().catch(() => {});
       return;
     }
-    // The page's own subprotocols, token included, so the server sees what the browser would send.
-    const upstream = new WebSocket(route.url(), route.protocols());
-    this.upstreams.add(upstream);
+    let upstream: WebSocket | undefined;
+    let pageClosed = false;
     const early: (string | Buffer)[] = [];
     route.onMessage((message) => {
-      if (upstream.readyState === WebSocket.OPEN) upstream.send(message);
+      if (upstream?.readyState === WebSocket.OPEN) upstream.send(message);
       else early.push(message);
     });
     route.onClose((code, reason) => {
+      pageClosed = true;
+      if (!upstream) return;
       if (code !== undefined && (code === 1000 || code >= 3000)) upstream.close(code, reason);
       else upstream.close();
     });
-    upstream.on('open', () => {
-      for (const message of early.splice(0)) upstream.send(message);
-    });
-    upstream.on('message', (data, isBinary) => {
-      try {
-        route.send(isBinary ? (data as Buffer) : data.toString());
-      } catch {
-        // The page's side is already closed.
-      }
-    });
-    upstream.on('close', () => {
-      this.upstreams.delete(upstream);
-      void route.close().catch(() => {});
-    });
-    upstream.on('error', () => {});
+    const connect = () => {
+      if (pageClosed) return;
+      // The page's own subprotocols, token included, so the server sees what the browser would send.
+      const socket = new WebSocket(route.url(), route.protocols());
+      upstream = socket;
+      this.upstreams.add(socket);
+      socket.on('open', () => {
+        for (const message of early.splice(0)) socket.send(message);
+      });
+      socket.on('message', (data, isBinary) => {
+        try {
+          route.send(isBinary ? (data as Buffer) : data.toString());
+        } catch {
+          // The page's side is already closed.
+        }
+      });
+      socket.on('close', () => {
+        this.upstreams.delete(socket);
+        void route.close().catch(() => {});
+      });
+      socket.on('error', () => {});
+    };
+    if (this.gate === 'hold') this.held.push(connect);
+    else connect();
   }
 }
