@@ -314,9 +314,7 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
     TEST_TIMEOUT_MS,
   );
 
-  // issue 11 (found here): "Reconnect now" while a retry is under way opens a second socket, and the
-  // client hears both: two welcomes, and the others see the player appear twice
-  it.skip(
+  it(
     'keeps one connection when Reconnect now is clicked while a retry is under way',
     async () => {
       const { ayla, brannoc, connection } = await twoPlayersOneCuttable();

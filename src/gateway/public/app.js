@@ -394,6 +394,10 @@ function connect() {
   if (!token) return showAuth();
   clearTimeout(state.reconnectTimer);
   state.leaving = false;
+  // One socket at a time: a retry already under way (or an old socket) is given up first.
+  const previous = state.socket;
+  state.socket = null;
+  previous?.close(1000, 'reconnecting');
   setStatus('connecting', 'connecting…');
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const socket = new WebSocket(`${scheme}//${location.host}/ws`, [
@@ -404,6 +408,7 @@ function connect() {
   let opened = false;
 
   socket.addEventListener('message', (event) => {
+    if (state.socket !== socket) return;
     let message;
     try {
       message = JSON.parse(event.data);
