@@ -68,7 +68,9 @@ describe('docker-compose.yml', () => {
   it('runs the seed stack: nginx, two game replicas, a projector, monitoring and the GPU exporter', () => {
     expect(behindNginx).toEqual(['game-1', 'game-2']);
     expect(gameServices).toContain('projector');
-    expect((services.projector?.environment as Record<string, unknown>).PROCESS_ROLE).toBe('projector');
+    expect((services.projector?.environment as Record<string, unknown> | undefined)?.PROCESS_ROLE).toBe(
+      'projector',
+    );
     // nginx reaches it for the read-model commands only; no players are sent there.
     expect(networksOf('projector')).toContain('edge');
     for (const name of [
@@ -114,7 +116,9 @@ describe('docker-compose.yml', () => {
         expect(condition, `${name} → ${dependency}`).toBe('service_healthy');
       }
     }
-    expect(Object.keys(services.nginx?.depends_on ?? {}).sort()).toEqual([...behindNginx, 'projector'].sort());
+    expect(Object.keys(services.nginx?.depends_on ?? {}).sort()).toEqual(
+      [...behindNginx, 'projector'].sort(),
+    );
     // One replica at a time runs the migrations.
     expect(Object.keys(services['game-2']?.depends_on ?? {})).toContain('game-1');
   });
