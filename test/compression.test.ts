@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { limits } from '../src/limits.ts';
@@ -29,12 +29,10 @@ class WireClient {
   closed: Promise<{ code: number; reason: string }>;
   tcp: Socket | undefined;
   private pending = Buffer.alloc(0);
+  /** The HTTP response head (101 Switching Protocols) comes first on the wire; frames after it. */
+  private headRead = false;
 
   private constructor(readonly socket: WebSocket) {
-    socket.on('upgrade', (response) => {
-      this.tcp = response.socket as Socket;
-      this.tcp.on('data', (chunk: Buffer) => this.read(chunk));
-    });
     socket.on('message', (data: Buffer) => {
       this.messages.push({ text: data.toString('utf8'), bytes: data.byteLength });
     });
@@ -45,11 +43,21 @@ class WireClient {
 
   static async connect(baseUrl: string, token: string, offerDeflate: boolean): Promise<WireClient> {
     await connectPacer.slot();
+    let client: WireClient | undefined;
+    let tcp: Socket | undefined;
+    // Every byte is watched from the socket's first: the first frames may arrive in the same chunk as
+    // the upgrade's response, before any 'upgrade' listener could attach to the socket.
     const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, {
       headers: { authorization: `Bearer ${token}` },
       perMessageDeflate: offerDeflate,
+      createConnection: (options: object) => {
+        tcp = createConnection(options as unknown as Parameters<typeof createConnection>[0]);
+        tcp.on('data', (chunk: Buffer) => client?.read(chunk));
+        return tcp;
+      },
     });
-    const client = new WireClient(socket);
+    client = new WireClient(socket);
+    client.tcp = tcp;
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -58,8 +66,16 @@ class WireClient {
     return client;
   }
 
-  private read(chunk: Buffer) {
+  read(chunk: Buffer) {
     this.pending = Buffer.concat([this.pending, chunk]);
+    if (!this.headRead) {
+      const end = this.pending.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      // What followed the head in that chunk comes again: ws puts it back on the socket (unshift).
+      this.pending = Buffer.alloc(0);
+      this.headRead = true;
+      return;
+    }
     for (;;) {
       if (this.pending.length < 2) return;
       const first = this.pending[0]!;
@@ -84,7 +100,8 @@ class WireClient {
 
   /** The wire frame and decoded message of the first message (from `since`) that matches. */
   async next(match: (frame: Record<string, unknown>) => boolean, since = 0) {
-    for (let waited = 0; waited < 10_000; waited += 20) {
+    // Generous: a loaded CI runner may take seconds to welcome a socket; nothing here is timed.
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
       const index = this.messages.findIndex((m, i) => i >= since && match(JSON.parse(m.text)));
       // The wire bytes of a frame arrive before ws emits its message: the two lists line up.
       if (index >= 0 && this.wire[index])
@@ -106,7 +123,7 @@ class WireClient {
   }
 }
 
-describe('permessage-deflate on /ws', () => {
+describe('permessage-deflate on /ws', { timeout: 180_000 }, () => {
   let server: TestSystem;
   const clients: WireClient[] = [];
   const connect = async (name: string, offerDeflate: boolean) => {
