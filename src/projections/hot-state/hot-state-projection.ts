@@ -1,6 +1,7 @@
 import { CheckpointMovedError } from '../../infrastructure/consumers/checkpoint-moved.ts';
 import { ConsumerRunner, READ_MODEL_LINGER_MS } from '../../infrastructure/consumers/consumer-runner.ts';
 import type { AtomicSink } from '../../infrastructure/consumers/sink.ts';
+import { StandDown } from '../../infrastructure/consumers/stand-down.ts';
 import type {
   AllFilter,
   EventStore,
@@ -78,7 +79,7 @@ export class HotStateRunner implements ReadModelRunner {
   private readonly batchSize: number;
   private readonly consumer: ConsumerRunner;
   /** Set when another process moved the checkpoint: the consumer is being stopped. */
-  private standingDown: Promise<void> | undefined;
+  private readonly standDown: StandDown;
 
   constructor(
     private readonly hotState: HotState,
@@ -87,6 +88,7 @@ export class HotStateRunner implements ReadModelRunner {
     options: HotStateRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 2_000;
+    this.standDown = new StandDown(() => this.consumer.stop(), logger, 'the hot state', this.name);
     this.consumer = new ConsumerRunner({
       name: this.name,
       store,
@@ -117,41 +119,30 @@ export class HotStateRunner implements ReadModelRunner {
             expectedCheckpoint,
           });
         } catch (error) {
-          if (error instanceof CheckpointMovedError) this.standDown(error);
+          if (error instanceof CheckpointMovedError) {
+            this.status = 'stopped';
+            this.standDown.begin(error);
+          }
           throw error;
         }
       },
     };
   }
 
-  /** Another process writes the hot state: stop (not awaited, as this runs inside the consumer's delivery). */
-  private standDown(error: CheckpointMovedError): void {
-    if (this.standingDown) return;
-    this.logger.error(
-      { err: error, projection: this.name },
-      'another process writes the hot state: this process stops applying it',
-    );
-    this.status = 'stopped';
-    this.standingDown = this.consumer
-      .stop()
-      .catch((stopError) => this.logger.warn({ err: stopError, projection: this.name }, 'could not stop'));
-  }
-
   /** Continues from the live generation's checkpoint (from the first event when there is none). */
   async start(): Promise<void> {
-    await this.standingDown;
-    this.standingDown = undefined;
+    await this.standDown.settle(true);
     await this.consumer.start();
     this.status = this.paused ? 'paused' : 'running';
   }
 
   /** It stopped because another process moved its checkpoint (and was not started since). */
   get stoodDown(): boolean {
-    return this.standingDown !== undefined;
+    return this.standDown.active;
   }
 
   async stop(): Promise<void> {
-    await this.standingDown;
+    await this.standDown.settle();
     await this.consumer.stop();
     this.status = 'stopped';
   }
@@ -259,7 +250,11 @@ export class HotStateRunner implements ReadModelRunner {
       throw error;
     } finally {
       this.status =
-        previousStatus === 'stopped' || this.standingDown ? 'stopped' : this.paused ? 'paused' : 'running';
+        previousStatus === 'stopped' || this.standDown.active
+          ? 'stopped'
+          : this.paused
+            ? 'paused'
+            : 'running';
     }
   }
 }

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { CheckpointMovedError } from '../../infrastructure/consumers/checkpoint-moved.ts';
 import { ConsumerRunner, READ_MODEL_LINGER_MS } from '../../infrastructure/consumers/consumer-runner.ts';
 import type { AtomicSink } from '../../infrastructure/consumers/sink.ts';
+import { StandDown } from '../../infrastructure/consumers/stand-down.ts';
 import type { EventStore, Position, StoredEvent } from '../../infrastructure/event-store/event-store.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import { liveNames, type SqlProjection, shadowNames, type TableNames } from './projection.ts';
@@ -43,7 +44,7 @@ export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly consumer: ConsumerRunner;
   /** Set when another process moved the checkpoint: the consumer is being stopped. */
-  private standingDown: Promise<void> | undefined;
+  private readonly standDown: StandDown;
 
   constructor(
     readonly projection: SqlProjection,
@@ -53,6 +54,7 @@ export class ProjectionRunner {
     options: RunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 2_000;
+    this.standDown = new StandDown(() => this.consumer.stop(), logger, 'this read model', projection.name);
     this.consumer = new ConsumerRunner({
       name: projection.name,
       store,
@@ -81,30 +83,19 @@ export class ProjectionRunner {
           const from = this.consumer.currentPosition;
           await this.applyBatch(batch.events, liveNames(this.projection), this.name, from);
         } catch (error) {
-          if (error instanceof CheckpointMovedError) this.standDown(error);
+          if (error instanceof CheckpointMovedError) {
+            this.status = 'stopped';
+            this.standDown.begin(error);
+          }
           throw error;
         }
       },
     };
   }
 
-  /** Another process writes this read model: stop (not awaited, as this runs inside the consumer's delivery). */
-  private standDown(error: CheckpointMovedError): void {
-    if (this.standingDown) return;
-    this.logger.error(
-      { err: error, projection: this.name },
-      'another process writes this read model: this process stops applying it',
-    );
-    this.status = 'stopped';
-    this.standingDown = this.consumer
-      .stop()
-      .catch((stopError) => this.logger.warn({ err: stopError, projection: this.name }, 'could not stop'));
-  }
-
   /** Creates the tables (rebuilding from zero when the projection's version changed) and starts following. */
   async start(): Promise<void> {
-    await this.standingDown;
-    this.standingDown = undefined;
+    await this.standDown.settle(true);
     const state = await this.loadState(this.name);
     if (!state || state.version !== this.projection.version) {
       if (state)
@@ -124,11 +115,11 @@ export class ProjectionRunner {
 
   /** It stopped because another process moved its checkpoint (and was not started since). */
   get stoodDown(): boolean {
-    return this.standingDown !== undefined;
+    return this.standDown.active;
   }
 
   async stop(): Promise<void> {
-    await this.standingDown;
+    await this.standDown.settle();
     await this.consumer.stop();
     this.status = 'stopped';
   }
@@ -244,7 +235,11 @@ export class ProjectionRunner {
       throw error;
     } finally {
       this.status =
-        previousStatus === 'stopped' || this.standingDown ? 'stopped' : this.paused ? 'paused' : 'running';
+        previousStatus === 'stopped' || this.standDown.active
+          ? 'stopped'
+          : this.paused
+            ? 'paused'
+            : 'running';
     }
   }
 
