@@ -15,7 +15,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import WebSocket, { type PerMessageDeflateOptions, WebSocketServer } from 'ws';
-import { limits } from '../src/limits.ts';
+import { PER_MESSAGE_DEFLATE } from '../src/gateway/ws-compression.ts';
 
 const SETTINGS: Record<string, PerMessageDeflateOptions | false> = {
   off: false,
@@ -51,20 +51,8 @@ const SETTINGS: Record<string, PerMessageDeflateOptions | false> = {
     zlibDeflateOptions: { level: 3, memLevel: 5, chunkSize: 4096 },
     zlibInflateOptions: { chunkSize: 4096 },
   },
-  // What src/gateway/plugins/websocket.ts ships: the client's window is the client's (15 unless it asks).
-  shipped: {
-    threshold: limits.wsCompressionThresholdBytes,
-    serverNoContextTakeover: true,
-    clientNoContextTakeover: true,
-    serverMaxWindowBits: limits.wsCompressionWindowBits,
-    concurrencyLimit: limits.wsCompressionConcurrency,
-    zlibDeflateOptions: {
-      level: limits.wsCompressionLevel,
-      memLevel: limits.wsCompressionMemLevel,
-      chunkSize: limits.wsCompressionChunkBytes,
-    },
-    zlibInflateOptions: { chunkSize: limits.wsCompressionChunkBytes },
-  },
+  // What the gateway ships: the client's window is the client's (15 unless it asks).
+  shipped: PER_MESSAGE_DEFLATE,
 };
 
 type ToClients = { url: string; sockets: number; frames: number; clientsPlain: boolean };

@@ -22,29 +22,11 @@ import {
   WS_TOKEN_SUBPROTOCOL_PREFIX,
 } from '../protocol.ts';
 import { SocketShutdown } from '../socket-shutdown.ts';
+import { PER_MESSAGE_DEFLATE } from '../ws-compression.ts';
 import { bearerToken, type PlayerClaims } from './auth.ts';
 
 /** ws closes connections whose frames exceed this; frames between maxFrameBytes and it get an error. */
 const HARD_MAX_PAYLOAD = limits.maxFrameBytes * 4;
-
-/**
- * permessage-deflate for the clients that offer it (others get plain frames): frames above the
- * threshold, each compressed on its own (no context takeover) with small zlib windows; see
- * limits.wsCompression* for why these numbers.
- */
-const PER_MESSAGE_DEFLATE = {
-  threshold: limits.wsCompressionThresholdBytes,
-  serverNoContextTakeover: true,
-  clientNoContextTakeover: true,
-  serverMaxWindowBits: limits.wsCompressionWindowBits,
-  concurrencyLimit: limits.wsCompressionConcurrency,
-  zlibDeflateOptions: {
-    level: limits.wsCompressionLevel,
-    memLevel: limits.wsCompressionMemLevel,
-    chunkSize: limits.wsCompressionChunkBytes,
-  },
-  zlibInflateOptions: { chunkSize: limits.wsCompressionChunkBytes },
-} as const;
 
 type Deps = Pick<
   GatewayDeps,
