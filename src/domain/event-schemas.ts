@@ -16,6 +16,12 @@ import { worldSchema } from './world/world-schema.ts';
  */
 
 const playerId = z.string().describe('the player (a UUID)');
+const otherSessions = z
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .describe("the player's other sessions still open (absent: none): no arrival nor departure for others");
 const locationId = z.string().describe('the location, as in the world content');
 const npcId = z.string().describe('the NPC, as in the world content');
 const itemId = z.string().describe('the item, as in the world content');
@@ -90,10 +96,11 @@ export const eventSchemas = {
       playerId,
       sessionId: z.string().describe('one connection; PlayerLeftWorld with the same id ends it'),
       processId: z.string().optional().describe('the game process that holds the connection'),
+      otherSessions,
     })
     .describe('A session began: the player connected.'),
   PlayerLeftWorld: z
-    .object({ playerId, sessionId: z.string().describe('the session that ended') })
+    .object({ playerId, sessionId: z.string().describe('the session that ended'), otherSessions })
     .describe('A session ended: the player disconnected.'),
   ActionRequested: z
     .object({

@@ -112,7 +112,9 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
     }
     case 'PlayerEnteredWorld':
     case 'PlayerLeftWorld': {
-      const { playerId } = event.data;
+      const { playerId, otherSessions } = event.data;
+      // Another window of the same player stays open: to those around, nobody came or went.
+      if (otherSessions) return [];
       const locationId = context.locationOf(playerId, stored);
       if (!locationId) return [];
       const entered = event.type === 'PlayerEnteredWorld';

@@ -18,8 +18,11 @@ type E<Type extends string, Data> = DomainEvent<Type, Data>;
 export type PlayerEvent =
   | E<'PlayerRegistered', { playerId: string; username: string }>
   | E<'PlayerSpawned', { playerId: string; locationId: string; hp: number; maxHp: number }>
-  | E<'PlayerEnteredWorld', { playerId: string; sessionId: string; processId?: string }>
-  | E<'PlayerLeftWorld', { playerId: string; sessionId: string }>
+  | E<
+      'PlayerEnteredWorld',
+      { playerId: string; sessionId: string; processId?: string; otherSessions?: number }
+    >
+  | E<'PlayerLeftWorld', { playerId: string; sessionId: string; otherSessions?: number }>
   | E<'ActionRequested', { actionId: string; action: Action }>
   | E<'PlayerMoved', { playerId: string; from: string; to: string; direction: Direction }>
   | E<'ItemAddedToInventory', { playerId: string; itemId: string; reason: 'taken' | 'reward' }>

@@ -108,6 +108,31 @@ describe('player decider: registration, sessions and actions', () => {
       .when({ type: 'LeaveWorld', sessionId: 's1' })
       .then([{ type: 'PlayerLeftWorld', data: { playerId: p, sessionId: 's1' } }]);
   });
+
+  it('says how many other sessions stay open when a second window comes and one of two goes', () => {
+    const first: PlayerEvent = { type: 'PlayerEnteredWorld', data: { playerId: p, sessionId: 's1' } };
+    const second: PlayerEvent = {
+      type: 'PlayerEnteredWorld',
+      data: { playerId: p, sessionId: 's2', otherSessions: 1 },
+    };
+    spec
+      .given([...registered, first])
+      .when({ type: 'EnterWorld', sessionId: 's2' })
+      .then([second]);
+    spec
+      .given([...registered, first, second])
+      .when({ type: 'LeaveWorld', sessionId: 's1' })
+      .then([{ type: 'PlayerLeftWorld', data: { playerId: p, sessionId: 's1', otherSessions: 1 } }]);
+    spec
+      .given([
+        ...registered,
+        first,
+        second,
+        { type: 'PlayerLeftWorld', data: { playerId: p, sessionId: 's1' } },
+      ])
+      .when({ type: 'LeaveWorld', sessionId: 's2' })
+      .then([{ type: 'PlayerLeftWorld', data: { playerId: p, sessionId: 's2' } }]);
+  });
 });
 
 describe('player decider: effects', () => {

@@ -100,13 +100,19 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
                 playerId,
                 sessionId: command.sessionId,
                 ...(command.processId ? { processId: command.processId } : {}),
+                ...stillOpen(state.sessions.length),
               },
             },
           ];
 
         case 'LeaveWorld':
           if (!state.sessions.includes(command.sessionId)) return [];
-          return [{ type: 'PlayerLeftWorld', data: { playerId, sessionId: command.sessionId } }];
+          return [
+            {
+              type: 'PlayerLeftWorld',
+              data: { playerId, sessionId: command.sessionId, ...stillOpen(state.sessions.length - 1) },
+            },
+          ];
 
         case 'RequestAction': {
           const pending = state.pendingActions[command.actionId];
@@ -216,6 +222,12 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
  * Adds what the rules made of the action to the lane's result: quest progress in the words of the
  * quest's definition, experience, and HP where it changed. The lane cannot know these in advance.
  */
+/**
+ * A second window of an already present player (or one of two closing) is no arrival nor departure
+ * for anyone else: the event says how many other sessions stay open (absent when none).
+ */
+const stillOpen = (otherSessions: number) => (otherSessions > 0 ? { otherSessions } : {});
+
 function withConsequences(
   world: World,
   result: ActionResult,
