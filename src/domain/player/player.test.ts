@@ -1,48 +1,19 @@
 import { describe, it } from 'vitest';
 import type { Effect } from '../rules/effects.ts';
-import { deciderSpec } from '../testing/decider-spec.ts';
-import { fixtureWorld } from '../testing/fixture-world.ts';
-import { type PlayerCommand, type PlayerEvent, playerDecider } from './player.ts';
-
-const spec = deciderSpec(playerDecider(fixtureWorld()));
-const p = 'p1';
-const at = '2026-11-25T12:00:00.000Z';
-const registered: PlayerEvent[] = [
-  { type: 'PlayerRegistered', data: { playerId: p, username: 'ayla' } },
-  { type: 'PlayerSpawned', data: { playerId: p, locationId: 'square', hp: 20, maxHp: 20 } },
-];
-const requested = (actionId = 'a1'): PlayerEvent => ({
-  type: 'ActionRequested',
-  data: { actionId, action: { action_type: 'look' } },
-});
-const result = { action_type: 'look', narration: 'Something happens.' };
-const resolve = (
-  effects: Effect[],
-  extra: Partial<Extract<PlayerCommand, { type: 'ResolveAction' }>> = {},
-): PlayerCommand => ({
-  type: 'ResolveAction',
-  actionId: 'a1',
-  effects,
-  result,
-  source: 'rules',
+import type { PlayerEvent } from './player.ts';
+import {
+  added,
   at,
-  ...extra,
-});
-const resolved = (
-  refusedEffects: { effect: Effect; reason: string }[] = [],
-  shown: Record<string, unknown> = {},
-): PlayerEvent => ({
-  type: 'ActionResolved',
-  data: { actionId: 'a1', result: { ...result, ...shown }, source: 'rules', refusedEffects },
-});
-const moved = (from: string, to: string, direction: 'north' | 'south'): PlayerEvent => ({
-  type: 'PlayerMoved',
-  data: { playerId: p, from, to, direction },
-});
-const added = (itemId: string, reason: 'taken' | 'reward' = 'taken'): PlayerEvent => ({
-  type: 'ItemAddedToInventory',
-  data: { playerId: p, itemId, reason },
-});
+  moved,
+  p,
+  prophecy,
+  registered,
+  requested,
+  resolve,
+  resolved,
+  spec,
+  status,
+} from './player-spec.ts';
 
 describe('player decider: registration, sessions and actions', () => {
   it('registers a new player and spawns them at the start location with full HP', () => {
@@ -162,7 +133,7 @@ describe('player decider: effects', () => {
       .when(resolve([effect, effect]))
       .then([
         { type: 'ItemRemovedFromInventory', data: { playerId: p, itemId: 'dagger', reason: 'dropped' } },
-        resolved([{ effect, reason: 'dagger is not carried' }]),
+        resolved([{ effect, reason: 'dagger is not carried' }], { xp: 0, status: status() }),
       ]);
   });
 
@@ -178,7 +149,7 @@ describe('player decider: effects', () => {
       .then([
         { type: 'ItemRemovedFromInventory', data: { playerId: p, itemId: 'herb', reason: 'used' } },
         { type: 'PlayerHealed', data: { playerId: p, amount: 3, hp: 20, cause: 'herb' } },
-        resolved([], { hp: 20, max_hp: 20, xp: 0 }),
+        resolved([], { hp: 20, max_hp: 20, xp: 0, status: status() }),
       ]);
   });
 
@@ -199,6 +170,7 @@ describe('player decider: effects', () => {
           hp: 20,
           max_hp: 20,
           xp: 0,
+          status: status(),
         }),
       ]);
   });
@@ -212,7 +184,7 @@ describe('player decider: effects', () => {
       .then([
         { type: 'EnemySlain', data: { playerId: p, enemyId: 'wolf', locationId: 'woods' } },
         { type: 'XpGained', data: { playerId: p, amount: 10, xp: 10, reason: 'defeated:wolf' } },
-        resolved([], { xp: 10 }),
+        resolved([], { xp: 10, status: status({ xp: 10 }) }),
       ]);
   });
 
@@ -268,7 +240,7 @@ describe('player decider: quests', () => {
     spec
       .given([...registered, requested()])
       .when(resolve([{ kind: 'accept-quest', quest: 'prophecy' }]))
-      .then([accepted, resolved()]);
+      .then([accepted, resolved([], { xp: 0, status: status({ quests: [prophecy({})] }) })]);
     const again: Effect = { kind: 'accept-quest', quest: 'prophecy' };
     spec
       .given([...registered, accepted, requested()])
@@ -289,6 +261,7 @@ describe('player decider: quests', () => {
             { quest: 'prophecy', name: "The Elder's Prophecy", step_completed: 0, next: 'Defeat the wolf.' },
           ],
           xp: 0,
+          status: status({ quests: [prophecy({ step: 1, objective: 'Defeat the wolf.' })] }),
         }),
       ]);
   });
@@ -328,6 +301,11 @@ describe('player decider: quests', () => {
             },
           ],
           xp: 50,
+          status: status({
+            xp: 50,
+            inventory: [{ id: 'vest', name: 'leather vest', kind: 'armor' }],
+            quests: [prophecy({ status: 'completed', step: 3, objective: undefined })],
+          }),
         }),
       ]);
   });
@@ -351,6 +329,9 @@ describe('player decider: quests', () => {
     spec
       .given([...registered, accepted, requested()])
       .when(resolve([{ kind: 'abandon-quest', quest: 'prophecy' }]))
-      .then([{ type: 'QuestAbandoned', data: { playerId: p, questId: 'prophecy' } }, resolved()]);
+      .then([
+        { type: 'QuestAbandoned', data: { playerId: p, questId: 'prophecy' } },
+        resolved([], { xp: 0, status: status() }),
+      ]);
   });
 });

@@ -2,6 +2,7 @@ import type { Action } from '../actions.ts';
 import { type Decider, DomainError } from '../decider.ts';
 import type { Effect, RefusedEffect } from '../rules/effects.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
+import { withConsequences } from './action-consequences.ts';
 import type { ActionResult, PlayerEvent, ResultSource } from './player-events.ts';
 import { type ActionFacts, clampRelationship, questProgress } from './quests.ts';
 import { sameAction } from './same-action.ts';
@@ -22,6 +23,8 @@ export type PlayerCommand =
       effects: Effect[];
       /** Enemies the location stream recorded as defeated by this action. */
       defeated?: string[];
+      /** Item ids the location stream recorded as loot dropped by those enemies. */
+      loot?: string[];
       result: ActionResult;
       source: ResultSource;
       /** When the action was requested: world time, weather and respawns are read at this moment. */
@@ -138,6 +141,7 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
             command.result,
             events,
             events.reduce(decider.evolve, state),
+            command.loot ?? [],
           );
           return [
             ...events,
@@ -219,70 +223,10 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
 }
 
 /**
- * Adds what the rules made of the action to the lane's result: quest progress in the words of the
- * quest's definition, experience, and HP where it changed. The lane cannot know these in advance.
- */
-/**
  * A second window of an already present player (or one of two closing) is no arrival nor departure
  * for anyone else: the event says how many other sessions stay open (absent when none).
  */
 const stillOpen = (otherSessions: number) => (otherSessions > 0 ? { otherSessions } : {});
-
-function withConsequences(
-  world: World,
-  result: ActionResult,
-  events: PlayerEvent[],
-  after: PlayerState,
-): ActionResult {
-  const lines: string[] = [];
-  const updates: Record<string, unknown>[] = [];
-  for (const event of events) {
-    if (
-      event.type === 'QuestAccepted' ||
-      event.type === 'QuestStepCompleted' ||
-      event.type === 'QuestCompleted'
-    ) {
-      const quest = world.quests.get(event.data.questId);
-      if (!quest) continue;
-      if (event.type === 'QuestStepCompleted') {
-        const next = quest.steps[event.data.step + 1];
-        lines.push(
-          `Quest "${quest.name}": ${quest.steps[event.data.step]!.description} — done.${next ? ` Next: ${next.description} (${next.hint})` : ''}`,
-        );
-        updates.push({
-          quest: quest.id,
-          name: quest.name,
-          step_completed: event.data.step,
-          next: next?.description,
-        });
-      } else if (event.type === 'QuestCompleted') {
-        const rewards = quest.rewards.items.map((id) => world.items.get(id)?.name ?? id);
-        lines.push(
-          `Quest complete: ${quest.name}! ${quest.completion}${rewards.length > 0 ? ` You receive: ${rewards.join(', ')}.` : ''}`,
-        );
-        updates.push({
-          quest: quest.id,
-          name: quest.name,
-          completed: true,
-          rewards: { xp: quest.rewards.xp, items: quest.rewards.items },
-        });
-      }
-    }
-    if (event.type === 'PlayerRespawned')
-      lines.push(`You wake at ${world.locations.get(event.data.locationId)?.name}, your wounds healed.`);
-  }
-  const changed = events.some(
-    (e) => e.type === 'DamageTaken' || e.type === 'PlayerHealed' || e.type === 'PlayerRespawned',
-  );
-  if (lines.length === 0 && !changed && !events.some((e) => e.type === 'XpGained')) return result;
-  return {
-    ...result,
-    narration: [result.narration, ...lines].join('\n'),
-    ...(updates.length > 0 ? { quest_updates: updates } : {}),
-    ...(changed ? { hp: after.hp, max_hp: after.maxHp } : {}),
-    xp: after.xp,
-  };
-}
 
 /**
  * Turns checked effects into the player's events, re-checking what is the player's own to guard
