@@ -26,8 +26,11 @@ export interface RecordedOutcome {
   refused: RefusedEffect[];
 }
 
-/** All the player's `ResolveAction` needs: the outcome and the enemies the location saw felled. */
-export type Outcome = RecordedOutcome & { defeated: string[] };
+/**
+ * All the player's `ResolveAction` needs: the outcome, the enemies the location saw felled and the item
+ * ids of the loot they dropped (one per item; absent means none).
+ */
+export type Outcome = RecordedOutcome & { defeated: string[]; loot?: string[] };
 
 export const OUTCOME_METADATA = 'actionOutcome';
 
@@ -36,13 +39,19 @@ export const locationStepId = (actionId: string) => `${actionId}/location`;
 export function recordedOutcome(events: readonly NewEvent[]): Outcome {
   const recorded = events[0]?.metadata[OUTCOME_METADATA] as RecordedOutcome | undefined;
   if (!recorded) throw new Error('location step events without the outcome they were decided with');
-  return { ...recorded, defeated: defeatedIn(events) };
+  return { ...recorded, defeated: defeatedIn(events), loot: lootIn(events) };
 }
 
 export function defeatedIn(events: readonly NewEvent[]): string[] {
   return events
     .filter((event) => event.type === 'EnemyDefeated')
     .map((event) => (event.data as { enemyId: string }).enemyId);
+}
+
+export function lootIn(events: readonly NewEvent[]): string[] {
+  return events
+    .filter((event) => event.type === 'LootDropped')
+    .map((event) => (event.data as { itemId: string }).itemId);
 }
 
 export function locationSteps(
