@@ -83,6 +83,12 @@ export const limits = {
    * long ago: a process that stalled past its TTL may record an action before it learns it is out.
    */
   adoptedActionsWatchMs: 60_000,
+  /**
+   * A player whose connection closed uncleanly (lost, page reloaded) stays in the world this long, so
+   * that coming back in time shows nobody a fade and a return; the same counts from the lease's expiry
+   * when their process died (src/gateway/session-grace.ts, src/commands/session-reaper.ts).
+   */
+  reconnectGraceMs: 30_000,
   /** WebSocket connections one player may hold at once; a new one closes the oldest. */
   socketsPerPlayer: 3,
   /** How long a frame id identifies an action: a retry with the same id within it acts only once. */
