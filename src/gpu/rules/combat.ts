@@ -60,9 +60,8 @@ export function attack(context: ActionContext, action: ActionOf<'attack'>, rando
       `It strikes back for ${damageTaken} damage. (${target.name}: ${hp - damageDealt}/${target.hp} HP)`,
     );
     if (hpAfter <= 0) {
-      lines.push(
-        `Darkness takes you… You wake, aching, at ${world.locations.get(world.content.startLocation)?.name}.`,
-      );
+      // Where the player wakes is added by the player's decider (it respawns them), whichever lane answered.
+      lines.push('Darkness takes you…');
       hpAfter = player.maxHp;
     }
   }
