@@ -117,6 +117,21 @@ export const limits = {
   spectatorStreams: 1_000,
   /** A spectator stream sends a comment this often, so proxies and clients know it is alive. */
   spectatorKeepAliveMs: 15_000,
+  /**
+   * How far back a reconnecting client may resume (`{"type":"resume","after":…}`): what each game
+   * process keeps of what players were sent (results and place news), by age and in all (~200 B each).
+   */
+  resumeWindowMs: 5 * 60_000,
+  resumeWindowMaxEntries: 200_000,
+  /** Frames of missed results and news one resume may replay; past it the client starts afresh. */
+  resumeMaxMissed: 5_000,
+  /** News per missed `events` frame. */
+  resumeEventsPerFrame: 50,
+  /**
+   * A new connection's live stream waits this long for the client's first frame (its resume), so the
+   * missed frames come before live ones. Any frame, or this timeout, lets the live stream go.
+   */
+  resumeHoldMs: 1_500,
 } as const;
 
 /** The seed's cache table (time to live per kind of cached data). */

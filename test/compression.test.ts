@@ -130,6 +130,10 @@ describe('permessage-deflate on /ws', { timeout: 180_000 }, () => {
     const { token } = await register(server.baseUrl, `${name}${randomUUID().slice(0, 6)}`);
     const client = await WireClient.connect(server.baseUrl, token, offerDeflate);
     clients.push(client);
+    // As the browser client does: start the stream (nothing to catch up on), so news come live.
+    const welcome = await client.next((f) => f['type'] === 'welcome');
+    client.socket.send(JSON.stringify({ type: 'resume', after: welcome.frame['position'] }));
+    await client.next((f) => f['type'] === 'resumed');
     return client;
   };
 

@@ -20,6 +20,8 @@ const MAX_GENERATIONS = 64;
 export interface RecordedOutcome {
   result: ActionResult;
   source: ResultSource;
+  /** Where the outcome (ActionResolved) is in the log. */
+  position: bigint;
 }
 
 export type Requested =
@@ -76,6 +78,7 @@ export class ActionRequests {
       const { actionId, handled } = await this.sessions.requestAction(playerId, request.action, {
         ...options,
         actionId: candidate,
+        frameId: request.frameId,
       });
       if (!handled.alreadyHandled)
         return { actionId, status: handled.events.length > 0 ? 'recorded' : 'pending' };
@@ -115,7 +118,7 @@ export class ActionRequests {
         if (data.actionId !== actionId) continue;
         if (event.type === 'ActionResolved') {
           const { result, source } = event.data as RecordedOutcome;
-          outcome = { result, source };
+          outcome = { result, source, position: event.position };
         }
         if (event.type === 'ActionRequested')
           return { action: (event.data as { action: Action }).action, ...(outcome ? { outcome } : {}) };

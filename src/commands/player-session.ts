@@ -11,6 +11,8 @@ export interface RequestOptions {
   at?: Date;
   /** Withdraws the append while it still waits to be sent. */
   signal?: AbortSignal;
+  /** The client's id of the frame that asked: kept with the request, so its answer names it in any replay. */
+  frameId?: string;
 }
 
 /** The commands a connected player sends: entering and leaving the world, and requesting actions. */
@@ -60,8 +62,11 @@ export class PlayerSessions {
         commandId: `request-${actionId}`,
         correlationId: actionId,
         playerId,
-        // The process that will resolve it (see ActionProcessor's `owner`).
-        ...(this.processId ? { metadata: { processId: this.processId } } : {}),
+        metadata: {
+          // The process that will resolve it (see ActionProcessor's `owner`).
+          ...(this.processId ? { processId: this.processId } : {}),
+          ...(options.frameId === undefined ? {} : { frameId: options.frameId }),
+        },
         ...(options.at ? { timestamp: options.at } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       },

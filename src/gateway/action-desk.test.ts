@@ -4,7 +4,11 @@ import { DomainError } from '../domain/decider.ts';
 import { createMetrics } from '../infrastructure/metrics.ts';
 import { ActionDesk } from './action-desk.ts';
 
-const outcome = { result: { action_type: 'look', narration: 'You look.' }, source: 'rules' as const };
+const outcome = {
+  result: { action_type: 'look', narration: 'You look.' },
+  source: 'rules' as const,
+  position: 7n,
+};
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Requests that complete when the test says so (or honour the signal, as a queued append does). */

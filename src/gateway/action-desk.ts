@@ -149,18 +149,24 @@ export class ActionDesk {
     });
   }
 
-  /** An action's outcome, from the outcome feed: goes to every frame waiting for it. */
-  resolved(actionId: string, outcome: RecordedOutcome): void {
+  /**
+   * An action's outcome, from the outcome feed: goes to every frame waiting for it. Returns the
+   * owners (sockets) of those frames: they are answered here, the player's other sockets are not.
+   */
+  resolved(actionId: string, outcome: RecordedOutcome): Set<object> {
     const unseen = this.uncounted.get(actionId);
     if (unseen) {
       clearTimeout(unseen);
       this.uncounted.delete(actionId);
       this.countAction(outcome);
     }
+    const owners = new Set<object>();
     for (const ticket of this.byAction.get(actionId) ?? []) {
+      owners.add(ticket.arrival.owner);
       if (ticket.phase === 'requesting') ticket.early = outcome;
       else this.deliver(ticket, outcome);
     }
+    return owners;
   }
 
   /** The owner (a socket) is gone: nothing more is sent to it. Its requests still complete. */
@@ -183,11 +189,11 @@ export class ActionDesk {
     this.uncounted.set(actionId, forget);
   }
 
-  private countAction({ result, source }: RecordedOutcome): void {
+  private countAction({ result, source }: Pick<RecordedOutcome, 'result' | 'source'>): void {
     this.deps.metrics.actions.inc({ action_type: result.action_type, source });
   }
 
-  private deliver(ticket: Ticket, { result, source }: RecordedOutcome): void {
+  private deliver(ticket: Ticket, { result, source, position }: RecordedOutcome): void {
     const latency = performance.now() - ticket.arrival.arrivedAt;
     if (!ticket.replayed) {
       this.deps.metrics.actionLatency.observe({ action_type: result.action_type, source }, latency / 1000);
@@ -200,6 +206,7 @@ export class ActionDesk {
       result,
       source,
       latency_ms: Math.round(latency),
+      position: String(position),
       ...(ticket.replayed ? { replayed: true } : {}),
       ...(ticket.answered ? { late: true } : {}),
     });

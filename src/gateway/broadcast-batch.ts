@@ -3,6 +3,8 @@ import type { Broadcast } from './outcome-feed.ts';
 export interface Published {
   broadcast: Broadcast;
   actor: string | undefined;
+  /** The event's position in the log (also in the broadcast as a decimal string). */
+  position?: bigint;
   json?: string;
 }
 
@@ -37,7 +39,7 @@ export class Batch {
   private readonly byKind = new Map<string, Published[]>();
   private readonly byActor = new Map<string, Published[]>();
   /** The frame of a viewer who caused nothing, as parts; crowd summaries marked with their kind. */
-  private sharedLayout: { json: string; crowdKind?: string }[] | undefined;
+  private sharedLayout: Part[] | undefined;
 
   constructor(
     private readonly queue: readonly Published[],
@@ -62,7 +64,7 @@ export class Batch {
     const visible = viewer === undefined ? this.queue : this.queue.filter((p) => p.actor !== viewer);
     const counts = new Map<string, number>();
     for (const { broadcast } of visible) counts.set(broadcast.event, (counts.get(broadcast.event) ?? 0) + 1);
-    const layout: { json: string; crowdKind?: string }[] = [];
+    const layout: Part[] = [];
     const summarised = new Set<string>();
     let spoken = 0;
     for (const published of visible) {
@@ -74,20 +76,24 @@ export class Batch {
           layout.push({
             json: this.summary(kind, visible, count === this.totals.get(kind)),
             crowdKind: kind,
+            position: lastPosition(visible, kind),
           });
         }
         continue;
       }
       if (kind === SPEECH && ++spoken > this.limits.speechCap) {
         if (spoken === this.limits.speechCap + 1)
-          layout.push({ json: this.summary(kind, visible, count === this.totals.get(kind)) });
+          layout.push({
+            json: this.summary(kind, visible, count === this.totals.get(kind)),
+            position: lastPosition(visible, kind),
+          });
         continue;
       }
       published.json ??= JSON.stringify(published.broadcast);
-      layout.push({ json: published.json });
+      layout.push({ json: published.json, position: positionOf(published) });
     }
     if (viewer === undefined) this.sharedLayout = layout;
-    return framed(layout.map((part) => part.json));
+    return framed(layout);
   }
 
   /** Whether every event the viewer caused is of a crowd kind summarised even without theirs. */
@@ -112,8 +118,8 @@ export class Batch {
     const ownKinds = new Set(own.map((p) => p.broadcast.event));
     const parts = this.sharedLayout!.map((part) =>
       part.crowdKind !== undefined && ownKinds.has(part.crowdKind)
-        ? JSON.stringify(this.crowdWithout(part.crowdKind, viewer, own))
-        : part.json,
+        ? { ...part, json: JSON.stringify(this.crowdWithout(part.crowdKind, viewer, own)) }
+        : part,
     );
     return framed(parts);
   }
@@ -122,11 +128,12 @@ export class Batch {
     const cached = excludesNobody ? this.sharedSummaries.get(kind) : undefined;
     if (cached) return cached;
     const ofKind = visible.filter((p) => p.broadcast.event === kind);
-    const json = JSON.stringify(
+    const summary =
       kind === SPEECH
         ? this.speechSummary(ofKind.slice(this.limits.speechCap))
-        : this.crowdSummary(kind, ofKind),
-    );
+        : this.crowdSummary(kind, ofKind);
+    const position = lastPosition(ofKind, kind);
+    const json = JSON.stringify(position === undefined ? summary : { ...summary, position });
     if (excludesNobody) this.sharedSummaries.set(kind, json);
     return json;
   }
@@ -160,7 +167,12 @@ export class Batch {
       if (published.actor !== viewer) named.push(published);
     }
     const ownCount = own.filter((p) => p.broadcast.event === kind).length;
-    return this.crowdSummary(kind, named, ofKind.length - ownCount);
+    const summary = this.crowdSummary(kind, named, ofKind.length - ownCount);
+    const position = lastPosition(
+      ofKind.filter((p) => p.actor !== viewer),
+      kind,
+    );
+    return position === undefined ? summary : { ...summary, position };
   }
 
   private names(crowd: readonly Published[]): string[] {
@@ -168,7 +180,33 @@ export class Batch {
   }
 }
 
-function framed(parts: readonly string[]): Frame | null {
+interface Part {
+  json: string;
+  crowdKind?: string;
+  /** The log position the part comes from (a summary: the last event it sums up), a decimal string. */
+  position?: string | undefined;
+}
+
+const positionOf = (published: Published): string | undefined =>
+  typeof published.broadcast.position === 'string' ? published.broadcast.position : undefined;
+
+/** The position of the last event of `kind` in `list` (which is in log order). */
+function lastPosition(list: readonly Published[], kind: string): string | undefined {
+  for (let i = list.length - 1; i >= 0; i--)
+    if (list[i]!.broadcast.event === kind) return positionOf(list[i]!);
+  return undefined;
+}
+
+/** One `events` frame; its `position` is the latest of its parts (summaries are not in log order). */
+function framed(parts: readonly Part[]): Frame | null {
   if (parts.length === 0) return null;
-  return { bytes: Buffer.from(`{"type":"events","events":[${parts.join(',')}]}`), events: parts.length };
+  let position: bigint | undefined;
+  for (const part of parts) {
+    if (part.position === undefined) continue;
+    const at = BigInt(part.position);
+    if (position === undefined || at > position) position = at;
+  }
+  const head = position === undefined ? '' : `"position":"${position}",`;
+  const events = parts.map((part) => part.json).join(',');
+  return { bytes: Buffer.from(`{"type":"events",${head}"events":[${events}]}`), events: parts.length };
 }

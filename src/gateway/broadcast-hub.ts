@@ -12,6 +12,12 @@ export interface HubSocket {
    * send itself, bench/ws-compression.ts).
    */
   send(data: Buffer, options: { binary: false; compress: false }): void;
+  /**
+   * Which news the connection takes: 'waiting' (none: it has not started its stream; what it misses
+   * meanwhile is replayed to it), or only events after this position (earlier ones were replayed).
+   * Absent: everything.
+   */
+  readonly liveAfter?: bigint | 'waiting';
 }
 
 /**
@@ -73,14 +79,14 @@ export class BroadcastHub {
   }
 
   /** Queues a broadcast for the players at a location (except the one who caused it) until the tick ends. */
-  publish(locationId: string, broadcast: Broadcast, exceptPlayerId?: string): void {
+  publish(locationId: string, broadcast: Broadcast, exceptPlayerId?: string, position?: bigint): void {
     if (this.closed) return;
     let queue = this.pending.get(locationId);
     if (!queue) {
       queue = [];
       this.pending.set(locationId, queue);
     }
-    queue.push({ broadcast, actor: exceptPlayerId });
+    queue.push({ broadcast, actor: exceptPlayerId, ...(position === undefined ? {} : { position }) });
     // The tick runs only while there is something to send: an idle hub costs nothing.
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.tickMs());
@@ -152,6 +158,7 @@ export class BroadcastHub {
     const actors = new Set<string>();
     for (const published of queue) if (published.actor !== undefined) actors.add(published.actor);
     const batch = new Batch(queue, this.summaries);
+    const earliest = queue[0]?.position;
     let shared: Frame | null | undefined;
     const own = new Map<string, Frame | null>();
     let frames = 0;
@@ -172,13 +179,27 @@ export class BroadcastHub {
       }
       if (!frame) continue;
       for (const socket of sockets) {
-        if (socket.readyState !== socket.OPEN) continue;
-        this.outbox.push({ socket, frame });
+        if (socket.readyState !== socket.OPEN || socket.liveAfter === 'waiting') continue;
+        const own =
+          socket.liveAfter !== undefined && earliest !== undefined && earliest <= socket.liveAfter
+            ? this.laterThan(socket.liveAfter, queue, playerId)
+            : frame;
+        if (!own) continue;
+        this.outbox.push({ socket, frame: own });
         frames += 1;
-        events += frame.events;
+        events += own.events;
       }
     }
     return { frames, events };
+  }
+
+  /**
+   * The frame of a connection whose stream starts inside this tick (its replay went up to `after`):
+   * rare (a tick as a client resumes), so built apart rather than complicating the shared frames.
+   */
+  private laterThan(after: bigint, queue: readonly Published[], playerId: string): Frame | null {
+    const later = queue.filter((published) => published.position === undefined || published.position > after);
+    return later.length === 0 ? null : new Batch(later, this.summaries).frameFor(playerId);
   }
 
   /** Sends the outbox a turn's worth at a time; what a socket gets keeps the order it was queued in. */

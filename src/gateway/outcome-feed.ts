@@ -5,12 +5,16 @@ import { ConsumerRunner } from '../infrastructure/consumers/consumer-runner.ts';
 import type { EventStore, StoredEvent } from '../infrastructure/event-store/event-store.ts';
 import { createLogger, type Logger } from '../infrastructure/logger.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
-import { PLACE_NEWS_EVENT_TYPES, type PlaceNewsContext, placeNews } from './place-news.ts';
+import { PLACE_NEWS_EVENT_TYPES, type PlaceNews, type PlaceNewsContext, placeNews } from './place-news.ts';
 
 export interface ResolvedAction {
   actionId: string;
+  playerId: string;
+  /** The id the client gave the action's frame, when it gave one. */
+  frameId?: string;
   result: ActionResult;
   source: ResultSource;
+  position: bigint;
 }
 
 export interface Broadcast {
@@ -20,12 +24,16 @@ export interface Broadcast {
 }
 
 export interface FeedListener {
+  /** Every event fed, with the news it made (before `resolved` and `broadcast` are told of it). */
+  observed?(stored: StoredEvent, news: readonly PlaceNews[]): void;
   resolved(action: ResolvedAction): void;
   /** For the players at a location except the one who caused it (see BroadcastHub). */
-  broadcast(locationId: string, message: Broadcast, exceptPlayerId?: string): void;
+  broadcast(locationId: string, message: Broadcast, exceptPlayerId: string, position: bigint): void;
 }
 
-const FEED_EVENT_TYPES = ['ActionResolved', ...PLACE_NEWS_EVENT_TYPES];
+/** The events the feed follows (results, and whatever makes news or moves a player). */
+export const FEED_EVENT_TYPES = ['ActionResolved', 'PlayerSpawned', ...PLACE_NEWS_EVENT_TYPES];
+const PLAYER_STREAM = 'player-';
 
 /**
  * The gateway's view of outcomes: an in-memory consumer, from the end of the log at its start, that
@@ -66,6 +74,11 @@ export class OutcomeFeed {
     return this.started;
   }
 
+  /** The last event fed (at start: the end of the log then). */
+  get position(): bigint {
+    return this.consumer.currentPosition;
+  }
+
   async stop(): Promise<void> {
     await this.started?.catch(() => {});
     await this.consumer.stop();
@@ -79,7 +92,8 @@ export class OutcomeFeed {
     }
   }
 
-  private readonly context: PlaceNewsContext = {
+  /** How news are told now (names, places); where a player stands is where presence has them now. */
+  readonly context: PlaceNewsContext = {
     name: (playerId) => this.presence.username(playerId) ?? 'someone',
     place: (locationId) => this.runtime.world.locations.get(locationId)?.name ?? locationId,
     enemy: (enemyId) => this.runtime.world.enemies.get(enemyId)?.name ?? enemyId,
@@ -87,11 +101,30 @@ export class OutcomeFeed {
   };
 
   private dispatch(stored: StoredEvent): void {
-    if (stored.type === 'ActionResolved') {
-      this.listener.resolved((stored as unknown as PlayerEventOf<'ActionResolved'>).data);
+    const news = newsOf(stored, this.context);
+    this.listener.observed?.(stored, news);
+    if (stored.type === 'ActionResolved' && stored.streamId.startsWith(PLAYER_STREAM)) {
+      const { actionId, result, source } = (stored as unknown as PlayerEventOf<'ActionResolved'>).data;
+      const frameId = stored.metadata.frameId;
+      this.listener.resolved({
+        actionId,
+        playerId: stored.streamId.slice(PLAYER_STREAM.length),
+        ...(typeof frameId === 'string' ? { frameId } : {}),
+        result,
+        source,
+        position: stored.position,
+      });
       return;
     }
-    for (const { locationId, actor, broadcast } of placeNews(stored, this.context))
-      this.listener.broadcast(locationId, broadcast, actor);
+    for (const { locationId, actor, broadcast } of news)
+      this.listener.broadcast(locationId, broadcast, actor, stored.position);
   }
+}
+
+/** What the event tells each place, each broadcast carrying the event's position (a decimal string). */
+export function newsOf(stored: StoredEvent, context: PlaceNewsContext): PlaceNews[] {
+  return placeNews(stored, context).map((told) => ({
+    ...told,
+    broadcast: { ...told.broadcast, position: String(stored.position) },
+  }));
 }

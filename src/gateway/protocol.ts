@@ -27,12 +27,24 @@ const clientId = z
   .refine((id) => !/[\p{Cc}\p{Cs}]/u.test(id), 'ids hold no control characters and no lone surrogates')
   .optional();
 
+/** A position as the server sends it: a decimal string (JSON numbers cannot hold every one exactly). */
+const position = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,29})$/, 'a position is a decimal string, as the server sent it, e.g. "1234"');
+
 const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('action'), id: clientId, data: z.unknown() }),
   z.object({ type: z.literal('ping'), id: clientId }),
+  z.object({ type: z.literal('resume'), id: clientId, after: position }),
 ]);
 
-export type ClientFrame = { type: 'action'; id?: string; action: Action } | { type: 'ping'; id?: string };
+export type ClientFrame =
+  | { type: 'action'; id?: string; action: Action }
+  | { type: 'ping'; id?: string }
+  /** Send what was missed after `after` (the last position the client got), then go on live. */
+  | { type: 'resume'; id?: string; after: bigint };
+
+const FRAME_TYPES = ['action', 'ping', 'resume'];
 
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
@@ -64,17 +76,21 @@ export function parseClientFrame(text: string): ClientFrame {
       typeof json === 'object' &&
       json !== null &&
       typeof type === 'string' &&
-      !['action', 'ping'].includes(type)
+      !FRAME_TYPES.includes(type)
     ) {
       throw new ProtocolError(
         'unknown_frame_type',
-        `unknown frame type "${type.slice(0, 40)}"; send "action" or "ping"`,
+        `unknown frame type "${type.slice(0, 40)}"; send "action", "ping" or "resume"`,
         id,
       );
     }
     throw new ProtocolError('invalid_frame', describeIssues(frame.error), id);
   }
   if (frame.data.type === 'ping') return frame.data;
+  if (frame.data.type === 'resume') {
+    const { id: resumeId, after } = frame.data;
+    return { type: 'resume', ...(resumeId === undefined ? {} : { id: resumeId }), after: BigInt(after) };
+  }
 
   const data = frame.data.data as { action_type?: unknown } | undefined;
   const actionType = data?.action_type;

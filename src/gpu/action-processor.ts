@@ -218,7 +218,8 @@ export class ActionProcessor {
     const action = player.pendingActions[actionId];
     if (!action) return;
     const at = new Date(event.metadata.timestamp);
-    const ids = { actionId, causationId: event.id, playerId: player.playerId };
+    const frameId = typeof event.metadata.frameId === 'string' ? event.metadata.frameId : undefined;
+    const ids = { actionId, causationId: event.id, playerId: player.playerId, frameId };
 
     // A run before this one (before a crash) may have got as far as the location: finish it as it decided.
     const done = await this.locationStepDone(player.locationId, actionId);
@@ -314,7 +315,7 @@ export class ActionProcessor {
 
   private async record(
     streamId: string,
-    ids: { actionId: string; causationId: string; playerId: string },
+    ids: { actionId: string; causationId: string; playerId: string; frameId: string | undefined },
     at: Date,
     outcome: Outcome,
   ): Promise<void> {
@@ -336,6 +337,8 @@ export class ActionProcessor {
         correlationId: ids.actionId,
         causationId: ids.causationId,
         playerId: ids.playerId,
+        // The client's frame id, so that a replay of the answer (a resume) names the frame it answers.
+        ...(ids.frameId === undefined ? {} : { metadata: { frameId: ids.frameId } }),
       },
     );
     const recorded = resolved.events.find((e) => e.type === 'ActionResolved')?.data as

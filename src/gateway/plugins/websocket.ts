@@ -5,14 +5,17 @@ import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { ActionRequests } from '../../commands/action-requests.ts';
 import { isRevoked } from '../../domain/account/token-revocations.ts';
+import type { PlayerState } from '../../domain/player/player.ts';
 import { limits } from '../../limits.ts';
 import { ActionDesk } from '../action-desk.ts';
 import { actionThrottle } from '../action-throttle.ts';
 import { BroadcastHub } from '../broadcast-hub.ts';
+import type { ConnectionStream } from '../connection-stream.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { atTime } from '../expiry-timer.ts';
 import { type Broadcast, OutcomeFeed, type ResolvedAction } from '../outcome-feed.ts';
 import { PlayerConnections } from '../player-connections.ts';
+import { PlayerStreams } from '../player-streams.ts';
 import {
   CloseCode,
   PROTOCOL_VERSION,
@@ -21,6 +24,8 @@ import {
   WS_SUBPROTOCOL,
   WS_TOKEN_SUBPROTOCOL_PREFIX,
 } from '../protocol.ts';
+import { Resumer } from '../resume.ts';
+import { ResumeWindow } from '../resume-window.ts';
 import { SocketShutdown } from '../socket-shutdown.ts';
 import { PER_MESSAGE_DEFLATE } from '../ws-compression.ts';
 import { bearerToken, type PlayerClaims } from './auth.ts';
@@ -64,7 +69,6 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     },
   });
 
-  const socketsByPlayer = new Map<string, Set<WebSocket>>();
   // Every connection of a player draws from one bucket: the limit is the player's, not the socket's
   // (nor the process's: with Redis, every game process's connections draw from the same one).
   const throttle = actionThrottle({ redis: deps.redis, redisPrefix: deps.redisPrefix, log: app.log });
@@ -81,7 +85,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
 
   const hub = new BroadcastHub({
     recipientsAt: (locationId) => deps.presence.onlinePlayerIdsAt(locationId),
-    socketsOf: (playerId) => socketsByPlayer.get(playerId),
+    socketsOf: (playerId) => streams.streamsOf(playerId),
     sent: (frames, events) => {
       deps.metrics.broadcastFrames.inc(frames);
       deps.metrics.broadcastEvents.inc(events);
@@ -89,12 +93,20 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     onError: (error) => app.log.error({ err: error }, 'broadcast failed'),
     busy: () => app.loopUtilization() > limits.broadcastBusyLoopUtilization,
   });
+  // What players were sent lately, so a client that lost its connection gets what it missed.
+  const window = new ResumeWindow();
   const feed = new OutcomeFeed(deps.store, deps.presence, deps.runtime, {
+    observed: (stored, news) => window.add(stored, news),
     resolved: (resolved) => deliver(resolved),
-    broadcast: (locationId: string, message: Broadcast, exceptPlayerId?: string) =>
-      hub.publish(locationId, message, exceptPlayerId),
+    broadcast: (locationId: string, message: Broadcast, exceptPlayerId: string, position: bigint) =>
+      hub.publish(locationId, message, exceptPlayerId, position),
   });
   await feed.start();
+  window.coverFrom(feed.position);
+  const streams = new PlayerStreams(
+    window,
+    new Resumer({ store: deps.store, window, context: feed.context }),
+  );
 
   // A revocation recorded by any process closes this process's sockets of the revoked tokens.
   const claimsOf = new WeakMap<WebSocket, PlayerClaims>();
@@ -124,8 +136,9 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     hub.close();
   });
 
-  function deliver({ actionId, result, source }: ResolvedAction) {
-    desk.resolved(actionId, { result, source });
+  function deliver(resolved: ResolvedAction) {
+    const { actionId, result, source, position } = resolved;
+    streams.resolved(resolved, desk.resolved(actionId, { result, source, position }));
   }
 
   function sendError(
@@ -179,6 +192,35 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         socket.close(CloseCode.unauthorized, 'token expired'),
       );
 
+      // The game frames of this connection (results, news): live once it starts (see ConnectionStream).
+      let stream: ConnectionStream | undefined;
+      /** A frame other than resume came first, or the wait for one ran out: no resume to wait for. */
+      let startWanted = false;
+      let resumeAsked = false;
+      let startTimer: NodeJS.Timeout | undefined;
+      const here = async () => (await deps.sessions.state(playerId)).locationId;
+      const welcome = async (player?: PlayerState) => {
+        const now = player ?? (await deps.sessions.state(playerId));
+        return {
+          type: 'welcome',
+          protocol: PROTOCOL_VERSION,
+          player_id: playerId,
+          username: now.username,
+          session_id: sessionId,
+          hp: now.hp,
+          max_hp: now.maxHp,
+          location: await deps.scenes.view(now.locationId, deps.clock(), playerId),
+        };
+      };
+      function startStream() {
+        clearTimeout(startTimer);
+        startWanted = true;
+        if (stream && !stream.live)
+          streams
+            .start({ playerId, stream, here })
+            .catch((error) => log.error({ err: error }, 'could not start the stream'));
+      }
+
       // Actions that arrive while we are still entering the world wait for it (pings do not).
       const ready: Promise<boolean> = (async () => {
         const player = await deps.sessions.enter(playerId, sessionId);
@@ -187,20 +229,11 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
           return false;
         }
         if (!open) return true;
-        const sockets = socketsByPlayer.get(playerId) ?? new Set<WebSocket>();
-        socketsByPlayer.set(playerId, sockets);
-        sockets.add(socket);
-        const location = await deps.scenes.view(player.locationId, deps.clock(), playerId);
-        send(socket, {
-          type: 'welcome',
-          protocol: PROTOCOL_VERSION,
-          player_id: playerId,
-          username: player.username,
-          session_id: sessionId,
-          hp: player.hp,
-          max_hp: player.maxHp,
-          location,
-        });
+        stream = streams.join(playerId, socket);
+        send(socket, { ...(await welcome(player)), position: String(stream.joinedAt) });
+        // A client that resumes says so first; the live stream waits for that (not forever).
+        if (startWanted) startStream();
+        else if (!resumeAsked) startTimer = setTimeout(startStream, limits.resumeHoldMs);
         return true;
       })().catch((error) => {
         log.error({ err: error }, 'could not enter the world');
@@ -215,8 +248,8 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         deps.metrics.wsDisconnects.inc();
         cancelExpiry();
         connections.remove(playerId, socket);
-        socketsByPlayer.get(playerId)?.delete(socket);
-        if (socketsByPlayer.get(playerId)?.size === 0) socketsByPlayer.delete(playerId);
+        clearTimeout(startTimer);
+        if (stream) streams.leave(playerId, stream);
         desk.drop(socket);
         shutdown.recording(
           ready
@@ -235,6 +268,33 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
           log.error({ err: error }, 'frame handling failed');
         }
       });
+
+      function reply(message: Record<string, unknown>) {
+        if (stream && message.type === 'action_result' && typeof message.position === 'string')
+          stream.result(message as typeof message & { position: string }, true);
+        else send(socket, message);
+      }
+
+      function resume(after: bigint, id: string | undefined) {
+        if (resumeAsked)
+          return sendError(
+            socket,
+            id,
+            'already_resumed',
+            'this connection resumed already; reconnect to resume again',
+          );
+        resumeAsked = true;
+        clearTimeout(startTimer);
+        void ready
+          .then(async (entered) => {
+            if (!entered || !open || !stream) return;
+            await streams.resume({ playerId, stream, here }, after, welcome);
+          })
+          .catch((error) => {
+            log.error({ err: error }, 'could not resume');
+            socket.close(1011, 'could not resume: reconnect');
+          });
+      }
 
       function handleFrame(raw: Buffer, isBinary: boolean) {
         const arrivedAt = performance.now();
@@ -256,6 +316,8 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
           if (error instanceof ProtocolError) return sendError(socket, error.id, error.code, error.message);
           throw error;
         }
+        if (frame.type === 'resume') return resume(frame.after, frame.id);
+        if (!resumeAsked) startStream();
         if (frame.type === 'ping') return send(socket, { type: 'pong', id: frame.id });
 
         // Past capacity the excess is refused at once, before it costs anything (nor a rate-limit token).
@@ -286,7 +348,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
             desk.accept({
               playerId,
               owner: socket,
-              reply: (message) => send(socket, message),
+              reply: (message) => reply(message),
               frameId,
               action,
               at,
