@@ -5,8 +5,13 @@ import type { PlayerSessions } from './player-session.ts';
 
 /**
  * Ends the sessions of processes that stopped renewing their lease (crashed, killed, cut off): it
- * records `PlayerLeftWorld` for each, as the dead process would have on a clean close. Every process
- * runs one; they may race for the same session, which is harmless (leaving is idempotent by session).
+ * records `PlayerLeftWorld` for each, as the dead process would have on an unclean close. Like such
+ * a close (src/gateway/session-grace.ts), it waits `graceMs` first, counted from the lease's expiry:
+ * a player who reconnects to another process by then has a new session open, so the old one's end
+ * says so (`otherSessions`) and nobody sees them fade. Sessions of a process with no lease left
+ * (stopped cleanly, or gone for over an hour), or of none, end at once.
+ * Every process runs one; they may race for the same session, which is harmless (leaving is
+ * idempotent by session).
  */
 export class SessionReaper {
   private timer: NodeJS.Timeout | undefined;
@@ -18,6 +23,8 @@ export class SessionReaper {
     private readonly sessions: PlayerSessions,
     private readonly logger: Logger,
     private readonly everyMs: number,
+    /** How long after a lease ran out its sessions are kept: limits.reconnectGraceMs; 0 ends them then. */
+    private readonly graceMs = 0,
   ) {}
 
   start(): void {
@@ -36,8 +43,8 @@ export class SessionReaper {
   /** One pass; returns how many sessions it ended. */
   async reap(): Promise<number> {
     try {
-      const live = await this.lease.liveProcesses();
-      const orphans = this.presence.orphanedSessions(live);
+      const kept = await this.lease.processesAliveWithin(this.graceMs);
+      const orphans = this.presence.orphanedSessions(kept);
       for (const { playerId, sessionId } of orphans) await this.sessions.leave(playerId, sessionId);
       if (orphans.length > 0)
         this.logger.info({ sessions: orphans.length }, 'ended sessions whose process is gone');

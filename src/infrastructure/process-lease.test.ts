@@ -37,6 +37,24 @@ for (const backend of sqlBackends()) {
       await other.stop();
     });
 
+    it('lists the processes alive, or whose lease ran out less than a given time ago', async () => {
+      const db = untyped(opened.database.db);
+      const lease = new ProcessLease(db, { processId: 'watcher', ttlMs: 60_000, renewEveryMs: 60_000 });
+      await lease.start();
+      const ranOutAgo = (processId: string, seconds: number) =>
+        sql`insert into process_leases (process_id, expires_at)
+            values (${processId}, now() - ${`${seconds} seconds`}::interval)`.execute(db);
+      await ranOutAgo('just-died', 5);
+      await ranOutAgo('died-a-while-ago', 40);
+      expect(await lease.processesAliveWithin(30_000)).toEqual(new Set(['watcher', 'just-died']));
+      expect(await lease.processesAliveWithin(60_000)).toEqual(
+        new Set(['watcher', 'just-died', 'died-a-while-ago']),
+      );
+      expect(await lease.processesAliveWithin(0)).toEqual(new Set(['watcher']));
+      await lease.stop();
+      await sql`delete from process_leases where process_id in ('just-died', 'died-a-while-ago')`.execute(db);
+    });
+
     it('alone (the embedded database), it is simply taken again', async () => {
       const db = untyped(opened.database.db);
       let lost = 0;

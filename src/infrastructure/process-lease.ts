@@ -73,6 +73,19 @@ export class ProcessLease {
   }
 
   /**
+   * The processes whose lease has not run out, or ran out less than `ms` ago (by the database's clock):
+   * a process that died is not given up on until then (see SessionReaper). When `alone`, earlier runs
+   * on the same data are dead whatever their lease says, but they are listed by the same rule: a
+   * server restarted soon after a crash gives the crashed run's players the same time to come back.
+   */
+  async processesAliveWithin(ms: number): Promise<Set<string>> {
+    const { rows } = await sql<{ process_id: string }>`
+      select process_id from process_leases
+      where expires_at > now() - ${`${ms} milliseconds`}::interval`.execute(this.db);
+    return new Set([this.options.processId, ...rows.map((row) => row.process_id)]);
+  }
+
+  /**
    * The first renewal takes the lease; later ones only extend a lease that has not run out, so a
    * process that stalled past its TTL learns it (LeaseLostError) instead of quietly coming back to
    * life after others took over its players and actions.
