@@ -323,6 +323,10 @@ function crashSuite(label: string, open: () => Promise<EventStore>) {
           if (scenario.name.startsWith('an attack')) {
             expect(player.xp).toBe(10);
             expect((uninterrupted.location as { items: string[] }).items).toContain('fang');
+            // The player is told what fell (and a re-run after a crash, compared below, tells it too).
+            const { result } = resolvedA1[0]![1] as { result: { narration: string; loot?: unknown } };
+            expect(result.loot).toEqual([{ id: 'fang', name: 'wolf fang' }]);
+            expect(result.narration).toContain('It drops a wolf fang.');
           }
           if (scenario.name === 'a plain move') expect(player.locationId).toBe('woods');
         });

@@ -24,6 +24,7 @@ import {
   failureProposal,
   locationStepId,
   locationSteps,
+  lootIn,
   OUTCOME_METADATA,
   type Outcome,
   type RecordedOutcome,
@@ -306,7 +307,7 @@ export class ActionProcessor {
       );
       // An earlier run got there first (this process had not seen it yet): its outcome stands.
       if (handled.alreadyHandled) return recordedOutcome(handled.events);
-      return { ...decided, defeated: defeatedIn(handled.events) };
+      return { ...decided, defeated: defeatedIn(handled.events), loot: lootIn(handled.events) };
     } catch (error) {
       if (error instanceof DomainError) return undefined;
       throw error;
@@ -319,7 +320,7 @@ export class ActionProcessor {
     at: Date,
     outcome: Outcome,
   ): Promise<void> {
-    const { effects, defeated, result, source, refused } = outcome;
+    const { effects, defeated, loot, result, source, refused } = outcome;
     const resolved = await this.deps.commands.handle(
       streamId,
       this.players,
@@ -328,6 +329,7 @@ export class ActionProcessor {
         actionId: ids.actionId,
         effects,
         defeated,
+        loot,
         result,
         source,
         at: at.toISOString(),
