@@ -26,6 +26,7 @@ import {
 } from '../protocol.ts';
 import { Resumer } from '../resume.ts';
 import { ResumeWindow } from '../resume-window.ts';
+import { SessionGrace } from '../session-grace.ts';
 import { SocketShutdown } from '../socket-shutdown.ts';
 import { PER_MESSAGE_DEFLATE } from '../ws-compression.ts';
 import { bearerToken, type PlayerClaims } from './auth.ts';
@@ -52,13 +53,19 @@ const HOW_TO_CONNECT = `send the token as an Authorization: Bearer header or, fr
 /** The game's WebSocket at /ws: authenticates, turns frames into commands and pushes outcomes back. */
 export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   const shutdown = new SocketShutdown();
+  const grace = new SessionGrace({
+    leave: (playerId, sessionId) => deps.sessions.leave(playerId, sessionId),
+    log: app.log,
+  });
   await app.register(websocket, {
     // Instead of the plugin's own (which closes without a code, 1005, and waits for nothing): 1001
     // with its reason, the close handshakes and the leaves they record, before the store closes.
     // New upgrades are refused (503) from then on.
     preClose: async () => {
       app.websocketServer.close();
+      const flushed = grace.flushAll();
       await shutdown.closeAll(CloseCode.goingAway, 'server shutting down');
+      await flushed;
     },
     options: {
       // maxPayload bounds the inflated size too: a small compressed frame that inflates past it closes with 1009.
@@ -242,7 +249,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       });
 
       deps.metrics.wsConnections.inc();
-      socket.on('close', () => {
+      socket.on('close', (code) => {
         open = false;
         deps.metrics.wsConnections.dec();
         deps.metrics.wsDisconnects.inc();
@@ -251,9 +258,10 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         clearTimeout(startTimer);
         if (stream) streams.leave(playerId, stream);
         desk.drop(socket);
+        // A lost connection keeps the player in the world a while (SessionGrace): they may be back.
         shutdown.recording(
           ready
-            .then(() => deps.sessions.leave(playerId, sessionId))
+            .then(() => grace.closed(playerId, sessionId, code))
             .catch((error) => log.warn({ err: error }, 'could not record leaving')),
         );
       });
