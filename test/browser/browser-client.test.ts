@@ -36,7 +36,12 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'langomni-browser-'));
     [server, browser] = await Promise.all([
-      spawnServer({ DATA_DIR: dataDir, JWT_SECRET: randomBytes(24).toString('hex') }),
+      // Loopback is the proxy: each page load names its own client address (see browser-session.ts).
+      spawnServer({
+        DATA_DIR: dataDir,
+        JWT_SECRET: randomBytes(24).toString('hex'),
+        TRUST_PROXY: 'loopback',
+      }),
       launchChromium(chromiumPath!),
     ]);
     pages = new OpenPages(browser);

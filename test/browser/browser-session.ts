@@ -46,9 +46,15 @@ export class OpenPages {
   constructor(private readonly browser: Browser) {}
 
   /** `role` names the player's artifacts ("ayla"); `name` is the unique name they register with. */
-  async newPlayer(baseUrl: string, name: string, role: string): Promise<Player> {
-    const context = await this.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  async newPlayer(
+    baseUrl: string,
+    name: string,
+    role: string,
+    viewport: { width: number; height: number } = { width: 1280, height: 800 },
+  ): Promise<Player> {
+    const context = await this.browser.newContext({ viewport });
     context.setDefaultTimeout(UI_TIMEOUT_MS);
+    await comeFromAddressOfEachPageLoad(context);
     this.open.push({ label: role, context });
     const page = await context.newPage();
     await page.goto(`${baseUrl}/`);
@@ -80,6 +86,31 @@ export class OpenPages {
     const open = this.open.splice(0);
     await Promise.all(open.map(({ context }) => context.close().catch(() => {})));
   }
+}
+
+let addressCounter = 0;
+
+/**
+ * Every page load of the context comes from an address of its own (X-Forwarded-For; the test server
+ * trusts loopback as its proxy), as players on their own machines do. The server allows 10 HTTP requests
+ * per second per address, and one load of the client is 8 of them (the page, its stylesheet and six
+ * modules): two players, or a register then a reload, within one second from one address would be
+ * refused and the page would come up without its script.
+ */
+async function comeFromAddressOfEachPageLoad(context: BrowserContext): Promise<void> {
+  const addressOf = new WeakMap<Page, string>();
+  await context.route('**/*', async (route) => {
+    const request = route.request();
+    const page = request.frame().page();
+    if (request.isNavigationRequest() || !addressOf.has(page)) {
+      addressCounter += 1;
+      addressOf.set(
+        page,
+        `10.${(addressCounter >> 16) & 255}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`,
+      );
+    }
+    await route.continue({ headers: { ...request.headers(), 'x-forwarded-for': addressOf.get(page)! } });
+  });
 }
 
 export function playerOn(name: string, context: BrowserContext, page: Page): Player {

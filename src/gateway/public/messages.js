@@ -1,0 +1,222 @@
+// What the server says, shown: the welcome, results (this window's, another window's, or missed while
+// away), place news, errors, and the resume handshake. Each frame's log position keeps the panel and
+// the status from going back in time, and a line replayed after a resume from being shown twice.
+
+import {
+  goLive,
+  pongReceived,
+  resumedAfter,
+  resumePhase,
+  setStatus,
+  settleAction,
+  startingAfresh,
+  welcomed,
+} from './connection.js';
+import {
+  alreadyShown,
+  appendLog,
+  comparePositions,
+  el,
+  isPosition,
+  logLine,
+  notePosition,
+  store,
+  ui,
+} from './page.js';
+import {
+  addItems,
+  applyResult,
+  attackResult,
+  changeLocation,
+  currentHp,
+  playersArrive,
+  playersLeave,
+  removeItem,
+  showLocation,
+  showStatus,
+} from './panel.js';
+
+export const USERNAME_KEY = 'langomni.username';
+
+/** A missed frame's lines start under this heading, once per resume. */
+let missedHeadingShown = false;
+
+export function handleMessage(message) {
+  switch (message.type) {
+    case 'welcome':
+      return welcome(message);
+    case 'resumed':
+      notePosition(message.position);
+      return goLive();
+    case 'resume_unavailable':
+      logLine('system', 'You were away too long to catch up; here is where you are now.');
+      return startingAfresh();
+    case 'action_result':
+      return actionResult(message);
+    case 'events':
+      // Everything that happened nearby in one tick, in order.
+      for (const event of Array.isArray(message.events) ? message.events : [])
+        placeNews(event, message.missed);
+      return notePosition(message.position);
+    case 'event':
+      placeNews(message, message.missed);
+      return notePosition(message.position);
+    case 'error':
+      return error(message);
+    case 'pong': {
+      const latency = pongReceived(message.id);
+      if (latency !== undefined) setStatus('online', `online · ${latency} ms`);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function welcome(message) {
+  const fresh = resumePhase() === 'fresh';
+  ui.reconnectButton.hidden = true;
+  setStatus('online', 'online');
+  missedHeadingShown = false;
+  ui.playerName.textContent = message.username ?? '';
+  if (message.username) store.setItem(USERNAME_KEY, message.username);
+  logLine('system', `Welcome, ${message.username ?? 'traveller'}.`);
+  showLocation(message.location, message.position);
+  showStatus(message.status ?? { hp: message.hp, max_hp: message.max_hp }, message.position);
+  if (message.location?.description) {
+    const block = el('div', 'entry result');
+    block.appendChild(el('div', 'loc-heading', message.location.name ?? ''));
+    block.appendChild(el('div', 'narration', message.location.description));
+    appendLog(block);
+  }
+  // A fresh start begins at the welcome: what came before it cannot be caught up on.
+  if (fresh) notePosition(message.position);
+  welcomed(message);
+}
+
+function error(message) {
+  // A server without resume refuses the resume frame: the stream is live as it is.
+  if (message.code === 'unknown_frame_type' && message.id === undefined && resumePhase() === 'resuming')
+    return goLive();
+  if (message.code === 'already_resumed') return;
+  const sent = settleAction(message.id);
+  if (sent && ui.log.lastElementChild !== sent.echo) logLine('reply-to', `↳ ${sent.text}`);
+  logLine(
+    'error',
+    `${message.message ?? 'Something went wrong.'}${message.code ? ` [${message.code}]` : ''}`,
+  );
+}
+
+/** A missed frame from before the position the resume asked for, or a line already shown, is not shown. */
+function shownBefore(position, missed) {
+  if (missed && isPosition(position) && comparePositions(position, resumedAfter()) <= 0) return true;
+  return alreadyShown(position);
+}
+
+function markMissed(missed) {
+  if (!missed || missedHeadingShown) return;
+  missedHeadingShown = true;
+  logLine('system missed-heading', 'While you were away:');
+}
+
+function actionResult(message) {
+  const sent = settleAction(message.id);
+  const position = message.position;
+  notePosition(position);
+  if (shownBefore(position, message.missed)) return;
+  markMissed(message.missed);
+  const result = message.result ?? {};
+  // Shows which command a late reply belongs to, unless its echo is the line just above.
+  if (sent && ui.log.lastElementChild !== sent.echo) logLine('reply-to', `↳ ${sent.text}`);
+  const missedClass = message.missed ? ' missed' : '';
+  const block = el('div', `entry result action-${result.action_type ?? 'unknown'}${missedClass}`);
+  // The speech block below says what the NPC said; narration that only repeats it is left out.
+  const repeatsSpeech =
+    typeof result.npc_response === 'string' &&
+    typeof result.narration === 'string' &&
+    result.narration.includes(result.npc_response);
+  if (result.narration && !repeatsSpeech) block.appendChild(el('div', 'narration', result.narration));
+  if (result.npc_response) {
+    const speech = el('div', 'npc-speech');
+    const speaker = result.npc_name ?? result.npc ?? sent?.data.npc ?? 'They';
+    speech.appendChild(el('span', 'speaker', `${speaker}: `));
+    speech.appendChild(el('span', 'speech', `“${result.npc_response}”`));
+    if (result.npc_emotion) speech.appendChild(el('span', 'emotion', ` (${result.npc_emotion})`));
+    block.appendChild(speech);
+  }
+  const details = resultDetails(result);
+  if (details.length) block.appendChild(el('div', 'details', details.join(' · ')));
+  const meta = [message.source, typeof message.latency_ms === 'number' ? `${message.latency_ms} ms` : null];
+  if (meta.some(Boolean)) block.appendChild(el('div', 'meta', meta.filter(Boolean).join(' · ')));
+  appendLog(block);
+  highlights(result, missedClass);
+  updatePanel(result, position);
+  if (result.status) showStatus(result.status, position);
+  else applyResult(result, position);
+}
+
+function resultDetails(result) {
+  const details = [];
+  if (typeof result.relationship_change === 'number' && result.relationship_change !== 0) {
+    const sign = result.relationship_change > 0 ? '+' : '';
+    details.push(`relationship ${sign}${result.relationship_change}`);
+  }
+  if (typeof result.damage_dealt === 'number') details.push(`damage dealt: ${result.damage_dealt}`);
+  if (typeof result.hp === 'number')
+    details.push(`HP ${result.hp}${result.max_hp ? `/${result.max_hp}` : ''}`);
+  return details;
+}
+
+/** Damage taken and quest progress get lines of their own, styled to stand out. */
+function highlights(result, missedClass) {
+  const hpBefore = currentHp();
+  const hpAfter = typeof result.status?.hp === 'number' ? result.status.hp : result.hp;
+  const taken = typeof result.damage_taken === 'number' ? result.damage_taken : 0;
+  if (taken > 0) logLine(`damage${missedClass}`, `You take ${taken} damage.`);
+  else if (typeof hpBefore === 'number' && typeof hpAfter === 'number' && hpAfter < hpBefore)
+    logLine(`damage${missedClass}`, `You lose ${hpBefore - hpAfter} HP.`);
+  if (result.loot?.length)
+    logLine(`loot${missedClass}`, `It drops: ${result.loot.map((i) => i.name).join(', ')}.`);
+  for (const update of Array.isArray(result.quest_updates) ? result.quest_updates : []) {
+    const name = update.name ?? update.quest;
+    const text = update.completed
+      ? `Quest complete: ${name}${update.rewards?.xp ? ` (+${update.rewards.xp} xp)` : ''}.`
+      : `Quest progress: ${name}${update.next ? ` — next: ${update.next}` : ''}`;
+    logLine(`quest-progress${missedClass}`, text);
+  }
+  if (result.quest_offer?.name)
+    logLine(`quest-progress${missedClass}`, `Quest offered: ${result.quest_offer.name} (quest accept)`);
+}
+
+function updatePanel(result, position) {
+  if (result.location) return showLocation(result.location, position);
+  const item = result.item && typeof result.item === 'object' ? result.item : null;
+  if (result.action_type === 'take' && item) changeLocation(position, removeItem(item));
+  if (result.action_type === 'drop' && item) changeLocation(position, addItems([item]));
+  if (result.action_type === 'attack' && result.enemy_id) changeLocation(position, attackResult(result));
+}
+
+const ARRIVING = new Set(['player_arrived', 'player_appeared', 'players_arrived', 'players_appeared']);
+const LEAVING = new Set([
+  'player_left',
+  'player_vanished',
+  'player_defeated',
+  'players_left',
+  'players_vanished',
+]);
+
+function placeNews(event, missed) {
+  if (shownBefore(event.position, missed)) return;
+  markMissed(missed);
+  const kind = String(event.event ?? 'misc').replace(/[^\w-]/g, '');
+  logLine(`event event-${kind}${missed ? ' missed' : ''}`, event.text ?? event.event);
+  const names = Array.isArray(event.players)
+    ? event.players
+    : typeof event.player === 'string'
+      ? [event.player]
+      : [];
+  const count = typeof event.count === 'number' ? event.count : names.length;
+  if (ARRIVING.has(kind)) changeLocation(event.position, playersArrive(names, count));
+  if (LEAVING.has(kind)) changeLocation(event.position, playersLeave(names, count));
+  showLocation(event.location, event.position);
+}
