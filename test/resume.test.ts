@@ -56,6 +56,13 @@ describe('resuming a lost connection over the real protocol', () => {
     const b = await connect(server, bran.token);
     clients.push(a, b);
     expect(a.frames.find((f) => f.type === 'welcome')?.position).toMatch(/^\d+$/);
+    expect(a.frames.find((f) => f.type === 'welcome')?.status).toMatchObject({
+      hp: expect.any(Number),
+      xp: 0,
+      inventory: [],
+      wielding: null,
+      quests: [],
+    });
     await a.act({ action_type: 'say', message: 'before the cut' });
     await b.waitFor((f) => f.type === 'event' && f.message === 'before the cut');
     const after = lastPosition(b);

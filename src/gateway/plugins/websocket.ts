@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { ActionRequests } from '../../commands/action-requests.ts';
 import { isRevoked } from '../../domain/account/token-revocations.ts';
 import type { PlayerState } from '../../domain/player/player.ts';
+import { playerStatus } from '../../domain/player/player-status.ts';
 import { limits } from '../../limits.ts';
 import { ActionDesk } from '../action-desk.ts';
 import { actionThrottle } from '../action-throttle.ts';
@@ -216,6 +217,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
           session_id: sessionId,
           hp: now.hp,
           max_hp: now.maxHp,
+          status: playerStatus(deps.runtime.world, now),
           location: await deps.scenes.view(now.locationId, deps.clock(), playerId),
         };
       };
