@@ -265,6 +265,13 @@ describe.skipIf(!servicesReady)('two game processes and a projector on PostgreSQ
 
     expect(problems, `${summarise(problems)}${tails()}`).toEqual([]);
     expect(ledger.requested.size).toBe(sent.length);
+    // Each player's stream, over all its connections (resumed on game-B after the kill), had no
+    // result nor event twice.
+    const twice = players
+      .map((p) => ({ player: p.username, positions: p.receivedPositions() }))
+      .filter(({ positions }) => new Set(positions.map(String)).size !== positions.length)
+      .map(({ player }) => player);
+    expect(twice, 'players sent a result or an event twice').toEqual([]);
   }, 600_000);
 
   it('every read model, and the Redis hot state, equals a fresh rebuild from the same events', async () => {

@@ -37,6 +37,8 @@ export class RoamingPlayer {
   readonly sent: SentAction[] = [];
   /** Base URLs this player was connected to, in order (one entry per connection). */
   readonly connections: string[] = [];
+  /** Every connection's client, in order: together they hold everything the player was sent. */
+  readonly clients: GameClient[] = [];
   client!: GameClient;
   private place: Place | undefined;
   private readonly inventory: string[] = [];
@@ -64,7 +66,17 @@ export class RoamingPlayer {
       try {
         client = await GameClient.connect(baseUrl, this.token);
         const welcome = await client.waitFor((f) => f.type === 'welcome', WELCOME_TIMEOUT_MS);
+        // As the protocol's *Resume* says: what was missed while away, then live.
+        const after = this.lastPosition() ?? BigInt(welcome.position as string);
+        client.sendRaw(JSON.stringify({ type: 'resume', after: String(after) }));
+        const resumed = await client.waitFor(
+          (f) => f.type === 'resumed' || f.type === 'resume_unavailable',
+          WELCOME_TIMEOUT_MS,
+        );
+        if (resumed.type !== 'resumed')
+          throw new Error(`${this.username} could not resume: ${resumed.message}`);
         this.client = client;
+        this.clients.push(client);
         this.connections.push(baseUrl);
         this.place = structuredClone(welcome.location) as Place;
         return;
@@ -83,7 +95,16 @@ export class RoamingPlayer {
     const action: SentAction = { id: randomUUID(), data, answer: { type: 'none' }, attempts: 0 };
     this.sent.push(action);
     while (action.attempts < MAX_ATTEMPTS) {
-      if (this.client.socket.readyState !== WebSocket.OPEN) await this.connect();
+      if (this.client.socket.readyState !== WebSocket.OPEN) {
+        await this.connect();
+        // Answered in what the resume replayed: no need to ask again.
+        const replayed = this.client.frames.find((f) => f.type === 'action_result' && f.id === action.id);
+        if (replayed) {
+          action.answer = replayed;
+          this.learn(replayed.result as Record<string, unknown>);
+          return replayed;
+        }
+      }
       await this.pacer.slot();
       action.attempts++;
       const since = this.client.frames.length;
@@ -173,6 +194,25 @@ export class RoamingPlayer {
 
   close(): Promise<void> {
     return this.client?.close() ?? Promise.resolve();
+  }
+
+  /** Positions of every result and event of the player's stream, over all its connections, in order. */
+  receivedPositions(): bigint[] {
+    return this.clients.flatMap((client) =>
+      client.frames.flatMap((f) => {
+        // An answer to an id sent again repeats a result on purpose (see *Retries*): not the stream's.
+        if (f.type === 'action_result') return f.replayed === true ? [] : [BigInt(f.position as string)];
+        if (f.type === 'events') return (f.events as { position: string }[]).map((e) => BigInt(e.position));
+        return [];
+      }),
+    );
+  }
+
+  private lastPosition(): bigint | undefined {
+    let last: bigint | undefined;
+    for (const position of this.receivedPositions())
+      if (last === undefined || position > last) last = position;
+    return last;
   }
 }
 
