@@ -154,6 +154,8 @@ function connectOne(wsUrl: string, spec: PlayerSpec, timeoutMs: number): Promise
         const frame = parse(text);
         if (frame?.type === 'welcome') {
           player.welcomed = true;
+          // As the browser client does: start the stream at once (nothing to catch up on).
+          socket.send(JSON.stringify({ type: 'resume', after: frame.position }));
           readLocation(player, frame.location);
           count('welcome');
           settle();
@@ -165,7 +167,14 @@ function connectOne(wsUrl: string, spec: PlayerSpec, timeoutMs: number): Promise
   });
 }
 
-type Frame = { type?: unknown; id?: unknown; code?: unknown; result?: unknown; location?: unknown };
+type Frame = {
+  type?: unknown;
+  id?: unknown;
+  code?: unknown;
+  result?: unknown;
+  location?: unknown;
+  position?: unknown;
+};
 
 function parse(text: string): Frame | undefined {
   try {
