@@ -134,7 +134,7 @@ describe('resuming a lost connection over the real protocol', () => {
     expect(aboutBran.map((f) => f.event)).toEqual(['player_said']);
   });
 
-  it('refuses a second resume and a position that is not one', async () => {
+  it('refuses a second resume and a position that is not one, and starts afresh from one never reached', async () => {
     const b = await connect(server, bran.token);
     clients.push(b);
     b.sendRaw(JSON.stringify({ type: 'resume', id: 'r2', after: '1' }));
@@ -144,6 +144,22 @@ describe('resuming a lost connection over the real protocol', () => {
     await c.waitFor((f) => f.type === 'welcome');
     c.sendRaw(JSON.stringify({ type: 'resume', id: 'r3', after: 12 }));
     expect((await c.waitFor((f) => f.id === 'r3')).code).toBe('invalid_frame');
+
+    // A position this log never reached (say, from before the data was reset): start afresh.
+    const d = await GameClient.connect(server.baseUrl, bran.token);
+    clients.push(d);
+    await d.waitFor((f) => f.type === 'welcome');
+    d.sendRaw(JSON.stringify({ type: 'resume', after: '999999999999' }));
+    await d.waitFor((f) => f.type === 'resume_unavailable');
+    const fresh = d.frames.filter((f) => f.type === 'welcome');
+    await d.waitFor((f) => f.type === 'welcome' && f !== fresh[0]);
+    expect(d.frames.filter((f) => f.type === 'welcome')).toHaveLength(2);
+    const since = d.frames.length;
+    await (await connect(server, ayla.token)).act({
+      action_type: 'say',
+      message: 'heard after a fresh start',
+    });
+    await d.waitFor((f) => f.type === 'event' && f.message === 'heard after a fresh start', 10_000, since);
   });
 
   it('resumes on a restarted server from the log (what this process never saw)', async () => {

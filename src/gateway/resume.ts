@@ -41,6 +41,9 @@ export class Resumer {
       this.reaching = reached.catch(() => {});
       if (!(await reached)) return false;
     }
+    if (window.lastPosition >= after) return true;
+    // Not a position of this log (a log reset since, or made up): nothing to resume from.
+    if (after > (await this.deps.store.headPosition())) return false;
     // The client saw this position on another process whose feed is ahead of ours: wait for ours.
     for (let waited = 0; window.lastPosition < after && waited < CATCH_UP_WAIT_MS; waited += CATCH_UP_POLL_MS)
       await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
