@@ -150,7 +150,8 @@ export function connect() {
   // One socket at a time: a retry already under way (or an old socket) is given up first.
   const previous = state.socket;
   state.socket = null;
-  previous?.close(1000, 'reconnecting');
+  // 4000, not 1000: a goodbye would end the session at once, and those nearby would see the player fade.
+  previous?.close(4000, 'reconnecting');
   state.phase = 'connecting';
   setStatus('connecting', 'connecting…');
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
