@@ -72,9 +72,7 @@ const appeared = (name: string) => (f: Frame) =>
 const said = (message: string) => (f: Frame) =>
   f.type === 'event' && f.event === 'player_said' && f.message === message;
 
-// Skipped until SessionGrace's wiring into src/gateway/plugins/websocket.ts is committed (it passes
-// with it; without it a lost connection ends its session at once and both tests fail): un-skip then.
-describe.skip('a lost connection keeps its player in the world for limits.reconnectGraceMs', () => {
+describe('a lost connection keeps its player in the world for limits.reconnectGraceMs', () => {
   let server: TestSystem;
   let bob: GameClient;
   const clients: GameClient[] = [];
