@@ -182,11 +182,12 @@ describe.skip('a player whose process died, back on another within the grace', (
       JWT_SECRET: jwtSecret,
     };
     survivor = await startTestSystem({ postgresUrl, schema, env });
+    dataDir = await mkdtemp(join(tmpdir(), 'langomni-grace-'));
     const spawned = await spawnServer({
       ...env,
       DATABASE_URL: postgresUrl!,
       DATABASE_SCHEMA: schema,
-      DATA_DIR: (dataDir = await mkdtemp(join(tmpdir(), 'langomni-grace-'))),
+      DATA_DIR: dataDir,
     });
     doomed = spawned.child;
     const bob = await GameClient.connect(survivor.baseUrl, (await register(survivor.baseUrl, 'bob')).token);
