@@ -11,6 +11,7 @@ import {
   launchChromium,
   OpenPages,
   type Player,
+  playerOn,
   visible,
 } from './browser-session.ts';
 
@@ -280,6 +281,80 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
   );
 
   it(
+    "follows what the player's other window does: its take and drop update this window's panel and status",
+    async () => {
+      const ayla = await newPlayer('ayla');
+      const other = playerOn(ayla.name, ayla.context, await ayla.context.newPage());
+      await other.page.goto(`${server.baseUrl}/`);
+      await online(other);
+      await visible(chip(ayla, 'loc-items', 'wooden bucket'));
+      await other.type('take wooden bucket');
+      await other.sees('You pick up the wooden bucket');
+      await ayla.sees('You pick up the wooden bucket');
+      await gone(chip(ayla, 'loc-items', 'wooden bucket'));
+      await visible(ayla.page.locator('#status-inventory li').filter({ hasText: 'wooden bucket' }));
+      expect(await ayla.page.locator('#log .entry').filter({ hasText: '› take' }).count()).toBe(0);
+
+      await other.type('drop wooden bucket');
+      await ayla.sees('You set down the wooden bucket');
+      await visible(chip(ayla, 'loc-items', 'wooden bucket'));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'shows an accepted quest in the status area: its step and what to do',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      await ayla.page.getByRole('button', { name: "north → Elder's Hut" }).click();
+      await panel(ayla, 'loc-npcs', 'Elder Zorathian');
+      await visible(ayla.page.locator('#status-quests').filter({ hasText: 'none yet' }));
+      await ayla.type('quest accept');
+      const quest = ayla.page.locator('#status-quests li').filter({ hasText: "The Elder's Prophecy" });
+      await visible(quest);
+      await expectText(quest, 'step 1/3');
+      await expectText(quest, 'Ask Sylvi the ranger');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'fights the grey wolf: the panel follows its HP and its fall, the loot appears, damage taken stands out',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      for (const [direction, place] of [
+        ['south', 'Village Gate'],
+        ['south', 'Forest Edge'],
+        ['south', 'Whispering Path'],
+        ['west', 'Wolf Hollow'],
+      ]) {
+        await ayla.page.getByRole('button', { name: new RegExp(`^${direction} → `) }).click();
+        await panel(ayla, 'loc-name', place!);
+      }
+      const wolf = chip(ayla, 'loc-enemies', 'grey wolf');
+      await expectText(wolf, '(12/12 HP)');
+      const results = ayla.page.locator('#log .entry.action-attack');
+      let hitsTaken = 0;
+      for (let round = 1; round <= MAX_ROUNDS_FOR_A_WOLF; round++) {
+        await ayla.type('attack grey wolf');
+        await results.nth(round - 1).waitFor({ state: 'visible' });
+        const result = (await results.nth(round - 1).textContent()) ?? '';
+        if (result.includes('falls and moves no more')) break;
+        hitsTaken += 1;
+        const left = /grey wolf: (\d+)\/12 HP/.exec(result)?.[1];
+        expect(left).toBeDefined();
+        await expectText(wolf, `(${left}/12 HP)`);
+      }
+      await gone(wolf);
+      await visible(chip(ayla, 'loc-items', 'starglass shard'));
+      await ayla.sees(/It drops: .*starglass shard/);
+      expect(await ayla.page.locator('#log .entry.damage').count()).toBe(hitsTaken);
+      expect(await ayla.page.locator('#log .entry').filter({ hasText: '› look' }).count()).toBe(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'keeps the travellers in the panel current as another player appears, leaves and comes back',
     async () => {
       const ayla = await newPlayer('ayla');
@@ -463,6 +538,39 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
   );
 
   it(
+    'answers what was in flight when the connection died, once: a result missed, and an action lost on the way sent again',
+    async () => {
+      const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
+      connection.deafen();
+      await ayla.type('say the server heard this');
+      await brannoc.sees(`${ayla.name} says: "the server heard this"`);
+      connection.mute();
+      await ayla.type('say this never left');
+      await visible(ayla.page.locator('#log .echo.pending').filter({ hasText: 'this never left' }));
+      connection.cut();
+      await visible(ayla.page.locator('#conn-status[data-state="offline"]'));
+
+      connection.restore();
+      await ayla.page
+        .locator('#conn-status[data-state="online"]')
+        .waitFor({ state: 'visible', timeout: RECONNECT_TIMEOUT_MS });
+      await ayla.sees('You say: "the server heard this"');
+      await ayla.sees('You say: "this never left"');
+      await brannoc.sees(`${ayla.name} says: "this never left"`);
+      await gone(ayla.page.locator('#log .echo.pending'));
+      const aylaLines = ayla.page.locator('#log .entry');
+      expect(await aylaLines.filter({ hasText: 'You say: "the server heard this"' }).count()).toBe(1);
+      expect(await aylaLines.filter({ hasText: 'You say: "this never left"' }).count()).toBe(1);
+      await brannoc.type('say all heard');
+      await ayla.sees(`${brannoc.name} says: "all heard"`);
+      const brannocLines = brannoc.page.locator('#log .entry');
+      expect(await brannocLines.filter({ hasText: 'says: "the server heard this"' }).count()).toBe(1);
+      expect(await brannocLines.filter({ hasText: 'says: "this never left"' }).count()).toBe(1);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'keeps one connection when Reconnect now is clicked while a retry is under way',
     async () => {
       const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
@@ -488,6 +596,8 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
 });
 
 const PHONE = { width: 390, height: 844 };
+/** The wolf has 12 HP and a bare fist does at least 1. */
+const MAX_ROUNDS_FOR_A_WOLF = 12;
 
 type Box = { x: number; y: number; width: number; height: number };
 

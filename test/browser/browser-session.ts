@@ -144,10 +144,15 @@ function slug(text: string): string {
  * The page's WebSocket relayed through the test, so a test can cut it as a failing network does: the
  * server's socket is destroyed without a close frame (1006 there), the page sees its socket close, and
  * every new attempt is refused until `restore()`. `hold()` instead keeps new attempts waiting (the
- * page's socket open, no answer) until `release()`.
+ * page's socket open, no answer) until `release()`. `mute()` and `deafen()` lose frames on the way
+ * while the connection stays up, as a dying network does before the sockets notice.
  */
 export class CuttableConnection {
   private gate: 'open' | 'refuse' | 'hold' = 'open';
+  /** Frames from the page are dropped on the way (the server never gets them). */
+  private muted = false;
+  /** Frames from the server are dropped on the way (the page never gets them). */
+  private deaf = false;
   private readonly upstreams = new Set<WebSocket>();
   private held: (() => void)[] = [];
   private attemptWaiters: (() => void)[] = [];
@@ -164,8 +169,21 @@ export class CuttableConnection {
     this.upstreams.clear();
   }
 
+  /** Back to a working network: new attempts go through, and frames flow both ways again. */
   restore(): void {
+    this.muted = false;
+    this.deaf = false;
     this.release();
+  }
+
+  /** What the page sends from now on is lost before it reaches the server. */
+  mute(): void {
+    this.muted = true;
+  }
+
+  /** What the server sends from now on is lost before it reaches the page. */
+  deafen(): void {
+    this.deaf = true;
   }
 
   hold(): void {
@@ -192,6 +210,7 @@ export class CuttableConnection {
     let pageClosed = false;
     const early: (string | Buffer)[] = [];
     route.onMessage((message) => {
+      if (this.muted) return;
       if (upstream?.readyState === WebSocket.OPEN) upstream.send(message);
       else early.push(message);
     });
@@ -211,6 +230,7 @@ export class CuttableConnection {
         for (const message of early.splice(0)) socket.send(message);
       });
       socket.on('message', (data, isBinary) => {
+        if (this.deaf) return;
         try {
           route.send(isBinary ? (data as Buffer) : data.toString());
         } catch {

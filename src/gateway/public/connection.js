@@ -12,6 +12,9 @@ const WS_TOKEN_SUBPROTOCOL_PREFIX = 'langomni.token.';
 const FIRST_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 15000;
 const PING_INTERVAL_MS = 25000;
+/** An action refused for now (rate_limited, server_busy) is sent again at most this often. */
+const MAX_RETRIES = 3;
+const MIN_RETRY_WAIT_MS = 100;
 
 const state = {
   socket: null,
@@ -85,6 +88,19 @@ export function sendAction(data, typedText) {
   ui.log.setAttribute('aria-busy', 'true');
   // While the stream is being resumed the action waits: it goes right after `resumed`.
   if (state.phase === 'live') send({ type: 'action', id, data });
+  return true;
+}
+
+/** Sends an action again (same id: it acts once) after the server's wait; false past the retries allowed. */
+export function retryAction(id, afterMs) {
+  const pending = state.pending.get(id);
+  if (!pending || pending.retries >= MAX_RETRIES) return false;
+  pending.retries = (pending.retries ?? 0) + 1;
+  const wait = Math.min(Math.max(Number(afterMs) || 0, MIN_RETRY_WAIT_MS), MAX_BACKOFF_MS);
+  setTimeout(() => {
+    if (state.pending.get(id) === pending && state.phase === 'live')
+      send({ type: 'action', id, data: pending.data });
+  }, wait);
   return true;
 }
 

@@ -7,6 +7,7 @@ import {
   pongReceived,
   resumedAfter,
   resumePhase,
+  retryAction,
   setStatus,
   settleAction,
   startingAfresh,
@@ -37,6 +38,8 @@ import {
 } from './panel.js';
 
 export const USERNAME_KEY = 'langomni.username';
+
+const RETRIED_CODES = new Set(['rate_limited', 'server_busy']);
 
 /** A missed frame's lines start under this heading, once per resume. */
 let missedHeadingShown = false;
@@ -99,6 +102,8 @@ function error(message) {
   if (message.code === 'unknown_frame_type' && message.id === undefined && resumePhase() === 'resuming')
     return goLive();
   if (message.code === 'already_resumed') return;
+  // Refused for now, not taken: sent again after the wait the server names, as a player would.
+  if (RETRIED_CODES.has(message.code) && retryAction(message.id, message.retry_after_ms)) return;
   const sent = settleAction(message.id);
   if (sent && ui.log.lastElementChild !== sent.echo) logLine('reply-to', `↳ ${sent.text}`);
   logLine(

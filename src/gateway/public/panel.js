@@ -222,8 +222,11 @@ function renderStatus() {
     row.appendChild(el('span', 'quest-name', quest.name ?? quest.id));
     if (completed) row.appendChild(el('span', 'tag', ' ✓ completed'));
     else {
+      // `step` counts the steps done: the one under way is the next.
       if (typeof quest.step === 'number' && typeof quest.steps === 'number')
-        row.appendChild(el('span', 'quest-step', ` step ${quest.step}/${quest.steps}`));
+        row.appendChild(
+          el('span', 'quest-step', ` step ${Math.min(quest.step + 1, quest.steps)}/${quest.steps}`),
+        );
       if (quest.objective) row.appendChild(el('div', 'quest-objective', quest.objective));
     }
     return row;
