@@ -94,6 +94,11 @@ export const environmentSchema = z.object({
   PROCESS_ROLE: z.enum(['all', 'game', 'projector']).default('all'),
   /** A game process's sessions end this long after it stops renewing its lease (a crash). */
   PROCESS_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(limits.processLeaseTtlMs),
+  /**
+   * A player whose connection was lost (or whose process died: counted from its lease's expiry) stays
+   * in the world this long, so that reconnecting in time shows nobody a fade (tests shorten it).
+   */
+  RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(limits.reconnectGraceMs),
   /** How often live subscribers look for events appended by other processes. */
   EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   /** At least 32 characters. Generated and kept in DATA_DIR when unset (not allowed in production). */

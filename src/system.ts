@@ -177,6 +177,7 @@ export async function startSystem(
       sessions,
       logger.child({ component: 'sessions' }),
       Math.min(limits.processLeaseRenewMs, Math.floor(config.PROCESS_LEASE_TTL_MS / 3)),
+      config.RECONNECT_GRACE_MS,
     );
     reaper.start();
     closers.push(() => reaper.stop());
@@ -325,6 +326,7 @@ export async function startSystem(
           new PasswordHasher({ ...DEFAULT_ARGON2_COST, memoryCost: config.PASSWORD_HASH_MEMORY_KIB }),
         ),
         sessions,
+        reconnectGraceMs: config.RECONNECT_GRACE_MS,
         tokens: new PlayerTokens(commands, runtime, store),
         presence,
         scenes,

@@ -94,6 +94,9 @@ describe.skipIf(!servicesReady)('two game processes and a projector on PostgreSQ
       JWT_SECRET,
       PASSWORD_HASH_MEMORY_KIB: '1024',
       PROCESS_LEASE_TTL_MS: String(LEASE_TTL_MS),
+      // game-A's players are kept this long after its lease ran out (30 s in production): short, so
+      // that the survivors have ended their sessions by the last test.
+      RECONNECT_GRACE_MS: '1000',
     });
     fleet.push(child);
     return child;

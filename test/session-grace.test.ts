@@ -8,7 +8,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { EventStore, StoredEvent } from '../src/infrastructure/event-store/event-store.ts';
-import { dropSchema, testServices, uniqueSchema } from '../src/infrastructure/testing/services.ts';
+import {
+  dropSchema,
+  reportSkipped,
+  testServices,
+  uniqueSchema,
+} from '../src/infrastructure/testing/services.ts';
 import { limits } from '../src/limits.ts';
 import { connectPacer, type Frame, GameClient, register } from './support/game-client.ts';
 import { spawnServer } from './support/spawn-server.ts';
@@ -138,12 +143,11 @@ describe('a lost connection keeps its player in the world for limits.reconnectGr
 });
 
 const postgresUrl = testServices.postgres.url;
+if (!postgresUrl) reportSkipped('PostgreSQL', testServices.postgres.variable);
 const LEASE_TTL_MS = 2_000;
 
-// Two processes on PostgreSQL (un-skip as `describe.skipIf(!postgresUrl)`). Skipped until src/system.ts
-// gives the SessionReaper its grace (a RECONNECT_GRACE_MS setting, or limits.reconnectGraceMs): until
-// then a dead process's sessions end as soon as its lease ran out, and Bob sees Ayla fade.
-describe.skip('a player whose process died, back on another within the grace', () => {
+// Two processes on PostgreSQL: the survivor's reaper keeps the dead process's sessions for the grace.
+describe.skipIf(!postgresUrl)('a player whose process died, back on another within the grace', () => {
   const schema = uniqueSchema('grace');
   const jwtSecret = randomBytes(24).toString('hex');
   let survivor: TestSystem | undefined;

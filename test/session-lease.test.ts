@@ -10,6 +10,8 @@ import { spawnServer } from './support/spawn-server.ts';
 import { startTestSystem } from './support/start-test-system.ts';
 
 const LEASE_TTL_MS = 2_000;
+/** A killed process's players are kept this long after its lease ran out (30 s in production). */
+const RECONNECT_GRACE_MS = 1_000;
 const JWT_SECRET = randomBytes(24).toString('hex');
 
 function kill(child: ChildProcess): Promise<void> {
@@ -48,6 +50,7 @@ describe.each(modes)('a session ends when its process dies ($name)', ({ postgres
     const env: Record<string, string> = {
       DATA_DIR: dataDir,
       PROCESS_LEASE_TTL_MS: String(LEASE_TTL_MS),
+      RECONNECT_GRACE_MS: String(RECONNECT_GRACE_MS),
       ...(postgresUrl && schema ? { DATABASE_URL: postgresUrl, DATABASE_SCHEMA: schema } : {}),
     };
 
@@ -64,7 +67,11 @@ describe.each(modes)('a session ends when its process dies ($name)', ({ postgres
     const other = await startTestSystem({
       ...(postgresUrl && schema ? { postgresUrl, schema } : {}),
       dataDir,
-      env: { PROCESS_LEASE_TTL_MS: String(LEASE_TTL_MS), JWT_SECRET },
+      env: {
+        PROCESS_LEASE_TTL_MS: String(LEASE_TTL_MS),
+        RECONNECT_GRACE_MS: String(RECONNECT_GRACE_MS),
+        JWT_SECRET,
+      },
     });
     cleanups.push(() => other.stop());
     const playerStream = `player-${ayla.player_id}`;
@@ -73,7 +80,7 @@ describe.each(modes)('a session ends when its process dies ($name)', ({ postgres
     // Killed with SIGKILL, the first process could not say goodbye: only a reaper ends the session
     // (at once where the restarted server is the only process, the embedded database; once the lease
     // has run out on a shared PostgreSQL).
-    expect(await until(left, LEASE_TTL_MS * 4)).toBe(true);
+    expect(await until(left, (LEASE_TTL_MS + RECONNECT_GRACE_MS) * 4)).toBe(true);
 
     // A player who looks around there sees nobody left behind.
     const bob = await register(other.baseUrl, `bob${randomBytes(2).toString('hex')}`);

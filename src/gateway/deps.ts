@@ -24,6 +24,8 @@ export interface GatewayDeps {
   store: EventStore;
   accounts: AccountService;
   sessions: PlayerSessions;
+  /** How long a session whose connection was lost is kept (SessionGrace); limits.reconnectGraceMs when absent. */
+  reconnectGraceMs?: number;
   /** Player tokens' revocation (log out) and whether a token's player exists. */
   tokens: PlayerTokens;
   presence: PresenceProjection;

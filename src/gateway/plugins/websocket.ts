@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import websocket from '@fastify/websocket';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { ActionRequests } from '../../commands/action-requests.ts';
@@ -17,20 +17,14 @@ import { atTime } from '../expiry-timer.ts';
 import { type Broadcast, OutcomeFeed, type ResolvedAction } from '../outcome-feed.ts';
 import { PlayerConnections } from '../player-connections.ts';
 import { PlayerStreams } from '../player-streams.ts';
-import {
-  CloseCode,
-  PROTOCOL_VERSION,
-  ProtocolError,
-  parseClientFrame,
-  WS_SUBPROTOCOL,
-  WS_TOKEN_SUBPROTOCOL_PREFIX,
-} from '../protocol.ts';
+import { CloseCode, PROTOCOL_VERSION, ProtocolError, parseClientFrame, WS_SUBPROTOCOL } from '../protocol.ts';
 import { Resumer } from '../resume.ts';
 import { ResumeWindow } from '../resume-window.ts';
 import { SessionGrace } from '../session-grace.ts';
 import { SocketShutdown } from '../socket-shutdown.ts';
 import { PER_MESSAGE_DEFLATE } from '../ws-compression.ts';
-import { bearerToken, type PlayerClaims } from './auth.ts';
+import type { PlayerClaims } from './auth.ts';
+import { authenticateUpgrade } from './websocket-auth.ts';
 
 /** ws closes connections whose frames exceed this; frames between maxFrameBytes and it get an error. */
 const HARD_MAX_PAYLOAD = limits.maxFrameBytes * 4;
@@ -47,15 +41,15 @@ type Deps = Pick<
   | 'metrics'
   | 'redis'
   | 'redisPrefix'
+  | 'reconnectGraceMs'
 >;
-
-const HOW_TO_CONNECT = `send the token as an Authorization: Bearer header or, from a browser, offer the subprotocols "${WS_SUBPROTOCOL}" and "${WS_TOKEN_SUBPROTOCOL_PREFIX}<token>"`;
 
 /** The game's WebSocket at /ws: authenticates, turns frames into commands and pushes outcomes back. */
 export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   const shutdown = new SocketShutdown();
   const grace = new SessionGrace({
     leave: (playerId, sessionId) => deps.sessions.leave(playerId, sessionId),
+    ...(deps.reconnectGraceMs === undefined ? {} : { graceMs: deps.reconnectGraceMs }),
     log: app.log,
   });
   await app.register(websocket, {
@@ -133,7 +127,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       for (const socket of sockets) {
         const claims = claimsOf.get(socket);
         if (claims && isRevoked(state, claims))
-          socket.close(CloseCode.revoked, 'token revoked: sign in again');
+          closeSocket(socket, CloseCode.revoked, 'token revoked: sign in again');
       }
     } catch (error) {
       app.log.error({ err: error, playerId }, 'could not apply a token revocation');
@@ -147,6 +141,16 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   function deliver(resolved: ResolvedAction) {
     const { actionId, result, source, position } = resolved;
     streams.resolved(resolved, desk.resolved(actionId, { result, source, position }));
+  }
+
+  /**
+   * The code the server closed a socket with: it decides whether the session ends at once (a revoked
+   * token, one connection too many), whatever the client answers (or if it never answers: 1006).
+   */
+  const closedWith = new WeakMap<WebSocket, number>();
+  function closeSocket(socket: WebSocket, code: number, reason: string): void {
+    if (!closedWith.has(socket)) closedWith.set(socket, code);
+    socket.close(code, reason);
   }
 
   function sendError(
@@ -165,21 +169,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     {
       websocket: true,
       config: { rateLimit: { max: limits.wsConnectionsPerSecondPerIp, timeWindow: 1000 } },
-      preValidation: async (request, reply) => {
-        if (Object.hasOwn(request.query as object, 'token'))
-          return reply.code(400).send({
-            error: {
-              code: 'token_in_url',
-              message: `tokens never go in URLs (protocol ${PROTOCOL_VERSION}): ${HOW_TO_CONNECT}`,
-            },
-          });
-        const token = bearerToken(request) ?? subprotocolToken(request);
-        if (!token) return reply.code(401).send({ error: { code: 'unauthorized', message: HOW_TO_CONNECT } });
-        const verdict = await app.verifyPlayerToken(token);
-        if (!verdict.ok)
-          return reply.code(401).send({ error: { code: verdict.code, message: verdict.message } });
-        request.user = verdict.claims;
-      },
+      preValidation: authenticateUpgrade(app),
     },
     async (socket, request) => {
       const claims = request.user;
@@ -191,13 +181,14 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       shutdown.opened(socket);
 
       for (const oldest of connections.add(playerId, socket))
-        oldest.close(
+        closeSocket(
+          oldest,
           CloseCode.tooManyConnections,
           `at most ${limits.socketsPerPlayer} connections per player: this one, the oldest, was closed`,
         );
 
       const cancelExpiry = atTime(claims.exp * 1000, () =>
-        socket.close(CloseCode.unauthorized, 'token expired'),
+        closeSocket(socket, CloseCode.unauthorized, 'token expired'),
       );
 
       // The game frames of this connection (results, news): live once it starts (see ConnectionStream).
@@ -234,7 +225,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       const ready: Promise<boolean> = (async () => {
         const player = await deps.sessions.enter(playerId, sessionId);
         if (!player.registered) {
-          socket.close(CloseCode.unauthorized, 'unknown player');
+          closeSocket(socket, CloseCode.unauthorized, 'unknown player');
           return false;
         }
         if (!open) return true;
@@ -263,7 +254,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         // A lost connection keeps the player in the world a while (SessionGrace): they may be back.
         shutdown.recording(
           ready
-            .then(() => grace.closed(playerId, sessionId, code))
+            .then(() => grace.closed(playerId, sessionId, closedWith.get(socket) ?? code))
             .catch((error) => log.warn({ err: error }, 'could not record leaving')),
         );
       });
@@ -371,18 +362,6 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     },
   );
 });
-
-/** The token a browser offers as the subprotocol `langomni.token.<token>`. */
-function subprotocolToken(request: FastifyRequest): string | undefined {
-  const offered = request.headers['sec-websocket-protocol'];
-  if (typeof offered !== 'string') return undefined;
-  for (const protocol of offered.split(',')) {
-    const name = protocol.trim();
-    if (name.startsWith(WS_TOKEN_SUBPROTOCOL_PREFIX) && name.length > WS_TOKEN_SUBPROTOCOL_PREFIX.length)
-      return name.slice(WS_TOKEN_SUBPROTOCOL_PREFIX.length);
-  }
-  return undefined;
-}
 
 function send(socket: WebSocket, message: Record<string, unknown>): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
