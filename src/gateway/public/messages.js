@@ -21,6 +21,7 @@ import {
   isPosition,
   logLine,
   notePosition,
+  resumedAt,
   store,
   ui,
 } from './page.js';
@@ -49,7 +50,7 @@ export function handleMessage(message) {
     case 'welcome':
       return welcome(message);
     case 'resumed':
-      notePosition(message.position);
+      resumedAt(message.position);
       return goLive();
     case 'resume_unavailable':
       logLine('system', 'You were away too long to catch up; here is where you are now.');
@@ -223,5 +224,7 @@ function placeNews(event, missed) {
   const count = typeof event.count === 'number' ? event.count : names.length;
   if (ARRIVING.has(kind)) changeLocation(event.position, playersArrive(names, count));
   if (LEAVING.has(kind)) changeLocation(event.position, playersLeave(names, count));
+  if (kind === 'combat' && (typeof event.enemy_hp === 'number' || event.defeated === true))
+    changeLocation(event.position, attackResult(event));
   showLocation(event.location, event.position);
 }

@@ -56,9 +56,15 @@ export const addItems = (items) => (place) => {
   place.items = [...(place.items ?? []), ...items.map(({ id, name }) => ({ id, name }))];
 };
 
+/**
+ * A blow at an enemy here: its HP, or its fall and what it dropped. From an attack result, or from
+ * someone else's `combat` news when that names the enemy's HP or fall (matched by id, else by name).
+ */
 export const attackResult = (result) => (place) => {
   const enemies = place.enemies ?? [];
-  const enemy = enemies.find((here) => here.id === result.enemy_id);
+  const enemy = result.enemy_id
+    ? enemies.find((here) => here.id === result.enemy_id)
+    : enemies.find((here) => here.name === result.enemy);
   if (result.defeated) {
     if (enemy) enemies.splice(enemies.indexOf(enemy), 1);
     if (Array.isArray(result.loot)) addItems(result.loot)(place);
