@@ -414,16 +414,25 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
       for (let shown = 0; shown < 4; shown++) await ayla.type('help');
       const { page } = ayla;
       await visible(chip(ayla, 'loc-players', brannoc.name));
+      const screen = { x: 0, y: 0, width: PHONE.width, height: PHONE.height };
       const sidePanel = await box(page.locator('#side-panel'));
+      // Each section is on screen, in the panel's shown part (however many travellers linger here)…
+      for (const section of ['loc-exits', 'loc-items', 'loc-players']) {
+        const shown = await box(page.locator(`#${section}`));
+        expect(within(shown, screen)).toBe(true);
+        expect(within(shown, sidePanel)).toBe(true);
+      }
+      // …and each chip in it comes into view without the page or the panel moving (a sideways swipe).
       for (const reachable of [
-        chip(ayla, 'loc-exits', 'north'),
+        chip(ayla, 'loc-exits', 'south'),
         chip(ayla, 'loc-items', 'wooden bucket'),
         chip(ayla, 'loc-players', brannoc.name),
       ]) {
+        await reachable.first().scrollIntoViewIfNeeded();
         const shown = await box(reachable);
-        expect(within(shown, { x: 0, y: 0, width: PHONE.width, height: PHONE.height })).toBe(true);
-        // Not hidden in the panel's own scrolled-away part either.
+        expect(within(shown, screen)).toBe(true);
         expect(within(shown, sidePanel)).toBe(true);
+        expect(await box(page.locator('#side-panel'))).toEqual(sidePanel);
       }
       const input = await box(page.locator('#command-input'));
       expect(within(input, { x: 0, y: 0, width: PHONE.width, height: PHONE.height })).toBe(true);
