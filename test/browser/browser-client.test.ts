@@ -303,17 +303,40 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
   );
 
   it(
-    'shows an accepted quest in the status area: its step and what to do',
+    'highlights quest progress in the log and moves the quest log on a step (asking Sylvi, for the Elder)',
     async () => {
       const ayla = await newPlayer('ayla');
-      await ayla.page.getByRole('button', { name: "north → Elder's Hut" }).click();
-      await panel(ayla, 'loc-npcs', 'Elder Zorathian');
-      await visible(ayla.page.locator('#status-quests').filter({ hasText: 'none yet' }));
+      const walk = async (...steps: [string, string][]) => {
+        for (const [direction, place] of steps) {
+          await ayla.page.getByRole('button', { name: new RegExp(`^${direction} → `) }).click();
+          await panel(ayla, 'loc-name', place);
+        }
+      };
+      await walk(['north', "Elder's Hut"]);
       await ayla.type('quest accept');
       const quest = ayla.page.locator('#status-quests li').filter({ hasText: "The Elder's Prophecy" });
-      await visible(quest);
       await expectText(quest, 'step 1/3');
-      await expectText(quest, 'Ask Sylvi the ranger');
+      await walk(
+        ['south', 'Village Square'],
+        ['south', 'Village Gate'],
+        ['south', 'Forest Edge'],
+        ['east', "Ranger's Camp"],
+      );
+      // In the evening Sylvi drinks at the tavern (the world's clock runs a game hour a minute).
+      if ((await chip(ayla, 'loc-npcs', 'Sylvi').count()) === 0)
+        await walk(
+          ['west', 'Forest Edge'],
+          ['north', 'Village Gate'],
+          ['north', 'Village Square'],
+          ['west', 'The Sleeping Drake Tavern'],
+        );
+      await visible(chip(ayla, 'loc-npcs', 'Sylvi'));
+      await ayla.type('talk Sylvi: what have you seen in the woods?');
+      await visible(
+        ayla.page.locator('#log .entry.quest-progress').filter({ hasText: "The Elder's Prophecy" }),
+      );
+      await expectText(quest, 'step 2/3');
+      await expectText(quest, 'Defeat a grey wolf');
     },
     TEST_TIMEOUT_MS,
   );
