@@ -19,6 +19,7 @@ import {
   comparePositions,
   el,
   isPosition,
+  lastPosition,
   logLine,
   notePosition,
   resumedAt,
@@ -87,7 +88,9 @@ function welcome(message) {
   logLine('system', `Welcome, ${message.username ?? 'traveller'}.`);
   showLocation(message.location, message.position);
   showStatus(message.status ?? { hp: message.hp, max_hp: message.max_hp }, message.position);
-  if (message.location?.description) {
+  // Coming back (a reconnection, a reload), the log already tells the place, and the missed lines follow.
+  const comingBack = !fresh && lastPosition() !== null;
+  if (message.location?.description && !comingBack) {
     const block = el('div', 'entry result');
     block.appendChild(el('div', 'loc-heading', message.location.name ?? ''));
     block.appendChild(el('div', 'narration', message.location.description));
