@@ -83,7 +83,11 @@ describe('action requests: the frame id as idempotency key', () => {
     expect(await requests.request('p-repeat', { frameId: 'f1', action: look, at: at(2) })).toEqual({
       actionId: first.actionId,
       status: 'resolved',
-      outcome: { result: { action_type: 'look', narration: 'You look around.' }, source: 'rules' },
+      outcome: {
+        result: { action_type: 'look', narration: 'You look around.' },
+        source: 'rules',
+        position: expect.any(BigInt),
+      },
     });
     expect(await requested('p-repeat')).toHaveLength(1);
   });
