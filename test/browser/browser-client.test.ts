@@ -602,6 +602,36 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
   );
 
   it(
+    'starts afresh from a kept position its server does not know (a log started anew), and resumes from there next time',
+    async () => {
+      const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
+      // At the next load, the kept position is one past anything this server's log holds.
+      await ayla.page.addInitScript(`(() => {
+        if (sessionStorage.getItem('position-faked')) return;
+        sessionStorage.setItem('position-faked', 'yes');
+        const saved = JSON.parse(localStorage.getItem('langomni.scrollback') ?? '{}');
+        localStorage.setItem('langomni.scrollback', JSON.stringify({ ...saved, position: '999999999999999' }));
+      })()`);
+      await ayla.page.reload();
+      const awayTooLong = ayla.page.locator('#log .entry').filter({ hasText: 'You were away too long' });
+      await visible(awayTooLong);
+      await online(ayla);
+
+      connection.cut();
+      await visible(ayla.page.locator('#conn-status[data-state="offline"]'));
+      await brannoc.type('say caught up after all');
+      await brannoc.sees('You say: "caught up after all"');
+      connection.restore();
+      await ayla.page
+        .locator('#conn-status[data-state="online"]')
+        .waitFor({ state: 'visible', timeout: RECONNECT_TIMEOUT_MS });
+      await ayla.sees(`${brannoc.name} says: "caught up after all"`);
+      expect(await awayTooLong.count()).toBe(1);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'keeps one connection when Reconnect now is clicked while a retry is under way',
     async () => {
       const { ayla, brannoc, connection } = await twoPlayersOneCuttable();

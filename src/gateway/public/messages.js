@@ -22,7 +22,7 @@ import {
   lastPosition,
   logLine,
   notePosition,
-  resumedAt,
+  resetPosition,
   store,
   ui,
 } from './page.js';
@@ -51,7 +51,7 @@ export function handleMessage(message) {
     case 'welcome':
       return welcome(message);
     case 'resumed':
-      resumedAt(message.position);
+      notePosition(message.position);
       return goLive();
     case 'resume_unavailable':
       logLine('system', 'You were away too long to catch up; here is where you are now.');
@@ -96,8 +96,9 @@ function welcome(message) {
     block.appendChild(el('div', 'narration', message.location.description));
     appendLog(block);
   }
-  // A fresh start begins at the welcome: what came before it cannot be caught up on.
-  if (fresh) notePosition(message.position);
+  // A fresh start begins at the welcome: what came before it cannot be caught up on (and a position
+  // kept from a log started afresh since is not one to resume from).
+  if (fresh) resetPosition(message.position);
   welcomed(message);
 }
 

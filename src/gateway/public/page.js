@@ -95,22 +95,13 @@ export function notePosition(position) {
   if (isPosition(position) && (last === null || comparePositions(position, last) > 0)) last = position;
 }
 
-/** Starts again from a position (a restored scrollback, a fresh start, a sign-out). */
+/**
+ * Starts again from a position (a restored scrollback, a fresh start, a sign-out): also lower than
+ * the one kept, which the server's log may not reach (a log started afresh).
+ */
 export function resetPosition(position) {
   last = isPosition(position) ? position : null;
   shown.clear();
-}
-
-/**
- * The server resumed at `position`: everything up to it has been sent, everything after comes live.
- * It is where this client stands now, also when it kept a later one that the server's log does not
- * reach (a log started afresh): the next resume must ask from what the server knows.
- */
-export function resumedAt(position) {
-  if (!isPosition(position)) return;
-  // Positions this client showed are not this log's: they must not hide its lines.
-  if (last !== null && comparePositions(position, last) < 0) shown.clear();
-  last = position;
 }
 
 /** True when a line of this position was shown already; otherwise records it as shown now. */
