@@ -37,6 +37,7 @@ import {
   removeItem,
   showLocation,
   showStatus,
+  startViewsAfresh,
 } from './panel.js';
 
 export const USERNAME_KEY = 'langomni.username';
@@ -86,6 +87,7 @@ function welcome(message) {
   ui.playerName.textContent = message.username ?? '';
   if (message.username) store.setItem(USERNAME_KEY, message.username);
   logLine('system', `Welcome, ${message.username ?? 'traveller'}.`);
+  if (fresh) startViewsAfresh();
   showLocation(message.location, message.position);
   showStatus(message.status ?? { hp: message.hp, max_hp: message.max_hp }, message.position);
   // Coming back (a reconnection, a reload), the log already tells the place, and the missed lines follow.

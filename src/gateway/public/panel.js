@@ -24,6 +24,12 @@ function showTab(name) {
     tab.setAttribute('aria-selected', String(tab.dataset.tab === name));
 }
 
+/** A fresh start: the next whole views are shown whatever their positions (the log may be a new one). */
+export function startViewsAfresh() {
+  panel.position = null;
+  status.position = null;
+}
+
 export function currentNpcNames() {
   return (panel.location?.npcs ?? []).map((npc) => npc.name);
 }
