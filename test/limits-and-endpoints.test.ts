@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { httpPacer, register } from './support/game-client.ts';
@@ -49,8 +49,15 @@ describe('limits and endpoints', () => {
     const html = await readFile(new URL('../src/gateway/public/index.html', import.meta.url), 'utf8');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
-    const js = await readFile(new URL('../src/gateway/public/app.js', import.meta.url), 'utf8');
-    expect(js).not.toMatch(/\.innerHTML\s*=|setAttribute\(\s*['"](style|on)|eval\(|new Function/);
+    const publicDir = new URL('../src/gateway/public/', import.meta.url);
+    const scripts = (await readdir(publicDir)).filter((name) => name.endsWith('.js'));
+    expect(scripts).toContain('app.js');
+    for (const name of scripts) {
+      const js = await readFile(new URL(name, publicDir), 'utf8');
+      expect(js, name).not.toMatch(
+        /\.innerHTML\s*=|insertAdjacentHTML|setAttribute\(\s*['"](style|on)|eval\(|new Function/,
+      );
+    }
   });
 
   it('/health answers from one shared check, with the time it was made', async () => {
@@ -128,6 +135,17 @@ describe('limits and endpoints', () => {
     expect(body.error?.code).toBe('rate_limited');
     expect(body.error?.message).toMatch(/at most 10 per second.*retry in/);
     expect(body.error?.details?.retry_after_ms).toBeGreaterThan(0);
+  });
+
+  it('never refuses the files of the browser client: a page load is not an API request', async () => {
+    const files = ['/', '/index.html', '/app.js', '/style.css'];
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => fetch(`${server.baseUrl}${files[i % files.length]}`)),
+    );
+    expect(answers.map((a) => a.status).filter((status) => status !== 200)).toEqual([]);
+    // …while the API next to them is still limited.
+    const api = await Promise.all(Array.from({ length: 15 }, () => fetch(`${server.baseUrl}/players/me`)));
+    expect(api.some((a) => a.status === 429)).toBe(true);
   });
 });
 

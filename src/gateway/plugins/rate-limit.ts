@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { limits } from '../../limits.ts';
 import type { GatewayDeps } from '../deps.ts';
+import { fetchesClientFile } from './static-client.ts';
 
 /** What a 429 throws; the gateway's error handler turns it into `rate_limited` with retry_after_ms. */
 export class RateLimitedError extends Error {
@@ -24,6 +25,7 @@ export const rateLimitPlugin = fp(
       global: true,
       max: limits.apiRequestsPerSecondPerIp,
       timeWindow: 1000,
+      allowList: (request) => fetchesClientFile(request.method, request.url),
       ...(deps.redis ? { redis: deps.redis, nameSpace: `${deps.redisPrefix ?? 'langomni:'}ratelimit:` } : {}),
       errorResponseBuilder: (_request, context) =>
         new RateLimitedError(
