@@ -97,6 +97,7 @@ export class OutcomeFeed {
     name: (playerId) => this.presence.username(playerId) ?? 'someone',
     place: (locationId) => this.runtime.world.locations.get(locationId)?.name ?? locationId,
     enemy: (enemyId) => this.runtime.world.enemies.get(enemyId)?.name ?? enemyId,
+    item: (itemId) => this.runtime.world.items.get(itemId)?.name ?? itemId,
     locationOf: (playerId) => this.presence.locationOf(playerId),
   };
 

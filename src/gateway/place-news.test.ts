@@ -6,6 +6,7 @@ const context: PlaceNewsContext = {
   name: (playerId) => (playerId === 'p1' ? 'ayla' : playerId),
   place: (locationId) => locationId,
   enemy: (enemyId) => enemyId,
+  item: (itemId) => itemId,
   locationOf: () => 'square',
 };
 
@@ -33,5 +34,48 @@ describe('place news of sessions', () => {
     const second = { playerId: 'p1', sessionId: 's2', otherSessions: 1 };
     expect(placeNews(stored('PlayerEnteredWorld', second), context)).toEqual([]);
     expect(placeNews(stored('PlayerLeftWorld', second), context)).toEqual([]);
+  });
+});
+
+describe('place news of fights and things', () => {
+  const location = (type: string, data: object) => ({
+    ...stored(type, data),
+    streamId: 'location-hollow',
+    metadata: { timestamp: new Date(0).toISOString(), playerId: 'p1' },
+  });
+
+  it('tells the enemy’s HP and its fall, so those watching know how the fight stands', () => {
+    const hit = placeNews(
+      location('EnemyDamaged', { locationId: 'hollow', enemyId: 'wolf', playerId: 'p1', damage: 4, hp: 6 }),
+      context,
+    );
+    expect(hit[0]?.broadcast).toMatchObject({ event: 'combat', enemy_id: 'wolf', enemy_hp: 6 });
+    const fall = placeNews(
+      location('EnemyDefeated', { locationId: 'hollow', enemyId: 'wolf', playerId: 'p1', at: '' }),
+      context,
+    );
+    expect(fall[0]?.broadcast).toMatchObject({ event: 'combat', enemy_id: 'wolf', defeated: true });
+  });
+
+  it('tells others what fell, what was picked up and set down (not the one who did it)', () => {
+    const loot = placeNews(
+      location('LootDropped', { locationId: 'hollow', enemyId: 'wolf', itemId: 'fang' }),
+      context,
+    );
+    expect(loot.map((n) => [n.actor, n.broadcast.event, n.broadcast.item, n.broadcast.text])).toEqual([
+      ['p1', 'loot_dropped', { id: 'fang', name: 'fang' }, 'The wolf drops a fang.'],
+    ]);
+    const taken = placeNews(
+      location('ItemPickedUp', { locationId: 'hollow', itemId: 'axe', playerId: 'p1' }),
+      context,
+    );
+    expect(taken.map((n) => [n.actor, n.broadcast.event, n.broadcast.text])).toEqual([
+      ['p1', 'item_taken', 'ayla picks up the axe.'],
+    ]);
+    const dropped = placeNews(
+      location('ItemDropped', { locationId: 'hollow', itemId: 'axe', playerId: 'p1' }),
+      context,
+    );
+    expect(dropped.map((n) => n.broadcast.event)).toEqual(['item_dropped']);
   });
 });

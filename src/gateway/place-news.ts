@@ -13,6 +13,9 @@ export const PLACE_NEWS_EVENT_TYPES = [
   'PlayerRespawned',
   'EnemyDamaged',
   'EnemyDefeated',
+  'LootDropped',
+  'ItemPickedUp',
+  'ItemDropped',
 ];
 
 export interface PlaceNewsContext {
@@ -20,6 +23,7 @@ export interface PlaceNewsContext {
   name(playerId: string): string;
   place(locationId: string): string;
   enemy(enemyId: string): string;
+  item(itemId: string): string;
   /** Where the player stood when the event happened (entering or leaving the world names no place). */
   locationOf(playerId: string, event: StoredEvent): string | undefined;
 }
@@ -67,13 +71,15 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
       ];
     }
     case 'EnemyDamaged': {
-      const { playerId, locationId, enemyId, damage } = event.data;
+      const { playerId, locationId, enemyId, damage, hp } = event.data;
       const enemy = context.enemy(enemyId);
       return [
         news(locationId, playerId, {
           event: 'combat',
           player: name(playerId),
           enemy,
+          enemy_id: enemyId,
+          enemy_hp: hp,
           text: `${name(playerId)} strikes the ${enemy} for ${damage} damage.`,
         }),
       ];
@@ -86,7 +92,39 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
           event: 'combat',
           player: name(playerId),
           enemy,
+          enemy_id: enemyId,
+          defeated: true,
           text: `${name(playerId)} has slain the ${enemy}!`,
+        }),
+      ];
+    }
+    case 'LootDropped': {
+      // The killer's own result says what fell: the location's command carries who acted.
+      const { locationId, enemyId, itemId } = event.data;
+      const killer = typeof stored.metadata.playerId === 'string' ? stored.metadata.playerId : '';
+      const item = { id: itemId, name: context.item(itemId) };
+      return [
+        news(locationId, killer, {
+          event: 'loot_dropped',
+          enemy: context.enemy(enemyId),
+          item,
+          text: `The ${context.enemy(enemyId)} drops ${article(item.name)}.`,
+        }),
+      ];
+    }
+    case 'ItemPickedUp':
+    case 'ItemDropped': {
+      const { locationId, itemId, playerId } = event.data;
+      const item = { id: itemId, name: context.item(itemId) };
+      const taken = event.type === 'ItemPickedUp';
+      return [
+        news(locationId, playerId, {
+          event: taken ? 'item_taken' : 'item_dropped',
+          player: name(playerId),
+          item,
+          text: taken
+            ? `${name(playerId)} picks up the ${item.name}.`
+            : `${name(playerId)} sets down the ${item.name}.`,
         }),
       ];
     }
@@ -130,6 +168,8 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
       return [];
   }
 }
+
+const article = (name: string) => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 
 const news = (locationId: string, actor: string, broadcast: Broadcast): PlaceNews => ({
   locationId,

@@ -9,6 +9,7 @@ const context: PlaceNewsContext = {
   name: (playerId) => playerId,
   place: (locationId) => locationId,
   enemy: (enemyId) => enemyId,
+  item: (itemId) => itemId,
   locationOf: () => 'square',
 };
 

@@ -39,6 +39,7 @@ export class SpectatorView {
       name: (playerId) => presence.username(playerId) ?? 'someone',
       place: (id) => runtime.world.locations.get(id)?.name ?? id,
       enemy: (id) => runtime.world.enemies.get(id)?.name ?? id,
+      item: (id) => runtime.world.items.get(id)?.name ?? id,
       locationOf: (playerId) => this.replayed?.get(playerId) ?? presence.locationOf(playerId),
     };
   }

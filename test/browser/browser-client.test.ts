@@ -1,94 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type SpawnedServer, spawnServer } from '../support/spawn-server.ts';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  CuttableConnection,
-  findChromium,
-  launchChromium,
-  OpenPages,
-  type Player,
-  playerOn,
-  visible,
-} from './browser-session.ts';
+  chip,
+  chromiumPath,
+  expectText,
+  gone,
+  online,
+  panel,
+  TEST_TIMEOUT_MS,
+  useBrowserGame,
+} from './browser-game.ts';
+import { playerOn, visible } from './browser-session.ts';
 
-// The browser client (src/gateway/public) driven as a player drives it, in headless Chromium, against
-// the real server (embedded database) in a child process. A failing test leaves a screenshot and the
-// HTML of each of its pages in test-results/browser/.
-
-const chromiumPath = findChromium();
-if (!chromiumPath) console.log('skipped: no chromium (apt-get install chromium)');
-
-const PASSWORD = 'correct horse battery';
-const TEST_TIMEOUT_MS = 120_000;
-let nameCounter = 0;
-/** A name no earlier test used: every test registers its own players. */
-const freshName = (base: string) => `${base}${++nameCounter}${randomBytes(2).toString('hex')}`;
+// Playing in the browser client: signing in, moving, talking, the panel and the status, a phone.
 
 describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => {
-  let server: SpawnedServer;
-  let dataDir: string;
-  let browser: Browser;
-  let pages: OpenPages;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'langomni-browser-'));
-    [server, browser] = await Promise.all([
-      // Loopback is the proxy: each page load names its own client address (see browser-session.ts).
-      spawnServer({
-        DATA_DIR: dataDir,
-        JWT_SECRET: randomBytes(24).toString('hex'),
-        TRUST_PROXY: 'loopback',
-      }),
-      launchChromium(chromiumPath!),
-    ]);
-    pages = new OpenPages(browser);
-  }, 180_000);
-
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      const saved = await pages.keepArtifacts(task.name);
-      console.log(`browser test failed: ${task.name}\n  artifacts: ${saved.join(', ')}`);
-    }
-    await pages.closeAll();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  }, 60_000);
-
-  /** Opens the page in a context of its own and registers through the sign-in form. */
-  async function newPlayer(
-    base: string,
-    beforeSignIn?: (page: Page) => Promise<unknown>,
-    viewport?: { width: number; height: number },
-  ): Promise<Player> {
-    const player = await pages.newPlayer(server.baseUrl, freshName(base), base, viewport);
-    const { page } = player;
-    await beforeSignIn?.(page);
-    await page.locator('#auth-username').fill(player.name);
-    await page.locator('#auth-password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Register' }).click();
-    await player.sees(`Welcome, ${player.name}.`);
-    await online(player);
-    return player;
-  }
-
-  const online = (player: Player) => visible(player.page.locator('#conn-status[data-state="online"]'));
-  const panel = (player: Player, id: string, text: string | RegExp) =>
-    visible(player.page.locator(`#${id}`).filter({ hasText: text }));
-  /** Waits until no element of the locator is left on the page. */
-  const gone = (locator: Locator) => locator.first().waitFor({ state: 'detached' });
-  const chip = (player: Player, id: string, text: string) =>
-    player.page.locator(`#${id} .chip`).filter({ hasText: text });
+  const game = useBrowserGame();
+  const newPlayer: typeof game.newPlayer = (...args) => game.newPlayer(...args);
 
   it(
     'registers a new player through the sign-in form and shows where they stand',
@@ -253,7 +181,7 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
     async () => {
       const ayla = await newPlayer('ayla');
       const tab = await ayla.context.newPage();
-      await tab.goto(`${server.baseUrl}/`);
+      await tab.goto(`${game.baseUrl}/`);
       await visible(tab.locator('#conn-status[data-state="online"]'));
       await expectText(tab.locator('#player-name'), ayla.name);
     },
@@ -281,11 +209,28 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
   );
 
   it(
+    'shows what another player here picks up and sets down, without a look',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      const brannoc = await newPlayer('brannoc');
+      await ayla.sees(`${brannoc.name} appears.`);
+      await visible(chip(ayla, 'loc-items', 'wooden bucket'));
+      await brannoc.type('take wooden bucket');
+      await ayla.sees(`${brannoc.name} picks up the wooden bucket.`);
+      await gone(chip(ayla, 'loc-items', 'wooden bucket'));
+      await brannoc.type('drop wooden bucket');
+      await ayla.sees(`${brannoc.name} sets down the wooden bucket.`);
+      await visible(chip(ayla, 'loc-items', 'wooden bucket'));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     "follows what the player's other window does: its take and drop update this window's panel and status",
     async () => {
       const ayla = await newPlayer('ayla');
       const other = playerOn(ayla.name, ayla.context, await ayla.context.newPage());
-      await other.page.goto(`${server.baseUrl}/`);
+      await other.page.goto(`${game.baseUrl}/`);
       await online(other);
       await visible(chip(ayla, 'loc-items', 'wooden bucket'));
       await other.type('take wooden bucket');
@@ -475,185 +420,6 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
   );
 
   /** Ayla, whose connection the test can cut, and Brannoc beside her in the Village Square. */
-  async function twoPlayersOneCuttable() {
-    let connection: CuttableConnection | undefined;
-    const ayla = await newPlayer('ayla', async (page) => {
-      connection = await CuttableConnection.install(page);
-    });
-    const brannoc = await newPlayer('brannoc');
-    await ayla.sees(`${brannoc.name} appears.`);
-    return { ayla, brannoc, connection: connection! };
-  }
-
-  const RECONNECT_TIMEOUT_MS = 60_000;
-
-  it(
-    'after a lost connection says so plainly, keeps the typed command, and reconnects',
-    async () => {
-      const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
-      connection.cut();
-      await visible(ayla.page.locator('#conn-status[data-state="offline"]'));
-      await visible(ayla.page.getByRole('button', { name: /reconnect/i }));
-      expect(await ayla.page.locator('#log').textContent()).not.toMatch(/\(100\d\)/);
-
-      const input = ayla.page.locator('#command-input');
-      await input.fill('say is anyone there?');
-      await input.press('Enter');
-      expect(await input.inputValue()).toBe('say is anyone there?');
-
-      connection.restore();
-      await ayla.page.getByRole('button', { name: /reconnect/i }).click();
-      await ayla.page
-        .locator('#conn-status[data-state="online"]')
-        .waitFor({ state: 'visible', timeout: RECONNECT_TIMEOUT_MS });
-      expect(await input.inputValue()).toBe('say is anyone there?');
-      await input.press('Enter');
-      await brannoc.sees(`${ayla.name} says: "is anyone there?"`);
-    },
-    TEST_TIMEOUT_MS,
-  );
-
-  it(
-    'after a lost connection shows what was said meanwhile, once, and others never see the player go (resume)',
-    async () => {
-      const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
-      connection.cut();
-      await visible(ayla.page.locator('#conn-status[data-state="offline"]'));
-      await brannoc.type('say you missed this');
-      await brannoc.sees('You say: "you missed this"');
-
-      connection.restore();
-      // No click: the client's own retry brings it back (a click while a retry is under way would race it).
-      await ayla.page
-        .locator('#conn-status[data-state="online"]')
-        .waitFor({ state: 'visible', timeout: RECONNECT_TIMEOUT_MS });
-      const missed = `${brannoc.name} says: "you missed this"`;
-      await ayla.sees(missed);
-      await ayla.type('say back again');
-      await brannoc.sees(`${ayla.name} says: "back again"`);
-      expect(await ayla.page.locator('#log .entry').filter({ hasText: missed }).count()).toBe(1);
-      const gone = brannoc.page
-        .locator('#log .entry')
-        .filter({ hasText: ayla.name })
-        .filter({ hasText: /fades|leaves/ });
-      expect(await gone.count()).toBe(0);
-    },
-    TEST_TIMEOUT_MS,
-  );
-
-  it(
-    'keeps the log across a reload and shows what was said during the reload, once (resume)',
-    async () => {
-      const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
-      await ayla.type('say before the reload');
-      await ayla.sees('You say: "before the reload"');
-      // The reloaded page's connection waits while Brannoc speaks.
-      connection.hold();
-      const reconnecting = connection.nextAttempt();
-      await ayla.page.reload();
-      await reconnecting;
-      await brannoc.type('say during the reload');
-      await brannoc.sees('You say: "during the reload"');
-      connection.release();
-
-      await online(ayla);
-      const during = `${brannoc.name} says: "during the reload"`;
-      await ayla.sees(during);
-      await ayla.type('say after the reload');
-      await brannoc.sees(`${ayla.name} says: "after the reload"`);
-      const lines = ayla.page.locator('#log .entry');
-      expect(await lines.filter({ hasText: 'You say: "before the reload"' }).count()).toBe(1);
-      expect(await lines.filter({ hasText: during }).count()).toBe(1);
-    },
-    TEST_TIMEOUT_MS,
-  );
-
-  it(
-    'answers what was in flight when the connection died, once: a result missed, and an action lost on the way sent again',
-    async () => {
-      const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
-      connection.deafen();
-      await ayla.type('say the server heard this');
-      await brannoc.sees(`${ayla.name} says: "the server heard this"`);
-      connection.mute();
-      await ayla.type('say this never left');
-      await visible(ayla.page.locator('#log .echo.pending').filter({ hasText: 'this never left' }));
-      connection.cut();
-      await visible(ayla.page.locator('#conn-status[data-state="offline"]'));
-
-      connection.restore();
-      await ayla.page
-        .locator('#conn-status[data-state="online"]')
-        .waitFor({ state: 'visible', timeout: RECONNECT_TIMEOUT_MS });
-      await ayla.sees('You say: "the server heard this"');
-      await ayla.sees('You say: "this never left"');
-      await brannoc.sees(`${ayla.name} says: "this never left"`);
-      await gone(ayla.page.locator('#log .echo.pending'));
-      const aylaLines = ayla.page.locator('#log .entry');
-      expect(await aylaLines.filter({ hasText: 'You say: "the server heard this"' }).count()).toBe(1);
-      expect(await aylaLines.filter({ hasText: 'You say: "this never left"' }).count()).toBe(1);
-      await brannoc.type('say all heard');
-      await ayla.sees(`${brannoc.name} says: "all heard"`);
-      const brannocLines = brannoc.page.locator('#log .entry');
-      expect(await brannocLines.filter({ hasText: 'says: "the server heard this"' }).count()).toBe(1);
-      expect(await brannocLines.filter({ hasText: 'says: "this never left"' }).count()).toBe(1);
-    },
-    TEST_TIMEOUT_MS,
-  );
-
-  it(
-    'starts afresh from a kept position its server does not know (a log started anew), and resumes from there next time',
-    async () => {
-      const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
-      // At the next load, the kept position is one past anything this server's log holds.
-      await ayla.page.addInitScript(`(() => {
-        if (sessionStorage.getItem('position-faked')) return;
-        sessionStorage.setItem('position-faked', 'yes');
-        const saved = JSON.parse(localStorage.getItem('langomni.scrollback') ?? '{}');
-        localStorage.setItem('langomni.scrollback', JSON.stringify({ ...saved, position: '999999999999999' }));
-      })()`);
-      await ayla.page.reload();
-      const awayTooLong = ayla.page.locator('#log .entry').filter({ hasText: 'You were away too long' });
-      await visible(awayTooLong);
-      await online(ayla);
-
-      connection.cut();
-      await visible(ayla.page.locator('#conn-status[data-state="offline"]'));
-      await brannoc.type('say caught up after all');
-      await brannoc.sees('You say: "caught up after all"');
-      connection.restore();
-      await ayla.page
-        .locator('#conn-status[data-state="online"]')
-        .waitFor({ state: 'visible', timeout: RECONNECT_TIMEOUT_MS });
-      await ayla.sees(`${brannoc.name} says: "caught up after all"`);
-      expect(await awayTooLong.count()).toBe(1);
-    },
-    TEST_TIMEOUT_MS,
-  );
-
-  it(
-    'keeps one connection when Reconnect now is clicked while a retry is under way',
-    async () => {
-      const { ayla, brannoc, connection } = await twoPlayersOneCuttable();
-      connection.cut();
-      await visible(ayla.page.locator('#conn-status[data-state="offline"]'));
-      const retry = connection.nextAttempt();
-      connection.hold();
-      await retry;
-      await ayla.page.getByRole('button', { name: /reconnect/i }).click();
-      connection.release();
-      await ayla.page
-        .locator('#conn-status[data-state="online"]')
-        .waitFor({ state: 'visible', timeout: RECONNECT_TIMEOUT_MS });
-      await ayla.type('say only one of me');
-      await brannoc.sees(`${ayla.name} says: "only one of me"`);
-      const welcomes = ayla.page.locator('#log .entry').filter({ hasText: `Welcome, ${ayla.name}.` });
-      expect(await welcomes.count()).toBe(2);
-      const appears = brannoc.page.locator('#log .entry').filter({ hasText: `${ayla.name} appears.` });
-      expect(await appears.count()).toBeLessThanOrEqual(1);
-    },
-    TEST_TIMEOUT_MS,
-  );
 });
 
 const PHONE = { width: 390, height: 844 };
@@ -678,13 +444,4 @@ function within(inner: Box, outer: Box): boolean {
     inner.x + inner.width <= outer.x + outer.width + slack &&
     inner.y + inner.height <= outer.y + outer.height + slack
   );
-}
-
-/** Waits until the element's text contains `text`, then asserts it (so a failure says what was there). */
-async function expectText(locator: Locator, text: string): Promise<void> {
-  await locator
-    .filter({ hasText: text })
-    .waitFor({ state: 'visible' })
-    .catch(() => {});
-  expect(await locator.textContent()).toContain(text);
 }

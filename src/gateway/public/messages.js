@@ -232,5 +232,9 @@ function placeNews(event, missed) {
   if (LEAVING.has(kind)) changeLocation(event.position, playersLeave(names, count));
   if (kind === 'combat' && (typeof event.enemy_hp === 'number' || event.defeated === true))
     changeLocation(event.position, attackResult(event));
+  const item = event.item && typeof event.item === 'object' ? event.item : undefined;
+  if (item && kind === 'item_taken') changeLocation(event.position, removeItem(item));
+  if (item && (kind === 'item_dropped' || kind === 'loot_dropped'))
+    changeLocation(event.position, addItems([item]));
   showLocation(event.location, event.position);
 }
