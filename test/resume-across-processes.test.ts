@@ -63,7 +63,9 @@ describe.skipIf(!postgresUrl)('resuming on another game process', () => {
     const b = await connect(servers[0]!, bran.token);
     await a.act({ action_type: 'say', message: 'on the first process' });
     await b.waitFor((f) => f.type === 'event' && f.message === 'on the first process');
-    const after = positionsOf(b.frames).reduce((x, y) => (y > x ? y : x));
+    const after = positionsOf(b.frames)
+      .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
+      .at(-1)!;
 
     b.sendRaw(JSON.stringify({ type: 'action', id: 'in-flight', data: { action_type: 'inventory' } }));
     b.socket.terminate();
