@@ -68,6 +68,7 @@ export function withConsequences(
     if (event.type === 'PlayerRespawned')
       lines.push(`You wake at ${world.locations.get(event.data.locationId)?.name}, your wounds healed.`);
   }
+  const respawned = events.find((e) => e.type === 'PlayerRespawned');
   const hpChanged = events.some(
     (e) => e.type === 'DamageTaken' || e.type === 'PlayerHealed' || e.type === 'PlayerRespawned',
   );
@@ -79,6 +80,7 @@ export function withConsequences(
     ...(dropped.length > 0 ? { loot: dropped } : {}),
     ...(updates.length > 0 ? { quest_updates: updates } : {}),
     ...(hpChanged ? { hp: after.hp, max_hp: after.maxHp } : {}),
+    ...(respawned ? { respawned_at: respawned.data.locationId } : {}),
     xp: after.xp,
     ...(statusChanged ? { status: playerStatus(world, after) } : {}),
   };

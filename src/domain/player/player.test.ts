@@ -169,6 +169,7 @@ describe('player decider: effects', () => {
           narration: 'Something happens.\nYou wake at Square, your wounds healed.',
           hp: 20,
           max_hp: 20,
+          respawned_at: 'square',
           xp: 0,
           status: status(),
         }),

@@ -8,6 +8,7 @@ import {
   resumedAfter,
   resumePhase,
   retryAction,
+  sendAction,
   setStatus,
   settleAction,
   startingAfresh,
@@ -165,6 +166,9 @@ function actionResult(message) {
   updatePanel(result, position);
   if (result.status) showStatus(result.status, position);
   else applyResult(result, position);
+  // Woken elsewhere after a fall: the window that acted looks around, so the panel shows where.
+  if (sent && !message.missed && typeof result.respawned_at === 'string')
+    sendAction({ action_type: 'look' }, 'look');
 }
 
 function resultDetails(result) {
