@@ -132,6 +132,11 @@ export const limits = {
    * missed frames come before live ones. Any frame, or this timeout, lets the live stream go.
    */
   resumeHoldMs: 1_500,
+  /**
+   * Each WebSocket is pinged this often; one that answered nothing for a whole round is cut (a
+   * connection that died without a close), and its player's reconnect grace starts.
+   */
+  wsHeartbeatMs: 30_000,
 } as const;
 
 /** The seed's cache table (time to live per kind of cached data). */

@@ -14,6 +14,7 @@ import { BroadcastHub } from '../broadcast-hub.ts';
 import type { ConnectionStream } from '../connection-stream.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { atTime } from '../expiry-timer.ts';
+import { Heartbeat } from '../heartbeat.ts';
 import { type Broadcast, OutcomeFeed, type ResolvedAction } from '../outcome-feed.ts';
 import { PlayerConnections } from '../player-connections.ts';
 import { PlayerStreams } from '../player-streams.ts';
@@ -47,6 +48,8 @@ type Deps = Pick<
 /** The game's WebSocket at /ws: authenticates, turns frames into commands and pushes outcomes back. */
 export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   const shutdown = new SocketShutdown();
+  const heartbeat = new Heartbeat();
+  app.addHook('onClose', async () => heartbeat.close());
   const grace = new SessionGrace({
     leave: (playerId, sessionId) => deps.sessions.leave(playerId, sessionId),
     ...(deps.reconnectGraceMs === undefined ? {} : { graceMs: deps.reconnectGraceMs }),
@@ -179,6 +182,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       const log = request.log.child({ playerId, sessionId });
       let open = true;
       shutdown.opened(socket);
+      heartbeat.watch(socket);
 
       for (const oldest of connections.add(playerId, socket))
         closeSocket(
