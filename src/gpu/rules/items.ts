@@ -1,4 +1,5 @@
 import type { ActionOf } from '../../domain/actions.ts';
+import { thereIsNo } from '../../domain/world/grammar.ts';
 import { findByName } from '../../domain/world/lookup.ts';
 import type { Item } from '../../domain/world/world.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
@@ -14,7 +15,7 @@ const items = (context: ActionContext, ids: readonly string[]): Item[] =>
 
 export function take(context: ActionContext, action: ActionOf<'take'>): Proposal {
   const item = findByName(items(context, context.locationState.items), action.item);
-  if (!item) return answer('take', `There is no ${action.item} here.`);
+  if (!item) return answer('take', thereIsNo(action.item));
   return {
     effects: [{ kind: 'take-item', item: item.id }],
     source: 'rules',
@@ -46,7 +47,7 @@ export function use(context: ActionContext, action: ActionOf<'use'>): Proposal {
   if (!item) return answer('use', `You are not carrying any ${action.item}.`);
   if (action.target) {
     const npc = findByName(context.npcsHere, action.target);
-    if (!npc) return answer('use', `There is no ${action.target} here.`);
+    if (!npc) return answer('use', thereIsNo(action.target));
     return {
       effects: [{ kind: 'give-item', item: item.id, npc: npc.id }],
       source: 'rules',

@@ -1,0 +1,14 @@
+/** Words ending in s that are one thing, not many (a boss, moss, a cutlass, a compass, a cactus). */
+const SINGULAR_ENDINGS = /(ss|us|is|ous)$/i;
+
+/** Whether what a player typed names several things ("wolves", "the bats") rather than one. */
+export function soundsPlural(typed: string): boolean {
+  const last = typed.trim().split(/\s+/).at(-1) ?? '';
+  return /s$/i.test(last) && !SINGULAR_ENDINGS.test(last);
+}
+
+/** "There is no wolf here" / "There are no wolves here", after what the player typed. */
+export function thereIsNo(typed: string, rest = 'here'): string {
+  const what = typed.trim().replace(/^(the|a|an)\s+/i, '');
+  return `There ${soundsPlural(what) ? 'are' : 'is'} no ${what} ${rest}.`;
+}
