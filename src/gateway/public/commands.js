@@ -1,7 +1,7 @@
 // Typed-command parser for the LangOmni client. Pure functions, no DOM access.
 
-const SHORT_DIRECTIONS =
-  'n:north s:south e:east w:west u:up d:down ne:northeast nw:northwest se:southeast sw:southwest';
+// Only the directions the world has (src/domain/world/directions.ts): the server refuses any other.
+const SHORT_DIRECTIONS = 'n:north s:south e:east w:west u:up d:down';
 
 /** Every accepted spelling of a direction (abbreviation or full name) -> canonical name. */
 const DIRECTIONS = Object.fromEntries(
