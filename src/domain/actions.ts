@@ -40,6 +40,7 @@ export const actionSchemas = {
     quest: name.optional(),
   }),
   say: z.object({ action_type: z.literal('say'), message }),
+  examine: z.object({ action_type: z.literal('examine'), target: name }),
 } as const;
 
 export type ActionType = keyof typeof actionSchemas;
@@ -56,6 +57,7 @@ export const actionSchema = z.discriminatedUnion('action_type', [
   actionSchemas.inventory,
   actionSchemas.quest,
   actionSchemas.say,
+  actionSchemas.examine,
 ]);
 export type Action = z.infer<typeof actionSchema>;
 export type ActionOf<T extends ActionType> = Extract<Action, { action_type: T }>;

@@ -11,4 +11,11 @@ describe("the browser client's command parser", () => {
     // The world has no diagonal exits: "ne" is not a direction, and is not sent as one.
     expect(JSON.stringify(parseCommand('ne'))).not.toContain('northeast');
   });
+
+  it('reads examine, and its short forms x and inspect', () => {
+    const examine = { action: { action_type: 'examine', target: 'oak quarterstaff' } };
+    expect(parseCommand('examine oak quarterstaff')).toEqual(examine);
+    expect(parseCommand('x oak quarterstaff')).toEqual(examine);
+    expect(parseCommand('inspect at oak quarterstaff')).toEqual(examine);
+  });
 });

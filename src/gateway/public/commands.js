@@ -21,6 +21,7 @@ export const HELP_LINES = [
   'say <text>  or  "text — speak to everyone here',
   'attack <target> — fight',
   'take <item> / get <item>, drop <item>, use <item> [on <target>]',
+  'examine <thing> (x) — a close look at something or someone here, or something you carry',
   'inventory (i) — what you carry',
   'quest accept [name], quest status, quest abandon <name>',
   'Up/Down arrows recall earlier commands. Click exits, people and items in the side panel.',
@@ -110,6 +111,12 @@ export function parseCommand(input, npcNames = []) {
       const match = rest.match(/^(.+?)\s+on\s+(.+)$/i);
       const data = match ? { item: match[1], target: match[2] } : { item: rest };
       return { action: { action_type: 'use', ...data } };
+    }
+    case 'examine':
+    case 'x':
+    case 'inspect': {
+      const target = rest.replace(/^at\s+/i, '').trim();
+      return target ? { action: { action_type: 'examine', target } } : usage('examine <thing>');
     }
     case 'inventory':
     case 'inv':

@@ -16,6 +16,8 @@ const ROUTES: Record<ActionType, Route> = {
   // Reading one's own state needs no story: the rules answer at once.
   inventory: { lanes: 'rules', priority: 'exploration' },
   quest: { lanes: 'rules', priority: 'exploration' },
+  // The content's own description, as things stand: the rules answer at once.
+  examine: { lanes: 'rules', priority: 'exploration' },
 };
 
 export function routeOf(actionType: ActionType): Route {

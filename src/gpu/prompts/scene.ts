@@ -119,5 +119,7 @@ export function commandText(action: Action): string {
       return `quest ${action.op}${action.quest ? ` ${action.quest}` : ''}`;
     case 'say':
       return `say ${action.message}`;
+    case 'examine':
+      return `examine ${action.target}`;
   }
 }

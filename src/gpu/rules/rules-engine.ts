@@ -7,6 +7,7 @@ import type { ActionContext, Lane, Proposal } from '../lane.ts';
 import { attack } from './combat.ts';
 import { narrateLocation } from './describe.ts';
 import { drop, inventory, take, use } from './items.ts';
+import { examine } from './examine.ts';
 import { quest } from './quests.ts';
 import { composeReply } from './talk.ts';
 
@@ -52,6 +53,8 @@ export class RulesEngine implements Lane {
         return inventory(context);
       case 'quest':
         return quest(context, action);
+      case 'examine':
+        return examine(context, action);
       case 'say':
         return {
           effects: [{ kind: 'say', message: action.message }],

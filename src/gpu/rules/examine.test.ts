@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { actionContext } from '../prompts/testing/context.ts';
+import { examine } from './examine.ts';
+
+const look = (
+  target: string,
+  options: Parameters<typeof actionContext>[0] extends infer O ? Partial<O> : never = {},
+) =>
+  examine(actionContext({ action: { action_type: 'examine', target }, ...options }), {
+    action_type: 'examine',
+    target,
+  });
+
+describe('examine: a close look at one thing, as things stand', () => {
+  it('tells what lies here, and what is carried, from the content', () => {
+    expect(look('the dagger').result).toMatchObject({
+      action_type: 'examine',
+      narration: 'Sharp. It lies here.',
+      target: { kind: 'item', id: 'dagger' },
+    });
+    expect(
+      look('dagger', { player: { inventory: ['dagger'] }, states: { square: { items: [] } } }).result
+        .narration,
+    ).toBe('Sharp. You carry it.');
+  });
+
+  it('tells of someone here, and of an enemy here with how hurt it is', () => {
+    expect(look('elder', { locationId: 'hut' }).result.narration).toBe('An old man.');
+    expect(look('wolf', { locationId: 'woods' }).result).toMatchObject({
+      narration: 'Hungry. It is unhurt.',
+      target: { kind: 'enemy', hp: 6, max_hp: 6 },
+    });
+    const hurt = look('wolf', { locationId: 'woods', states: { woods: { enemies: { wolf: { hp: 2 } } } } });
+    expect(hurt.result.narration).toBe('Hungry. It is badly hurt.');
+  });
+
+  it('says what is not here in the number typed, and changes nothing', () => {
+    const none = look('wolves');
+    expect(none.result.narration).toBe('There are no wolves here to examine.');
+    expect(none.effects).toEqual([]);
+  });
+});

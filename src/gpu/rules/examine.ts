@@ -1,0 +1,42 @@
+import type { ActionOf } from '../../domain/actions.ts';
+import { thereIsNo } from '../../domain/world/grammar.ts';
+import { findByName } from '../../domain/world/lookup.ts';
+import type { Item } from '../../domain/world/world.ts';
+import type { ActionContext, Proposal } from '../lane.ts';
+
+/**
+ * A close look at one thing: something carried or lying here, someone here, an enemy here (with how
+ * hurt it is). Nothing changes; the text is the content's own, told as things stand now.
+ */
+export function examine(context: ActionContext, action: ActionOf<'examine'>): Proposal {
+  const { world, player, locationState } = context;
+  const items = (ids: readonly string[]) =>
+    ids.map((id) => world.items.get(id)).filter((item): item is Item => item !== undefined);
+  const carried = findByName(items(player.inventory), action.target);
+  const lying = carried ? undefined : findByName(items(locationState.items), action.target);
+  const item = carried ?? lying;
+  if (item)
+    return answer(`${item.description}${carried ? ' You carry it.' : ' It lies here.'}`, {
+      target: { kind: 'item', id: item.id, name: item.name },
+    });
+  const npc = findByName(context.npcsHere, action.target);
+  if (npc) return answer(npc.description, { target: { kind: 'npc', id: npc.id, name: npc.name } });
+  const foe = findByName(
+    context.enemiesHere.map((here) => here.enemy),
+    action.target,
+  );
+  if (foe) {
+    const hp = context.enemiesHere.find((here) => here.enemy.id === foe.id)!.hp;
+    const state = hp >= foe.hp ? 'It is unhurt.' : hp * 2 >= foe.hp ? 'It is wounded.' : 'It is badly hurt.';
+    return answer(`${foe.description} ${state}`, {
+      target: { kind: 'enemy', id: foe.id, name: foe.name, hp, max_hp: foe.hp },
+    });
+  }
+  return answer(thereIsNo(action.target, 'here to examine'));
+}
+
+const answer = (narration: string, extra: Record<string, unknown> = {}): Proposal => ({
+  effects: [],
+  source: 'rules',
+  result: { action_type: 'examine', narration, ...extra },
+});
