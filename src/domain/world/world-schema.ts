@@ -35,6 +35,8 @@ export const locationSchema = z.object({
   enemies: z.array(id).default([]),
   /** A safe place: no combat. */
   safe: z.boolean().default(false),
+  /** Where the place sits under the sky: only outdoor places see the weather (absent means outdoors). */
+  setting: z.enum(['outdoors', 'indoors', 'underground']).optional(),
 });
 
 export const npcSchema = z.object({

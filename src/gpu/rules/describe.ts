@@ -1,6 +1,8 @@
 import type { LocationView } from '../../domain/world/location-view.ts';
+import { type Setting, weatherLine } from './weather-line.ts';
 
-const TIME_WORDS = { morning: 'Morning light', day: 'Daylight', evening: 'Evening', night: 'Night' } as const;
+/** A view may carry where the place sits under the sky; without it the place is outdoors. */
+export type NarratedView = LocationView & { setting?: Setting };
 
 function list(names: string[]): string {
   if (names.length <= 1) return names.join('');
@@ -8,12 +10,10 @@ function list(names: string[]): string {
 }
 
 /** The text a player reads on arriving or looking around. */
-export function narrateLocation(view: LocationView): string {
-  const lines = [
-    `${view.name} — ${view.region}`,
-    view.description,
-    `${TIME_WORDS[view.time_of_day]}. ${view.weather.description}`,
-  ];
+export function narrateLocation(view: NarratedView): string {
+  const lines = [`${view.name} — ${view.region}`, view.description];
+  const sky = weatherLine(view.time_of_day, view.setting ?? 'outdoors', view.weather.description);
+  if (sky) lines.push(sky);
   if (view.npcs.length > 0)
     lines.push(`${list(view.npcs.map((n) => n.name))} ${view.npcs.length === 1 ? 'is' : 'are'} here.`);
   for (const enemy of view.enemies) {

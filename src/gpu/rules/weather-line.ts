@@ -1,0 +1,44 @@
+import type { TimeOfDay } from '../../domain/world/clock.ts';
+
+/** Where a place sits under the sky: only outdoor places see the sky's weather. */
+export type Setting = 'outdoors' | 'indoors' | 'underground';
+
+const SUN_WORDS = /\b(sun|sunlight|sunlit|sunshine|daylight|sky is clear|clear and high)\b/i;
+const NIGHT_SKY_WORDS = /\b(stars?|starlight|starlit|moon|moonlight)\b/i;
+/** Weather that falls or blows from the sky, heard from under a roof. */
+const RAIN_WORDS = /\b(rain|drizzle|downpour|storm)\b/i;
+const WIND_WORDS = /\b(wind|gale|gust|gusty)\b/i;
+
+const TIME_OPENING: Record<TimeOfDay, string> = {
+  morning: 'Morning light',
+  day: 'Daylight',
+  evening: 'Evening',
+  night: 'Night',
+};
+
+/** What the sky looks like when the region's weather line would contradict the hour. */
+const PLAIN_SKY: Record<TimeOfDay, string> = {
+  morning: 'The morning is quiet and pale.',
+  day: 'The day is mild and still.',
+  evening: 'The light is failing, and shadows lengthen.',
+  night: 'The dark is deep and still.',
+};
+
+/**
+ * The time-and-weather sentence of a description, composed from state only:
+ * outdoors, the hour and the weather (never sun by night nor stars by day);
+ * indoors, at most how the weather outside is heard; underground, nothing.
+ */
+export function weatherLine(timeOfDay: TimeOfDay, setting: Setting, weather: string): string {
+  if (setting === 'underground') return '';
+  if (setting === 'indoors') return heardIndoors(weather);
+  const lit = timeOfDay === 'morning' || timeOfDay === 'day';
+  const contradicts = lit ? NIGHT_SKY_WORDS.test(weather) : SUN_WORDS.test(weather);
+  return `${TIME_OPENING[timeOfDay]}. ${contradicts ? PLAIN_SKY[timeOfDay] : weather}`;
+}
+
+function heardIndoors(weather: string): string {
+  if (RAIN_WORDS.test(weather)) return 'Rain drums on the roof.';
+  if (WIND_WORDS.test(weather)) return 'The wind worries at the walls outside.';
+  return '';
+}
