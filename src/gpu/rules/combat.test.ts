@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../domain/decider.ts';
 import { type PlayerEvent, playerDecider } from '../../domain/player/player.ts';
+import { seededRandom } from '../../domain/random.ts';
 import { fixtureWorld } from '../../domain/testing/fixture-world.ts';
 import { AT, actionContext } from '../prompts/testing/context.ts';
-import { attack } from './combat.ts';
+import { attack, tauntLine } from './combat.ts';
 
 const world = fixtureWorld();
 const lowest = () => 0;
@@ -38,5 +39,54 @@ describe('rules: attack', () => {
     const { narration } = resolved.data.result;
     expect(narration.match(/wake/g)).toHaveLength(1);
     expect(narration).toContain('You wake at Square');
+  });
+
+  it('tells the weather and the taunt once per fight, then narrates the enemy’s blows', () => {
+    const start = actionContext({
+      action: { action_type: 'attack', target: 'wolf' },
+      player: { hp: 200, locationId: 'woods' },
+    });
+    const foggy = { ...start.weather, description: 'Fog swirls.', combatModifier: -1 };
+    const random = seededRandom('a long fight');
+    let enemiesHere = start.enemiesHere;
+    let playerHp = 200;
+    const narrations: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      const context = { ...start, weather: foggy, enemiesHere, player: { ...start.player, hp: playerHp } };
+      const { result } = attack(context, { action_type: 'attack', target: 'wolf' }, random);
+      narrations.push(result.narration);
+      if (result.defeated) break;
+      playerHp = Number(result.hp);
+      enemiesHere = enemiesHere.map((e) => ({ ...e, hp: Number(result.enemy_hp) }));
+    }
+    const fight = narrations.join('\n');
+    expect(narrations.length).toBeGreaterThan(2);
+    expect(fight.match(/Fog swirls\./g)).toHaveLength(1);
+    expect(narrations[0]).toContain('Your blows land poorly.');
+    expect(fight.match(/Grrr\./g)).toHaveLength(1);
+    expect(narrations[0]).toContain('The grey wolf snarls: "Grrr."');
+    for (const later of narrations.slice(1, -1))
+      expect(later).toMatch(/^The grey wolf [a-z ]+ and hits you for \d+ damage\./m);
+  });
+
+  it('narrates a taunt that is an action, and quotes only speech', () => {
+    const lines = [
+      'The wolf circles you, snapping at your heels.',
+      'Silk hisses through the air as the spider tries to bind your arms.',
+      '*bares its teeth*',
+      'The wight’s breath frosts the air. "Kneel to your king."',
+    ];
+    for (const taunt of lines) {
+      const told = tauntLine('grey wolf', taunt);
+      expect(told.spoken).toBeUndefined();
+      expect(told.line.startsWith('"')).toBe(false);
+      expect(told.line).not.toContain('snarls');
+    }
+    expect(tauntLine('grey wolf', '*bares its teeth*').line).toBe('bares its teeth');
+    expect(tauntLine('Black Fox bandit', '"Your purse or your teeth."')).toEqual({
+      line: 'The Black Fox bandit snarls: "Your purse or your teeth."',
+      spoken: 'Your purse or your teeth.',
+    });
+    expect(tauntLine('grey wolf', 'Run back to your village!').spoken).toBe('Run back to your village!');
   });
 });

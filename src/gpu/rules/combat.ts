@@ -10,6 +10,46 @@ const STRIKES = [
   'You catch the {enemy} with {weapon}',
 ];
 
+/** What an enemy does when it answers a blow (its taunt is heard once, on the first blow). */
+const ENEMY_ACTIONS = ['lunges at you', 'strikes back', 'lashes out', 'rounds on you'];
+
+/** The words that open a line of third-person narration rather than speech. */
+const NARRATION_OPENERS = new Set([
+  'the',
+  'a',
+  'an',
+  'it',
+  'its',
+  'he',
+  'she',
+  'his',
+  'her',
+  'they',
+  'their',
+]);
+
+/**
+ * How the enemy's taunt reads in the narration. Rule: a line starting with '*' is an action (stars
+ * dropped); a line wholly in quotes is speech (quoted once, not twice); any other line with quotes
+ * mixes action and speech and reads as written; an unquoted line is an action when it opens with a
+ * determiner/pronoun or the enemy's name, or its second word is a third-person verb ("Silk hisses…");
+ * anything else (a growl, a short shout) is speech.
+ */
+export function tauntLine(enemyName: string, taunt: string): { line: string; spoken?: string } {
+  const text = taunt.trim();
+  if (text.startsWith('*')) return { line: text.replace(/\*/g, '').trim() };
+  const wholeQuote = /^"([^"]+)"$/.exec(text);
+  if (wholeQuote) return { line: `The ${enemyName} snarls: "${wholeQuote[1]}"`, spoken: wholeQuote[1] };
+  if (text.includes('"')) return { line: text };
+  const words = text.toLowerCase().split(/\s+/);
+  const second = (words[1] ?? '').replace(/[^a-z']/g, '');
+  const opensNarration =
+    NARRATION_OPENERS.has(words[0]!) ||
+    text.toLowerCase().startsWith(enemyName.toLowerCase()) ||
+    (/^[a-z]{3,}s$/.test(second) && !second.endsWith('ss'));
+  return opensNarration ? { line: text } : { line: `The ${enemyName} snarls: "${text}"`, spoken: text };
+}
+
 /** One round of combat: the player's blow, and the enemy's answer if it still stands. */
 export function attack(context: ActionContext, action: ActionOf<'attack'>, random: () => number): Proposal {
   const { world, player, location, weather } = context;
@@ -41,23 +81,30 @@ export function attack(context: ActionContext, action: ActionOf<'attack'>, rando
   const damageTaken = defeated ? 0 : rollBetween(random, takenRange.min, takenRange.max);
   const weapon = bestWeapon(world, player.inventory);
   const taunt = pick(random, target.taunts);
+  // The fight's first blow (the enemy was unhurt): the weather and the taunt are told then, not every round.
+  const firstBlow = hp >= target.hp;
 
   const lines = [
     `${pick(random, STRIKES)
       .replace('{enemy}', target.name)
       .replace('{weapon}', weapon ? `your ${weapon.name}` : 'your bare fists')} for ${damageDealt} damage.`,
   ];
-  if (modifier !== 0)
+  if (modifier !== 0 && firstBlow)
     lines.push(
       `(${weather.description} ${modifier < 0 ? 'Your blows land poorly.' : 'Your blows land true.'})`,
     );
   let hpAfter = player.hp - damageTaken;
+  let spoken: string | undefined;
   if (defeated) {
     lines.push(`The ${target.name} falls and moves no more. (+${target.xp} xp)`);
   } else {
+    if (firstBlow) {
+      const told = tauntLine(target.name, taunt);
+      spoken = told.spoken;
+      lines.push(told.line);
+    }
     lines.push(
-      `The ${target.name} snarls: "${taunt}"`,
-      `It strikes back for ${damageTaken} damage. (${target.name}: ${hp - damageDealt}/${target.hp} HP)`,
+      `The ${target.name} ${pick(random, ENEMY_ACTIONS)} and hits you for ${damageTaken} damage. (${target.name}: ${hp - damageDealt}/${target.hp} HP)`,
     );
     if (hpAfter <= 0) {
       // Where the player wakes is added by the player's decider (it respawns them), whichever lane answered.
@@ -78,7 +125,7 @@ export function attack(context: ActionContext, action: ActionOf<'attack'>, rando
       enemy_hp: Math.max(0, hp - damageDealt),
       enemy_max_hp: target.hp,
       defeated,
-      taunt: defeated ? undefined : taunt,
+      taunt: spoken,
       hp: hpAfter,
       max_hp: player.maxHp,
     },
