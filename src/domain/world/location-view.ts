@@ -7,6 +7,8 @@ export interface LocationView {
   name: string;
   region: string;
   description: string;
+  /** Under the sky, under a roof or under the ground: what of the weather reaches the place. */
+  setting: 'outdoors' | 'indoors' | 'underground';
   time_of_day: TimeOfDay;
   weather: { id: string; description: string };
   exits: { direction: Direction; to: string; name: string }[];
@@ -41,6 +43,7 @@ export function viewLocation(world: World, location: Location, scene: LocationSc
     name: location.name,
     region: world.content.regions.find((r) => r.id === location.region)?.name ?? location.region,
     description: timeLine ? `${location.description} ${timeLine}` : location.description,
+    setting: location.setting ?? 'outdoors',
     time_of_day: scene.timeOfDay,
     weather: { id: scene.weather.id, description: scene.weather.description },
     exits: (Object.entries(location.exits) as [Direction, string][]).map(([direction, to]) => ({

@@ -43,3 +43,18 @@ describe('location view of the players present', () => {
     expect(narrateLocation(view)).toMatch(/ and 1 other\.$/m);
   });
 });
+
+describe('what of the weather reaches a place', () => {
+  const misty = { id: 'mist', description: 'Mist curls between the trees.', weight: 1, combatModifier: 0 };
+  const rain = { id: 'rain', description: 'Rain falls steadily.', weight: 1, combatModifier: 0 };
+  const at = (setting: 'outdoors' | 'indoors' | 'underground', weather = misty) =>
+    narrateLocation(viewLocation(world, { ...square, setting }, { ...sceneWith([]), weather }));
+
+  it('follows the place’s setting from the content into what is read there', () => {
+    expect(viewLocation(world, square, sceneWith([])).setting).toBe('outdoors');
+    expect(at('outdoors')).toContain('Mist curls between the trees.');
+    expect(at('underground')).not.toMatch(/Mist|Daylight/);
+    expect(at('indoors', rain)).toContain('Rain drums on the roof.');
+    expect(at('indoors', rain)).not.toContain('Rain falls steadily.');
+  });
+});

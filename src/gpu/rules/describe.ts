@@ -1,8 +1,8 @@
 import type { LocationView } from '../../domain/world/location-view.ts';
-import { type Setting, weatherLine } from './weather-line.ts';
+import { weatherLine } from './weather-line.ts';
 
-/** A view may carry where the place sits under the sky; without it the place is outdoors. */
-export type NarratedView = LocationView & { setting?: Setting };
+/** A view from before places had a setting reads as outdoors. */
+export type NarratedView = Omit<LocationView, 'setting'> & { setting?: LocationView['setting'] };
 
 function list(names: string[]): string {
   if (names.length <= 1) return names.join('');
