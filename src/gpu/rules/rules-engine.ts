@@ -6,8 +6,8 @@ import { findExit } from '../../domain/world/world.ts';
 import type { ActionContext, Lane, Proposal } from '../lane.ts';
 import { attack } from './combat.ts';
 import { narrateLocation } from './describe.ts';
-import { drop, inventory, take, use } from './items.ts';
 import { examine } from './examine.ts';
+import { drop, inventory, take, use } from './items.ts';
 import { quest } from './quests.ts';
 import { composeReply } from './talk.ts';
 
