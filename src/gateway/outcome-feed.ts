@@ -104,22 +104,29 @@ export class OutcomeFeed {
   private dispatch(stored: StoredEvent): void {
     const news = newsOf(stored, this.context);
     this.listener.observed?.(stored, news);
-    if (stored.type === 'ActionResolved' && stored.streamId.startsWith(PLAYER_STREAM)) {
-      const { actionId, result, source } = (stored as unknown as PlayerEventOf<'ActionResolved'>).data;
-      const frameId = stored.metadata.frameId;
-      this.listener.resolved({
-        actionId,
-        playerId: stored.streamId.slice(PLAYER_STREAM.length),
-        ...(typeof frameId === 'string' ? { frameId } : {}),
-        result,
-        source,
-        position: stored.position,
-      });
+    const resolved = resolvedActionOf(stored);
+    if (resolved) {
+      this.listener.resolved(resolved);
       return;
     }
     for (const { locationId, actor, broadcast } of news)
       this.listener.broadcast(locationId, broadcast, actor, stored.position);
   }
+}
+
+/** An outcome in a player's stream, as the player is sent it; undefined for any other event. */
+export function resolvedActionOf(stored: StoredEvent): ResolvedAction | undefined {
+  if (stored.type !== 'ActionResolved' || !stored.streamId.startsWith(PLAYER_STREAM)) return undefined;
+  const { actionId, result, source } = (stored as unknown as PlayerEventOf<'ActionResolved'>).data;
+  const frameId = stored.metadata.frameId;
+  return {
+    actionId,
+    playerId: stored.streamId.slice(PLAYER_STREAM.length),
+    ...(typeof frameId === 'string' ? { frameId } : {}),
+    result,
+    source,
+    position: stored.position,
+  };
 }
 
 /** What the event tells each place, each broadcast carrying the event's position (a decimal string). */

@@ -1,5 +1,6 @@
 import type { LocationEvent } from '../domain/location/location.ts';
 import type { PlayerEvent } from '../domain/player/player.ts';
+import { withArticle } from '../domain/world/grammar.ts';
 import type { StoredEvent } from '../infrastructure/event-store/event-store.ts';
 import type { Broadcast } from './outcome-feed.ts';
 
@@ -108,7 +109,7 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
           event: 'loot_dropped',
           enemy: context.enemy(enemyId),
           item,
-          text: `The ${context.enemy(enemyId)} drops ${article(item.name)}.`,
+          text: `The ${context.enemy(enemyId)} drops ${withArticle(item.name)}.`,
         }),
       ];
     }
@@ -168,8 +169,6 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
       return [];
   }
 }
-
-const article = (name: string) => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 
 const news = (locationId: string, actor: string, broadcast: Broadcast): PlaceNews => ({
   locationId,

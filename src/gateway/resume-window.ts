@@ -2,7 +2,7 @@ import type { ActionResult, ResultSource } from '../domain/player/player.ts';
 import type { PlayerEvent } from '../domain/player/player-events.ts';
 import type { Position, StoredEvent } from '../infrastructure/event-store/event-store.ts';
 import { limits } from '../limits.ts';
-import type { Broadcast } from './outcome-feed.ts';
+import { type Broadcast, resolvedActionOf } from './outcome-feed.ts';
 import type { PlaceNews } from './place-news.ts';
 
 /** A result of the player's own action, as its `action_result` frame needs it. */
@@ -49,7 +49,6 @@ export interface ResumeWindowOptions {
   now?: () => number;
 }
 
-const PLAYER_STREAM = 'player-';
 /** Dropped entries that make the lists be trimmed (a walk over every list). */
 const TRIM_EVERY = 4_096;
 
@@ -185,17 +184,10 @@ export class ResumeWindow {
     const event = stored as unknown as PlayerEvent;
     switch (event.type) {
       case 'ActionResolved': {
-        if (!stored.streamId.startsWith(PLAYER_STREAM)) break;
-        const { actionId, result, source } = event.data;
-        const frameId = stored.metadata.frameId;
-        push(this.results, stored.streamId.slice(PLAYER_STREAM.length), {
-          kind: 'result',
-          position,
-          actionId,
-          ...(typeof frameId === 'string' ? { frameId } : {}),
-          result,
-          source,
-        });
+        const resolved = resolvedActionOf(stored);
+        if (!resolved) break;
+        const { playerId, ...result } = resolved;
+        push(this.results, playerId, { kind: 'result', ...result });
         return true;
       }
       case 'PlayerMoved':

@@ -1,3 +1,4 @@
+import { withArticle } from '../world/grammar.ts';
 import type { World } from '../world/world.ts';
 import type { PlayerState } from './player.ts';
 import type { ActionResult, PlayerEvent } from './player-events.ts';
@@ -88,7 +89,7 @@ export function withConsequences(
 
 /** "a wolf fang", "a wolf fang and an oath-ring", "a, b and c". */
 function listWithArticles(names: readonly string[]): string {
-  const withArticles = names.map((name) => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`);
+  const withArticles = names.map(withArticle);
   if (withArticles.length === 1) return withArticles[0]!;
   return `${withArticles.slice(0, -1).join(', ')} and ${withArticles.at(-1)}`;
 }

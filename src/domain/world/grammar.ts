@@ -12,3 +12,6 @@ export function thereIsNo(typed: string, rest = 'here'): string {
   const what = typed.trim().replace(/^(the|a|an)\s+/i, '');
   return `There ${soundsPlural(what) ? 'are' : 'is'} no ${what} ${rest}.`;
 }
+
+/** "a wolf fang", "an oath-ring". */
+export const withArticle = (name: string) => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
