@@ -5,11 +5,29 @@ import type { WorldTime } from '../domain/world/clock.ts';
 import type { LocationScene } from '../domain/world/location-view.ts';
 import type { Enemy, Location, Npc, Weather, World } from '../domain/world/world.ts';
 
+/** What kind of memory (Generative Agents: observations, and reflections drawn from them). */
+export type MemoryKind = 'conversation' | 'fact' | 'observation' | 'reflection';
+
+/** Something a player said about themselves, extracted from their words (never their words as such). */
+export interface PlayerFact {
+  kind: 'name' | 'home' | 'calling' | 'promise' | 'seeking';
+  /** Short and normalised, e.g. "Aldric", "Millbrook", "find my brother". */
+  value: string;
+}
+
 /** A memory an NPC recalled for this talk (most relevant first). */
 export interface RecalledMemory {
+  /** Absent on memories written before kinds existed: read as 'conversation'. */
+  kind?: MemoryKind;
+  /** What the NPC remembers, in its own terms (for a conversation, the player's words). */
   text: string;
   /** The player's own words, when the memory is of something a player said. */
   playerMessage?: string;
+  /** For a conversation: what the NPC answered then (so it need not say it again). */
+  npcReply?: string;
+  /** For a fact: what the player told about themselves. */
+  fact?: PlayerFact;
+  /** Private memories (conversations, facts) carry their player; public observations do not. */
   playerId?: string;
   createdAt: string;
   importance: number;
