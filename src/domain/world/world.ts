@@ -70,6 +70,13 @@ export function buildWorld(raw: unknown, source?: string): World {
     location.items.forEach((item, j) => {
       ref(`locations[${i}].items[${j}]`, 'item', item);
     });
+    for (const item of Object.keys(location.itemRespawns)) {
+      if (!location.items.includes(item))
+        problems.push({
+          path: `locations[${i}].itemRespawns.${item}`,
+          message: `"${item}" is not one of the items placed here`,
+        });
+    }
     location.enemies.forEach((enemy, j) => {
       ref(`locations[${i}].enemies[${j}]`, 'enemy', enemy);
     });
@@ -81,6 +88,11 @@ export function buildWorld(raw: unknown, source?: string): World {
     });
     npc.schedule.forEach((s, j) => {
       ref(`npcs[${i}].schedule[${j}].location`, 'location', s.location);
+    });
+    npc.situational.forEach((line, j) => {
+      line.at?.forEach((at, k) => {
+        ref(`npcs[${i}].situational[${j}].at[${k}]`, 'location', at);
+      });
     });
   });
   content.enemies.forEach((enemy, i) => {

@@ -126,7 +126,9 @@ function npcCard(world: World, npc: Npc): string {
     `Idle talk: ${quoted(npc.smallTalk)}`,
     'What you know:',
     ...(npc.knowledge.length > 0
-      ? npc.knowledge.map((k) => `- ${k.topic} (when asked about ${k.keywords.join(', ')}): ${k.text}`)
+      ? npc.knowledge.map(
+          (k) => `- ${k.topic} (when asked about ${k.keywords.join(', ')}): ${[k.text, ...k.more].join(' ')}`,
+        )
       : ['- nothing worth telling beyond everyday things']),
     'What you think of others (-100 hostile … 100 devoted):',
     ...(npc.relationships.length > 0

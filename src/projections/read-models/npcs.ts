@@ -122,7 +122,7 @@ async function replaceContent(trx: Transaction<unknown>, names: TableNames, load
     traits: npc.personality.traits,
     mood: npc.personality.mood,
     speech_style: npc.speechStyle,
-    knowledge: npc.knowledge.map((k) => `${k.topic}: ${k.text}`).join('\n'),
+    knowledge: npc.knowledge.map((k) => `${k.topic}: ${[k.text, ...k.more].join(' ')}`).join('\n'),
     content_version: loaded.version,
   }));
   await sql`

@@ -1,0 +1,47 @@
+import type { TimeOfDay } from './clock.ts';
+import type { Npc, SituationalLine } from './world-schema.ts';
+
+/** Where and when a line is said: the place, its setting, the hour, the weather. */
+export interface LineSituation {
+  locationId: string;
+  setting: 'outdoors' | 'indoors' | 'underground';
+  timeOfDay: TimeOfDay;
+  weatherId: string;
+}
+
+/** Whether a situational line may be said here and now: every condition it names holds. */
+export function lineFits(line: SituationalLine, situation: LineSituation): boolean {
+  return (
+    (!line.at || line.at.includes(situation.locationId)) &&
+    (!line.setting || line.setting.includes(situation.setting)) &&
+    (!line.time || line.time.includes(situation.timeOfDay)) &&
+    (!line.weather || line.weather.includes(situation.weatherId))
+  );
+}
+
+/**
+ * The NPC's lines of one kind that may be said here and now, those written for this very situation
+ * first (most conditions met), then the plain ones that fit anywhere.
+ */
+export function linesFor(
+  npc: Npc,
+  kind: SituationalLine['kind'],
+  situation: LineSituation,
+): { text: string; specificity: number }[] {
+  const plain = kind === 'greeting' ? npc.greetings : kind === 'farewell' ? npc.farewells : npc.smallTalk;
+  const situated = npc.situational
+    .filter((line) => line.kind === kind && lineFits(line, situation))
+    .map((line) => ({
+      text: line.text,
+      specificity: [line.at, line.setting, line.time, line.weather].filter((c) => c !== undefined).length,
+    }));
+  return [
+    ...situated.sort((a, b) => b.specificity - a.specificity),
+    ...plain.map((text) => ({ text, specificity: 0 })),
+  ];
+}
+
+/** A knowledge entry's lines, in the order they are told. */
+export function knowledgeLines(entry: Npc['knowledge'][number]): string[] {
+  return [entry.text, ...entry.more];
+}
