@@ -73,6 +73,13 @@ export class SceneReader {
     };
   }
 
+  /** The players online (at `locationId` only, when given), without `except`, sorted by name. */
+  onlinePlayers(locationId?: string, except?: string): { playerId: string; name: string; locationId: string }[] {
+    return this.presence
+      .onlinePlayers(locationId, except)
+      .map(({ playerId, username, locationId }) => ({ playerId, name: username, locationId }));
+  }
+
   async view(locationId: string, at: Date, viewerId?: string): Promise<LocationView> {
     return viewLocation(
       this.runtime.world,

@@ -41,6 +41,13 @@ export const actionSchemas = {
   }),
   say: z.object({ action_type: z.literal('say'), message }),
   examine: z.object({ action_type: z.literal('examine'), target: name }),
+  who: z.object({ action_type: z.literal('who') }),
+  help: z.object({ action_type: z.literal('help') }),
+  emote: z.object({ action_type: z.literal('emote'), message }),
+  whisper: z.object({ action_type: z.literal('whisper'), to: name, message }),
+  equip: z.object({ action_type: z.literal('equip'), item: name }),
+  drink: z.object({ action_type: z.literal('drink'), item: name }),
+  eat: z.object({ action_type: z.literal('eat'), item: name }),
 } as const;
 
 export type ActionType = keyof typeof actionSchemas;
@@ -58,6 +65,13 @@ export const actionSchema = z.discriminatedUnion('action_type', [
   actionSchemas.quest,
   actionSchemas.say,
   actionSchemas.examine,
+  actionSchemas.who,
+  actionSchemas.help,
+  actionSchemas.emote,
+  actionSchemas.whisper,
+  actionSchemas.equip,
+  actionSchemas.drink,
+  actionSchemas.eat,
 ]);
 export type Action = z.infer<typeof actionSchema>;
 export type ActionOf<T extends ActionType> = Extract<Action, { action_type: T }>;

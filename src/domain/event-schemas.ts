@@ -3,6 +3,7 @@ import type { AccountEvent } from './account/account.ts';
 import type { TokenRevocationEvent } from './account/token-revocations.ts';
 import { actionSchema } from './actions.ts';
 import type { LocationEvent } from './location/location.ts';
+import type { NpcLifeEvent } from './npc/npc-life-events.ts';
 import type { PlayerEvent } from './player/player-events.ts';
 import { NPC_EMOTIONS } from './rules/effects.ts';
 import type { ContentEvent } from './world/content-decider.ts';
@@ -28,6 +29,10 @@ const itemId = z.string().describe('the item, as in the world content');
 const enemyId = z.string().describe('the enemy, as in the world content');
 const questId = z.string().describe('the quest, as in the world content');
 const isoTime = z.string().describe('ISO-8601 time');
+const perPlayerItem = z
+  .literal(true)
+  .optional()
+  .describe("the player's own one of a per-player item (the others' stay); absent: a shared one");
 const emotion = z.enum(NPC_EMOTIONS);
 
 const effectSchema = z.discriminatedUnion('kind', [
@@ -36,6 +41,7 @@ const effectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('drop-item'), item: z.string() }),
   z.object({ kind: z.literal('use-item'), item: z.string(), heal: z.number() }),
   z.object({ kind: z.literal('give-item'), item: z.string(), npc: z.string() }),
+  z.object({ kind: z.literal('give-item-to-player'), item: z.string(), player: z.string() }),
   z.object({
     kind: z.literal('attack'),
     enemy: z.string(),
@@ -51,6 +57,9 @@ const effectSchema = z.discriminatedUnion('kind', [
     relationshipChange: z.number(),
   }),
   z.object({ kind: z.literal('say'), message: z.string() }),
+  z.object({ kind: z.literal('emote'), message: z.string() }),
+  z.object({ kind: z.literal('whisper'), to: z.string(), message: z.string() }),
+  z.object({ kind: z.literal('equip'), item: z.string() }),
   z.object({ kind: z.literal('accept-quest'), quest: z.string() }),
   z.object({ kind: z.literal('abandon-quest'), quest: z.string() }),
 ]);
@@ -117,12 +126,23 @@ export const eventSchemas = {
     })
     .describe('A player went from one location to another.'),
   ItemAddedToInventory: z
-    .object({ playerId, itemId, reason: z.enum(['taken', 'reward']) })
+    .object({
+      playerId,
+      itemId,
+      reason: z.enum(['taken', 'reward', 'given']),
+      fromPlayerId: z.string().optional().describe('for an item given: the player who gave it'),
+    })
     .describe("An item went into a player's inventory."),
   ItemRemovedFromInventory: z
     .object({ playerId, itemId, reason: z.enum(['dropped', 'used', 'given']) })
     .describe("An item left a player's inventory."),
   ItemGivenToNpc: z.object({ playerId, itemId, npcId }).describe('A player gave an item to an NPC.'),
+  ItemGivenToPlayer: z
+    .object({ playerId, itemId, toPlayerId: z.string().describe('the player who received it') })
+    .describe("A player gave an item to another player (giver's stream; the receiver's has ItemAddedToInventory)."),
+  EnemyDefeatShared: z
+    .object({ playerId, enemyId, locationId, killerId: z.string().describe('the player whose blow felled it') })
+    .describe('A player who wounded an enemy shares in its defeat by another player\'s blow (player stream).'),
   DamageTaken: z
     .object({
       playerId,
@@ -188,6 +208,30 @@ export const eventSchemas = {
   PlayerSaid: z
     .object({ playerId, locationId, message: z.string().describe('cleaned player text') })
     .describe('A player spoke aloud to everyone at the location.'),
+  PlayerEmoted: z
+    .object({
+      playerId,
+      locationId,
+      message: z.string().describe('what the player does, after their name (cleaned player text)'),
+    })
+    .describe('A player made a gesture everyone at the location sees ("Aldric waves.").'),
+  PlayerWhispered: z
+    .object({
+      playerId,
+      toPlayerId: z.string().describe('the one player (a UUID) at the location who hears it'),
+      locationId,
+      message: z.string().describe('cleaned player text; told to `toPlayerId` alone, never as place news'),
+    })
+    .describe('A player whispered to another player at the same location.'),
+  ItemEquipped: z
+    .object({
+      playerId,
+      itemId,
+      slot: z
+        .enum(['weapon', 'armor'])
+        .describe('the weapon wielded in fights, or the armour worn (one of each; it stays until replaced or no longer carried)'),
+    })
+    .describe('A player chose the weapon they wield or the armour they wear.'),
   QuestAccepted: z.object({ playerId, questId }).describe('A player took on a quest offered by its giver.'),
   QuestStepCompleted: z
     .object({
@@ -211,8 +255,12 @@ export const eventSchemas = {
         .describe('what the lane proposed and the rules refused, with why'),
     })
     .describe('The outcome of an action.'),
-  ItemPickedUp: z.object({ locationId, itemId, playerId }).describe('An item was taken from a location.'),
-  ItemDropped: z.object({ locationId, itemId, playerId }).describe('An item was left at a location.'),
+  ItemPickedUp: z
+    .object({ locationId, itemId, playerId, at: isoTime.optional(), perPlayer: perPlayerItem })
+    .describe('An item was taken from a location (a placed one may come back later).'),
+  ItemDropped: z
+    .object({ locationId, itemId, playerId, at: isoTime.optional(), perPlayer: perPlayerItem })
+    .describe('An item was left at a location.'),
   EnemyDamaged: z
     .object({
       locationId,
@@ -223,12 +271,59 @@ export const eventSchemas = {
     })
     .describe('A player hit an enemy.'),
   EnemyDefeated: z
-    .object({ locationId, enemyId, playerId, at: isoTime })
+    .object({
+      locationId,
+      enemyId,
+      playerId,
+      at: isoTime,
+      creditedPlayers: z
+        .array(z.string())
+        .optional()
+        .describe('the other players who wounded it in this life, who share the kill (absent: none)'),
+    })
     .describe('An enemy died (location stream; it comes back later).'),
   LootDropped: z.object({ locationId, enemyId, itemId }).describe('A slain enemy left an item behind.'),
+  NpcsConversed: z
+    .object({
+      conversationId: z.string().describe('the conversation (a name-based UUID of the place and the game-time slot)'),
+      locationId: locationId.describe('where the NPCs talked'),
+      speakers: z.tuple([npcId, npcId]).describe('the NPC who began, and the one answering'),
+      topic: z.string().describe('what they talked about (a knowledge topic, a recent happening, small talk)'),
+      lines: z
+        .array(z.object({ npcId: npcId.describe('who says it'), text: z.string().describe('what is said') }))
+        .describe('2 to 4 lines, in order'),
+      at: isoTime,
+    })
+    .describe('Two NPCs at the same place talked to each other (stream `npc-talk-<locationId>`).'),
+  NpcReacted: z
+    .object({
+      npcId,
+      locationId: locationId.describe('where the NPC was when it reacted'),
+      reaction: z.string().describe('how it took the news: `proud`, `impressed`, `shaken`, `relieved`, `awed`'),
+      line: z.string().describe('what the NPC said'),
+      cause: z
+        .object({
+          type: z.enum(['QuestCompleted', 'PlayerDefeated', 'EnemyDefeated']).describe('the world event'),
+          playerId: playerId.optional(),
+          questId: questId.optional(),
+          enemyId: enemyId.optional(),
+        })
+        .describe('the world event reacted to, and whom or what it was about'),
+      at: isoTime,
+    })
+    .describe('An NPC reacted to a world event: a quest completed, a player fallen, a boss slain (stream `npc-<npcId>`).'),
+  ItemHandedOver: z
+    .object({ locationId, itemId, playerId, toPlayerId: z.string().describe('the player who received it') })
+    .describe('A player handed an item to another player standing there (location stream: what onlookers saw).'),
 } as const;
 
-export type GameEvent = AccountEvent | TokenRevocationEvent | ContentEvent | PlayerEvent | LocationEvent;
+export type GameEvent =
+  | AccountEvent
+  | TokenRevocationEvent
+  | ContentEvent
+  | PlayerEvent
+  | LocationEvent
+  | NpcLifeEvent;
 export type GameEventType = GameEvent['type'];
 
 // Fails to compile when a schema and its event type disagree, or when an event type has no schema.
@@ -250,6 +345,8 @@ const everySchemaAgrees: Agrees = {
   ItemAddedToInventory: true,
   ItemRemovedFromInventory: true,
   ItemGivenToNpc: true,
+  ItemGivenToPlayer: true,
+  EnemyDefeatShared: true,
   DamageTaken: true,
   PlayerHealed: true,
   PlayerDefeated: true,
@@ -259,6 +356,9 @@ const everySchemaAgrees: Agrees = {
   NpcConversationHeld: true,
   RelationshipChanged: true,
   PlayerSaid: true,
+  PlayerEmoted: true,
+  PlayerWhispered: true,
+  ItemEquipped: true,
   QuestAccepted: true,
   QuestStepCompleted: true,
   QuestCompleted: true,
@@ -269,6 +369,9 @@ const everySchemaAgrees: Agrees = {
   EnemyDamaged: true,
   EnemyDefeated: true,
   LootDropped: true,
+  NpcsConversed: true,
+  NpcReacted: true,
+  ItemHandedOver: true,
 };
 void everySchemaAgrees;
 const noSchemaWithoutEvent: [Exclude<keyof typeof eventSchemas, GameEventType>] extends [never]

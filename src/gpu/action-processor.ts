@@ -4,7 +4,7 @@ import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { Action } from '../domain/actions.ts';
 import { DomainError } from '../domain/decider.ts';
 import { locationStream } from '../domain/location/location.ts';
-import type { PlayerState } from '../domain/player/player.ts';
+import { type PlayerState, playerStream } from '../domain/player/player.ts';
 import { checkEffects, type RefusedEffect } from '../domain/rules/effects.ts';
 import { worldTime } from '../domain/world/clock.ts';
 import { findByName } from '../domain/world/lookup.ts';
@@ -31,6 +31,7 @@ import {
   recordedOutcome,
 } from './action-outcome.ts';
 import { ActionWorkGroup } from './action-work-group.ts';
+import { deliveriesIn, deliveryCommand, deliveryId } from './deliveries.ts';
 import type { ActionContext, Lane, Proposal, RecalledMemory } from './lane.ts';
 
 /** What an NPC recalls for a talk; memory failures degrade to "no memories", never to an error. */
@@ -224,7 +225,10 @@ export class ActionProcessor {
 
     // A run before this one (before a crash) may have got as far as the location: finish it as it decided.
     const done = await this.locationStepDone(player.locationId, actionId);
-    if (done) return this.record(event.streamId, ids, at, done);
+    if (done) {
+      await this.deliver(ids, player, done);
+      return this.record(event.streamId, ids, at, done);
+    }
     if (failed) {
       const failure = failureProposal(action.action_type);
       return this.record(event.streamId, ids, at, { ...failure, refused: [], defeated: [] });
@@ -238,7 +242,38 @@ export class ActionProcessor {
       outcome = await this.applyToLocation(await this.propose(context, this.deps.rules), context);
       if (!outcome) throw new Error(`the location refused the rules' answer to action ${actionId} as well`);
     }
+    await this.deliver(ids, player, outcome);
     await this.record(event.streamId, ids, at, outcome);
+  }
+
+  /**
+   * What the action brings other players (an item handed over, a share in a kill), each to its
+   * player's stream before the actor's own record: see deliveries.ts for why this order is crash-safe.
+   */
+  private async deliver(
+    ids: { actionId: string; causationId: string },
+    actor: PlayerState,
+    outcome: Outcome,
+  ): Promise<void> {
+    for (const delivery of outcome.deliveries ?? []) {
+      try {
+        await this.deps.commands.handle(
+          playerStream(delivery.to),
+          this.players,
+          deliveryCommand(ids.actionId, delivery, actor.username),
+          {
+            commandId: deliveryId(ids.actionId, delivery),
+            correlationId: ids.actionId,
+            causationId: ids.causationId,
+            playerId: delivery.to,
+          },
+        );
+      } catch (error) {
+        // Only a player who does not exist refuses a delivery; retrying would never get further.
+        if (!(error instanceof DomainError)) throw error;
+        this.deps.logger.warn({ err: error, actionId: ids.actionId, delivery }, 'delivery refused');
+      }
+    }
   }
 
   private async locationStepDone(locationId: string, actionId: string): Promise<Outcome | undefined> {
@@ -264,6 +299,7 @@ export class ActionProcessor {
       player: context.player,
       location: context.locationState,
       at: context.at,
+      playerHere: (playerId: string) => context.online.here().some((other) => other.playerId === playerId),
     };
     const proposal = await lane.resolve(context);
     const checked = checkEffects(situation, proposal.effects);
@@ -307,7 +343,12 @@ export class ActionProcessor {
       );
       // An earlier run got there first (this process had not seen it yet): its outcome stands.
       if (handled.alreadyHandled) return recordedOutcome(handled.events);
-      return { ...decided, defeated: defeatedIn(handled.events), loot: lootIn(handled.events) };
+      return {
+        ...decided,
+        defeated: defeatedIn(handled.events),
+        loot: lootIn(handled.events),
+        deliveries: deliveriesIn(handled.events),
+      };
     } catch (error) {
       if (error instanceof DomainError) return undefined;
       throw error;
@@ -389,6 +430,10 @@ export class ActionProcessor {
       npcsHere: [...scene.npcs],
       playersHere: scene.players,
       ...(scene.playersCount === undefined ? {} : { playersHereCount: scene.playersCount }),
+      online: {
+        everyone: () => scenes.onlinePlayers(),
+        here: () => scenes.onlinePlayers(player.locationId, player.playerId),
+      },
       ...(npc ? { npc } : {}),
       memories: recalled,
       stale: scene.stale,

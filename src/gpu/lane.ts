@@ -51,6 +51,8 @@ export interface ActionContext {
   playersHere: readonly string[];
   /** How many other players are online here, when `playersHere` is not all of them. */
   playersHereCount?: number;
+  /** Who is online, as presence knows it now (for who and whisper). */
+  online: OnlinePlayers;
   /** For talk: the NPC addressed (if present) and what it remembers that bears on the message. */
   npc?: Npc;
   memories: RecalledMemory[];
@@ -58,6 +60,21 @@ export interface ActionContext {
   stale: boolean;
   /** Another location as the player would find it (for describing where a move leads). */
   describe(locationId: string): Promise<LocationScene>;
+}
+
+/** An online player, as others may know them. */
+export interface OnlinePlayer {
+  playerId: string;
+  name: string;
+  locationId: string;
+}
+
+/** Who is online now, read when asked. */
+export interface OnlinePlayers {
+  /** Every player online, sorted by name (the acting player included). */
+  everyone(): OnlinePlayer[];
+  /** The other players online where the acting player stands, sorted by name. */
+  here(): OnlinePlayer[];
 }
 
 /** A lane's answer: what it proposes should happen, and what the player is told. */

@@ -167,6 +167,24 @@ export class PresenceProjection {
     return (this.players.get(playerId)?.sessions.size ?? 0) > 0;
   }
 
+  /**
+   * The players online (at `locationId` only, when given), without `except`, sorted by name. A walk over
+   * every player known (or everyone there): for a player's occasional question, not per event.
+   */
+  onlinePlayers(
+    locationId?: string,
+    except?: string,
+  ): { playerId: string; username: string; locationId: string }[] {
+    const ids = locationId === undefined ? this.players.keys() : this.onlinePlayerIdsAt(locationId);
+    const online: { playerId: string; username: string; locationId: string }[] = [];
+    for (const playerId of ids) {
+      const presence = this.players.get(playerId);
+      if (playerId === except || !presence?.sessions.size || !presence.locationId) continue;
+      online.push({ playerId, username: presence.username, locationId: presence.locationId });
+    }
+    return online.sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  }
+
   /** The live set of the players online at a location: read it, do not keep it. */
   onlinePlayerIdsAt(locationId: string): ReadonlySet<string> {
     return this.onlineAt.get(locationId) ?? NOBODY;

@@ -1,6 +1,7 @@
 import type { Action } from '../actions.ts';
 import type { DomainEvent } from '../decider.ts';
 import type { NpcEmotion, RefusedEffect } from '../rules/effects.ts';
+import type { GearSlot } from '../rules/gear.ts';
 import type { Direction } from '../world/world.ts';
 
 /** Where an action's outcome came from: an LLM, the response cache, a template, or the rule engine. */
@@ -25,9 +26,14 @@ export type PlayerEvent =
   | E<'PlayerLeftWorld', { playerId: string; sessionId: string; otherSessions?: number }>
   | E<'ActionRequested', { actionId: string; action: Action }>
   | E<'PlayerMoved', { playerId: string; from: string; to: string; direction: Direction }>
-  | E<'ItemAddedToInventory', { playerId: string; itemId: string; reason: 'taken' | 'reward' }>
+  | E<
+      'ItemAddedToInventory',
+      { playerId: string; itemId: string; reason: 'taken' | 'reward' | 'given'; fromPlayerId?: string }
+    >
   | E<'ItemRemovedFromInventory', { playerId: string; itemId: string; reason: 'dropped' | 'used' | 'given' }>
   | E<'ItemGivenToNpc', { playerId: string; itemId: string; npcId: string }>
+  | E<'ItemGivenToPlayer', { playerId: string; itemId: string; toPlayerId: string }>
+  | E<'EnemyDefeatShared', { playerId: string; enemyId: string; locationId: string; killerId: string }>
   | E<'DamageTaken', { playerId: string; amount: number; hp: number; cause: string }>
   | E<'PlayerHealed', { playerId: string; amount: number; hp: number; cause: string }>
   | E<'PlayerDefeated', { playerId: string; locationId: string; by: string }>
@@ -51,6 +57,9 @@ export type PlayerEvent =
       { playerId: string; npcId: string; change: number; score: number; reason: string }
     >
   | E<'PlayerSaid', { playerId: string; locationId: string; message: string }>
+  | E<'PlayerEmoted', { playerId: string; locationId: string; message: string }>
+  | E<'PlayerWhispered', { playerId: string; toPlayerId: string; locationId: string; message: string }>
+  | E<'ItemEquipped', { playerId: string; itemId: string; slot: GearSlot }>
   | E<'QuestAccepted', { playerId: string; questId: string }>
   | E<'QuestStepCompleted', { playerId: string; questId: string; stepId: string; step: number }>
   | E<'QuestCompleted', { playerId: string; questId: string }>

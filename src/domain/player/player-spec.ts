@@ -43,6 +43,7 @@ export const status = (changed: Partial<PlayerStatus> = {}): PlayerStatus => ({
   xp: 0,
   inventory: [],
   wielding: null,
+  wearing: null,
   quests: [],
   ...changed,
 });

@@ -25,6 +25,7 @@ describe('playerStatus', () => {
       xp: 0,
       inventory: [],
       wielding: null,
+      wearing: null,
       quests: [],
     });
   });

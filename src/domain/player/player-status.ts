@@ -1,4 +1,4 @@
-import { bestWeapon } from '../rules/combat.ts';
+import { wieldedWeapon, wornArmor } from '../rules/gear.ts';
 import type { Item, World } from '../world/world.ts';
 import type { PlayerState } from './player.ts';
 
@@ -20,8 +20,10 @@ export interface PlayerStatus {
   xp: number;
   /** One entry per item carried (two daggers: two entries). */
   inventory: { id: string; name: string; kind: Item['kind'] }[];
-  /** The weapon attacks use (the best one carried), or null for bare fists. */
+  /** The weapon attacks use (the one chosen, else the best one carried), or null for bare fists. */
   wielding: { id: string; name: string } | null;
+  /** The armour worn (the one chosen, else the best one carried), or null for none. */
+  wearing: { id: string; name: string } | null;
   /** In the order the quests were accepted. */
   quests: QuestStatus[];
 }
@@ -35,7 +37,8 @@ export function playerStatus(world: World, state: PlayerState): PlayerStatus {
     const item = world.items.get(id);
     return item ? [{ id: item.id, name: item.name, kind: item.kind }] : [];
   });
-  const weapon = bestWeapon(world, state.inventory);
+  const weapon = wieldedWeapon(world, state);
+  const armor = wornArmor(world, state);
   const quests = Object.entries(state.quests).flatMap(([id, progress]): QuestStatus[] => {
     const quest = world.quests.get(id);
     if (!quest) return [];
@@ -57,6 +60,7 @@ export function playerStatus(world: World, state: PlayerState): PlayerStatus {
     xp: state.xp,
     inventory,
     wielding: weapon ? { id: weapon.id, name: weapon.name } : null,
+    wearing: armor ? { id: armor.id, name: armor.name } : null,
     quests,
   };
 }

@@ -305,6 +305,7 @@ describe('player decider: quests', () => {
           status: status({
             xp: 50,
             inventory: [{ id: 'vest', name: 'leather vest', kind: 'armor' }],
+            wearing: { id: 'vest', name: 'leather vest' },
             quests: [prophecy({ status: 'completed', step: 3, objective: undefined })],
           }),
         }),

@@ -1,8 +1,10 @@
 import type { Action } from '../actions.ts';
 import { type Decider, DomainError } from '../decider.ts';
 import type { Effect, RefusedEffect } from '../rules/effects.ts';
+import { type Equipped, slotOf } from '../rules/gear.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
 import { withConsequences } from './action-consequences.ts';
+import { type DeliveryCommand, decideDelivery } from './deliveries.ts';
 import type { ActionResult, PlayerEvent, ResultSource } from './player-events.ts';
 import { type ActionFacts, clampRelationship, questProgress } from './quests.ts';
 import { sameAction } from './same-action.ts';
@@ -29,7 +31,9 @@ export type PlayerCommand =
       source: ResultSource;
       /** When the action was requested: world time, weather and respawns are read at this moment. */
       at: string;
-    };
+    }
+  /** What another player's action brings this player (see deliveries.ts). */
+  | DeliveryCommand;
 
 export interface QuestProgress {
   status: 'active' | 'completed';
@@ -47,6 +51,8 @@ export interface PlayerState {
   xp: number;
   /** Item ids carried; an id appears once per item carried. */
   inventory: readonly string[];
+  /** The weapon and armour the player chose (absent in states kept from before gear could be chosen). */
+  equipped?: Equipped;
   /** How each NPC feels about this player (-100 … 100). */
   relationships: Readonly<Record<string, number>>;
   quests: Readonly<Record<string, QuestProgress>>;
@@ -72,6 +78,7 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
       maxHp: 0,
       xp: 0,
       inventory: [],
+      equipped: {},
       relationships: {},
       quests: {},
       sessions: [],
@@ -148,6 +155,10 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
             { type: 'ActionResolved', data: { actionId, result, source, refusedEffects: refused } },
           ];
         }
+
+        case 'ReceiveItem':
+        case 'ShareDefeat':
+          return decideDelivery(world, decider, state, command);
       }
     },
 
@@ -183,8 +194,11 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
           return { ...state, inventory: [...state.inventory, event.data.itemId] };
         case 'ItemRemovedFromInventory': {
           const index = state.inventory.indexOf(event.data.itemId);
-          return { ...state, inventory: state.inventory.filter((_, i) => i !== index) };
+          const inventory = state.inventory.filter((_, i) => i !== index);
+          return { ...state, inventory, equipped: unequipGone(state.equipped, inventory) };
         }
+        case 'ItemEquipped':
+          return { ...state, equipped: { ...state.equipped, [event.data.slot]: event.data.itemId } };
         case 'RelationshipChanged':
           return {
             ...state,
@@ -220,6 +234,13 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
     },
   };
   return decider;
+}
+
+/** Gear chosen and no longer carried (dropped, given, used up) is no longer equipped. */
+function unequipGone(equipped: Equipped | undefined, inventory: readonly string[]): Equipped | undefined {
+  if (!equipped) return equipped;
+  const kept = Object.entries(equipped).filter(([, itemId]) => itemId && inventory.includes(itemId));
+  return kept.length === Object.keys(equipped).length ? equipped : Object.fromEntries(kept);
 }
 
 /**
@@ -288,6 +309,14 @@ function applyEffects(
         }
         break;
       }
+      case 'give-item-to-player':
+        // The receiver already has it (the action processor delivers before this is recorded): refusing
+        // here would double the item, and the rules checked it is carried against this same state.
+        emit(
+          { type: 'ItemRemovedFromInventory', data: { playerId, itemId: effect.item, reason: 'given' } },
+          { type: 'ItemGivenToPlayer', data: { playerId, itemId: effect.item, toPlayerId: effect.player } },
+        );
+        break;
       case 'attack': {
         if (command.defeated?.includes(effect.enemy)) {
           facts.defeated.push(effect.enemy);
@@ -338,6 +367,32 @@ function applyEffects(
           data: { playerId, locationId: state.locationId, message: effect.message },
         });
         break;
+      case 'emote':
+        emit({
+          type: 'PlayerEmoted',
+          data: { playerId, locationId: state.locationId, message: effect.message },
+        });
+        break;
+      case 'whisper':
+        if (effect.to === playerId) {
+          refused.push({ effect, reason: 'a player cannot whisper to themselves' });
+          break;
+        }
+        emit({
+          type: 'PlayerWhispered',
+          data: { playerId, toPlayerId: effect.to, locationId: state.locationId, message: effect.message },
+        });
+        break;
+      case 'equip': {
+        const slot = slotOf(world.items.get(effect.item));
+        if (!carried(effect.item) || !slot) {
+          refused.push({ effect, reason: `${effect.item} is not carried gear` });
+          break;
+        }
+        if (state.equipped?.[slot] !== effect.item)
+          emit({ type: 'ItemEquipped', data: { playerId, itemId: effect.item, slot } });
+        break;
+      }
       case 'accept-quest':
         if (state.quests[effect.quest])
           refused.push({ effect, reason: `${effect.quest} was already accepted` });

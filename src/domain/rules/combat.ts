@@ -1,23 +1,14 @@
-import type { Enemy, Item, World } from '../world/world.ts';
+import type { Enemy, World } from '../world/world.ts';
+import { type Gear, wieldedWeapon, wornArmor } from './gear.ts';
 
 export interface DamageRange {
   min: number;
   max: number;
 }
 
-/** The best weapon carried (highest maximum damage), if any. */
-export function bestWeapon(world: World, inventory: readonly string[]): Item | undefined {
-  let best: Item | undefined;
-  for (const id of inventory) {
-    const item = world.items.get(id);
-    if (item?.damage && (!best || item.damage.max > best.damage!.max)) best = item;
-  }
-  return best;
-}
-
-/** Total armor carried. */
-export function armorDefense(world: World, inventory: readonly string[]): number {
-  return inventory.reduce((sum, id) => sum + (world.items.get(id)?.defense ?? 0), 0);
+/** The armour worn's defense (0 without any). */
+export function armorDefense(world: World, gear: Gear): number {
+  return wornArmor(world, gear)?.defense ?? 0;
 }
 
 /** A hit always does at least 1 damage: defense and weather shift the range, never cancel it. */
@@ -25,25 +16,15 @@ function shifted(range: DamageRange, shift: number): DamageRange {
   return { min: Math.max(1, range.min + shift), max: Math.max(1, range.max + shift) };
 }
 
-/** What a player's hit on an enemy may do: weapon (or fists) + weather − enemy defense. */
-export function playerHitRange(
-  world: World,
-  inventory: readonly string[],
-  enemy: Enemy,
-  weatherModifier: number,
-): DamageRange {
-  const weapon = bestWeapon(world, inventory)?.damage ?? world.content.player.unarmedDamage;
+/** What a player's hit on an enemy may do: the weapon wielded (or fists) + weather − enemy defense. */
+export function playerHitRange(world: World, gear: Gear, enemy: Enemy, weatherModifier: number): DamageRange {
+  const weapon = wieldedWeapon(world, gear)?.damage ?? world.content.player.unarmedDamage;
   return shifted(weapon, weatherModifier - enemy.defense);
 }
 
-/** What an enemy's counter-attack may do: its damage + weather − the player's armor. */
-export function enemyHitRange(
-  world: World,
-  inventory: readonly string[],
-  enemy: Enemy,
-  weatherModifier: number,
-): DamageRange {
-  return shifted(enemy.damage, weatherModifier - armorDefense(world, inventory));
+/** What an enemy's counter-attack may do: its damage + weather − the armour worn. */
+export function enemyHitRange(world: World, gear: Gear, enemy: Enemy, weatherModifier: number): DamageRange {
+  return shifted(enemy.damage, weatherModifier - armorDefense(world, gear));
 }
 
 export function withinRange(value: number, range: DamageRange): boolean {

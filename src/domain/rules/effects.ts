@@ -1,8 +1,10 @@
+import { itemsSeenBy } from '../location/item-placements.ts';
 import { enemiesPresent, type LocationState } from '../location/location.ts';
 import type { PlayerState } from '../player/player.ts';
 import { npcsAt, weatherAt } from '../world/clock.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
 import { enemyHitRange, playerHitRange, withinRange } from './combat.ts';
+import { slotOf } from './gear.ts';
 
 /** Largest change of an NPC's feeling toward a player in one interaction. */
 export const MAX_RELATIONSHIP_CHANGE = 5;
@@ -28,6 +30,8 @@ export type Effect =
   | { kind: 'drop-item'; item: string }
   | { kind: 'use-item'; item: string; heal: number }
   | { kind: 'give-item'; item: string; npc: string }
+  /** `player`: the player (id) at the same place who receives the item. */
+  | { kind: 'give-item-to-player'; item: string; player: string }
   | { kind: 'attack'; enemy: string; damageDealt: number; damageTaken: number }
   | {
       kind: 'talk';
@@ -38,6 +42,10 @@ export type Effect =
       relationshipChange: number;
     }
   | { kind: 'say'; message: string }
+  | { kind: 'emote'; message: string }
+  /** `to`: the player (id) at the same place who alone hears it. */
+  | { kind: 'whisper'; to: string; message: string }
+  | { kind: 'equip'; item: string }
   | { kind: 'accept-quest'; quest: string }
   | { kind: 'abandon-quest'; quest: string };
 
@@ -52,6 +60,8 @@ export interface Situation {
   player: PlayerState;
   location: LocationState;
   at: Date;
+  /** Whether another player is online where the player stands (absent: presence is not known here). */
+  playerHere?: (playerId: string) => boolean;
 }
 
 /** Splits proposed effects into those the rules allow and those they refuse (with the reason). */
@@ -83,7 +93,10 @@ function refusal(situation: Situation, effect: Effect): string | undefined {
     case 'move':
       return findExit(world, here, effect.to) ? undefined : `no exit from ${here.id} leads to ${effect.to}`;
     case 'take-item':
-      return location.items.includes(effect.item) ? undefined : `${effect.item} is not lying at ${here.id}`;
+      // What this player sees there now: placed items back from their respawn, their own per-player ones.
+      return itemsSeenBy(world, here, location, at, player).includes(effect.item)
+        ? undefined
+        : `${effect.item} is not lying at ${here.id}`;
     case 'drop-item':
       return carried(effect.item) ? undefined : `${effect.item} is not carried`;
     case 'use-item': {
@@ -96,15 +109,20 @@ function refusal(situation: Situation, effect: Effect): string | undefined {
     case 'give-item':
       if (!carried(effect.item)) return `${effect.item} is not carried`;
       return npcHere(effect.npc) ? undefined : `${effect.npc} is not at ${here.id}`;
+    case 'give-item-to-player':
+      if (!carried(effect.item)) return `${effect.item} is not carried`;
+      if (effect.player === player.playerId) return 'a player cannot give an item to themselves';
+      // Unlike words, an item must reach someone: without presence to vouch for them, nobody is here.
+      return situation.playerHere?.(effect.player) ? undefined : `${effect.player} is not online at ${here.id}`;
     case 'attack': {
       if (here.safe) return `${here.id} is a safe place`;
       const target = enemiesPresent(world, location, at).find((e) => e.enemy.id === effect.enemy);
       if (!target) return `${effect.enemy} is not at ${here.id}`;
       const modifier = weatherAt(world, here.region, at).combatModifier;
-      const dealt = playerHitRange(world, player.inventory, target.enemy, modifier);
+      const dealt = playerHitRange(world, player, target.enemy, modifier);
       if (!withinRange(effect.damageDealt, dealt))
         return `damage dealt ${effect.damageDealt} is outside ${dealt.min}-${dealt.max}`;
-      const taken = enemyHitRange(world, player.inventory, target.enemy, modifier);
+      const taken = enemyHitRange(world, player, target.enemy, modifier);
       const survives = effect.damageDealt < target.hp;
       if (survives ? !withinRange(effect.damageTaken, taken) : effect.damageTaken !== 0) {
         return survives
@@ -125,7 +143,16 @@ function refusal(situation: Situation, effect: Effect): string | undefined {
         ? undefined
         : `unknown emotion ${effect.emotion}`;
     case 'say':
+    case 'emote':
       return undefined;
+    case 'whisper':
+      if (effect.to === player.playerId) return 'a player cannot whisper to themselves';
+      return situation.playerHere && !situation.playerHere(effect.to)
+        ? `${effect.to} is not online at ${here.id}`
+        : undefined;
+    case 'equip':
+      if (!carried(effect.item)) return `${effect.item} is not carried`;
+      return slotOf(world.items.get(effect.item)) ? undefined : `${effect.item} can be neither wielded nor worn`;
     case 'accept-quest': {
       const quest = world.quests.get(effect.quest);
       if (!quest) return `unknown quest ${effect.quest}`;

@@ -18,6 +18,16 @@ const ROUTES: Record<ActionType, Route> = {
   quest: { lanes: 'rules', priority: 'exploration' },
   // The content's own description, as things stand: the rules answer at once.
   examine: { lanes: 'rules', priority: 'exploration' },
+  // Who is online and what can be done here: facts the server holds, no story.
+  who: { lanes: 'rules', priority: 'exploration' },
+  help: { lanes: 'rules', priority: 'exploration' },
+  // The player's own words or gestures, passed on as they are: nothing for a model to add.
+  emote: { lanes: 'rules', priority: 'exploration' },
+  whisper: { lanes: 'rules', priority: 'exploration' },
+  // Gear and consumables follow the content's numbers; the item's own text is the story.
+  equip: { lanes: 'rules', priority: 'exploration' },
+  drink: { lanes: 'rules', priority: 'exploration' },
+  eat: { lanes: 'rules', priority: 'exploration' },
 };
 
 export function routeOf(actionType: ActionType): Route {

@@ -121,5 +121,17 @@ export function commandText(action: Action): string {
       return `say ${action.message}`;
     case 'examine':
       return `examine ${action.target}`;
+    case 'who':
+    case 'help':
+      return action.action_type;
+    case 'emote':
+      return `emote ${action.message}`;
+    case 'whisper':
+      // What is whispered is for its one listener: never in a prompt.
+      return `whisper to ${action.to}`;
+    case 'equip':
+    case 'drink':
+    case 'eat':
+      return `${action.action_type} ${action.item}`;
   }
 }

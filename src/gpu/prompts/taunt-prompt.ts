@@ -1,4 +1,4 @@
-import { bestWeapon } from '../../domain/rules/combat.ts';
+import { wieldedWeapon } from '../../domain/rules/gear.ts';
 import type { Enemy } from '../../domain/world/world.ts';
 import type { ChatMessage } from '../backends/llm-backend.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
@@ -12,7 +12,7 @@ const MAX_TAUNT = 200;
  * nothing to inject.
  */
 export function buildTauntMessages(context: ActionContext, enemy: Enemy): ChatMessage[] {
-  const weapon = bestWeapon(context.world, context.player.inventory);
+  const weapon = wieldedWeapon(context.world, context.player);
   const hp = context.enemiesHere.find((e) => e.enemy.id === enemy.id)?.hp ?? enemy.hp;
   return [
     { role: 'system', content: tauntSystemMessage(context.world, enemy.id) },

@@ -1,6 +1,7 @@
 import type { ActionOf } from '../../domain/actions.ts';
 import { pick, rollBetween } from '../../domain/random.ts';
-import { bestWeapon, enemyHitRange, playerHitRange } from '../../domain/rules/combat.ts';
+import { enemyHitRange, playerHitRange } from '../../domain/rules/combat.ts';
+import { wieldedWeapon } from '../../domain/rules/gear.ts';
 import { findByName } from '../../domain/world/lookup.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
 
@@ -74,12 +75,12 @@ export function attack(context: ActionContext, action: ActionOf<'attack'>, rando
   }
   const hp = context.enemiesHere.find((e) => e.enemy.id === target.id)!.hp;
   const modifier = weather.combatModifier;
-  const dealtRange = playerHitRange(world, player.inventory, target, modifier);
+  const dealtRange = playerHitRange(world, player, target, modifier);
   const damageDealt = rollBetween(random, dealtRange.min, dealtRange.max);
   const defeated = damageDealt >= hp;
-  const takenRange = enemyHitRange(world, player.inventory, target, modifier);
+  const takenRange = enemyHitRange(world, player, target, modifier);
   const damageTaken = defeated ? 0 : rollBetween(random, takenRange.min, takenRange.max);
-  const weapon = bestWeapon(world, player.inventory);
+  const weapon = wieldedWeapon(world, player);
   const taunt = pick(random, target.taunts);
   // The fight's first blow (the enemy was unhurt): the weather and the taunt are told then, not every round.
   const firstBlow = hp >= target.hp;

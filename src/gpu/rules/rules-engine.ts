@@ -6,10 +6,16 @@ import { findExit } from '../../domain/world/world.ts';
 import type { ActionContext, Lane, Proposal } from '../lane.ts';
 import { attack } from './combat.ts';
 import { narrateLocation } from './describe.ts';
+import { drink, eat } from './consume.ts';
+import { emote } from './emote.ts';
+import { equip } from './equip.ts';
 import { examine } from './examine.ts';
+import { help } from './help.ts';
 import { drop, inventory, take, use } from './items.ts';
 import { quest } from './quests.ts';
 import { composeReply } from './talk.ts';
+import { whisper } from './whisper.ts';
+import { who } from './who.ts';
 
 const DIRECTION_WORDS: Record<string, string> = {
   n: 'north',
@@ -55,6 +61,20 @@ export class RulesEngine implements Lane {
         return quest(context, action);
       case 'examine':
         return examine(context, action);
+      case 'who':
+        return who(context);
+      case 'help':
+        return help(context);
+      case 'emote':
+        return emote(context, action);
+      case 'whisper':
+        return whisper(context, action);
+      case 'equip':
+        return equip(context, action);
+      case 'drink':
+        return drink(context, action);
+      case 'eat':
+        return eat(context, action);
       case 'say':
         return {
           effects: [{ kind: 'say', message: action.message }],

@@ -5,7 +5,7 @@ import { fixtureWorld } from '../../../domain/testing/fixture-world.ts';
 import { npcsAt, weatherAt, worldTime } from '../../../domain/world/clock.ts';
 import { findByName } from '../../../domain/world/lookup.ts';
 import { requireLocation, type World } from '../../../domain/world/world.ts';
-import type { ActionContext, Proposal, RecalledMemory } from '../../lane.ts';
+import type { ActionContext, OnlinePlayer, Proposal, RecalledMemory } from '../../lane.ts';
 import { RulesEngine } from '../../rules/rules-engine.ts';
 
 export const AT = new Date('2024-05-01T12:00:00Z');
@@ -17,6 +17,8 @@ export interface ContextOptions {
   player?: Partial<PlayerState>;
   memories?: RecalledMemory[];
   playersHere?: string[];
+  /** Players online (besides the acting one, p1 'ayla', who is always online where they stand). */
+  online?: OnlinePlayer[];
   /** Location states by id, for places whose items or enemies differ from the content's. */
   states?: Record<string, Partial<LocationState>>;
   actionId?: string;
@@ -69,6 +71,13 @@ export function actionContext(options: ContextOptions): ActionContext {
     enemiesHere: enemiesPresent(world, locationState, at),
     npcsHere,
     playersHere: options.playersHere ?? [],
+    online: {
+      everyone: () =>
+        [...(options.online ?? []), { playerId: player.playerId, name: player.username, locationId }].sort(
+          (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+        ),
+      here: () => (options.online ?? []).filter((other) => other.locationId === locationId),
+    },
     ...(npc ? { npc } : {}),
     memories: options.memories ?? [],
     stale: false,
