@@ -41,6 +41,8 @@ export const actionSchemas = {
   }),
   say: z.object({ action_type: z.literal('say'), message }),
   examine: z.object({ action_type: z.literal('examine'), target: name }),
+  /** `to`: an NPC or a player standing here. */
+  give: z.object({ action_type: z.literal('give'), item: name, to: name }),
   who: z.object({ action_type: z.literal('who') }),
   help: z.object({ action_type: z.literal('help') }),
   emote: z.object({ action_type: z.literal('emote'), message }),
@@ -65,6 +67,7 @@ export const actionSchema = z.discriminatedUnion('action_type', [
   actionSchemas.quest,
   actionSchemas.say,
   actionSchemas.examine,
+  actionSchemas.give,
   actionSchemas.who,
   actionSchemas.help,
   actionSchemas.emote,

@@ -18,6 +18,8 @@ const ROUTES: Record<ActionType, Route> = {
   quest: { lanes: 'rules', priority: 'exploration' },
   // The content's own description, as things stand: the rules answer at once.
   examine: { lanes: 'rules', priority: 'exploration' },
+  // Items changing hands between players follow the rules alone (who is here, what is carried).
+  give: { lanes: 'rules', priority: 'exploration' },
   // Who is online and what can be done here: facts the server holds, no story.
   who: { lanes: 'rules', priority: 'exploration' },
   help: { lanes: 'rules', priority: 'exploration' },

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { fold } from '../decider.ts';
+import { fixtureWorld } from '../testing/fixture-world.ts';
+import { type PlayerEvent, playerDecider } from './player.ts';
+import {
+  added,
+  moved,
+  p,
+  prophecy,
+  registered,
+  requested,
+  resolve,
+  resolved,
+  spec,
+  status,
+} from './player-spec.ts';
+
+const questAt = (step: number): PlayerEvent[] => [
+  { type: 'QuestAccepted', data: { playerId: p, questId: 'prophecy' } },
+  ...Array.from(
+    { length: step },
+    (_, index): PlayerEvent => ({
+      type: 'QuestStepCompleted',
+      data: {
+        playerId: p,
+        questId: 'prophecy',
+        stepId: ['visit-woods', 'slay-wolf', 'bring-petal'][index]!,
+        step: index,
+      },
+    }),
+  ),
+];
+
+describe('player decider: giving to another player', () => {
+  it('gives a carried item away: it leaves the inventory and the gift is recorded', () => {
+    spec
+      .given([...registered, added('dagger'), requested()])
+      .when(resolve([{ kind: 'give-item-to-player', item: 'dagger', player: 'p2' }]))
+      .then([
+        { type: 'ItemRemovedFromInventory', data: { playerId: p, itemId: 'dagger', reason: 'given' } },
+        { type: 'ItemGivenToPlayer', data: { playerId: p, itemId: 'dagger', toPlayerId: 'p2' } },
+        resolved([], { xp: 0, status: status() }),
+      ]);
+  });
+
+  it('receives an item from another player, and is told so like a result of their own', () => {
+    spec
+      .given(registered)
+      .when({
+        type: 'ReceiveItem',
+        noticeId: 'a9/receive/p1',
+        itemId: 'herb',
+        fromPlayerId: 'p2',
+        fromName: 'bea',
+      })
+      .then([
+        {
+          type: 'ItemAddedToInventory',
+          data: { playerId: p, itemId: 'herb', reason: 'given', fromPlayerId: 'p2' },
+        },
+        {
+          type: 'ActionResolved',
+          data: {
+            actionId: 'a9/receive/p1',
+            result: {
+              action_type: 'receive',
+              narration: 'bea gives you a healing herb.',
+              item: { id: 'herb', name: 'healing herb' },
+              from: 'bea',
+              xp: 0,
+              status: status({ inventory: [{ id: 'herb', name: 'healing herb', kind: 'consumable' }] }),
+            },
+            source: 'rules',
+            refusedEffects: [],
+          },
+        },
+      ]);
+  });
+
+  it('a received item counts for a quest step waiting to have it', () => {
+    const world = fixtureWorld();
+    const decider = playerDecider(world);
+    const events = decider.decide(
+      { type: 'ReceiveItem', noticeId: 'n1', itemId: 'petal', fromPlayerId: 'p2', fromName: 'bea' },
+      fold(decider, [...registered, ...questAt(2)]),
+    );
+    // 'bring-petal' is a deliver step: having it is not delivering it.
+    expect(events.map((e) => e.type)).toEqual(['ItemAddedToInventory', 'ActionResolved']);
+    const after = fold(decider, [...registered, ...questAt(2), ...events]);
+    expect(after.inventory).toEqual(['petal']);
+  });
+});
+
+describe('player decider: a share in a kill', () => {
+  it('gains the enemy’s experience and advances a quest waiting for its defeat', () => {
+    spec
+      .given([...registered, moved('square', 'woods', 'south'), ...questAt(1)])
+      .when({
+        type: 'ShareDefeat',
+        noticeId: 'a7/share/p1',
+        enemyId: 'wolf',
+        locationId: 'woods',
+        killerId: 'p2',
+        killerName: 'bea',
+      })
+      .then([
+        {
+          type: 'EnemyDefeatShared',
+          data: { playerId: p, enemyId: 'wolf', locationId: 'woods', killerId: 'p2' },
+        },
+        { type: 'XpGained', data: { playerId: p, amount: 10, xp: 10, reason: 'shared:wolf' } },
+        {
+          type: 'QuestStepCompleted',
+          data: { playerId: p, questId: 'prophecy', stepId: 'slay-wolf', step: 1 },
+        },
+        {
+          type: 'ActionResolved',
+          data: {
+            actionId: 'a7/share/p1',
+            result: {
+              action_type: 'share_kill',
+              narration:
+                'bea fells the grey wolf. You share in the defeat of the grey wolf (+10 XP).\nQuest "The Elder\'s Prophecy": Defeat the wolf. — done. Next: Bring the petal. (Give it.)',
+              enemy: { id: 'wolf', name: 'grey wolf' },
+              killer: 'bea',
+              xp_gained: 10,
+              quest_updates: [
+                {
+                  quest: 'prophecy',
+                  name: "The Elder's Prophecy",
+                  step_completed: 1,
+                  next: 'Bring the petal.',
+                },
+              ],
+              xp: 10,
+              status: status({ xp: 10, quests: [prophecy({ step: 2, objective: 'Bring the petal.' })] }),
+            },
+            source: 'rules',
+            refusedEffects: [],
+          },
+        },
+      ]);
+  });
+});

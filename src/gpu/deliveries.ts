@@ -1,0 +1,66 @@
+import type { LocationEvent } from '../domain/location/location.ts';
+import type { DeliveryCommand } from '../domain/player/deliveries.ts';
+import type { NewEvent } from '../infrastructure/event-store/event-store.ts';
+
+/**
+ * What one player's action brings to other players, read from the action's location events: an item
+ * handed over, a share in an enemy's defeat.
+ *
+ * Why here, in the action processor's own flow, and in this order: location step → each other
+ * player's step → the actor's `ResolveAction`. The location step is the action's point of no return
+ * and pins who receives what (the events are found again by the step's command id after a crash, so
+ * a re-run delivers to the same players even if a lane would now answer otherwise). The other
+ * players' steps come before the actor's own record, so the action stays pending until they are all
+ * done: a crash anywhere re-runs it, and each step's command id (hence its event ids) derives from the
+ * action id and the receiver, so a step already appended is found and not appended again. The
+ * receiver's step cannot be refused (see domain/player/deliveries.ts), and the actor's own side cannot
+ * fail either (the actor's actions run one at a time, checked against the state they are recorded on):
+ * after a crash at any point the item ends in exactly one inventory. A separate reactor following the
+ * actor's events would need its own checkpoint and would tell the receiver later than the giver.
+ */
+export type Delivery =
+  | { to: string; kind: 'receive'; itemId: string; from: string }
+  | { to: string; kind: 'share'; enemyId: string; locationId: string; killerId: string };
+
+export function deliveriesIn(events: readonly NewEvent[]): Delivery[] {
+  return events.flatMap((stored): Delivery[] => {
+    const event = stored as unknown as LocationEvent;
+    switch (event.type) {
+      case 'ItemHandedOver': {
+        const { itemId, playerId, toPlayerId } = event.data;
+        return [{ to: toPlayerId, kind: 'receive', itemId, from: playerId }];
+      }
+      case 'EnemyDefeated': {
+        const { enemyId, locationId, playerId, creditedPlayers = [] } = event.data;
+        return creditedPlayers.map((to) => ({ to, kind: 'share', enemyId, locationId, killerId: playerId }));
+      }
+      default:
+        return [];
+    }
+  });
+}
+
+/** The step's command id, and the id of the result the receiver is sent. */
+export const deliveryId = (actionId: string, delivery: Delivery) =>
+  `${actionId}/${delivery.kind}/${delivery.to}`;
+
+/** `actorName`: the acting player's name, as the receiver is told it. */
+export function deliveryCommand(actionId: string, delivery: Delivery, actorName: string): DeliveryCommand {
+  const noticeId = deliveryId(actionId, delivery);
+  return delivery.kind === 'receive'
+    ? {
+        type: 'ReceiveItem',
+        noticeId,
+        itemId: delivery.itemId,
+        fromPlayerId: delivery.from,
+        fromName: actorName,
+      }
+    : {
+        type: 'ShareDefeat',
+        noticeId,
+        enemyId: delivery.enemyId,
+        locationId: delivery.locationId,
+        killerId: delivery.killerId,
+        killerName: actorName,
+      };
+}
