@@ -55,3 +55,7 @@ export const MAX_FACTS_RECALLED = 8;
 
 /** The longest line of an NPC's (or NPC-to-NPC) speech kept in an observation. */
 export const MAX_OBSERVED_LINE = 160;
+
+/** What kind of memory (Generative Agents: observations, and reflections drawn from them). */
+export const MEMORY_KINDS = ['conversation', 'fact', 'observation', 'reflection'] as const;
+export type MemoryKind = (typeof MEMORY_KINDS)[number];

@@ -41,7 +41,7 @@ export class InMemoryVectorMemory implements VectorMemory {
     const query = normalised(embedding);
     const found: { memory: StoredMemory; similarity: number }[] = [];
     for (const memory of this.byNpc.get(npcId)?.values() ?? []) {
-      if (options.playerId !== undefined && memory.playerId !== options.playerId) continue;
+      if (!inScope(memory, options)) continue;
       // float32 rounding can step just outside -1..1
       const similarity = Math.min(1, Math.max(-1, dot(query, memory.vector)));
       found.push({ memory, similarity });
@@ -83,6 +83,17 @@ export class InMemoryVectorMemory implements VectorMemory {
       throw new EmbeddingDimensionError(this.dimensions, embedding.length);
     }
   }
+}
+
+function inScope(memory: StoredMemory, options: SearchOptions): boolean {
+  if (options.playerId !== undefined && memory.playerId !== options.playerId) return false;
+  if (
+    options.visibleTo !== undefined &&
+    memory.playerId !== undefined &&
+    memory.playerId !== options.visibleTo
+  )
+    return false;
+  return options.kinds === undefined || options.kinds.includes(memory.kind ?? 'conversation');
 }
 
 /** The unit vector in float32; the zero vector stays zero (similar to nothing). */

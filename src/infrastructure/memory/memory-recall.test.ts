@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_FACTS_RECALLED } from '../../domain/memory/memory-constants.ts';
 import { type Embedder, LocalHashEmbedder } from './embedder.ts';
 import { InMemoryVectorMemory } from './in-memory-vector-memory.ts';
 import { MemoryRecall } from './memory-recall.ts';
@@ -10,6 +11,7 @@ const secondsPerGameHour = 60;
 const hoursAgo = (hours: number) => new Date(now.getTime() - hours * secondsPerGameHour * 1000).toISOString();
 const recallOf = (query: string, fields: { npcId?: string; playerId?: string; limit?: number } = {}) => ({
   npcId: 'elder',
+  playerId: 'ayla',
   query,
   now,
   secondsPerGameHour,
@@ -77,18 +79,63 @@ describe('MemoryRecall', () => {
     });
   });
 
-  it('recalls only that player’s memories when a player is given', async () => {
-    const withAyla = await remember('ayla asked about the dragon', { playerId: 'ayla' });
-    await remember('bram asked about the dragon', { playerId: 'bram' });
-    expect((await recall.recall(recallOf('dragon', { playerId: 'ayla' }))).map((m) => m.id)).toEqual([
-      withAyla.id,
-    ]);
+  it('recalls the player’s own memories and the public ones, never another player’s', async () => {
+    const aylaTalk = await remember('ayla asked about the dragon', {
+      playerId: 'ayla',
+      kind: 'conversation',
+    });
+    const aylaName = await remember('Ayla is called Ayla', {
+      playerId: 'ayla',
+      kind: 'fact',
+      fact: { kind: 'name', value: 'Ayla' },
+    });
+    const bramTalk = await remember('bram asked about the dragon', {
+      playerId: 'bram',
+      kind: 'conversation',
+    });
+    const bramHome = await remember('Bram is from Millbrook, where the dragon sleeps', {
+      playerId: 'bram',
+      kind: 'fact',
+      fact: { kind: 'home', value: 'Millbrook' },
+    });
+    const seen = await remember('Bram slew the dragon at the gate', { kind: 'observation' });
+    const thought = await remember('Dragons trouble the gate again', { kind: 'reflection', importance: 8 });
+
+    const forAyla = await recall.recall(recallOf('dragon', { limit: 10 }));
+    expect(forAyla.map((m) => m.id).sort()).toEqual([aylaTalk.id, seen.id, thought.id, aylaName.id].sort());
+    const forBram = await recall.recall(recallOf('dragon', { playerId: 'bram', limit: 10 }));
+    expect(forBram.map((m) => m.id).sort()).toEqual([bramTalk.id, seen.id, thought.id, bramHome.id].sort());
+    const forCole = await recall.recall(recallOf('dragon', { playerId: 'cole', limit: 10 }));
+    expect(forCole.map((m) => m.id).sort()).toEqual([seen.id, thought.id].sort());
   });
 
-  it('ranks the 20 most similar memories by default', async () => {
+  it('always brings the player’s facts along after the best-ranked memories, however unrelated', async () => {
+    for (let i = 0; i < 5; i++)
+      await remember(`the dragon sleeps, says number ${i}`, { kind: 'observation' });
+    const name = await remember('zzz', {
+      playerId: 'ayla',
+      kind: 'fact',
+      fact: { kind: 'name', value: 'Ayla' },
+    });
+    const memories = await recall.recall(recallOf('dragon', { limit: 2 }));
+    expect(memories).toHaveLength(3);
+    expect(memories.slice(0, 2).every((m) => m.kind === 'observation')).toBe(true);
+    expect(memories[2]).toMatchObject({ id: name.id, kind: 'fact', fact: { kind: 'name', value: 'Ayla' } });
+  });
+
+  it('ranks the 20 most similar memories the player may hear of by default, and looks up their facts', async () => {
     const search = vi.spyOn(store, 'search');
     await recall.recall(recallOf('dragon'));
-    expect(search).toHaveBeenCalledWith('elder', expect.any(Array), { limit: 20 });
+    expect(search).toHaveBeenCalledWith('elder', expect.any(Array), {
+      limit: 20,
+      visibleTo: 'ayla',
+      kinds: ['conversation', 'observation', 'reflection'],
+    });
+    expect(search).toHaveBeenCalledWith('elder', expect.any(Array), {
+      limit: MAX_FACTS_RECALLED,
+      playerId: 'ayla',
+      kinds: ['fact'],
+    });
   });
 
   it('returns no memories and reports the failure when the vector memory is down', async () => {

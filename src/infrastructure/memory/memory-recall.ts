@@ -1,17 +1,21 @@
+import { MAX_FACTS_RECALLED, MEMORY_KINDS } from '../../domain/memory/memory-constants.ts';
 import { type ComponentScores, type RankedMemory, rankMemories } from '../../domain/memory/retrieval.ts';
 import type { Embedder } from './embedder.ts';
 import type { FoundMemory, NpcMemory, VectorMemory } from './vector-memory.ts';
 
 export interface RecallRequest {
   npcId: string;
-  playerId?: string;
+  /** Whom the NPC is talking to: their memories and the public ones are recalled, no one else's. */
+  playerId: string;
   /** What the NPC is reacting to, e.g. the player's words. */
   query: string;
   now: Date;
   /** Real seconds per game hour (recency decays in game time). */
   secondsPerGameHour: number;
-  /** How many memories to return; default 3. */
+  /** How many memories to return besides the player's facts; default 3. */
   limit?: number;
+  /** How many of the player's facts come along whatever their rank; default MAX_FACTS_RECALLED. */
+  facts?: number;
   /** How many of the most similar memories to rank; default 20. */
   candidates?: number;
 }
@@ -27,35 +31,56 @@ export interface MemoryRecallOptions {
   weights?: Partial<ComponentScores>;
 }
 
-/** Retrieval as in Generative Agents: the most similar memories, re-ranked by recency, importance, relevance. */
+/** Every kind but facts: the ranked ones. */
+const RANKED_KINDS = MEMORY_KINDS.filter((kind) => kind !== 'fact');
+
+/**
+ * Retrieval as in Generative Agents: the most similar memories, re-ranked by recency, importance,
+ * relevance, among those the NPC may bring up with this player (theirs and the public ones). The
+ * player's facts (what they told this NPC about themselves: few, and what a name is for) come along
+ * after the ranked ones, whatever their rank.
+ */
 export class MemoryRecall {
   constructor(private readonly options: MemoryRecallOptions) {}
 
   /** The top memories, which are marked accessed now; [] (and onDegraded) when a dependency fails. */
   async recall(request: RecallRequest): Promise<RecalledMemory[]> {
     const limit = request.limit ?? 3;
+    const factLimit = request.facts ?? MAX_FACTS_RECALLED;
     try {
       const [embedding] = await this.options.embedder.embed([request.query]);
-      const found = await this.options.memory.search(request.npcId, embedding!, {
-        limit: Math.max(limit, request.candidates ?? 20),
-        ...(request.playerId === undefined ? {} : { playerId: request.playerId }),
-      });
-      const ranked = rankMemories(
-        found.map((memory) => ({ ...memory, relevance: memory.similarity })),
-        {
-          now: request.now,
-          secondsPerGameHour: request.secondsPerGameHour,
-          limit,
-          ...(this.options.weights ? { weights: this.options.weights } : {}),
-        },
-      );
-      if (ranked.length > 0) {
+      const [found, facts] = await Promise.all([
+        this.options.memory.search(request.npcId, embedding!, {
+          limit: Math.max(limit, request.candidates ?? 20),
+          visibleTo: request.playerId,
+          kinds: RANKED_KINDS,
+        }),
+        factLimit > 0
+          ? this.options.memory.search(request.npcId, embedding!, {
+              limit: factLimit,
+              playerId: request.playerId,
+              kinds: ['fact'],
+            })
+          : [],
+      ]);
+      const rank = (memories: FoundMemory[], top: number) =>
+        rankMemories(
+          memories.map((memory) => ({ ...memory, relevance: memory.similarity })),
+          {
+            now: request.now,
+            secondsPerGameHour: request.secondsPerGameHour,
+            limit: top,
+            ...(this.options.weights ? { weights: this.options.weights } : {}),
+          },
+        );
+      const recalled = [...rank(found, limit), ...rank(facts, facts.length)];
+      if (recalled.length > 0) {
         await this.options.memory.touch(
-          ranked.map((memory) => memory.id),
+          recalled.map((memory) => memory.id),
           request.now.toISOString(),
         );
       }
-      return ranked;
+      return recalled;
     } catch (error) {
       this.options.onDegraded(error);
       return [];

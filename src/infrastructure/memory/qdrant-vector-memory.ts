@@ -1,5 +1,7 @@
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
 import { z } from 'zod';
+import { PLAYER_FACT_KINDS } from '../../domain/memory/facts.ts';
+import { MEMORY_KINDS, type MemoryKind } from '../../domain/memory/memory-constants.ts';
 import {
   EmbeddingDimensionError,
   type FoundMemory,
@@ -22,7 +24,10 @@ export interface QdrantVectorMemoryOptions {
 const payloadSchema = z.object({
   npcId: z.string(),
   playerId: z.string().optional(),
+  kind: z.enum(MEMORY_KINDS).optional(),
   text: z.string(),
+  npcReply: z.string().optional(),
+  fact: z.object({ kind: z.enum(PLAYER_FACT_KINDS), value: z.string() }).optional(),
   importance: z.number(),
   createdAt: z.string(),
   lastAccessedAt: z.string(),
@@ -72,7 +77,7 @@ export class QdrantVectorMemory implements VectorMemory {
     if (options.limit <= 0) return [];
     const { points } = await this.client.query(this.collection, {
       query: embedding,
-      filter: filterFor(npcId, options.playerId),
+      filter: filterFor(npcId, options),
       limit: options.limit,
       with_payload: true,
       with_vector: true,
@@ -137,6 +142,7 @@ export class QdrantVectorMemory implements VectorMemory {
     const indexes: [string, Schemas['PayloadFieldSchema']][] = [
       ['npcId', { type: 'keyword', is_tenant: true }],
       ['playerId', 'keyword'],
+      ['kind', 'keyword'],
     ];
     for (const [field, schema] of indexes) {
       if (info.payload_schema[field]) continue;
@@ -155,19 +161,36 @@ export class QdrantVectorMemory implements VectorMemory {
 }
 
 function payloadOf(memory: NpcMemory): z.infer<typeof payloadSchema> {
-  const { npcId, playerId, text, importance, createdAt, lastAccessedAt } = memory;
+  const { npcId, playerId, kind, text, npcReply, fact, importance, createdAt, lastAccessedAt } = memory;
   return {
     npcId,
     ...(playerId === undefined ? {} : { playerId }),
+    ...(kind === undefined ? {} : { kind }),
     text,
+    ...(npcReply === undefined ? {} : { npcReply }),
+    ...(fact === undefined ? {} : { fact: { kind: fact.kind, value: fact.value } }),
     importance,
     createdAt,
     lastAccessedAt,
   };
 }
 
-function filterFor(npcId: string, playerId?: string): Schemas['Filter'] {
+function filterFor(npcId: string, scope: Omit<SearchOptions, 'limit'> = {}): Schemas['Filter'] {
   const must: Schemas['Condition'][] = [{ key: 'npcId', match: { value: npcId } }];
-  if (playerId !== undefined) must.push({ key: 'playerId', match: { value: playerId } });
+  if (scope.playerId !== undefined) must.push({ key: 'playerId', match: { value: scope.playerId } });
+  if (scope.visibleTo !== undefined) {
+    // Either condition: that player's, or nobody's (is_empty: the field is missing).
+    must.push({
+      should: [{ key: 'playerId', match: { value: scope.visibleTo } }, { is_empty: { key: 'playerId' } }],
+    });
+  }
+  if (scope.kinds !== undefined) must.push({ should: kindConditions(scope.kinds) });
   return { must };
+}
+
+/** Memories without a kind were written before kinds existed: they are conversations. */
+function kindConditions(kinds: readonly MemoryKind[]): Schemas['Condition'][] {
+  const conditions: Schemas['Condition'][] = [{ key: 'kind', match: { any: [...kinds] } }];
+  if (kinds.includes('conversation')) conditions.push({ is_empty: { key: 'kind' } });
+  return conditions;
 }

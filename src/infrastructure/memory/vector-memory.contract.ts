@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddingDimensionError, type NpcMemory, type VectorMemory } from './vector-memory.ts';
+import {
+  EmbeddingDimensionError,
+  type NpcMemory,
+  type SearchOptions,
+  type VectorMemory,
+} from './vector-memory.ts';
 
 export interface VectorMemoryUnderTest {
   name: string;
@@ -114,6 +119,76 @@ export function vectorMemoryContract(subject: VectorMemoryUnderTest): void {
       expect(await ids(npc('elder'), 'ayla')).toEqual([withAyla.id]);
       expect(await ids(npc('smith'))).toEqual([smithWithAyla.id]);
       expect(await ids(npc('nobody'))).toEqual([]);
+    });
+
+    it('keeps a memory’s kind, the NPC’s reply and a fact as they were written', async () => {
+      const talk = memory(npc('elder'), [1, 0, 0, 0], {
+        playerId: 'ayla',
+        kind: 'conversation',
+        text: 'where is the well?',
+        npcReply: 'By the square, child.',
+      });
+      const fact = memory(npc('elder'), [0, 1, 0, 0], {
+        playerId: 'ayla',
+        kind: 'fact',
+        text: 'Ayla is from Millbrook',
+        fact: { kind: 'home', value: 'Millbrook' },
+      });
+      const seen = memory(npc('elder'), [0, 0, 1, 0], { kind: 'observation', text: 'Ayla slew the wolf.' });
+      await store.upsert([talk, fact, seen]);
+      const found = Object.fromEntries((await search(npc('elder'), [1, 1, 1, 0])).map((m) => [m.id, m]));
+      expect(found[talk.id]).toMatchObject({ kind: 'conversation', npcReply: 'By the square, child.' });
+      expect(found[fact.id]).toMatchObject({ kind: 'fact', fact: { kind: 'home', value: 'Millbrook' } });
+      expect(found[seen.id]).toMatchObject({ kind: 'observation' });
+      expect(found[seen.id]).not.toHaveProperty('playerId');
+      expect(found[seen.id]).not.toHaveProperty('fact');
+    });
+
+    it('visibleTo gives that player’s memories and the public ones, never another player’s', async () => {
+      const aylaTalk = memory(npc('elder'), [1, 0, 0, 0], { playerId: 'ayla', kind: 'conversation' });
+      const aylaFact = memory(npc('elder'), [1, 0, 0, 0], {
+        playerId: 'ayla',
+        kind: 'fact',
+        fact: { kind: 'name', value: 'Ayla' },
+      });
+      const bramTalk = memory(npc('elder'), [1, 0, 0, 0], { playerId: 'bram', kind: 'conversation' });
+      const seen = memory(npc('elder'), [1, 0, 0, 0], { kind: 'observation' });
+      const thought = memory(npc('elder'), [1, 0, 0, 0], { kind: 'reflection' });
+      await store.upsert([aylaTalk, aylaFact, bramTalk, seen, thought]);
+
+      const visible = async (playerId: string) =>
+        (await store.search(npc('elder'), [1, 0, 0, 0], { limit: 10, visibleTo: playerId }))
+          .map((m) => m.id)
+          .sort();
+      expect(await visible('ayla')).toEqual([aylaTalk.id, aylaFact.id, seen.id, thought.id].sort());
+      expect(await visible('bram')).toEqual([bramTalk.id, seen.id, thought.id].sort());
+      expect(await visible('cole')).toEqual([seen.id, thought.id].sort());
+    });
+
+    it('kinds narrows the search, and a memory without a kind is a conversation', async () => {
+      const old = memory(npc('elder'), [1, 0, 0, 0], { playerId: 'ayla' });
+      const talk = memory(npc('elder'), [1, 0, 0, 0], { playerId: 'ayla', kind: 'conversation' });
+      const fact = memory(npc('elder'), [1, 0, 0, 0], {
+        playerId: 'ayla',
+        kind: 'fact',
+        fact: { kind: 'calling', value: 'smith' },
+      });
+      const seen = memory(npc('elder'), [1, 0, 0, 0], { kind: 'observation' });
+      await store.upsert([old, talk, fact, seen]);
+      const ofKinds = async (kinds: NonNullable<SearchOptions['kinds']>, playerId?: string) =>
+        (
+          await store.search(npc('elder'), [1, 0, 0, 0], {
+            limit: 10,
+            kinds,
+            ...(playerId === undefined ? {} : { playerId }),
+          })
+        )
+          .map((m) => m.id)
+          .sort();
+      expect(await ofKinds(['fact'], 'ayla')).toEqual([fact.id]);
+      expect(await ofKinds(['fact'], 'bram')).toEqual([]);
+      expect(await ofKinds(['conversation'])).toEqual([old.id, talk.id].sort());
+      expect(await ofKinds(['observation', 'fact'])).toEqual([fact.id, seen.id].sort());
     });
 
     it('touch sets lastAccessedAt of those memories only and ignores unknown ids', async () => {
