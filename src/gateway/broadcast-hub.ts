@@ -54,6 +54,8 @@ export interface BroadcastHubOptions {
  */
 export class BroadcastHub {
   private pending = new Map<string, Published[]>();
+  /** What single players alone are to be told (whispers), by player. */
+  private pendingPrivate = new Map<string, Published[]>();
   /** When each crowded location last had presence news sent (see `deferCrowdNews`). */
   private readonly crowdNewsSentAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -87,7 +89,23 @@ export class BroadcastHub {
       this.pending.set(locationId, queue);
     }
     queue.push({ broadcast, actor: exceptPlayerId, ...(position === undefined ? {} : { position }) });
-    // The tick runs only while there is something to send: an idle hub costs nothing.
+    this.tickSoon();
+  }
+
+  /**
+   * Queues a broadcast for one player alone (a whisper) until the tick ends: sent to that player's
+   * connections only, in a frame of its own, whoever else stands where they are.
+   */
+  tell(playerId: string, broadcast: Broadcast, position?: bigint): void {
+    if (this.closed) return;
+    const queue = this.pendingPrivate.get(playerId) ?? [];
+    this.pendingPrivate.set(playerId, queue);
+    queue.push({ broadcast, actor: undefined, ...(position === undefined ? {} : { position }) });
+    this.tickSoon();
+  }
+
+  /** The tick runs only while there is something to send: an idle hub costs nothing. */
+  private tickSoon(): void {
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.tickMs());
       this.timer.unref();
@@ -107,6 +125,17 @@ export class BroadcastHub {
       if (this.deferCrowdNews(locationId, queue, now)) continue;
       try {
         const sent = this.flushLocation(locationId, queue);
+        frames += sent.frames;
+        events += sent.events;
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+    }
+    const told = this.pendingPrivate;
+    this.pendingPrivate = new Map();
+    for (const [playerId, queue] of told) {
+      try {
+        const sent = this.sendTo(playerId, queue, new Batch(queue, this.summaries).frameFor(playerId));
         frames += sent.frames;
         events += sent.events;
       } catch (error) {
@@ -150,6 +179,7 @@ export class BroadcastHub {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();
+    this.pendingPrivate.clear();
     this.outbox = [];
     this.outboxHead = 0;
   }
@@ -158,7 +188,6 @@ export class BroadcastHub {
     const actors = new Set<string>();
     for (const published of queue) if (published.actor !== undefined) actors.add(published.actor);
     const batch = new Batch(queue, this.summaries);
-    const earliest = queue[0]?.position;
     let shared: Frame | null | undefined;
     const own = new Map<string, Frame | null>();
     let frames = 0;
@@ -178,17 +207,34 @@ export class BroadcastHub {
         frame = shared;
       }
       if (!frame) continue;
-      for (const socket of sockets) {
-        if (socket.readyState !== socket.OPEN || socket.liveAfter === 'waiting') continue;
-        const own =
-          socket.liveAfter !== undefined && earliest !== undefined && earliest <= socket.liveAfter
-            ? this.laterThan(socket.liveAfter, queue, playerId)
-            : frame;
-        if (!own) continue;
-        this.outbox.push({ socket, frame: own });
-        frames += 1;
-        events += own.events;
-      }
+      const sent = this.sendTo(playerId, queue, frame, sockets);
+      frames += sent.frames;
+      events += sent.events;
+    }
+    return { frames, events };
+  }
+
+  /** Queues `frame` (built from `queue`) for each live connection of the player. */
+  private sendTo(
+    playerId: string,
+    queue: readonly Published[],
+    frame: Frame | null,
+    sockets = this.options.socketsOf(playerId),
+  ): { frames: number; events: number } {
+    let frames = 0;
+    let events = 0;
+    if (!frame || !sockets) return { frames, events };
+    const earliest = queue[0]?.position;
+    for (const socket of sockets) {
+      if (socket.readyState !== socket.OPEN || socket.liveAfter === 'waiting') continue;
+      const own =
+        socket.liveAfter !== undefined && earliest !== undefined && earliest <= socket.liveAfter
+          ? this.laterThan(socket.liveAfter, queue, playerId)
+          : frame;
+      if (!own) continue;
+      this.outbox.push({ socket, frame: own });
+      frames += 1;
+      events += own.events;
     }
     return { frames, events };
   }

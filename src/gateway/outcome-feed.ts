@@ -6,6 +6,7 @@ import type { EventStore, StoredEvent } from '../infrastructure/event-store/even
 import { createLogger, type Logger } from '../infrastructure/logger.ts';
 import type { PresenceProjection } from '../projections/presence.ts';
 import { PLACE_NEWS_EVENT_TYPES, type PlaceNews, type PlaceNewsContext, placeNews } from './place-news.ts';
+import { PRIVATE_NEWS_EVENT_TYPES, type PrivateNews, privateNews } from './private-news.ts';
 
 export interface ResolvedAction {
   actionId: string;
@@ -24,15 +25,22 @@ export interface Broadcast {
 }
 
 export interface FeedListener {
-  /** Every event fed, with the news it made (before `resolved` and `broadcast` are told of it). */
-  observed?(stored: StoredEvent, news: readonly PlaceNews[]): void;
+  /** Every event fed, with the news it made (before `resolved`, `broadcast` and `tell` are told of it). */
+  observed?(stored: StoredEvent, news: readonly PlaceNews[], told: readonly PrivateNews[]): void;
   resolved(action: ResolvedAction): void;
   /** For the players at a location except the one who caused it (see BroadcastHub). */
   broadcast(locationId: string, message: Broadcast, exceptPlayerId: string, position: bigint): void;
+  /** For one player alone (a whisper): never for the others where they stand (see private-news.ts). */
+  tell?(playerId: string, message: Broadcast, position: bigint): void;
 }
 
 /** The events the feed follows (results, and whatever makes news or moves a player). */
-export const FEED_EVENT_TYPES = ['ActionResolved', 'PlayerSpawned', ...PLACE_NEWS_EVENT_TYPES];
+export const FEED_EVENT_TYPES = [
+  'ActionResolved',
+  'PlayerSpawned',
+  ...PLACE_NEWS_EVENT_TYPES,
+  ...PRIVATE_NEWS_EVENT_TYPES,
+];
 const PLAYER_STREAM = 'player-';
 
 /**
@@ -98,12 +106,14 @@ export class OutcomeFeed {
     place: (locationId) => this.runtime.world.locations.get(locationId)?.name ?? locationId,
     enemy: (enemyId) => this.runtime.world.enemies.get(enemyId)?.name ?? enemyId,
     item: (itemId) => this.runtime.world.items.get(itemId)?.name ?? itemId,
+    npc: (npcId) => this.runtime.world.npcs.get(npcId)?.name ?? npcId,
     locationOf: (playerId) => this.presence.locationOf(playerId),
   };
 
   private dispatch(stored: StoredEvent): void {
     const news = newsOf(stored, this.context);
-    this.listener.observed?.(stored, news);
+    const told = privateNewsOf(stored, this.context);
+    this.listener.observed?.(stored, news, told);
     const resolved = resolvedActionOf(stored);
     if (resolved) {
       this.listener.resolved(resolved);
@@ -111,6 +121,7 @@ export class OutcomeFeed {
     }
     for (const { locationId, actor, broadcast } of news)
       this.listener.broadcast(locationId, broadcast, actor, stored.position);
+    for (const { playerId, broadcast } of told) this.listener.tell?.(playerId, broadcast, stored.position);
   }
 }
 
@@ -127,6 +138,14 @@ export function resolvedActionOf(stored: StoredEvent): ResolvedAction | undefine
     source,
     position: stored.position,
   };
+}
+
+/** What the event tells single players, each broadcast carrying the event's position (a decimal string). */
+export function privateNewsOf(stored: StoredEvent, context: PlaceNewsContext): PrivateNews[] {
+  return privateNews(stored, context).map((told) => ({
+    ...told,
+    broadcast: { ...told.broadcast, position: String(stored.position) },
+  }));
 }
 
 /** What the event tells each place, each broadcast carrying the event's position (a decimal string). */

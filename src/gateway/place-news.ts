@@ -2,6 +2,7 @@ import type { LocationEvent } from '../domain/location/location.ts';
 import type { PlayerEvent } from '../domain/player/player.ts';
 import { withArticle } from '../domain/world/grammar.ts';
 import type { StoredEvent } from '../infrastructure/event-store/event-store.ts';
+import { NPC_NEWS_EVENT_TYPES, npcNews } from './npc-news.ts';
 import type { Broadcast } from './outcome-feed.ts';
 
 /** The events that anyone standing somewhere may witness; nothing else of the log is public. */
@@ -10,6 +11,7 @@ export const PLACE_NEWS_EVENT_TYPES = [
   'PlayerEnteredWorld',
   'PlayerLeftWorld',
   'PlayerSaid',
+  'PlayerEmoted',
   'PlayerDefeated',
   'PlayerRespawned',
   'EnemyDamaged',
@@ -17,6 +19,8 @@ export const PLACE_NEWS_EVENT_TYPES = [
   'LootDropped',
   'ItemPickedUp',
   'ItemDropped',
+  'ItemHandedOver',
+  ...NPC_NEWS_EVENT_TYPES,
 ];
 
 export interface PlaceNewsContext {
@@ -25,6 +29,7 @@ export interface PlaceNewsContext {
   place(locationId: string): string;
   enemy(enemyId: string): string;
   item(itemId: string): string;
+  npc(npcId: string): string;
   /** Where the player stood when the event happened (entering or leaving the world names no place). */
   locationOf(playerId: string, event: StoredEvent): string | undefined;
 }
@@ -68,6 +73,17 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
           player: name(playerId),
           message,
           text: `${name(playerId)} says: "${message}"`,
+        }),
+      ];
+    }
+    case 'PlayerEmoted': {
+      const { playerId, locationId, message } = event.data;
+      return [
+        news(locationId, playerId, {
+          event: 'player_emoted',
+          player: name(playerId),
+          message,
+          text: `${name(playerId)} ${message}`,
         }),
       ];
     }
@@ -115,7 +131,7 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
     }
     case 'ItemPickedUp':
     case 'ItemDropped': {
-      const { locationId, itemId, playerId } = event.data;
+      const { locationId, itemId, playerId, perPlayer } = event.data;
       const item = { id: itemId, name: context.item(itemId) };
       const taken = event.type === 'ItemPickedUp';
       return [
@@ -123,9 +139,25 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
           event: taken ? 'item_taken' : 'item_dropped',
           player: name(playerId),
           item,
+          // Their own one of a per-player item: the onlookers' own ones stay where they are.
+          ...(perPlayer ? { per_player: true } : {}),
           text: taken
             ? `${name(playerId)} picks up the ${item.name}.`
             : `${name(playerId)} sets down the ${item.name}.`,
+        }),
+      ];
+    }
+    case 'ItemHandedOver': {
+      // The receiver's client leaves this line out: their own result says "… gives you …".
+      const { locationId, itemId, playerId, toPlayerId } = event.data;
+      const item = { id: itemId, name: context.item(itemId) };
+      return [
+        news(locationId, playerId, {
+          event: 'item_given',
+          player: name(playerId),
+          to: name(toPlayerId),
+          item,
+          text: `${name(playerId)} gives ${name(toPlayerId)} ${withArticle(item.name)}.`,
         }),
       ];
     }
@@ -166,7 +198,7 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
       ];
     }
     default:
-      return [];
+      return npcNews(stored, context.npc);
   }
 }
 

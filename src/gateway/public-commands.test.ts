@@ -19,3 +19,37 @@ describe("the browser client's command parser", () => {
     expect(parseCommand('inspect at oak quarterstaff')).toEqual(examine);
   });
 });
+
+describe("the browser client's verbs for who, help, emote, whisper, gear and consumables", () => {
+  it('sends who, and help to the server (which gives examples from where the player stands)', () => {
+    expect(parseCommand('who')).toEqual({ action: { action_type: 'who' } });
+    expect(parseCommand('help')).toEqual({ help: true, action: { action_type: 'help' } });
+    expect(parseCommand('?')).toEqual({ help: true, action: { action_type: 'help' } });
+  });
+
+  it('reads emote and me, and whisper with or without a colon', () => {
+    const waves = { action: { action_type: 'emote', message: 'waves' } };
+    expect(parseCommand('emote waves')).toEqual(waves);
+    expect(parseCommand('me waves')).toEqual(waves);
+    const whisper = { action: { action_type: 'whisper', to: 'bea', message: 'meet me north' } };
+    expect(parseCommand('whisper bea: meet me north')).toEqual(whisper);
+    expect(parseCommand('whisper to bea meet me north')).toEqual(whisper);
+    expect(parseCommand('whisper bea')).toEqual({ error: 'Usage: whisper <player>: <text>' });
+  });
+
+  it('reads equip, wield and wear, drink and quaff, and eat', () => {
+    for (const verb of ['equip', 'wield', 'wear'])
+      expect(parseCommand(`${verb} rusted chainmail`)).toEqual({
+        action: { action_type: 'equip', item: 'rusted chainmail' },
+      });
+    expect(parseCommand('quaff healing potion')).toEqual({
+      action: { action_type: 'drink', item: 'healing potion' },
+    });
+    expect(parseCommand('drink healing potion')).toEqual({
+      action: { action_type: 'drink', item: 'healing potion' },
+    });
+    expect(parseCommand('eat loaf of bread')).toEqual({
+      action: { action_type: 'eat', item: 'loaf of bread' },
+    });
+  });
+});

@@ -4,6 +4,7 @@ import type { Position, StoredEvent } from '../infrastructure/event-store/event-
 import { limits } from '../limits.ts';
 import { type Broadcast, resolvedActionOf } from './outcome-feed.ts';
 import type { PlaceNews } from './place-news.ts';
+import type { PrivateNews } from './private-news.ts';
 
 /** A result of the player's own action, as its `action_result` frame needs it. */
 export interface MissedResult {
@@ -63,6 +64,8 @@ export class ResumeWindow {
   private covered: Position | undefined;
   private last: Position = -1n;
   private readonly news = new Map<string, NewsEntry[]>();
+  /** What single players alone were told (whispers), by player. */
+  private readonly told = new Map<string, NewsEntry[]>();
   private readonly results = new Map<string, MissedResult[]>();
   private readonly moves = new Map<string, Move[]>();
   /** Positions in the order added, with when: what pruning walks. */
@@ -94,11 +97,11 @@ export class ResumeWindow {
     if (position > this.last) this.last = position;
   }
 
-  /** One event of the log, in order, with the news it made. */
-  add(stored: StoredEvent, news: readonly PlaceNews[]): void {
+  /** One event of the log, in order, with the news it made (for places, and for single players). */
+  add(stored: StoredEvent, news: readonly PlaceNews[], told: readonly PrivateNews[] = []): void {
     if (stored.position <= this.last) return;
     this.last = stored.position;
-    if (this.remember(stored, news)) this.ages.push({ position: stored.position, atMs: this.now() });
+    if (this.remember(stored, news, told)) this.ages.push({ position: stored.position, atMs: this.now() });
     this.prune();
   }
 
@@ -110,6 +113,7 @@ export class ResumeWindow {
     after: Position,
     events: readonly StoredEvent[],
     newsOf: (stored: StoredEvent) => PlaceNews[],
+    toldOf: (stored: StoredEvent) => PrivateNews[] = () => [],
   ): void {
     if (this.covered === undefined || after >= this.covered) return;
     const older = new ResumeWindow({
@@ -120,9 +124,11 @@ export class ResumeWindow {
     const added: { position: Position; atMs: number }[] = [];
     for (const stored of events) {
       if (stored.position > this.covered) break;
-      if (older.remember(stored, newsOf(stored))) added.push({ position: stored.position, atMs });
+      if (older.remember(stored, newsOf(stored), toldOf(stored)))
+        added.push({ position: stored.position, atMs });
     }
     for (const [key, entries] of older.news) this.news.set(key, [...entries, ...(this.news.get(key) ?? [])]);
+    for (const [key, entries] of older.told) this.told.set(key, [...entries, ...(this.told.get(key) ?? [])]);
     for (const [key, entries] of older.results)
       this.results.set(key, [...entries, ...(this.results.get(key) ?? [])]);
     for (const [key, entries] of older.moves)
@@ -153,6 +159,9 @@ export class ResumeWindow {
     let location = moves[0]?.from ?? this.locationAfter(playerId, through) ?? here;
     let from = after;
     const missed: Missed[] = (this.results.get(playerId) ?? []).filter((r) => within(r.position));
+    for (const entry of this.told.get(playerId) ?? [])
+      if (within(entry.position))
+        missed.push({ kind: 'news', position: entry.position, broadcast: entry.broadcast });
     for (const move of [...moves, undefined]) {
       const until = move ? move.position : through;
       if (location !== undefined) {
@@ -174,11 +183,15 @@ export class ResumeWindow {
   }
 
   /** Files the event under whom it concerns; whether anything was kept. */
-  private remember(stored: StoredEvent, news: readonly PlaceNews[]): boolean {
+  private remember(stored: StoredEvent, news: readonly PlaceNews[], told: readonly PrivateNews[]): boolean {
     let kept = false;
     const position = stored.position;
     for (const { locationId, actor, broadcast } of news) {
       push(this.news, locationId, { position, actor, broadcast });
+      kept = true;
+    }
+    for (const { playerId, actor, broadcast } of told) {
+      push(this.told, playerId, { position, actor, broadcast });
       kept = true;
     }
     const event = stored as unknown as PlayerEvent;
@@ -221,7 +234,10 @@ export class ResumeWindow {
     if (this.agesHead < TRIM_EVERY && this.agesHead * 2 < this.ages.length) return;
     this.ages = this.ages.slice(this.agesHead);
     this.agesHead = 0;
-    for (const lists of [this.news, this.results, this.moves] as Map<string, { position: Position }[]>[]) {
+    for (const lists of [this.news, this.told, this.results, this.moves] as Map<
+      string,
+      { position: Position }[]
+    >[]) {
       for (const [key, entries] of lists) {
         const keep = entries.findIndex((entry) => entry.position > this.covered!);
         if (keep === -1) lists.delete(key);

@@ -1,7 +1,7 @@
 import type { PlayerEvent } from '../domain/player/player-events.ts';
 import type { EventStore, Position, StoredEvent } from '../infrastructure/event-store/event-store.ts';
 import { limits } from '../limits.ts';
-import { FEED_EVENT_TYPES, newsOf } from './outcome-feed.ts';
+import { FEED_EVENT_TYPES, newsOf, privateNewsOf } from './outcome-feed.ts';
 import type { PlaceNewsContext } from './place-news.ts';
 import type { Missed, Replay, ResumeWindow } from './resume-window.ts';
 
@@ -79,11 +79,15 @@ export class Resumer {
       cursor = last.position;
     }
     const located = this.locateComings(events, covered);
-    window.extendBack(after, events, (stored) =>
-      newsOf(stored, {
-        ...this.deps.context,
-        locationOf: (playerId) => located.get(stored) ?? this.deps.context.locationOf(playerId, stored),
-      }),
+    window.extendBack(
+      after,
+      events,
+      (stored) =>
+        newsOf(stored, {
+          ...this.deps.context,
+          locationOf: (playerId) => located.get(stored) ?? this.deps.context.locationOf(playerId, stored),
+        }),
+      (stored) => privateNewsOf(stored, this.deps.context),
     );
     return true;
   }

@@ -12,6 +12,7 @@ const STATUS_EVENTS: ReadonlySet<PlayerEvent['type']> = new Set([
   'XpGained',
   'ItemAddedToInventory',
   'ItemRemovedFromInventory',
+  'ItemEquipped',
   'QuestAccepted',
   'QuestStepCompleted',
   'QuestCompleted',

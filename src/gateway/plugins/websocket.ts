@@ -5,12 +5,15 @@ import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { ActionRequests } from '../../commands/action-requests.ts';
 import { isRevoked } from '../../domain/account/token-revocations.ts';
+import { ParserInterpreter } from '../../domain/parser/command-interpreter.ts';
 import type { PlayerState } from '../../domain/player/player.ts';
 import { playerStatus } from '../../domain/player/player-status.ts';
 import { limits } from '../../limits.ts';
 import { ActionDesk } from '../action-desk.ts';
 import { actionThrottle } from '../action-throttle.ts';
 import { BroadcastHub } from '../broadcast-hub.ts';
+import { CommandDesk } from '../command-desk.ts';
+import { commandScene } from '../command-scene.ts';
 import type { ConnectionStream } from '../connection-stream.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { atTime } from '../expiry-timer.ts';
@@ -43,6 +46,7 @@ type Deps = Pick<
   | 'redis'
   | 'redisPrefix'
   | 'reconnectGraceMs'
+  | 'commandInterpreter'
 >;
 
 /** The game's WebSocket at /ws: authenticates, turns frames into commands and pushes outcomes back. */
@@ -88,6 +92,16 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     settled: () => app.admission.settled(),
   });
 
+  // Free-text commands, and the order of a player's frames while one runs (see CommandDesk).
+  const commands = new CommandDesk({
+    desk,
+    interpreter: deps.commandInterpreter ?? new ParserInterpreter(limits.commandMaxActions),
+    sceneNames: (playerId, at) => commandScene(deps, playerId, at),
+    clock: deps.clock,
+    metrics: deps.metrics,
+    log: app.log,
+  });
+
   const hub = new BroadcastHub({
     recipientsAt: (locationId) => deps.presence.onlinePlayerIdsAt(locationId),
     socketsOf: (playerId) => streams.streamsOf(playerId),
@@ -101,10 +115,11 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
   // What players were sent lately, so a client that lost its connection gets what it missed.
   const window = new ResumeWindow();
   const feed = new OutcomeFeed(deps.store, deps.presence, deps.runtime, {
-    observed: (stored, news) => window.add(stored, news),
+    observed: (stored, news, told) => window.add(stored, news, told),
     resolved: (resolved) => deliver(resolved),
     broadcast: (locationId: string, message: Broadcast, exceptPlayerId: string, position: bigint) =>
       hub.publish(locationId, message, exceptPlayerId, position),
+    tell: (playerId, message, position) => hub.tell(playerId, message, position),
   });
   await feed.start();
   window.coverFrom(feed.position);
@@ -213,7 +228,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
           hp: now.hp,
           max_hp: now.maxHp,
           status: playerStatus(deps.runtime.world, now),
-          location: await deps.scenes.view(now.locationId, deps.clock(), playerId),
+          location: await deps.scenes.view(now.locationId, deps.clock(), now),
         };
       };
       function startStream() {
@@ -255,6 +270,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         clearTimeout(startTimer);
         if (stream) streams.leave(playerId, stream);
         desk.drop(socket);
+        commands.drop(socket);
         // A lost connection keeps the player in the world a while (SessionGrace): they may be back.
         shutdown.recording(
           ready
@@ -278,6 +294,12 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
         if (stream && message.type === 'action_result' && typeof message.position === 'string')
           stream.result(message as typeof message & { position: string }, true);
         else send(socket, message);
+      }
+
+      function answerCommand(message: Record<string, unknown>) {
+        const ofCommand = (message.result as { action_type?: unknown } | undefined)?.action_type === 'command';
+        if (ofCommand) send(socket, message);
+        else reply(message);
       }
 
       function resume(after: bigint, id: string | undefined) {
@@ -336,7 +358,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
             { retry_after_ms: admitted.retryAfterMs },
           );
         }
-        const { id: frameId, action } = frame;
+        const frameId = frame.id;
         void throttle
           .take(playerId)
           .then((allowed) => {
@@ -350,16 +372,10 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
                 { retry_after_ms: allowed.retryAfterMs },
               );
             }
-            desk.accept({
-              playerId,
-              owner: socket,
-              reply: (message) => reply(message),
-              frameId,
-              action,
-              at,
-              arrivedAt,
-              ready,
-            });
+            const arrival = { playerId, owner: socket, reply, frameId, at, arrivedAt, ready };
+            if (frame.type === 'action') return commands.acceptAction({ ...arrival, action: frame.action });
+            // A command's answer is no log entry of its own: sent as it is, never held for a replay.
+            commands.acceptCommand({ ...arrival, text: frame.text, reply: (message) => answerCommand(message) });
           })
           .catch((error) => log.error({ err: error }, 'frame handling failed'));
       }

@@ -46,6 +46,8 @@ function remember(text) {
 function runCommand(text) {
   const parsed = parseCommand(text, currentNpcNames());
   if (!parsed) return;
+  // Online, the server answers help with examples from where the player stands.
+  if (parsed.help && parsed.action && sendAction(parsed.action, text)) return true;
   if (parsed.help) {
     logLine('echo', `› ${text}`);
     const block = el('div', 'entry help');

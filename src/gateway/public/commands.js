@@ -19,8 +19,13 @@ export const HELP_LINES = [
   'n / s / e / w / u / d, north…, go north — move (the exits of each place are listed beside the log)',
   'talk <npc>: <message>  or  talk <npc> <message> — speak with someone',
   'say <text>  or  "text — speak to everyone here',
+  'emote <gesture> (me) — everyone here sees it: "me waves" → "Ayla waves."',
+  'whisper <player>: <text> — only that player here hears it',
+  'who — who is in the world, and where',
   'attack <target> — fight',
   'take <item> / get <item>, drop <item>, use <item> [on <target>]',
+  'equip <weapon or armour> (wield, wear) — what you fight with and in',
+  'drink <potion> (quaff), eat <food> — heal with what you carry',
   'examine <thing> (x) — a close look at something or someone here, or something you carry',
   'inventory (i) — what you carry',
   'quest accept [name], quest status, quest abandon <name>',
@@ -75,7 +80,33 @@ export function parseCommand(input, npcNames = []) {
   switch (verb) {
     case 'help':
     case '?':
-      return { help: true };
+      // The server's help gives examples from where the player stands; HELP_LINES when it cannot answer.
+      return { help: true, action: { action_type: 'help' } };
+    case 'who':
+      return { action: { action_type: 'who' } };
+    case 'emote':
+    case 'me':
+    case 'em':
+      return rest ? { action: { action_type: 'emote', message: rest } } : usage('emote <gesture>');
+    case 'whisper':
+    case 'whis': {
+      const [to, message] = splitNpcAndMessage(rest.replace(/^to\s+/i, ''), []);
+      if (!to || !message) return usage('whisper <player>: <text>');
+      return { action: { action_type: 'whisper', to, message } };
+    }
+    case 'equip':
+    case 'wield':
+    case 'wear':
+    case 'don': {
+      const item = rest.replace(/^(on|up)\s+/i, '').trim();
+      return item ? { action: { action_type: 'equip', item } } : usage(`${verb} <weapon or armour>`);
+    }
+    case 'drink':
+    case 'quaff':
+    case 'sip':
+      return rest ? { action: { action_type: 'drink', item: rest } } : usage(`${verb} <potion>`);
+    case 'eat':
+      return rest ? { action: { action_type: 'eat', item: rest } } : usage('eat <food>');
     case 'look':
     case 'l':
       return { action: { action_type: 'look' } };

@@ -161,6 +161,7 @@ const status = {
   xp: null,
   inventory: null,
   wielding: null,
+  wearing: null,
   quests: null,
   /** Log position of the last whole status shown: results from before it are in it already. */
   position: null,
@@ -181,6 +182,7 @@ export function showStatus(next, position) {
   if (Array.isArray(next.inventory))
     status.inventory = next.inventory.map(({ id, name, kind }) => ({ id, name, kind }));
   if ('wielding' in next) status.wielding = next.wielding ?? null;
+  if ('wearing' in next) status.wearing = next.wearing ?? null;
   if (Array.isArray(next.quests)) status.quests = next.quests;
   renderStatus();
 }
@@ -213,7 +215,15 @@ function isOlder(position, atCounts) {
 }
 
 export function resetStatus() {
-  Object.assign(status, { hp: null, maxHp: null, xp: null, inventory: null, wielding: null, quests: null });
+  Object.assign(status, {
+    hp: null,
+    maxHp: null,
+    xp: null,
+    inventory: null,
+    wielding: null,
+    wearing: null,
+    quests: null,
+  });
   status.position = null;
   renderStatus();
 }
@@ -224,8 +234,10 @@ function renderStatus() {
   ui.statusXp.textContent = typeof status.xp === 'number' ? String(status.xp) : '…';
   renderList(ui.statusInventory, status.inventory, 'nothing', (item) => {
     const wielded = status.wielding?.id === item.id;
-    const row = el('li', wielded ? 'wielded' : null, item.name);
+    const worn = status.wearing?.id === item.id;
+    const row = el('li', wielded ? 'wielded' : worn ? 'worn' : null, item.name);
     if (wielded) row.appendChild(el('span', 'tag', ' (wielded)'));
+    if (worn) row.appendChild(el('span', 'tag', ' (worn)'));
     return row;
   });
   renderList(ui.statusQuests, status.quests, 'none yet', (quest) => {

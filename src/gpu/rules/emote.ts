@@ -25,7 +25,9 @@ export function emote(context: ActionContext, action: ActionOf<'emote'>): Propos
 /** The gesture as it follows the name: own name and a leading "/me" dropped, ended like a sentence. */
 export function gesture(text: string, name: string): string {
   let rest = text.trim().replace(/^\/?me\s+/i, '');
-  if (name && rest.toLowerCase().startsWith(`${name.toLowerCase()} `)) rest = rest.slice(name.length).trim();
+  const typed = rest.toLowerCase();
+  const own = name.toLowerCase();
+  if (own && (typed === own || typed.startsWith(`${own} `))) rest = rest.slice(name.length).trim();
   if (!rest) return '';
   return /[.!?…"')\]]$/u.test(rest) ? rest : `${rest}.`;
 }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { actionContext } from '../prompts/testing/context.ts';
+import { equip } from './equip.ts';
+
+const act = (item: string, inventory: string[], equipped = {}) =>
+  equip(actionContext({ action: { action_type: 'equip', item }, player: { inventory, equipped } }), {
+    action_type: 'equip',
+    item,
+  });
+
+describe('equip: wield a weapon or wear armour carried', () => {
+  it('wields a weapon and wears armour', () => {
+    expect(act('dagger', ['dagger'])).toEqual({
+      effects: [{ kind: 'equip', item: 'dagger' }],
+      source: 'rules',
+      result: {
+        action_type: 'equip',
+        narration: 'You wield the dagger. (3-5 damage a blow)',
+        item: { id: 'dagger', name: 'dagger' },
+        slot: 'weapon',
+      },
+    });
+    expect(act('vest', ['vest']).result).toMatchObject({
+      slot: 'armor',
+      narration: 'You put on the leather vest. (blows land 1 softer)',
+    });
+  });
+
+  it('refuses clearly what is not gear, not carried, or already equipped', () => {
+    const herb = act('herb', ['herb']);
+    expect(herb.effects).toEqual([]);
+    expect(herb.result.narration).toBe('The healing herb is not something you can wield or wear.');
+    expect(act('dagger', []).result.narration).toBe(
+      'You are not carrying the dagger: take it first (take dagger).',
+    );
+    expect(act('sword', []).result.narration).toBe('You are not carrying any sword.');
+    const again = act('dagger', ['dagger'], { weapon: 'dagger' });
+    expect(again.effects).toEqual([]);
+    expect(again.result.narration).toBe('You already wield the dagger.');
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { actionContext } from '../prompts/testing/context.ts';
+import { help } from './help.ts';
+
+const examples = (options: Omit<Parameters<typeof actionContext>[0], 'action'>) => {
+  const { result } = help(actionContext({ action: { action_type: 'help' }, ...options }));
+  return Object.fromEntries(
+    (result.commands as { verb: string; example: string }[]).map((c) => [c.verb, c.example]),
+  );
+};
+
+describe('help: every verb, each with an example from where the player stands', () => {
+  it('names the exits, the things lying here and the players here', () => {
+    const shown = examples({ online: [{ playerId: 'p2', name: 'bram', locationId: 'square' }] });
+    expect(shown).toMatchObject({
+      move: 'go north',
+      take: 'take dagger',
+      whisper: 'whisper bram: hello',
+      talk: 'talk <someone>: hello',
+      who: 'who',
+    });
+    for (const verb of [
+      'look',
+      'say',
+      'emote',
+      'examine',
+      'drop',
+      'use',
+      'equip',
+      'drink',
+      'eat',
+      'attack',
+      'inventory',
+      'quest',
+    ])
+      expect(shown[verb]).toBeDefined();
+  });
+
+  it('names someone here to talk to, an enemy to fight and what the player carries', () => {
+    expect(examples({ locationId: 'hut' }).talk).toBe('talk Elder Zorathian: hello');
+    const woods = examples({ locationId: 'woods', player: { inventory: ['dagger', 'herb'] } });
+    expect(woods).toMatchObject({
+      attack: 'attack grey wolf',
+      equip: 'equip dagger',
+      drop: 'drop dagger',
+      use: 'use healing herb',
+    });
+  });
+
+  it('is a short text the player reads, changing nothing', () => {
+    const answer = help(actionContext({ action: { action_type: 'help' } }));
+    expect(answer.effects).toEqual([]);
+    expect(answer.result.narration).toContain('go north');
+    expect(answer.result.narration.split('\n').length).toBeLessThan(20);
+  });
+});
