@@ -1,3 +1,4 @@
+import { type ItemViewer, itemsSeenBy } from '../domain/location/item-placements.ts';
 import { enemiesPresent, type LocationState, locationStream } from '../domain/location/location.ts';
 import { npcsAt, weatherAt, worldTime } from '../domain/world/clock.ts';
 import {
@@ -53,17 +54,23 @@ export class SceneReader {
     return { state: cached.state, stale: true };
   }
 
+  /**
+   * `viewer`: who looks (their id, or their state when at hand): they are not among the players listed,
+   * and they see their own per-player items (with their state: only those they still need).
+   */
   async scene(
     locationId: string,
     at: Date,
-    viewerId?: string,
+    viewer?: string | ItemViewer,
   ): Promise<LocationScene & { state: LocationState; stale: boolean }> {
     const location = requireLocation(this.runtime.world, locationId);
     const { state, stale } = await this.freshOrCached(locationId);
+    const looker = typeof viewer === 'string' ? { playerId: viewer } : viewer;
+    const viewerId = looker?.playerId;
     return {
       state,
       stale,
-      items: state.items,
+      items: itemsSeenBy(this.runtime.world, location, state, at, looker),
       players: this.presence.playersAt(locationId, viewerId, MAX_LISTED_PLAYERS),
       playersCount: this.presence.othersCountAt(locationId, viewerId),
       npcs: npcsAt(this.runtime.world, locationId, at),
@@ -80,11 +87,11 @@ export class SceneReader {
       .map(({ playerId, username, locationId }) => ({ playerId, name: username, locationId }));
   }
 
-  async view(locationId: string, at: Date, viewerId?: string): Promise<LocationView> {
+  async view(locationId: string, at: Date, viewer?: string | ItemViewer): Promise<LocationView> {
     return viewLocation(
       this.runtime.world,
       requireLocation(this.runtime.world, locationId),
-      await this.scene(locationId, at, viewerId),
+      await this.scene(locationId, at, viewer),
     );
   }
 }

@@ -285,10 +285,14 @@ export const eventSchemas = {
   LootDropped: z.object({ locationId, enemyId, itemId }).describe('A slain enemy left an item behind.'),
   NpcsConversed: z
     .object({
-      conversationId: z.string().describe('the conversation (a name-based UUID of the place and the game-time slot)'),
+      conversationId: z
+        .string()
+        .describe('the conversation (a name-based UUID of the place and the game-time slot)'),
       locationId: locationId.describe('where the NPCs talked'),
       speakers: z.tuple([npcId, npcId]).describe('the NPC who began, and the one answering'),
-      topic: z.string().describe('what they talked about (a knowledge topic, a recent happening, small talk)'),
+      topic: z
+        .string()
+        .describe('what they talked about (a knowledge topic, a recent happening, small talk)'),
       lines: z
         .array(z.object({ npcId: npcId.describe('who says it'), text: z.string().describe('what is said') }))
         .describe('2 to 4 lines, in order'),
@@ -299,7 +303,9 @@ export const eventSchemas = {
     .object({
       npcId,
       locationId: locationId.describe('where the NPC was when it reacted'),
-      reaction: z.string().describe('how it took the news: `proud`, `impressed`, `shaken`, `relieved`, `awed`'),
+      reaction: z
+        .string()
+        .describe('how it took the news: `proud`, `impressed`, `shaken`, `relieved`, `awed`'),
       line: z.string().describe('what the NPC said'),
       cause: z
         .object({
@@ -311,7 +317,9 @@ export const eventSchemas = {
         .describe('the world event reacted to, and whom or what it was about'),
       at: isoTime,
     })
-    .describe('An NPC reacted to a world event: a quest completed, a player fallen, a boss slain (stream `npc-<npcId>`).'),
+    .describe(
+      'An NPC reacted to a world event: a quest completed, a player fallen, a boss slain (stream `npc-<npcId>`).',
+    ),
   ItemHandedOver: z
     .object({ locationId, itemId, playerId, toPlayerId: z.string().describe('the player who received it') })
     .describe('A player handed an item to another player standing there (location stream: what onlookers saw).'),

@@ -7,6 +7,7 @@ const context: PlaceNewsContext = {
   place: (locationId) => locationId,
   enemy: (enemyId) => enemyId,
   item: (itemId) => itemId,
+  npc: (npcId) => npcId,
   locationOf: () => 'square',
 };
 
@@ -77,5 +78,12 @@ describe('place news of fights and things', () => {
       context,
     );
     expect(dropped.map((n) => n.broadcast.event)).toEqual(['item_dropped']);
+    expect(taken[0]!.broadcast).not.toHaveProperty('per_player');
+    const ownOne = placeNews(
+      location('ItemPickedUp', { locationId: 'hollow', itemId: 'axe', playerId: 'p1', perPlayer: true }),
+      context,
+    );
+    // The onlookers' own per-player axe stays: their panel must not lose it.
+    expect(ownOne[0]!.broadcast).toMatchObject({ event: 'item_taken', per_player: true });
   });
 });

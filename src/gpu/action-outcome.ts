@@ -1,6 +1,7 @@
 import type { LocationStep } from '../domain/location/location.ts';
 import type { Effect, RefusedEffect } from '../domain/rules/effects.ts';
 import type { NewEvent } from '../infrastructure/event-store/event-store.ts';
+import { type Delivery, deliveriesIn } from './deliveries.ts';
 import type { Proposal } from './lane.ts';
 
 /** What the action processor records: outcomes, and the location steps they are applied with. */
@@ -30,7 +31,7 @@ export interface RecordedOutcome {
  * All the player's `ResolveAction` needs: the outcome, the enemies the location saw felled and the item
  * ids of the loot they dropped (one per item; absent means none).
  */
-export type Outcome = RecordedOutcome & { defeated: string[]; loot?: string[] };
+export type Outcome = RecordedOutcome & { defeated: string[]; loot?: string[]; deliveries?: Delivery[] };
 
 export const OUTCOME_METADATA = 'actionOutcome';
 
@@ -39,7 +40,7 @@ export const locationStepId = (actionId: string) => `${actionId}/location`;
 export function recordedOutcome(events: readonly NewEvent[]): Outcome {
   const recorded = events[0]?.metadata[OUTCOME_METADATA] as RecordedOutcome | undefined;
   if (!recorded) throw new Error('location step events without the outcome they were decided with');
-  return { ...recorded, defeated: defeatedIn(events), loot: lootIn(events) };
+  return { ...recorded, defeated: defeatedIn(events), loot: lootIn(events), deliveries: deliveriesIn(events) };
 }
 
 export function defeatedIn(events: readonly NewEvent[]): string[] {
@@ -63,9 +64,11 @@ export function locationSteps(
   return effects.flatMap((effect): LocationStep[] => {
     switch (effect.kind) {
       case 'take-item':
-        return [{ type: 'PickUpItem', itemId: effect.item, playerId }];
+        return [{ type: 'PickUpItem', itemId: effect.item, playerId, at: at.toISOString() }];
       case 'drop-item':
-        return [{ type: 'DropItem', itemId: effect.item, playerId }];
+        return [{ type: 'DropItem', itemId: effect.item, playerId, at: at.toISOString() }];
+      case 'give-item-to-player':
+        return [{ type: 'HandOverItem', itemId: effect.item, playerId, toPlayerId: effect.player }];
       case 'attack':
         return [
           {

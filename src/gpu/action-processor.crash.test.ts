@@ -59,7 +59,7 @@ const scenarios: Scenario[] = [
     given: (done) =>
       done('took-dagger', [{ kind: 'take-item', item: 'dagger' }], {
         id: 'square',
-        steps: [{ type: 'PickUpItem', itemId: 'dagger', playerId: PLAYER }],
+        steps: [{ type: 'PickUpItem', itemId: 'dagger', playerId: PLAYER, at: '2026-01-01T00:00:00.000Z' }],
       }),
   },
   {

@@ -404,7 +404,7 @@ export class ActionProcessor {
   ): Promise<ActionContext> {
     const { scenes, memories } = this.deps;
     const world = this.deps.runtime.world;
-    const scene = await scenes.scene(player.locationId, at, player.playerId);
+    const scene = await scenes.scene(player.locationId, at, player);
     const npc = action.action_type === 'talk' ? findByName(scene.npcs, action.npc) : undefined;
     const recalled =
       npc && action.action_type === 'talk' && memories
@@ -424,6 +424,7 @@ export class ActionProcessor {
       player,
       location: requireLocation(world, player.locationId),
       locationState: scene.state,
+      itemsHere: scene.items,
       time: worldTime(world, at),
       weather: scene.weather,
       enemiesHere: [...scene.enemies],
@@ -437,7 +438,7 @@ export class ActionProcessor {
       ...(npc ? { npc } : {}),
       memories: recalled,
       stale: scene.stale,
-      describe: (locationId) => scenes.scene(locationId, at, player.playerId),
+      describe: (locationId) => scenes.scene(locationId, at, player),
     };
   }
 }

@@ -43,6 +43,8 @@ export interface ActionContext {
   player: PlayerState;
   location: Location;
   locationState: LocationState;
+  /** What lies here as this player sees it now: placed items back from their respawn, their own per-player ones. */
+  itemsHere: readonly string[];
   time: WorldTime;
   weather: Weather;
   enemiesHere: { enemy: Enemy; hp: number }[];

@@ -12,29 +12,29 @@ describe('location decider', () => {
   it('lets a player pick up an item lying there', () => {
     square
       .given([])
-      .when({ type: 'PickUpItem', itemId: 'dagger', playerId: 'p1' })
-      .then([{ type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p1' } }]);
+      .when({ type: 'PickUpItem', itemId: 'dagger', playerId: 'p1', at })
+      .then([{ type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p1', at } }]);
   });
 
   it('refuses an item that is not there, including one already taken by someone else', () => {
     square
       .given([])
-      .when({ type: 'PickUpItem', itemId: 'petal', playerId: 'p1' })
+      .when({ type: 'PickUpItem', itemId: 'petal', playerId: 'p1', at })
       .thenRefuses('item_not_here');
     square
-      .given([{ type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p2' } }])
-      .when({ type: 'PickUpItem', itemId: 'dagger', playerId: 'p1' })
+      .given([{ type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p2', at } }])
+      .when({ type: 'PickUpItem', itemId: 'dagger', playerId: 'p1', at })
       .thenRefuses('item_not_here');
   });
 
   it('lets a dropped item be picked up again', () => {
     square
       .given([
-        { type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p2' } },
-        { type: 'ItemDropped', data: { locationId: 'square', itemId: 'dagger', playerId: 'p2' } },
+        { type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p2', at } },
+        { type: 'ItemDropped', data: { locationId: 'square', itemId: 'dagger', playerId: 'p2', at } },
       ])
-      .when({ type: 'PickUpItem', itemId: 'dagger', playerId: 'p1' })
-      .then([{ type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p1' } }]);
+      .when({ type: 'PickUpItem', itemId: 'dagger', playerId: 'p1', at })
+      .then([{ type: 'ItemPickedUp', data: { locationId: 'square', itemId: 'dagger', playerId: 'p1', at } }]);
   });
 
   it('wounds an enemy, and defeats it at 0 HP, dropping its loot', () => {
@@ -92,16 +92,26 @@ describe('location decider', () => {
       .when({
         type: 'ApplyActionSteps',
         steps: [
-          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1' },
-          { type: 'DropItem', itemId: 'petal', playerId: 'p1' },
-          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1' },
+          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1', at },
+          { type: 'DropItem', itemId: 'petal', playerId: 'p1', at },
+          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1', at },
           { type: 'DamageEnemy', enemyId: 'wolf', playerId: 'p1', damage: 6, at, seed: 'a1' },
         ],
       })
       .then([
-        { type: 'ItemPickedUp', data: { locationId: 'woods', itemId: 'petal', playerId: 'p1' } },
-        { type: 'ItemDropped', data: { locationId: 'woods', itemId: 'petal', playerId: 'p1' } },
-        { type: 'ItemPickedUp', data: { locationId: 'woods', itemId: 'petal', playerId: 'p1' } },
+        // The petal is a quest item: per player, and set down where it was taken it is theirs again.
+        {
+          type: 'ItemPickedUp',
+          data: { locationId: 'woods', itemId: 'petal', playerId: 'p1', at, perPlayer: true },
+        },
+        {
+          type: 'ItemDropped',
+          data: { locationId: 'woods', itemId: 'petal', playerId: 'p1', at, perPlayer: true },
+        },
+        {
+          type: 'ItemPickedUp',
+          data: { locationId: 'woods', itemId: 'petal', playerId: 'p1', at, perPlayer: true },
+        },
         {
           type: 'EnemyDamaged',
           data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p1', damage: 6, hp: 0 },
@@ -117,8 +127,8 @@ describe('location decider', () => {
       .when({
         type: 'ApplyActionSteps',
         steps: [
-          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1' },
-          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1' },
+          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1', at },
+          { type: 'PickUpItem', itemId: 'petal', playerId: 'p1', at },
         ],
       })
       .thenRefuses('item_not_here');

@@ -225,7 +225,13 @@ function placeNews(event, missed) {
   if (shownBefore(event.position, missed)) return;
   markMissed(missed);
   const kind = String(event.event ?? 'misc').replace(/[^\w-]/g, '');
-  logLine(`event event-${kind}${missed ? ' missed' : ''}`, event.text ?? event.event);
+  // A gift to this player: their own result (action_type receive) already says who gave what.
+  if (kind === 'item_given' && event.to === ui.playerName.textContent) return;
+  const lineClass = `event event-${kind}${missed ? ' missed' : ''}`;
+  // Two NPCs talking: a line of the log for each thing said, like a player's say.
+  if (kind === 'npc_conversation' && Array.isArray(event.lines))
+    for (const line of event.lines) logLine(lineClass, `${line.npc} says to ${line.to}: "${line.text}"`);
+  else logLine(lineClass, event.text ?? event.event);
   const names = Array.isArray(event.players)
     ? event.players
     : typeof event.player === 'string'
@@ -236,7 +242,9 @@ function placeNews(event, missed) {
   if (LEAVING.has(kind)) changeLocation(event.position, playersLeave(names, count));
   if (kind === 'combat' && (typeof event.enemy_hp === 'number' || event.defeated === true))
     changeLocation(event.position, attackResult(event));
-  const item = event.item && typeof event.item === 'object' ? event.item : undefined;
+  // A per-player item (each player's own): what lies there for this player is unchanged.
+  const item =
+    event.item && typeof event.item === 'object' && event.per_player !== true ? event.item : undefined;
   if (item && kind === 'item_taken') changeLocation(event.position, removeItem(item));
   if (item && (kind === 'item_dropped' || kind === 'loot_dropped'))
     changeLocation(event.position, addItems([item]));

@@ -73,7 +73,7 @@ export function cachePlan(context: ActionContext, guidance: Proposal): CachePlan
         facts: {
           action,
           effects: guidance.effects,
-          items: context.locationState.items,
+          items: context.itemsHere,
           inventory: context.player.inventory,
           ...world,
         },

@@ -64,9 +64,9 @@ export function presenceLines(context: ActionContext, options: { exceptNpc?: str
     lines.push(
       `Enemies here: ${context.enemiesHere.map((e) => `${e.enemy.name} (${e.enemy.id}, HP ${e.hp}/${e.enemy.hp})`).join(', ')}.`,
     );
-  if (context.locationState.items.length > 0)
+  if (context.itemsHere.length > 0)
     lines.push(
-      `Lying here: ${context.locationState.items.map((id) => `${world.items.get(id)?.name ?? id} (${id})`).join(', ')}.`,
+      `Lying here: ${context.itemsHere.map((id) => `${world.items.get(id)?.name ?? id} (${id})`).join(', ')}.`,
     );
   if (context.playersHere.length > 0) {
     const unnamed = (context.playersHereCount ?? context.playersHere.length) - context.playersHere.length;
@@ -133,5 +133,7 @@ export function commandText(action: Action): string {
     case 'drink':
     case 'eat':
       return `${action.action_type} ${action.item}`;
+    case 'give':
+      return `give ${action.item} to ${action.to}`;
   }
 }

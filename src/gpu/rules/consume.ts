@@ -17,7 +17,7 @@ function consume(context: ActionContext, typed: string, way: Way): Proposal {
   const { player } = context;
   const item = findByName(itemsOf(context, player.inventory), typed);
   if (!item) {
-    const lying = findByName(itemsOf(context, context.locationState.items), typed);
+    const lying = findByName(itemsOf(context, context.itemsHere), typed);
     return answer(
       way,
       lying

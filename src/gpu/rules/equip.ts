@@ -12,7 +12,7 @@ export function equip(context: ActionContext, action: ActionOf<'equip'>): Propos
   const { player, world } = context;
   const item = findByName(itemsOf(context, player.inventory), action.item);
   if (!item) {
-    const lying = findByName(itemsOf(context, context.locationState.items), action.item);
+    const lying = findByName(itemsOf(context, context.itemsHere), action.item);
     return answer(
       'equip',
       lying

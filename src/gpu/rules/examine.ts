@@ -9,11 +9,11 @@ import type { ActionContext, Proposal } from '../lane.ts';
  * hurt it is). Nothing changes; the text is the content's own, told as things stand now.
  */
 export function examine(context: ActionContext, action: ActionOf<'examine'>): Proposal {
-  const { world, player, locationState } = context;
+  const { world, player, itemsHere } = context;
   const items = (ids: readonly string[]) =>
     ids.map((id) => world.items.get(id)).filter((item): item is Item => item !== undefined);
   const carried = findByName(items(player.inventory), action.target);
-  const lying = carried ? undefined : findByName(items(locationState.items), action.target);
+  const lying = carried ? undefined : findByName(items(itemsHere), action.target);
   const item = carried ?? lying;
   if (item)
     return answer(`${item.description}${carried ? ' You carry it.' : ' It lies here.'}`, {

@@ -16,7 +16,7 @@ interface Command {
  */
 export function help(context: ActionContext): Proposal {
   const { world, location, player } = context;
-  const lying = itemsOf(context, context.locationState.items);
+  const lying = itemsOf(context, context.itemsHere);
   const carried = itemsOf(context, player.inventory);
   const [direction, destination] = Object.entries(location.exits)[0] ?? [];
   const place = destination === undefined ? undefined : world.locations.get(destination)?.name;

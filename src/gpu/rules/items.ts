@@ -14,7 +14,7 @@ const items = (context: ActionContext, ids: readonly string[]): Item[] =>
   ids.map((id) => context.world.items.get(id)).filter((item): item is Item => item !== undefined);
 
 export function take(context: ActionContext, action: ActionOf<'take'>): Proposal {
-  const item = findByName(items(context, context.locationState.items), action.item);
+  const item = findByName(items(context, context.itemsHere), action.item);
   if (!item) return answer('take', thereIsNo(action.item));
   return {
     effects: [{ kind: 'take-item', item: item.id }],

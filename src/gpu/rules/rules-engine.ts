@@ -10,9 +10,11 @@ import { drink, eat } from './consume.ts';
 import { emote } from './emote.ts';
 import { equip } from './equip.ts';
 import { examine } from './examine.ts';
+import { give } from './give.ts';
 import { help } from './help.ts';
 import { drop, inventory, take, use } from './items.ts';
 import { quest } from './quests.ts';
+import { markRefusal } from './refusal.ts';
 import { composeReply } from './talk.ts';
 import { whisper } from './whisper.ts';
 import { who } from './who.ts';
@@ -34,6 +36,10 @@ export class RulesEngine implements Lane {
   readonly name = 'rules';
 
   async resolve(context: ActionContext): Promise<Proposal> {
+    return markRefusal(context.action, await this.answer(context));
+  }
+
+  private async answer(context: ActionContext): Promise<Proposal> {
     const random = seededRandom(context.actionId);
     const action = context.action;
     switch (action.action_type) {
@@ -61,6 +67,8 @@ export class RulesEngine implements Lane {
         return quest(context, action);
       case 'examine':
         return examine(context, action);
+      case 'give':
+        return give(context, action);
       case 'who':
         return who(context);
       case 'help':
@@ -86,7 +94,7 @@ export class RulesEngine implements Lane {
 
   private describeHere(context: ActionContext) {
     const location = viewLocation(context.world, context.location, {
-      items: context.locationState.items,
+      items: context.itemsHere,
       players: context.playersHere,
       ...(context.playersHereCount === undefined ? {} : { playersCount: context.playersHereCount }),
       npcs: context.npcsHere,
@@ -171,6 +179,7 @@ export class RulesEngine implements Lane {
           : {}),
         narration: [
           `${npc.name} (${reply.emotion}): "${reply.reply}"`,
+          ...(reply.hint ? [reply.hint] : []),
           ...(reply.offer
             ? [
                 `Quest offered — ${reply.offer.name}: ${reply.offer.description} (quest accept ${reply.offer.name})`,

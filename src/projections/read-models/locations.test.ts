@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocationEvent, locationDecider } from '../../domain/location/location.ts';
+import { type LocationCommand, type LocationEvent, locationDecider } from '../../domain/location/location.ts';
 import { pick, seededRandom } from '../../domain/random.ts';
 import { fixtureWorld } from '../../domain/testing/fixture-world.ts';
 import { buildWorld, type World } from '../../domain/world/world.ts';
@@ -27,6 +27,7 @@ const v2 = (() => {
   woods!.items = [];
   return buildWorld(content);
 })();
+const AT = '2026-11-25T12:00:00.000Z';
 const v3 = buildWorld({ ...v1.content, version: 'fixture-3' });
 
 /** What the location streams hold now, the way the domain folds them under the content in force. */
@@ -74,20 +75,34 @@ describe('locations read model', () => {
       const roll = random();
       const decided: LocationEvent[] =
         roll < 0.5 && state.items.length > 0
-          ? decider.decide({ type: 'PickUpItem', itemId: pick(random, state.items), playerId: 'p1' }, state)
+          ? decider.decide(
+              { type: 'PickUpItem', itemId: pick(random, state.items), playerId: 'p1', at: AT },
+              state,
+            )
           : roll < 0.85
             ? decider.decide(
-                { type: 'DropItem', itemId: pick(random, [...world.items.keys()]), playerId: 'p1' },
+                { type: 'DropItem', itemId: pick(random, [...world.items.keys()]), playerId: 'p1', at: AT },
                 state,
               )
             : [{ type: 'LootDropped', data: { locationId, enemyId: 'wolf', itemId: 'fang' } }];
-      history.set(locationId, [...past, ...decided]);
-      await append(
-        harness,
-        `location-${locationId}`,
-        decided.map((e) => event(e.type, e.data)),
-      );
+      await record(locationId, decided);
     }
+  }
+
+  async function record(locationId: string, decided: LocationEvent[]) {
+    history.set(locationId, [...(history.get(locationId) ?? []), ...decided]);
+    await append(
+      harness,
+      `location-${locationId}`,
+      decided.map((e) => event(e.type, e.data)),
+    );
+  }
+
+  /** One command at a location, as the location decides it under this content. */
+  async function act(world: World, locationId: string, command: LocationCommand) {
+    const decider = locationDecider(world, locationId);
+    const state = (history.get(locationId) ?? []).reduce(decider.evolve, decider.initialState());
+    await record(locationId, decider.decide(command, state));
   }
 
   it('keeps the map of the content in force, searchable', async () => {
@@ -120,9 +135,20 @@ describe('locations read model', () => {
   });
 
   it('counts items as the location streams do, across batches and content reloads', async () => {
+    // The dagger taken under a content that starts the square with it (set down under one that does not, below).
+    await act(v1, 'square', { type: 'PickUpItem', itemId: 'dagger', playerId: 'p1', at: AT });
     await play(v1, 'one', 30);
     await caughtUp(runner);
     expect(await itemsNow()).toEqual(domainItems(v1, history));
+
+    // Set down under a content that no longer starts the square with one: `initial + net` is wrong there.
+    await append(harness, 'world-content', [contentLoaded(v2.content)]);
+    await act(v2, 'square', { type: 'DropItem', itemId: 'dagger', playerId: 'p1', at: AT });
+    await caughtUp(runner);
+    const { rows: floored } = await sql`
+      select * from rm_location_items where count <> greatest(0, initial + net)`.execute(harness.database.db);
+    expect(floored.length).toBeGreaterThan(0);
+    expect(await itemsNow()).toEqual(domainItems(v2, history));
 
     for (const [world, seed] of [
       [v2, 'two'],
@@ -134,10 +160,6 @@ describe('locations read model', () => {
       await caughtUp(runner);
       expect(await itemsNow()).toEqual(domainItems(world, history));
     }
-    // The play above picked up items a later content no longer starts with: `initial + net` is wrong there.
-    const { rows: floored } = await sql`
-      select * from rm_location_items where count <> greatest(0, initial + net)`.execute(harness.database.db);
-    expect(floored.length).toBeGreaterThan(0);
     expect(await rowsOf(harness.database, 'rm_locations', 'location_id')).toMatchObject([
       { content_version: 'fixture-2' },
       { description: 'A square where an old well stands.' },

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { perPlayerItems } from '../../domain/location/item-placements.ts';
 import type { LocationEvent } from '../../domain/location/location.ts';
 import type { SqlProjection, TableNames } from '../runner/projection.ts';
 import { type LoadedContent, lastContentLoaded, recordset } from './batch.ts';
@@ -17,6 +18,9 @@ const ITEM_EVENTS: Record<string, 1 | -1> = { ItemDropped: 1, LootDropped: 1, It
  * `net - least(-initial, low)` (Lindley's recursion), so a reload only rewrites `initial`, and a
  * batch merges into a row as `low = least(low, net + batch's own low)`, `net = net + batch's net`.
  * Rows whose count is 0 stay: they carry the history the next reload needs.
+ * What lies there for everyone: per-player items (each player's own one) are left out, and placed
+ * items back from their respawn are not counted until dropped again (they return by the clock, with
+ * no event; the game reads them at the moment it is asked, see item-placements.ts).
  */
 export const locationsProjection: SqlProjection = {
   name: 'locations',
@@ -77,9 +81,11 @@ export const locationsProjection: SqlProjection = {
     for (const stored of events) {
       const delta = ITEM_EVENTS[stored.type];
       if (delta === undefined) continue;
-      const { locationId, itemId } = (
+      const { locationId, itemId, ...moved } = (
         stored as unknown as Extract<LocationEvent, { data: { itemId: string } }>
       ).data;
+      // A player's own one of a per-player item: what lies there for everyone is unchanged.
+      if ('perPlayer' in moved && moved.perPlayer) continue;
       const key = `${locationId}\u0000${itemId}`;
       const change = changes.get(key) ?? { location_id: locationId, item_id: itemId, net: 0, low: 0 };
       changes.set(key, change);
@@ -112,8 +118,9 @@ async function replaceContent(trx: Transaction<unknown>, names: TableNames, load
     Object.entries(l.exits).map(([direction, to]) => ({ from_id: l.id, direction, to_id: to })),
   );
   const initial = new Map<string, { location_id: string; item_id: string; initial: number }>();
+  const perPlayer = perPlayerItems(content);
   for (const l of content.locations)
-    for (const itemId of l.items) {
+    for (const itemId of l.items.filter((id) => !perPlayer.has(id))) {
       const key = `${l.id}\u0000${itemId}`;
       const row = initial.get(key) ?? { location_id: l.id, item_id: itemId, initial: 0 };
       initial.set(key, row);

@@ -1,5 +1,6 @@
 import type { Action } from '../../../domain/actions.ts';
-import { enemiesPresent, type LocationState } from '../../../domain/location/location.ts';
+import { itemsSeenBy } from '../../../domain/location/item-placements.ts';
+import { enemiesPresent, type LocationState, locationDecider } from '../../../domain/location/location.ts';
 import type { PlayerState } from '../../../domain/player/player.ts';
 import { fixtureWorld } from '../../../domain/testing/fixture-world.ts';
 import { npcsAt, weatherAt, worldTime } from '../../../domain/world/clock.ts';
@@ -44,15 +45,12 @@ export function actionContext(options: ContextOptions): ActionContext {
     ...options.player,
     locationId,
   };
-  const stateOf = (id: string): LocationState => {
-    const location = requireLocation(world, id);
-    return {
-      locationId: id,
-      items: location.items,
-      enemies: Object.fromEntries(location.enemies.map((e) => [e, { hp: world.enemies.get(e)?.hp ?? 1 }])),
-      ...options.states?.[id],
-    };
-  };
+  const stateOf = (id: string): LocationState => ({
+    ...locationDecider(world, id).initialState(),
+    ...options.states?.[id],
+  });
+  const itemsSeen = (id: string, state: LocationState) =>
+    itemsSeenBy(world, requireLocation(world, id), state, at, player);
   const location = requireLocation(world, locationId);
   const locationState = stateOf(locationId);
   const npcsHere = npcsAt(world, locationId, at);
@@ -66,6 +64,7 @@ export function actionContext(options: ContextOptions): ActionContext {
     player,
     location,
     locationState,
+    itemsHere: itemsSeen(locationId, locationState),
     time: worldTime(world, at),
     weather: weatherAt(world, location.region, at),
     enemiesHere: enemiesPresent(world, locationState, at),
@@ -84,7 +83,7 @@ export function actionContext(options: ContextOptions): ActionContext {
     async describe(id) {
       const state = stateOf(id);
       return {
-        items: state.items,
+        items: itemsSeen(id, state),
         players: [],
         npcs: npcsAt(world, id, at),
         enemies: enemiesPresent(world, state, at),
