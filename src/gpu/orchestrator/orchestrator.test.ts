@@ -256,4 +256,27 @@ describe('the orchestrator', () => {
     expect(world.calls).toHaveLength(1);
     expect(npc.calls).toHaveLength(1);
   });
+
+  it('asks for the enemy’s taunt on the first blow of a fight only, as the rules tell it once', async () => {
+    const world = scriptedBackend('world-1', {
+      world_outcome: worldSays('Your fist meets fur again.', [
+        { kind: 'attack', enemy: 'wolf', damage_dealt: 1, damage_taken: 2 },
+      ]),
+    });
+    const npc = scriptedBackend('npc-1', { enemy_taunt: { taunt: 'You again? You smell of fear.' } });
+    const { lanes } = orchestrator({ world: world.backend, npc: npc.backend });
+    // The wolf is already wounded: this fight has begun, its taunt was heard.
+    const proposal = await lanes.resolve(
+      actionContext({
+        action: { action_type: 'attack', target: 'wolf' },
+        locationId: 'woods',
+        states: { woods: { enemies: { wolf: { hp: 4 } } } },
+      }),
+    );
+    expect(proposal.source).toBe('llm');
+    expect(proposal.result.narration).toContain('Your fist meets fur again.');
+    expect(proposal.result.narration).not.toContain('smell of fear');
+    expect(world.calls).toHaveLength(1);
+    expect(npc.calls).toHaveLength(0);
+  });
 });

@@ -16,6 +16,7 @@ import {
   buildTauntMessages,
   type NpcContext,
   npcOutputToProposal,
+  opensFight,
   withTaunt,
 } from '../prompts/npc-prompt.ts';
 import {
@@ -114,8 +115,9 @@ export class LlmOrchestrator implements Lane {
           deadline,
         ).catch((error) => this.fallback('world', error, guidance))
       : Promise.resolve(guidance);
+    // The enemy's line is heard once per fight, on its first blow (as the rule engine tells it).
     const taunt =
-      this.deps.npc && enemy
+      this.deps.npc && enemy && opensFight(context, enemy)
         ? this.generate(
             this.deps.npc,
             'npc',

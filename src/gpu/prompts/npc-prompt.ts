@@ -7,7 +7,7 @@ import { neutralise, PLAYER_TEXT_IS_DATA, playerInput } from './player-text.ts';
 import { type Audience, memoizedPerWorld, placeLines, presenceLines } from './scene.ts';
 import type { NpcOutput } from './schemas.ts';
 
-export { buildTauntMessages, withTaunt } from './taunt-prompt.ts';
+export { buildTauntMessages, opensFight, withTaunt } from './taunt-prompt.ts';
 
 export type NpcContext = ActionContext & { npc: Npc };
 

@@ -43,6 +43,15 @@ const tauntSystemMessage = memoizedPerWorld((world, enemyId) => {
 });
 
 /**
+ * Whether this blow opens the fight (the enemy is unhurt): the enemy's line is heard then, once per
+ * fight, as the rule engine tells it; later blows ask the NPC lane for nothing.
+ */
+export function opensFight(context: ActionContext, enemy: Enemy): boolean {
+  const hp = context.enemiesHere.find((e) => e.enemy.id === enemy.id)?.hp ?? enemy.hp;
+  return hp >= enemy.hp;
+}
+
+/**
  * Puts an enemy's line into an attack's result: the `taunt` field, and the narration's snarl line
  * (replaced where the rule engine wrote one, added otherwise). A felled enemy says nothing.
  */
