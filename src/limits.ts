@@ -137,6 +137,25 @@ export const limits = {
    * connection that died without a close), and its player's reconnect grace starts.
    */
   wsHeartbeatMs: 30_000,
+  /**
+   * Actions one free-text `command` may hold ("take the sword and go north" is 2). The command counts
+   * once toward actionsPerSecondPerPlayer and its actions run one after another, so this bounds what
+   * one token buys.
+   */
+  commandMaxActions: 5,
+  /** How long a model may take to read a `command` into actions before the parser reads it instead. */
+  commandInterpretTimeoutMs: 1_500,
+  /**
+   * NPCs at a place where a player is talk to each other once in each slot of this many game minutes
+   * (the starter world: 30 real seconds). The slot names the conversation, so processes agree on one.
+   */
+  npcConversationEveryGameMinutes: 30,
+  /** How often a process looks whether a slot's conversations are due (real time). */
+  npcLifeTickMs: 1_000,
+  /** What happened at a place is talked about there for this many game hours. */
+  npcRecentHappeningGameHours: 2,
+  /** World events older than this when read (a process down for a while) get no NPC reaction. */
+  npcReactionMaxAgeMs: 5 * 60_000,
 } as const;
 
 /** The seed's cache table (time to live per kind of cached data). */

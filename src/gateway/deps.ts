@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AccountService } from '../commands/accounts.ts';
 import type { PlayerSessions } from '../commands/player-session.ts';
 import type { PlayerTokens } from '../commands/player-tokens.ts';
+import type { CommandInterpreter } from '../domain/parser/command-interpreter.ts';
 import type { SceneReader } from '../commands/scene-reader.ts';
 import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { EventStore } from '../infrastructure/event-store/event-store.ts';
@@ -46,6 +47,8 @@ export interface GatewayDeps {
   /** Shared store of the rate limits, per IP and each player's actions; in-process when absent. */
   redis?: import('ioredis').Redis;
   redisPrefix?: string;
+  /** Reads free-text `command` actions into actions (a model first, when one is configured); the parser when absent. */
+  commandInterpreter?: CommandInterpreter;
 }
 
 export interface ApiError {

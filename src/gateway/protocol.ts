@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACTION_TYPES, type Action, actionSchemas, isActionType } from '../domain/actions.ts';
+import { commandSchema } from '../domain/parser/command-schema.ts';
 
 export const PROTOCOL_VERSION = 3;
 
@@ -40,6 +41,8 @@ const clientFrameSchema = z.discriminatedUnion('type', [
 
 export type ClientFrame =
   | { type: 'action'; id?: string; action: Action }
+  /** An action frame holding free text (`action_type: "command"`): the server reads it into actions. */
+  | { type: 'command'; id?: string; text: string }
   | { type: 'ping'; id?: string }
   /** Send what was missed after `after` (the last position the client got), then go on live. */
   | { type: 'resume'; id?: string; after: bigint };
@@ -94,10 +97,15 @@ export function parseClientFrame(text: string): ClientFrame {
 
   const data = frame.data.data as { action_type?: unknown } | undefined;
   const actionType = data?.action_type;
+  if (actionType === 'command') {
+    const command = commandSchema.safeParse(data);
+    if (!command.success) throw new ProtocolError('invalid_action', describeIssues(command.error), id);
+    return { type: 'command', id: frame.data.id, text: command.data.text };
+  }
   if (!isActionType(actionType)) {
     throw new ProtocolError(
       'unknown_action',
-      `unknown action_type ${JSON.stringify(actionType)?.slice(0, 40) ?? 'undefined'}; known: ${ACTION_TYPES.join(', ')}`,
+      `unknown action_type ${JSON.stringify(actionType)?.slice(0, 40) ?? 'undefined'}; known: ${ACTION_TYPES.join(', ')}, command`,
       id,
     );
   }

@@ -1,0 +1,88 @@
+import { findByName } from '../world/lookup.ts';
+import type { Direction } from '../world/world.ts';
+import { editDistance, typoAllowance } from './edit-distance.ts';
+
+/**
+ * The names a player can see where they stand, as the parser is given them: what it resolves typed
+ * names against (a typo corrected, "did you mean …?"). The rules resolve names again when the action
+ * runs, so a name not here (an item in the next room of a compound command) is passed on as typed.
+ */
+export interface SceneNames {
+  /** Items lying here. */
+  itemsHere: readonly string[];
+  /** Items the player carries. */
+  carried: readonly string[];
+  npcs: readonly string[];
+  enemies: readonly string[];
+  /** The ways out: a direction and the name of the place it leads to. */
+  exits: readonly { direction: Direction; name: string }[];
+  /** Other players here. */
+  players: readonly string[];
+}
+
+export const EMPTY_SCENE: SceneNames = {
+  itemsHere: [],
+  carried: [],
+  npcs: [],
+  enemies: [],
+  exits: [],
+  players: [],
+};
+
+const LEADING_DETERMINER = /^(?:the|a|an|some|my|your|that|this|these|those|his|her|their)\s+/i;
+
+/** "the old scroll" → "old scroll"; "my the sword" → "sword". */
+export function withoutArticles(phrase: string): string {
+  let text = phrase.trim();
+  while (LEADING_DETERMINER.test(text)) text = text.replace(LEADING_DETERMINER, '').trim();
+  return text;
+}
+
+export interface ResolvedName {
+  /** What goes into the action. */
+  text: string;
+  /** The name as typed, when it was a typo of `text`. */
+  correctedFrom?: string;
+}
+
+const asCandidates = (names: readonly string[]) => names.map((name) => ({ id: name, name }));
+
+/** Whether the rules would find `typed` among `names` as it is (whole, partial or title words). */
+export function namesInclude(names: readonly string[], typed: string): boolean {
+  return findByName(asCandidates(names), typed) !== undefined;
+}
+
+/**
+ * A typed name, as the action should carry it: as typed (without its article) when the rules will
+ * find it; the scene's name when the typed one is a near miss of exactly one of them ("swrod" → the
+ * rusty sword); as typed otherwise (the rules decide, perhaps somewhere else by then).
+ */
+export function resolveName(typed: string, names: readonly string[]): ResolvedName {
+  const text = withoutArticles(typed);
+  if (!text || namesInclude(names, text)) return { text };
+  const near = nearestName(text, names);
+  return near ? { text: near, correctedFrom: text } : { text };
+}
+
+/**
+ * The one name `typed` is a typo of: compared with each whole name and each word of a name, within
+ * the typo allowance of its length. Undefined when none is near enough, or two are equally near.
+ */
+export function nearestName(typed: string, names: readonly string[]): string | undefined {
+  const wanted = typed.toLowerCase();
+  const allowance = typoAllowance(wanted);
+  if (allowance === 0) return undefined;
+  let best: { name: string; distance: number } | undefined;
+  let tied = false;
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    const forms = [lower, withoutArticles(lower), ...lower.split(/\s+/).filter((word) => word.length >= 3)];
+    const distance = Math.min(...forms.map((form) => editDistance(wanted, form)));
+    if (distance > allowance) continue;
+    if (!best || distance < best.distance) {
+      best = { name, distance };
+      tied = false;
+    } else if (distance === best.distance && best.name !== name) tied = true;
+  }
+  return best && !tied ? best.name : undefined;
+}

@@ -1,0 +1,195 @@
+import { LRUCache } from 'lru-cache';
+import { KeyedQueue } from '../commands/keyed-queue.ts';
+import type { Action } from '../domain/actions.ts';
+import type { CommandInterpreter, Interpretation } from '../domain/parser/command-interpreter.ts';
+import type { SceneNames } from '../domain/parser/scene-names.ts';
+import type { Metrics } from '../infrastructure/metrics.ts';
+import type { ActionArrival } from './action-desk.ts';
+import { describeAction, isRefusal, type StepOutcome, stepFrameId } from './command-steps.ts';
+
+type Message = Record<string, unknown>;
+
+/** A free-text `command` frame, taken on (validated, admitted, within the rate limit). */
+export interface CommandArrival extends Omit<ActionArrival, 'action'> {
+  text: string;
+}
+
+export interface CommandDeskDeps {
+  /** The ActionDesk: every action of a command is one of its frames. */
+  desk: { accept(arrival: ActionArrival): void };
+  interpreter: CommandInterpreter;
+  /** What the player can name where they stand, for the interpreter. */
+  sceneNames(playerId: string, at: Date): Promise<SceneNames>;
+  clock: () => Date;
+  metrics: Pick<Metrics, 'actionsRefused'>;
+  log: { error(details: object, message: string): void };
+}
+
+/** How long an interpretation is kept for a retry of the same frame id (a model may read it otherwise). */
+const INTERPRETATION_KEPT_MS = 10 * 60_000;
+const INTERPRETATIONS_KEPT = 10_000;
+
+/**
+ * Runs free-text commands: the text is read into actions (by the interpreter), which go through the
+ * ActionDesk one after another, each waiting for the previous one's answer, each with a frame id of
+ * its own derived from the command's (`<id>.1`, `<id>.2`: a retry of the command acts once, step by
+ * step). It stops at the first refusal or error and answers the command with one `action_result`
+ * holding every step's result. While a command runs, the player's later frames wait behind it, so
+ * a player's actions are still recorded in the order they were sent.
+ */
+export class CommandDesk {
+  private readonly inOrder = new KeyedQueue();
+  /** Per player, the commands taken on and not yet finished. */
+  private readonly running = new Map<string, number>();
+  private readonly gone = new WeakSet<object>();
+  private readonly interpretations = new LRUCache<string, Interpretation>({
+    max: INTERPRETATIONS_KEPT,
+    ttl: INTERPRETATION_KEPT_MS,
+  });
+
+  constructor(private readonly deps: CommandDeskDeps) {}
+
+  /** A structured action: to the desk at once, unless a command of the player's runs (then after it). */
+  acceptAction(arrival: ActionArrival): void {
+    if (this.running.has(arrival.playerId))
+      void this.inOrder.run(arrival.playerId, async () => this.deps.desk.accept(arrival));
+    else this.deps.desk.accept(arrival);
+  }
+
+  acceptCommand(arrival: CommandArrival): void {
+    const { playerId } = arrival;
+    this.running.set(playerId, (this.running.get(playerId) ?? 0) + 1);
+    void this.inOrder
+      .run(playerId, () => this.run(arrival))
+      .catch((error) => {
+        this.deps.log.error({ err: error }, 'a command failed');
+        this.error(arrival, 'internal_error', 'the command could not be run; retry with the same id');
+      })
+      .finally(() => {
+        const left = (this.running.get(playerId) ?? 1) - 1;
+        if (left > 0) this.running.set(playerId, left);
+        else this.running.delete(playerId);
+      });
+  }
+
+  /** The owner (a socket) is gone: its commands take no further step. */
+  drop(owner: object): void {
+    this.gone.add(owner);
+  }
+
+  private async run(arrival: CommandArrival): Promise<void> {
+    if (!(await arrival.ready) || this.gone.has(arrival.owner)) return;
+    const interpretation = await this.interpret(arrival);
+    if (!interpretation.ok) {
+      return this.error(arrival, 'not_understood', interpretation.error, {
+        suggestions: interpretation.suggestions,
+      });
+    }
+    const { actions } = interpretation;
+    const steps: StepOutcome[] = [];
+    for (const [index, action] of actions.entries()) {
+      if (this.gone.has(arrival.owner)) return;
+      const answer = await this.step(arrival, action, index);
+      if (answer.type !== 'action_result') {
+        // An error before any result: the command's answer is that error (under the command's id).
+        if (steps.length === 0) return this.forward(arrival, answer, interpretation);
+        return this.answer(arrival, interpretation, steps, { error: answer });
+      }
+      const outcome = answer as unknown as StepOutcome;
+      steps.push(outcome);
+      if (isRefusal(outcome.result)) break;
+    }
+    this.answer(arrival, interpretation, steps);
+  }
+
+  /** The interpretation of this frame: the one a retry of it had, or a new one. */
+  private async interpret(arrival: CommandArrival): Promise<Interpretation> {
+    const key = arrival.frameId === undefined ? undefined : `${arrival.playerId}/${arrival.frameId}`;
+    const kept = key === undefined ? undefined : this.interpretations.get(key);
+    if (kept) return kept;
+    const scene = await this.deps.sceneNames(arrival.playerId, arrival.at);
+    const interpretation = await this.deps.interpreter.interpret(arrival.text, scene);
+    if (key !== undefined && interpretation.ok) this.interpretations.set(key, interpretation);
+    return interpretation;
+  }
+
+  /** One action of the command, through the desk: resolves with its first answer (a result or an error). */
+  private step(arrival: CommandArrival, action: Action, index: number): Promise<Message> {
+    return new Promise((resolve) => {
+      let answered = false;
+      const { frameId } = arrival;
+      this.deps.desk.accept({
+        playerId: arrival.playerId,
+        owner: arrival.owner,
+        ready: arrival.ready,
+        ...(frameId === undefined ? {} : { frameId: stepFrameId(frameId, index) }),
+        action,
+        // Each action happens when its turn comes, with the whole budget of an action of its own.
+        at: this.deps.clock(),
+        arrivedAt: performance.now(),
+        reply: (message) => {
+          if (answered) return arrival.reply(message); // a late outcome after action_timeout, under the step's id
+          answered = true;
+          resolve(message);
+        },
+      } as ActionArrival);
+    });
+  }
+
+  private answer(
+    arrival: CommandArrival,
+    interpretation: Interpretation & { ok: true },
+    steps: StepOutcome[],
+    stopped?: { error: Message },
+  ): void {
+    const { actions, corrections, by } = interpretation;
+    const last = steps.at(-1)!;
+    const notDone = actions.slice(steps.length + (stopped ? 1 : 0));
+    const lines = [
+      ...(corrections.length > 0 ? [`(${corrections.join('; ')})`] : []),
+      ...steps.map((step) => step.result.narration),
+      ...(stopped ? [String(stopped.error.message ?? 'This could not be done.')] : []),
+      ...(notDone.length > 0 ? [`(Not done: ${notDone.map(describeAction).join(', then ')}.)`] : []),
+    ];
+    const sources = new Set(steps.map((step) => step.source));
+    arrival.reply({
+      type: 'action_result',
+      ...(arrival.frameId === undefined ? {} : { id: arrival.frameId }),
+      result: {
+        action_type: 'command',
+        text: arrival.text,
+        actions,
+        interpreted_by: by,
+        ...(corrections.length > 0 ? { corrections } : {}),
+        steps: steps.map((step) => ({ ...step.result, position: step.position, source: step.source })),
+        ...(stopped ? { stopped: { code: stopped.error.code, message: stopped.error.message } } : {}),
+        narration: lines.join('\n\n'),
+      },
+      source: sources.size === 1 ? last.source : sources.has('llm') ? 'llm' : last.source,
+      position: last.position,
+      latency_ms: Math.round(performance.now() - arrival.arrivedAt),
+      ...(steps.every((step) => step.replayed) ? { replayed: true } : {}),
+    });
+  }
+
+  /** A step's error as the command's answer, with what was read. */
+  private forward(arrival: CommandArrival, error: Message, interpretation: Interpretation & { ok: true }) {
+    const { id: _stepId, ...rest } = error;
+    arrival.reply({
+      ...rest,
+      ...(arrival.frameId === undefined ? {} : { id: arrival.frameId }),
+      actions: interpretation.actions,
+    });
+  }
+
+  private error(arrival: CommandArrival, code: string, message: string, extra: Message = {}): void {
+    this.deps.metrics.actionsRefused.inc({ code });
+    arrival.reply({
+      type: 'error',
+      ...(arrival.frameId === undefined ? {} : { id: arrival.frameId }),
+      code,
+      message,
+      ...extra,
+    });
+  }
+}

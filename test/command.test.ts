@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Frame, GameClient, register } from './support/game-client.ts';
+import { clockFromGameHour, startTestSystem, type TestSystem } from './support/start-test-system.ts';
+
+type Step = Record<string, unknown> & { action_type: string; narration: string; position: string };
+type CommandResult = {
+  action_type: 'command';
+  text: string;
+  actions: Record<string, unknown>[];
+  steps: Step[];
+  narration: string;
+  interpreted_by: string;
+};
+const commandOf = (frame: Frame) => {
+  expect(frame.type, JSON.stringify(frame)).toBe('action_result');
+  return frame.result as CommandResult;
+};
+
+/** Free-text commands over the real protocol, read by the server's parser (no model configured). */
+describe('free-text commands', () => {
+  let server: TestSystem;
+  const clients: GameClient[] = [];
+  const player = async (name: string) => {
+    const { token } = await register(server.baseUrl, name);
+    const client = await GameClient.connect(server.baseUrl, token);
+    clients.push(client);
+    await client.waitFor((f) => f.type === 'welcome');
+    return client;
+  };
+  const command = (client: GameClient, text: string, id?: string) =>
+    client.act({ action_type: 'command', text }, id);
+
+  beforeAll(async () => {
+    // Midday in the game: the elder is at home.
+    server = await startTestSystem({ clock: clockFromGameHour(11) });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await server?.stop();
+  });
+
+  it('runs "pick up the bucket and go north" as two actions answered in one result, and a retry acts once', async () => {
+    const ayla = await player('ayla');
+    const id = randomUUID();
+    const frame = await command(ayla, 'Please pick up the bucket and go north', id);
+    const result = commandOf(frame);
+    expect(result).toMatchObject({
+      action_type: 'command',
+      text: 'Please pick up the bucket and go north',
+      interpreted_by: 'parser',
+      actions: [
+        { action_type: 'take', item: 'bucket' },
+        { action_type: 'move', direction: 'north' },
+      ],
+      steps: [
+        { action_type: 'take', item: { id: 'wooden-bucket' } },
+        { action_type: 'move', moved: true, location: { id: 'elders-hut' } },
+      ],
+    });
+    expect(result.narration).toContain('wooden bucket');
+    expect(result.narration).toContain("Elder's Hut");
+    expect(frame.position).toBe(result.steps[1]!.position);
+    // Nothing else answered the command's steps on this connection: one answer for one frame.
+    expect(ayla.frames.filter((f) => f.type === 'action_result' && String(f.id).startsWith(id))).toHaveLength(
+      1,
+    );
+
+    const again = await command(ayla, 'Please pick up the bucket and go north', id);
+    expect(again).toMatchObject({ type: 'action_result', id, replayed: true });
+    expect(commandOf(again).steps.map((step) => step.position)).toEqual(result.steps.map((s) => s.position));
+    const look = commandOf(await command(ayla, 'look around'));
+    expect(look.steps[0]).toMatchObject({ action_type: 'look', location: { id: 'elders-hut' } });
+  });
+
+  it('stops at the first refusal: the actions after it are not taken', async () => {
+    const brannoc = await player('brannoc');
+    const result = commandOf(await command(brannoc, 'go north, go west and take the scroll'));
+    expect(result.actions).toHaveLength(3);
+    expect(result.steps).toHaveLength(2);
+    expect(result.steps[0]).toMatchObject({ action_type: 'move', moved: true });
+    expect(result.steps[1]).toMatchObject({ action_type: 'move', moved: false, refused: true });
+    expect(result.narration).toContain('Not done: take scroll');
+    const carried = commandOf(await command(brannoc, 'inventory'));
+    expect(carried.steps[0]!.items).toEqual([]);
+  });
+
+  it('talks to the elder about the prophecy: Zorathian hears the topic', async () => {
+    const seeker = await player('seeker');
+    const result = commandOf(await command(seeker, 'go north then talk to the elder about the prophecy'));
+    expect(result.actions[1]).toEqual({ action_type: 'talk', npc: 'elder', message: 'the prophecy' });
+    const talk = result.steps[1]!;
+    expect(talk).toMatchObject({ action_type: 'talk', npc: 'Elder Zorathian', npc_id: 'elder-zorathian' });
+    expect((talk.topics as string[]).some((topic) => topic.includes('prophecy'))).toBe(true);
+  });
+
+  it('finds the oak quarterstaff by "staff"', async () => {
+    const walker = await player('walker');
+    const result = commandOf(await command(walker, 'go south, then up and take staff'));
+    expect(result.steps.map((step) => step.action_type)).toEqual(['move', 'move', 'take']);
+    expect(result.steps[2]).toMatchObject({ item: { id: 'oak-quarterstaff', name: 'oak quarterstaff' } });
+  });
+
+  it('answers text it cannot read with suggestions, and takes no action', async () => {
+    const typo = await player('typo');
+    const answer = await command(typo, 'tkae the bucket');
+    expect(answer).toMatchObject({
+      type: 'error',
+      code: 'not_understood',
+      message: 'I don\'t understand "tkae the bucket".',
+      suggestions: expect.arrayContaining(['take the bucket']),
+    });
+    const carried = commandOf(await command(typo, 'i'));
+    expect(carried.steps[0]).toMatchObject({ action_type: 'inventory', items: [] });
+
+    const empty = await typo.act({ action_type: 'command', text: ' \u200b ' });
+    expect(empty).toMatchObject({ type: 'error', code: 'invalid_action' });
+    const long = await typo.act({ action_type: 'command', text: 'look '.repeat(120) });
+    expect(long).toMatchObject({ type: 'error', code: 'invalid_action' });
+  });
+
+  it('counts a command once toward the 4 actions a second', async () => {
+    const quick = await player('quick');
+    const ids = ['c', 'a1', 'a2', 'a3', 'a4'].map((name) => `${name}-${randomUUID()}`);
+    // One command of four actions, then four actions, all at once: a burst of 4 takes the command and three.
+    quick.sendRaw(
+      JSON.stringify({ type: 'action', id: ids[0], data: { action_type: 'command', text: 'n, s, n, s' } }),
+    );
+    for (const id of ids.slice(1))
+      quick.sendRaw(JSON.stringify({ type: 'action', id, data: { action_type: 'look' } }));
+    const answers = await Promise.all(
+      ids.map((id) =>
+        quick.waitFor((f) => f.id === id && (f.type === 'action_result' || f.type === 'error')),
+      ),
+    );
+    expect(commandOf(answers[0]!).steps).toHaveLength(4);
+    expect(answers.slice(1, 4).map((a) => a.type)).toEqual([
+      'action_result',
+      'action_result',
+      'action_result',
+    ]);
+    expect(answers[4]).toMatchObject({ type: 'error', code: 'rate_limited' });
+    // Actions sent after the command are recorded after all of its steps.
+    const lastStep = BigInt(commandOf(answers[0]!).steps[3]!.position);
+    for (const look of answers.slice(1, 4)) expect(BigInt(look.position as string)).toBeGreaterThan(lastStep);
+  });
+});
