@@ -11,8 +11,10 @@ import { SessionReaper } from './commands/session-reaper.ts';
 import { TimedPlayerSessions } from './commands/timed-player-sessions.ts';
 import { WorldRuntime } from './commands/world-runtime.ts';
 import type { Config } from './config.ts';
+import { ParserInterpreter } from './domain/parser/command-interpreter.ts';
 import { buildGateway } from './gateway/app.ts';
 import { ActionProcessor } from './gpu/action-processor.ts';
+import { LlmCommandInterpreter } from './gpu/command-interpreter/llm-command-interpreter.ts';
 import { openLanes } from './gpu/orchestrator/open-lanes.ts';
 import { LlmOrchestrator } from './gpu/orchestrator/orchestrator.ts';
 import { RulesEngine } from './gpu/rules/rules-engine.ts';
@@ -32,6 +34,7 @@ import { LeaseLostError, ProcessLease } from './infrastructure/process-lease.ts'
 import { generatedJwtSecret } from './infrastructure/secrets.ts';
 import { loadWorldFile } from './infrastructure/world-file.ts';
 import { limits } from './limits.ts';
+import { NpcLife } from './npc-life/npc-life.ts';
 import { BusinessMetrics } from './projections/business-metrics.ts';
 import { HotStateRunner } from './projections/hot-state/hot-state-projection.ts';
 import { hotStateReader } from './projections/hot-state/hot-state-reader.ts';
@@ -193,6 +196,7 @@ export async function startSystem(
       store,
       npcMemory.recall,
       logger.child({ component: 'npc-memories' }),
+      () => runtime.world,
       npcMemory.durable ? checkpoints : undefined,
     );
     await memoryProjection.start();
@@ -274,6 +278,15 @@ export async function startSystem(
       : new MemoryCache();
     closers.push(() => cache.close());
     const lanes = openLanes(config, metrics);
+    // Free-text commands: read by a model first when there is one (the world lane's), else by the parser.
+    const commandLane = lanes.world ?? lanes.npc;
+    const commandInterpreter = commandLane
+      ? new LlmCommandInterpreter({
+          lane: commandLane,
+          fallback: new ParserInterpreter(limits.commandMaxActions),
+          logger: logger.child({ component: 'commands' }),
+        })
+      : undefined;
     const lane =
       lanes.world || lanes.npc
         ? new LlmOrchestrator({
@@ -308,6 +321,17 @@ export async function startSystem(
     if (role !== 'projector') {
       await processor.start();
       closers.push(() => processor.stop());
+      // Every game process runs it: the events' ids are named by their causes, so they agree on one.
+      const npcLife = new NpcLife({
+        store,
+        checkpoints,
+        world: () => runtime.world,
+        presence,
+        clock,
+        logger: logger.child({ component: 'npc-life' }),
+      });
+      await npcLife.start();
+      closers.push(() => npcLife.stop());
     }
 
     const gateway = await buildGateway(
@@ -340,6 +364,7 @@ export async function startSystem(
           : {}),
         worldFile: config.WORLD_FILE,
         ...(redis ? { redis, redisPrefix: config.REDIS_PREFIX } : {}),
+        ...(commandInterpreter ? { commandInterpreter } : {}),
         role,
         healthChecks: {
           process: async () => ({

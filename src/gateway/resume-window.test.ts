@@ -10,6 +10,7 @@ const context: PlaceNewsContext = {
   place: (locationId) => locationId,
   enemy: (enemyId) => enemyId,
   item: (itemId) => itemId,
+  npc: (npcId) => npcId,
   locationOf: () => 'square',
 };
 

@@ -40,6 +40,7 @@ export class SpectatorView {
       place: (id) => runtime.world.locations.get(id)?.name ?? id,
       enemy: (id) => runtime.world.enemies.get(id)?.name ?? id,
       item: (id) => runtime.world.items.get(id)?.name ?? id,
+      npc: (id) => runtime.world.npcs.get(id)?.name ?? id,
       locationOf: (playerId) => this.replayed?.get(playerId) ?? presence.locationOf(playerId),
     };
   }

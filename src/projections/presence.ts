@@ -185,6 +185,11 @@ export class PresenceProjection {
     return online.sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
   }
 
+  /** The locations where at least one player is online. */
+  locationsWithPlayersOnline(): Iterable<string> {
+    return this.onlineAt.keys();
+  }
+
   /** The live set of the players online at a location: read it, do not keep it. */
   onlinePlayerIdsAt(locationId: string): ReadonlySet<string> {
     return this.onlineAt.get(locationId) ?? NOBODY;

@@ -118,6 +118,9 @@ function error(message) {
     'error',
     `${message.message ?? 'Something went wrong.'}${message.code ? ` [${message.code}]` : ''}`,
   );
+  // A typed command the server could not read comes with what it may have meant.
+  if (Array.isArray(message.suggestions) && message.suggestions.length)
+    logLine('system', `Did you mean: ${message.suggestions.join(' · ')}?`);
 }
 
 /** A missed frame from before the position the resume asked for, or a line already shown, is not shown. */
@@ -134,13 +137,35 @@ function markMissed(missed) {
 
 function actionResult(message) {
   const sent = settleAction(message.id);
+  // A typed command's answer: the result of each of its actions in turn, each at its own position.
+  if (message.result?.action_type === 'command' && Array.isArray(message.result.steps))
+    return commandResult(message, sent);
+  showResult(message, sent);
+}
+
+function commandResult(message, sent) {
+  const { steps, corrections, stopped, not_done: notDone } = message.result;
+  if (sent && ui.log.lastElementChild !== sent.echo) logLine('reply-to', `↳ ${sent.text}`);
+  if (Array.isArray(corrections) && corrections.length) logLine('system', `(${corrections.join('; ')})`);
+  steps.forEach((step, index) => {
+    const { position, source, ...result } = step ?? {};
+    const last = index === steps.length - 1;
+    const frame = { result, position, source, missed: message.missed };
+    showResult(last ? { ...frame, latency_ms: message.latency_ms } : frame, sent, false);
+  });
+  if (stopped?.message) logLine('error', `${stopped.message}${stopped.code ? ` [${stopped.code}]` : ''}`);
+  if (Array.isArray(notDone) && notDone.length) logLine('system', `Not done: ${notDone.join(', then ')}.`);
+}
+
+/** One action's result (a frame's, or one step of a command's), unless it was shown already. */
+function showResult(message, sent, echo = true) {
   const position = message.position;
   notePosition(position);
   if (shownBefore(position, message.missed)) return;
   markMissed(message.missed);
   const result = message.result ?? {};
   // Shows which command a late reply belongs to, unless its echo is the line just above.
-  if (sent && ui.log.lastElementChild !== sent.echo) logLine('reply-to', `↳ ${sent.text}`);
+  if (echo && sent && ui.log.lastElementChild !== sent.echo) logLine('reply-to', `↳ ${sent.text}`);
   const missedClass = message.missed ? ' missed' : '';
   const block = el('div', `entry result action-${result.action_type ?? 'unknown'}${missedClass}`);
   // The speech block below says what the NPC said; narration that only repeats it is left out.

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { starterWorld } from '../testing/starter-world.ts';
+import { composeNpcConversation, conversationPair, conversationSlot } from './npc-conversation.ts';
+
+const world = starterWorld();
+const atGameHour = (hour: number, realSeconds = 0) =>
+  new Date(Date.UTC(2026, 10, 27) + hour * 60_000 + realSeconds * 1000);
+const npc = (id: string) => world.npcs.get(id)!;
+const place = (id: string) => world.locations.get(id)!;
+
+describe('NPCs talk to each other', () => {
+  it('gives 2 to 4 lines, opened by the first NPC, answered by the second, in turn', () => {
+    for (let minute = 0; minute < 30; minute++) {
+      const { lines } = composeNpcConversation(
+        world,
+        place('tavern'),
+        npc('brenna'),
+        npc('old-tom'),
+        atGameHour(19, minute),
+      );
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      expect(lines.length).toBeLessThanOrEqual(4);
+      lines.forEach((line, i) => {
+        expect(line.npcId).toBe(i % 2 === 0 ? 'brenna' : 'old-tom');
+        expect(line.text.length).toBeGreaterThan(0);
+      });
+    }
+  });
+
+  it('greets as warmly as the speaker regards the other, by the time of day', () => {
+    const friendly = composeNpcConversation(
+      world,
+      place('tavern'),
+      npc('brenna'),
+      npc('old-tom'),
+      atGameHour(19),
+    );
+    expect(friendly.lines[0]!.text).toMatch(/^Ha! Good to see you this evening, Old Tom\./);
+    const cold = composeNpcConversation(
+      world,
+      place('elders-hut'),
+      npc('corwen'),
+      npc('elder-zorathian'),
+      atGameHour(23),
+    );
+    expect(cold.lines[0]!.text).toMatch(/^You again, Zorathian\. I had hoped for better company tonight\./);
+    expect(cold.lines[2]!.text).toMatch(/You always did think you knew best/);
+  });
+
+  it('talks of what the second NPC knows or says, over time more than one topic', () => {
+    const topics = new Set<string>();
+    for (let minute = 0; minute < 40; minute++) {
+      const talk = composeNpcConversation(
+        world,
+        place('tavern'),
+        npc('sylvi'),
+        npc('brenna'),
+        atGameHour(20, minute),
+      );
+      topics.add(talk.topic);
+      const known = npc('brenna').knowledge.find((k) => k.topic === talk.topic);
+      if (known) expect(talk.lines[1]!.text).toContain(`I've been thinking about ${known.topic}.`);
+    }
+    expect(topics.size).toBeGreaterThan(2);
+  });
+
+  it('answers from its own knowledge when both know the topic', () => {
+    // Brenna and Sylvi both know of starglass and the wolves: some talk answers in Sylvi's own words.
+    const answers = Array.from({ length: 40 }, (_, minute) =>
+      composeNpcConversation(world, place('tavern'), npc('sylvi'), npc('brenna'), atGameHour(20, minute)),
+    ).filter((talk) => talk.lines[2]!.text.endsWith("That's how I see it, Brenna."));
+    expect(answers.length).toBeGreaterThan(0);
+  });
+
+  it('brings up what happened here lately', () => {
+    const talk = composeNpcConversation(
+      world,
+      place('tavern'),
+      npc('old-tom'),
+      npc('sylvi'),
+      atGameHour(20),
+      {
+        type: 'QuestCompleted',
+        playerId: 'p1',
+        questId: 'elders-prophecy',
+        playerName: 'Ayla',
+      },
+    );
+    expect(talk.topic).toBe(world.quests.get('elders-prophecy')!.name);
+    expect(talk.lines[1]).toEqual({
+      npcId: 'sylvi',
+      text: `Did you hear? Ayla finished "${world.quests.get('elders-prophecy')!.name}" for Zorathian.`,
+    });
+  });
+
+  it('is the same for the same place, NPCs and time', () => {
+    const compose = () =>
+      composeNpcConversation(world, place('tavern'), npc('old-tom'), npc('brenna'), atGameHour(21, 7));
+    expect(compose()).toEqual(compose());
+  });
+
+  it('refuses an NPC talking to itself', () => {
+    expect(() =>
+      composeNpcConversation(world, place('tavern'), npc('brenna'), npc('brenna'), atGameHour(19)),
+    ).toThrow(/itself/);
+  });
+});
+
+describe('who talks, and when', () => {
+  it('pairs two of the NPCs at the place, and nobody where an NPC stands alone', () => {
+    const seen = new Set<string>();
+    for (let slot = 0; slot < 40; slot++) {
+      const pair = conversationPair(world, 'tavern', atGameHour(20), slot)!;
+      expect(pair[0].id).not.toBe(pair[1].id);
+      for (const one of pair) expect(['old-tom', 'brenna', 'sylvi']).toContain(one.id);
+      seen.add([pair[0].id, pair[1].id].sort().join('+'));
+    }
+    expect(seen).toEqual(new Set(['brenna+old-tom', 'old-tom+sylvi', 'brenna+sylvi']));
+    expect(conversationPair(world, 'smithy', atGameHour(12), 1)).toBeUndefined();
+    expect(conversationPair(world, 'wolf-hollow', atGameHour(12), 1)).toBeUndefined();
+  });
+
+  it('numbers slots of world time, the same within one slot', () => {
+    const slot = conversationSlot(world, atGameHour(20), 15);
+    expect(conversationSlot(world, atGameHour(20, 14), 15)).toBe(slot);
+    expect(conversationSlot(world, atGameHour(20, 15), 15)).toBe(slot + 1);
+    expect(() => conversationSlot(world, atGameHour(20), 0)).toThrow(RangeError);
+  });
+});

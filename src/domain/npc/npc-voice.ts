@@ -1,0 +1,97 @@
+import type { TimeOfDay } from '../world/clock.ts';
+import type { Npc } from '../world/world.ts';
+
+/** How an NPC sounds, from its content: the mood sets the interjections, the content gives the words. */
+type Mood = Npc['personality']['mood'];
+
+/** The first word of an NPC's name that is not a title: "Old Tom" stays whole, "Captain Halvard" is Halvard. */
+export function callName(npc: Npc): string {
+  const titled = npc.name.match(/^(Captain|Elder)\s+(.+)$/);
+  if (titled) return titled[2]!;
+  if (npc.name.startsWith('Old ')) return npc.name;
+  return npc.name.split(/\s+/)[0]!;
+}
+
+/** How warmly `npc` feels about `other`: its relationship score in the content, 0 when none is given. */
+export function regard(npc: Npc, other: Npc): { kind: string | undefined; score: number } {
+  const relationship = npc.relationships.find((r) => r.npc === other.id);
+  return { kind: relationship?.kind, score: relationship?.score ?? 0 };
+}
+
+export type Warmth = 'warm' | 'friendly' | 'cool' | 'cold';
+
+export function warmthOf(score: number): Warmth {
+  if (score >= 50) return 'warm';
+  if (score >= 20) return 'friendly';
+  if (score >= 0) return 'cool';
+  return 'cold';
+}
+
+const INTERJECTION: Record<Mood, string> = {
+  cheerful: 'Ha! ',
+  calm: '',
+  thoughtful: 'Hmm. ',
+  grumpy: 'Hmph. ',
+  wary: '',
+  sad: 'Ah. ',
+};
+
+export function interjection(npc: Npc): string {
+  return INTERJECTION[npc.personality.mood];
+}
+
+const PART_OF_DAY: Record<TimeOfDay, string> = {
+  morning: 'this morning',
+  day: 'today',
+  evening: 'this evening',
+  night: 'tonight',
+};
+
+export function partOfDay(timeOfDay: TimeOfDay): string {
+  return PART_OF_DAY[timeOfDay];
+}
+
+/** A greeting from `speaker` to `listener`, as warm as the speaker's regard for the listener. */
+export function greetingLine(speaker: Npc, listener: Npc, timeOfDay: TimeOfDay): string {
+  const name = callName(listener);
+  const when = partOfDay(timeOfDay);
+  switch (warmthOf(regard(speaker, listener).score)) {
+    case 'warm':
+      return `${interjection(speaker)}${name}! Just the face I hoped to see ${when}.`;
+    case 'friendly':
+      return `${interjection(speaker)}Good to see you ${when}, ${name}.`;
+    case 'cool':
+      return `${name}. Quiet ${when}, isn't it?`;
+    case 'cold':
+      return `You again, ${name}. I had hoped for better company ${when}.`;
+  }
+}
+
+/** How `speaker` takes what the other said, from the speaker's mood and regard. */
+export function answerLine(speaker: Npc, listener: Npc): string {
+  const name = callName(listener);
+  const warmth = warmthOf(regard(speaker, listener).score);
+  if (warmth === 'cold') return `If you say so, ${name}. You always did think you knew best.`;
+  switch (speaker.personality.mood) {
+    case 'cheerful':
+      return warmth === 'warm'
+        ? `Ha! That's the truest thing I've heard all week, ${name}.`
+        : `Ha! If you say so, ${name}.`;
+    case 'thoughtful':
+      return `Hmm. There is more in that than you know, ${name}.`;
+    case 'grumpy':
+      return `Hmph. Everybody's got an opinion, ${name}.`;
+    case 'wary':
+      return `Keep your voice down when you say such things, ${name}.`;
+    case 'sad':
+      return `Ah. It was not always so, ${name}.`;
+    case 'calm':
+      return warmth === 'warm' ? `Mm. I'd noticed too, ${name}.` : `Mm. Noted, ${name}.`;
+  }
+}
+
+/** The first sentence of a text, for quoting a piece of what an NPC knows without its whole speech. */
+export function firstSentence(text: string): string {
+  const match = text.match(/^.*?[.!?](?=\s|$)/);
+  return (match ? match[0] : text).trim();
+}

@@ -1,0 +1,249 @@
+import { nameBasedUuid } from '../commands/name-based-uuid.ts';
+import type { LocationEvent } from '../domain/location/location.ts';
+import {
+  composeNpcConversation,
+  conversationPair,
+  conversationSlot,
+} from '../domain/npc/npc-conversation.ts';
+import type { WorldHappening } from '../domain/npc/npc-happenings.ts';
+import {
+  type NpcLifeEventOf,
+  npcConversationStream,
+  npcReactionStream,
+} from '../domain/npc/npc-life-events.ts';
+import { reactionsTo } from '../domain/npc/npc-reactions.ts';
+import type { PlayerEvent } from '../domain/player/player.ts';
+import type { World } from '../domain/world/world.ts';
+import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
+import { ConsumerRunner } from '../infrastructure/consumers/consumer-runner.ts';
+import type { Batch } from '../infrastructure/consumers/sink.ts';
+import type { EventStore, NewEvent, StoredEvent } from '../infrastructure/event-store/event-store.ts';
+import type { Logger } from '../infrastructure/logger.ts';
+import { limits } from '../limits.ts';
+
+/** Names every NPC-life event id: the same cause or slot gives the same id in every process. */
+const NPC_LIFE_NAMESPACE = '3d8a7c1e-5b2f-4e69-a0d4-6c9f1b2e7a53';
+export const NPC_LIFE_CHECKPOINT = 'reactor:npc-life';
+/** The world events NPCs react to. */
+export const NPC_LIFE_EVENT_TYPES = ['QuestCompleted', 'PlayerDefeated', 'EnemyDefeated'];
+const STREAM_PAGE = 100;
+
+export interface NpcLifeDeps {
+  store: EventStore;
+  checkpoints: CheckpointStore;
+  /** The content in force (it may be reloaded while running). */
+  world: () => World;
+  /** Who is online where: conversations happen only where someone hears them. */
+  presence: {
+    locationsWithPlayersOnline(): Iterable<string>;
+    username(playerId: string): string | undefined;
+  };
+  clock: () => Date;
+  logger: Logger;
+  conversationEveryGameMinutes?: number;
+  tickMs?: number;
+  retryDelayMs?: number;
+}
+
+/**
+ * NPCs living off the request path. A reactor (at least once, with a checkpoint) turns world events
+ * (a quest completed, a player's death, a boss slain) into NpcReacted events of the NPCs concerned;
+ * a timer has the NPCs standing together where a player is talk to each other once a slot of world
+ * time (NpcsConversed). Every event's id is named by its cause (the world event and the NPC; the
+ * place and the slot), so a redelivery after a crash, or another process doing the same, appends
+ * nothing twice: the store takes an id it already holds as done.
+ */
+export class NpcLife {
+  private readonly consumer: ConsumerRunner;
+  private readonly everyGameMinutes: number;
+  private readonly tickMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<unknown> = Promise.resolve();
+  /** Places whose conversation of the current slot is recorded (by this process or another). */
+  private talked = { slot: Number.NaN, places: new Set<string>() };
+  /** The last notable happening at each place, for the NPCs there to talk about. */
+  private readonly recent = new Map<string, { happening: WorldHappening; at: Date }>();
+
+  constructor(private readonly deps: NpcLifeDeps) {
+    this.everyGameMinutes = deps.conversationEveryGameMinutes ?? limits.npcConversationEveryGameMinutes;
+    this.tickMs = deps.tickMs ?? limits.npcLifeTickMs;
+    this.consumer = new ConsumerRunner({
+      name: 'npc-life',
+      store: deps.store,
+      filter: { eventTypes: NPC_LIFE_EVENT_TYPES },
+      logger: deps.logger,
+      ...(deps.retryDelayMs === undefined ? {} : { retryDelayMs: deps.retryDelayMs }),
+      sink: {
+        delivery: 'at-least-once',
+        checkpoints: deps.checkpoints,
+        checkpointName: NPC_LIFE_CHECKPOINT,
+        handle: (batch) => this.react(batch),
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    // A first start reacts from now on: a log's past deaths and quests are not news any more.
+    if ((await this.deps.checkpoints.load(NPC_LIFE_CHECKPOINT)) === undefined)
+      await this.deps.checkpoints.save(NPC_LIFE_CHECKPOINT, await this.deps.store.headPosition());
+    await this.consumer.start();
+    this.timer = setInterval(() => {
+      this.ticking = this.converse().catch((error) =>
+        this.deps.logger.warn({ err: error }, 'NPC conversations failed; trying again next tick'),
+      );
+    }, this.tickMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+    await this.consumer.stop();
+  }
+
+  status() {
+    return this.consumer.status();
+  }
+
+  caughtUp(): Promise<void> {
+    return this.consumer.caughtUp();
+  }
+
+  /**
+   * Records the conversations due in the current slot: one per place where a player is online and at
+   * least two NPCs stand. Returns how many this call appended (another process may have done some).
+   */
+  async converse(): Promise<number> {
+    const world = this.deps.world();
+    const now = this.deps.clock();
+    const slot = conversationSlot(world, now, this.everyGameMinutes);
+    if (slot !== this.talked.slot) this.talked = { slot, places: new Set() };
+    // The slot's start, not now: every process composes the same lines for the slot.
+    const at = new Date(
+      Math.ceil(((slot * this.everyGameMinutes) / 60) * world.content.time.secondsPerGameHour * 1000),
+    );
+    let appended = 0;
+    for (const locationId of [...this.deps.presence.locationsWithPlayersOnline()]) {
+      if (this.talked.places.has(locationId)) continue;
+      const location = world.locations.get(locationId);
+      const pair = location && conversationPair(world, locationId, at, slot);
+      if (location && pair) {
+        const conversationId = nameBasedUuid(`conversation/${locationId}/${slot}`, NPC_LIFE_NAMESPACE);
+        const { topic, lines } = composeNpcConversation(
+          world,
+          location,
+          pair[0],
+          pair[1],
+          at,
+          this.recentAt(locationId, at),
+        );
+        const data: NpcLifeEventOf<'NpcsConversed'>['data'] = {
+          conversationId,
+          locationId,
+          speakers: [pair[0].id, pair[1].id],
+          topic,
+          lines,
+          at: at.toISOString(),
+        };
+        const result = await this.deps.store.appendToStream(
+          npcConversationStream(locationId),
+          [{ id: conversationId, type: 'NpcsConversed', data, metadata: { timestamp: at.toISOString() } }],
+          { expectedRevision: 'any' },
+        );
+        if (!result.alreadyAppended) appended++;
+      }
+      this.talked.places.add(locationId);
+    }
+    return appended;
+  }
+
+  private recentAt(locationId: string, at: Date): WorldHappening | undefined {
+    const recent = this.recent.get(locationId);
+    if (!recent) return undefined;
+    const ageMs = at.getTime() - recent.at.getTime();
+    const freshMs =
+      limits.npcRecentHappeningGameHours * this.deps.world().content.time.secondsPerGameHour * 1000;
+    return ageMs >= 0 && ageMs <= freshMs ? recent.happening : undefined;
+  }
+
+  /** Idempotent: each reaction's id is named by the world event and the NPC. */
+  private async react(batch: Batch): Promise<void> {
+    const world = this.deps.world();
+    const now = this.deps.clock().getTime();
+    for (const event of batch.events) {
+      const at = new Date(event.metadata.timestamp);
+      if (Number.isNaN(at.getTime()) || now - at.getTime() > limits.npcReactionMaxAgeMs) continue;
+      const happening = await this.happeningOf(event);
+      if (!happening) continue;
+      if (happening.locationId) this.recent.set(happening.locationId, { happening, at });
+      for (const reaction of reactionsTo(happening, world, at)) {
+        const reacted: NewEvent = {
+          id: nameBasedUuid(`reaction/${event.id}/${reaction.data.npcId}`, NPC_LIFE_NAMESPACE),
+          type: reaction.type,
+          data: reaction.data,
+          metadata: {
+            timestamp: reaction.data.at,
+            causationId: event.id,
+            correlationId: event.metadata.correlationId ?? event.id,
+          },
+        };
+        await this.deps.store.appendToStream(npcReactionStream(reaction.data.npcId), [reacted], {
+          expectedRevision: 'any',
+        });
+      }
+    }
+  }
+
+  private async happeningOf(stored: StoredEvent): Promise<WorldHappening | undefined> {
+    const event = stored as unknown as PlayerEvent | LocationEvent;
+    const playerName = (playerId: string) => {
+      const name = this.deps.presence.username(playerId);
+      return name === undefined ? {} : { playerName: name };
+    };
+    switch (event.type) {
+      case 'QuestCompleted': {
+        const { playerId, questId } = event.data;
+        const locationId = await this.playerLocationAt(stored);
+        return {
+          type: 'QuestCompleted',
+          playerId,
+          questId,
+          ...(locationId ? { locationId } : {}),
+          ...playerName(playerId),
+        };
+      }
+      case 'PlayerDefeated': {
+        const { playerId, locationId } = event.data;
+        return { type: 'PlayerDefeated', playerId, locationId, ...playerName(playerId) };
+      }
+      case 'EnemyDefeated': {
+        const { playerId, enemyId, locationId } = event.data;
+        return { type: 'EnemyDefeated', playerId, enemyId, locationId, ...playerName(playerId) };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Where the event's stream (a player's) had its player when the event happened. */
+  private async playerLocationAt(event: StoredEvent): Promise<string | undefined> {
+    let from = event.revision;
+    while (from >= 0n) {
+      const page = await this.deps.store.readStream(event.streamId, {
+        direction: 'backwards',
+        fromRevision: from,
+        maxCount: STREAM_PAGE,
+      });
+      for (const stored of page) {
+        const earlier = stored as unknown as PlayerEvent;
+        if (earlier.type === 'PlayerMoved') return earlier.data.to;
+        if (earlier.type === 'PlayerSpawned' || earlier.type === 'PlayerRespawned')
+          return earlier.data.locationId;
+      }
+      if (page.length < STREAM_PAGE) return undefined;
+      from = page[page.length - 1]!.revision - 1n;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Frame, GameClient, register } from './support/game-client.ts';
+import { SpectatorClient } from './support/spectator-client.ts';
+import { clockFromGameHour, startTestSystem, type TestSystem } from './support/start-test-system.ts';
+
+const TAVERN_IN_THE_EVENING = ['Old Tom', 'Brenna the Blacksmith', 'Sylvi the Ranger'];
+
+describe('NPCs talking to each other, over the real server', () => {
+  let server: TestSystem;
+  const closers: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    // 19:00 in the game: Brenna and Sylvi have joined Old Tom in his tavern.
+    server = await startTestSystem({ clock: clockFromGameHour(19) });
+  });
+  afterAll(async () => {
+    await Promise.all(closers.map((close) => close()));
+    await server?.stop();
+  });
+
+  it('tells a player in the tavern, and its spectators, what the NPCs there say to each other', async () => {
+    const opened = await SpectatorClient.open(server.baseUrl, 'tavern');
+    const spectator = opened.client!;
+    closers.push(() => spectator.close());
+    const { token } = await register(server.baseUrl, 'rowan');
+    const player = await GameClient.connect(server.baseUrl, token);
+    closers.push(() => player.close());
+    await player.waitFor((f) => f.type === 'welcome');
+    // Nobody hears NPCs talk in the square: nobody is in the tavern yet, so nothing is said there.
+    expect(spectator.events.filter((m) => m.event === 'NpcsConversed')).toEqual([]);
+
+    const moved = await player.act({ action_type: 'move', direction: 'west' });
+    expect(moved.result).toMatchObject({ location: { id: 'tavern' } });
+    const heard = await player.waitFor((f: Frame) => f.type === 'event' && f.event === 'npc_conversation');
+    const lines = heard.lines as { npc: string; to: string; text: string }[];
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) {
+      expect(TAVERN_IN_THE_EVENING).toContain(line.npc);
+      expect(TAVERN_IN_THE_EVENING).toContain(line.to);
+      expect(line.npc).not.toBe(line.to);
+      expect(String(heard.text)).toContain(`${line.npc} says to ${line.to}: "${line.text}"`);
+    }
+
+    const seen = await spectator.waitFor((m) => m.event === 'NpcsConversed');
+    // The same news, less the frame's own fields.
+    const { type: _type, position: _position, ...told } = heard;
+    expect(JSON.parse(seen.data!)).toMatchObject(told);
+  });
+});
