@@ -163,6 +163,7 @@ export class CommandDesk {
         ...(corrections.length > 0 ? { corrections } : {}),
         steps: steps.map((step) => ({ ...step.result, position: step.position, source: step.source })),
         ...(stopped ? { stopped: { code: stopped.error.code, message: stopped.error.message } } : {}),
+        ...(notDone.length > 0 ? { not_done: notDone.map(describeAction) } : {}),
         narration: lines.join('\n\n'),
       },
       source: sources.size === 1 ? last.source : sources.has('llm') ? 'llm' : last.source,

@@ -8,8 +8,9 @@ describe("the browser client's command parser", () => {
   it('offers only the directions the world has', () => {
     expect(parseCommand('n')).toEqual({ action: { action_type: 'move', direction: 'north' } });
     expect(parseCommand('go down')).toEqual({ action: { action_type: 'move', direction: 'down' } });
-    // The world has no diagonal exits: "ne" is not a direction, and is not sent as one.
-    expect(JSON.stringify(parseCommand('ne'))).not.toContain('northeast');
+    // The world has no diagonal exits: "ne" is not a direction; the server says which ways there are.
+    expect(parseCommand('ne')).toEqual({ action: { action_type: 'command', text: 'ne' } });
+    expect(parseCommand('go northeast')).toEqual({ action: { action_type: 'move', to: 'northeast' } });
   });
 
   it('reads examine, and its short forms x and inspect', () => {
@@ -51,5 +52,32 @@ describe("the browser client's verbs for who, help, emote, whisper, gear and con
     expect(parseCommand('eat loaf of bread')).toEqual({
       action: { action_type: 'eat', item: 'loaf of bread' },
     });
+  });
+});
+
+describe('what the browser client leaves to the server to read', () => {
+  const command = (text: string) => ({ action: { action_type: 'command', text } });
+
+  it('sends a line of several actions as one command', () => {
+    expect(parseCommand('pick up the sword and go north')).toEqual(command('pick up the sword and go north'));
+    expect(parseCommand('s, u, take staff')).toEqual(command('s, u, take staff'));
+    expect(parseCommand('go south then up')).toEqual(command('go south then up'));
+    // A message keeps its "and": it is one action.
+    expect(parseCommand('say bread and salt')).toEqual({
+      action: { action_type: 'say', message: 'bread and salt' },
+    });
+  });
+
+  it('sends talk without a colon, and verbs it does not know, for the server to read', () => {
+    expect(parseCommand('talk to the elder about the prophecy')).toEqual(
+      command('talk to the elder about the prophecy'),
+    );
+    expect(parseCommand('ask Mira about herbs')).toEqual(command('ask Mira about herbs'));
+    expect(parseCommand('talk Elder Zorathian: what is the prophecy?', ['Elder Zorathian'])).toEqual({
+      action: { action_type: 'talk', npc: 'Elder Zorathian', message: 'what is the prophecy?' },
+    });
+    expect(parseCommand('give the ring to the elder')).toEqual(command('give the ring to the elder'));
+    expect(parseCommand('tkae sword')).toEqual(command('tkae sword'));
+    expect(parseCommand('grab the lantern')).toEqual(command('grab the lantern'));
   });
 });

@@ -17,7 +17,7 @@ const DIRECTIONS = Object.fromEntries(
 export const HELP_LINES = [
   'look (l) — describe where you are',
   'n / s / e / w / u / d, north…, go north — move (the exits of each place are listed beside the log)',
-  'talk <npc>: <message>  or  talk <npc> <message> — speak with someone',
+  'talk <npc>: <message>, ask <npc> about <topic>, talk to <npc> — speak with someone',
   'say <text>  or  "text — speak to everyone here',
   'emote <gesture> (me) — everyone here sees it: "me waves" → "Ayla waves."',
   'whisper <player>: <text> — only that player here hears it',
@@ -29,8 +29,17 @@ export const HELP_LINES = [
   'examine <thing> (x) — a close look at something or someone here, or something you carry',
   'inventory (i) — what you carry',
   'quest accept [name], quest status, quest abandon <name>',
+  'Anything else is read by the server: "take the bucket and go north", "ask the elder about the prophecy", "give the ring to Mira"',
   'Up/Down arrows recall earlier commands. Click exits, people and items in the side panel.',
 ];
+
+/** Verbs whose words are a message: "and" or a comma in them is part of what is said. */
+const MESSAGE_VERBS = new Set(['say', 'emote', 'me', 'em', 'whisper', 'whis', 'talk', 'ask', 'tell']);
+/** Several actions in one line ("take the bucket and go north"): the server splits them. */
+const COMPOUND = /\s(?:and|then)\s|[,;]/i;
+
+/** Text for the server's parser (synonyms, compounds, names it knows where the player stands). */
+const serverCommand = (text) => ({ action: { action_type: 'command', text } });
 
 const usage = (text) => ({ error: `Usage: ${text}` });
 
@@ -77,6 +86,7 @@ export function parseCommand(input, npcNames = []) {
   const rest = words.join(' ');
 
   if (DIRECTIONS[verb] && !rest) return { action: moveAction(verb) };
+  if (!MESSAGE_VERBS.has(verb) && COMPOUND.test(text)) return serverCommand(text);
   switch (verb) {
     case 'help':
     case '?':
@@ -117,7 +127,10 @@ export function parseCommand(input, npcNames = []) {
       return target ? { action: moveAction(target) } : usage('go <direction> | go to <place>');
     }
     case 'talk':
-    case 'ask': {
+    case 'ask':
+    case 'tell': {
+      // "talk <npc>: <message>" is sent as it is; any other way of putting it is read by the server.
+      if (!rest.includes(':')) return serverCommand(text);
       const [npc, message] = splitNpcAndMessage(rest.replace(/^(to|with)\s+/i, ''), npcNames);
       if (!npc || !message) return usage('talk <npc>: <message>');
       return { action: { action_type: 'talk', npc, message } };
@@ -165,6 +178,6 @@ export function parseCommand(input, npcNames = []) {
       return usage('quest accept [name] | quest status | quest abandon <name>');
     }
     default:
-      return { error: `Unknown command "${rawVerb}". Type help for the list.` };
+      return serverCommand(text);
   }
 }
