@@ -81,6 +81,7 @@ describe('free-text commands', () => {
     expect(result.steps[0]).toMatchObject({ action_type: 'move', moved: true });
     expect(result.steps[1]).toMatchObject({ action_type: 'move', moved: false, refused: true });
     expect(result.narration).toContain('Not done: take scroll');
+    expect(result).toMatchObject({ not_done: ['take scroll'] });
     const carried = commandOf(await command(brannoc, 'inventory'));
     expect(carried.steps[0]!.items).toEqual([]);
   });
