@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { starterWorld } from '../domain/testing/starter-world.ts';
 import { type CheckpointStore, SqlCheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import {
   CRASHES,
@@ -12,10 +13,12 @@ import { LocalHashEmbedder } from '../infrastructure/memory/embedder.ts';
 import { InMemoryVectorMemory } from '../infrastructure/memory/in-memory-vector-memory.ts';
 import { MemoryRecall } from '../infrastructure/memory/memory-recall.ts';
 import type { NpcMemory } from '../infrastructure/memory/vector-memory.ts';
-import { NpcMemoryProjection } from './npc-memories.ts';
+import { NPC_MEMORY_FILTER, NpcMemoryProjection } from './npc-memories.ts';
+import { NpcMemoryBook } from './npc-memory-book.ts';
 import { event } from './testing/projection-harness.ts';
 
 const logger = createLogger('silent', false);
+const world = starterWorld();
 
 describe.each(sqlBackends())('NPC memories killed and restarted on $name', (backend) => {
   let opened: Awaited<ReturnType<typeof backend.open>>;
@@ -26,30 +29,68 @@ describe.each(sqlBackends())('NPC memories killed and restarted on $name', (back
     await opened?.close();
   });
 
-  const talk = (playerId: string, n: number) =>
-    event('NpcConversationHeld', {
-      playerId,
-      npcId: n % 2 ? 'mira' : 'old-tom',
-      locationId: 'square',
-      message: `hello number ${n}`,
-      reply: 'hm',
-      emotion: 'neutral',
-      at: new Date().toISOString(),
-    });
+  // Noon in the starter world (one game hour a real minute), so Captain Halvard keeps the gate.
+  const noon = 12 * 60_000 + 1_000 * 24 * 60_000;
+  const at = (n: number, step: number) => new Date(noon + n * 100 + step).toISOString();
+  const nameOf = (n: number) => `Player${[...String(n)].map((d) => 'abcdefghij'[Number(d)]).join('')}`;
   const appendTalks = async (n: number) => {
     const playerId = `p${n}`;
     await opened.store.appendToStream(
       `player-${playerId}`,
       [
-        event('PlayerMoved', { playerId, from: 'square', to: 'woods', direction: 'south' }),
-        talk(playerId, n),
-        talk(playerId, n + 1),
+        event('PlayerRegistered', { playerId, username: nameOf(n) }, at(n, 0)),
+        event(
+          'PlayerMoved',
+          { playerId, from: 'village-square', to: 'village-gate', direction: 'north' },
+          at(n, 1),
+        ),
+        event(
+          'NpcConversationHeld',
+          {
+            playerId,
+            npcId: 'captain-halvard',
+            locationId: 'village-gate',
+            message: `I am a hunter and I seek the grey wolf. Hello number ${n}.`,
+            reply: 'Hm.',
+            emotion: 'neutral',
+            at: at(n, 2),
+          },
+          at(n, 2),
+        ),
+      ],
+      { expectedRevision: 'any' },
+    );
+    await opened.store.appendToStream(
+      'location-village-gate',
+      [
+        event(
+          'EnemyDamaged',
+          { locationId: 'village-gate', enemyId: 'grey-wolf', playerId, damage: 4, hp: 6 },
+          at(n, 3),
+        ),
+        event(
+          'EnemyDefeated',
+          { locationId: 'village-gate', enemyId: 'grey-wolf', playerId, at: at(n, 4) },
+          at(n, 4),
+        ),
       ],
       { expectedRevision: 'any' },
     );
   };
+  /** The memories one uninterrupted read of the whole log makes. */
+  const cleanRun = async () => {
+    const book = new NpcMemoryBook(world);
+    const ids = new Map<string, string | undefined>();
+    const events = await opened.store.readAll({ filter: NPC_MEMORY_FILTER, maxCount: 100_000 });
+    for (const stored of events) {
+      const read = book.read(stored);
+      for (const memory of read?.memories ?? []) ids.set(memory.id, memory.kind);
+      read?.commit();
+    }
+    return ids;
+  };
 
-  it('every talk is remembered exactly once, counted by event id', async () => {
+  it('every memory is written, none twice, and they are those of one uninterrupted run', async () => {
     for (let n = 0; n < 3; n++) await appendTalks(n);
     const vectors = new InMemoryVectorMemory();
     const recall = new MemoryRecall({
@@ -92,7 +133,7 @@ describe.each(sqlBackends())('NPC memories killed and restarted on $name', (back
       },
     };
     const start = async () => {
-      projection = new NpcMemoryProjection(opened.store, remembering, logger, checkpoints, {
+      projection = new NpcMemoryProjection(opened.store, remembering, logger, () => world, checkpoints, {
         maxBatch: 4,
         retryDelayMs: 5,
         checkpointEveryMs: 0,
@@ -117,14 +158,19 @@ describe.each(sqlBackends())('NPC memories killed and restarted on $name', (back
     await projection.stop();
     expect(fired).toEqual([...CRASHES]);
 
-    const talks = (
-      await opened.store.readAll({ filter: { eventTypes: ['NpcConversationHeld'] }, maxCount: 100_000 })
-    ).map((e) => e.id);
-    expect(new Set(calls.keys())).toEqual(new Set(talks));
-    expect(await vectors.count()).toBe(talks.length);
-    // The crashes did redeliver: some talks were handled twice, and stored once.
+    const clean = await cleanRun();
+    expect(new Set(calls.keys())).toEqual(new Set(clean.keys()));
+    expect(await vectors.count()).toBe(clean.size);
+    // The crashes did redeliver: some memories were written twice, and stored once.
     expect([...calls.values()].some((n) => n > 1)).toBe(true);
-    expect(await vectors.count('mira')).toBe(talks.length / 2);
+    const kinds = [...clean.values()];
+    for (const kind of ['conversation', 'fact', 'observation', 'reflection'] as const)
+      expect(kinds, kind).toContain(kind);
+    const talks = await opened.store.readAll({
+      filter: { eventTypes: ['NpcConversationHeld'] },
+      maxCount: 100_000,
+    });
+    expect(kinds.filter((kind) => kind === 'conversation')).toHaveLength(talks.length);
   });
 });
 
@@ -157,7 +203,7 @@ describe('NPC memories without a durable store', () => {
         },
       };
       for (let run = 1; run <= 2; run++) {
-        const projection = new NpcMemoryProjection(opened.store, memory, logger);
+        const projection = new NpcMemoryProjection(opened.store, memory, logger, () => world);
         await projection.start();
         await projection.caughtUp();
         const last = (await opened.store.readAll({})).at(-1)!.position;

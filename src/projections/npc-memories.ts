@@ -1,41 +1,61 @@
 import type { WorldRuntime } from '../commands/world-runtime.ts';
-import { rateImportance } from '../domain/memory/retrieval.ts';
-import type { PlayerEventOf } from '../domain/player/player-events.ts';
+import { MEMORIES_RECALLED } from '../domain/memory/memory-constants.ts';
+import { NPC_STREAM_PREFIX } from '../domain/memory/observations.ts';
+import { WORLD_CONTENT_STREAM } from '../domain/world/content-decider.ts';
+import type { World } from '../domain/world/world.ts';
 import type { MemoryRecaller } from '../gpu/action-processor.ts';
+import type { RecalledMemory } from '../gpu/lane.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import { ConsumerRunner } from '../infrastructure/consumers/consumer-runner.ts';
 import type { Batch, Sink } from '../infrastructure/consumers/sink.ts';
 import type { EventStore, Position } from '../infrastructure/event-store/event-store.ts';
 import type { Logger } from '../infrastructure/logger.ts';
-import type { MemoryRecall } from '../infrastructure/memory/memory-recall.ts';
+import type {
+  RecalledMemory as FoundAndRanked,
+  MemoryRecall,
+} from '../infrastructure/memory/memory-recall.ts';
+import { MEMORY_EVENT_TYPES, NpcMemoryBook } from './npc-memory-book.ts';
 
 const CHECKPOINT_NAME = 'projection:npc-memories';
 const CHECKPOINT_INTERVAL_MS = 1_000;
-export const NPC_MEMORY_FILTER = { streamPrefixes: ['player-'] };
+/** Players' streams (talks, moves, deaths, quests, gifts), places' (fights), NPCs' own and the content's. */
+export const NPC_MEMORY_FILTER = {
+  streamPrefixes: ['player-', 'location-', NPC_STREAM_PREFIX, WORLD_CONTENT_STREAM],
+};
+const CATCH_UP_PAGE = 5_000;
 
 /**
- * Every talk becomes a memory of the NPC: the player's words, who said them, when, and how important
- * they seem. Written from `NpcConversationHeld` events in the background, off the request path.
- * It follows all player events (not only talks) so that it knows how far it has read.
+ * What NPCs remember, written in the background, off the request path (see NpcMemoryBook for what
+ * each event makes): talks and the facts players tell about themselves, private to their player;
+ * what NPCs see happen near them and their reflections, public. It follows every event of those
+ * streams (not only the ones that make memories) so that it knows how far it has read.
  *
  * With a durable memory store it is a reactor (at least once: the checkpoint is saved after the
- * memories, and a memory's id is its event's id, so a redelivered talk replaces itself); in process
- * it is rebuilt from the first event at every start. A memory store that is down stalls it (the
+ * memories, and every memory's id is derived from its event, so a redelivered event replaces its own
+ * memories). The book's state (names, fights, what each NPC saw since its last reflection) is not
+ * stored: at start the book reads the events up to the checkpoint again, without writing, so that
+ * after a restart (or in another process) reflections fire at the same events, with the same ids, as
+ * in one uninterrupted run. That costs a read of those events' types from the log at start. In process
+ * it is all rebuilt from the first event at every start. A memory store that is down stalls it (the
  * batch is retried, nothing is lost); talks go on without memories.
  */
 export class NpcMemoryProjection {
   private position: Position = -1n;
   private waiters: { position: Position; resolve: () => void }[] = [];
   private readonly consumer: ConsumerRunner;
+  private book: NpcMemoryBook;
 
   constructor(
-    store: EventStore,
+    private readonly store: EventStore,
     private readonly memory: Pick<MemoryRecall, 'remember'>,
     logger: Logger,
+    /** The content in force now: the book follows the versions recorded in the log from there. */
+    private readonly world: () => World,
     /** Where a durable memory store keeps its place; without it (in-process memory) every start rebuilds. */
-    checkpoints?: CheckpointStore,
+    private readonly checkpoints?: CheckpointStore,
     options: { maxBatch?: number; retryDelayMs?: number; checkpointEveryMs?: number } = {},
   ) {
+    this.book = new NpcMemoryBook(world());
     const handle = (batch: Batch) => this.remember(batch);
     const sink: Sink = checkpoints
       ? {
@@ -59,6 +79,9 @@ export class NpcMemoryProjection {
   }
 
   async start(): Promise<void> {
+    this.book = new NpcMemoryBook(this.world());
+    const checkpoint = await this.checkpoints?.load(CHECKPOINT_NAME);
+    if (checkpoint !== undefined) await this.catchUp(checkpoint);
     await this.consumer.start();
     this.position = this.consumer.currentPosition;
   }
@@ -97,17 +120,25 @@ export class NpcMemoryProjection {
 
   private async remember(batch: Batch): Promise<void> {
     for (const event of batch.events) {
-      if (event.type !== 'NpcConversationHeld') continue;
-      const talk = event.data as PlayerEventOf<'NpcConversationHeld'>['data'];
-      await this.memory.remember({
-        id: event.id,
-        npcId: talk.npcId,
-        playerId: talk.playerId,
-        text: talk.message,
-        importance: rateImportance(talk.message),
-        createdAt: talk.at,
-        lastAccessedAt: talk.at,
-      });
+      const read = this.book.read(event);
+      if (!read) continue;
+      for (const memory of read.memories) await this.memory.remember(memory);
+      read.commit();
+    }
+  }
+
+  /** The book as it stood at the checkpoint, from the events before it (no memory is written). */
+  private async catchUp(checkpoint: Position): Promise<void> {
+    const filter = { ...NPC_MEMORY_FILTER, eventTypes: MEMORY_EVENT_TYPES };
+    let after: Position | 'start' = 'start';
+    for (;;) {
+      const events = await this.store.readAll({ after, maxCount: CATCH_UP_PAGE, filter });
+      for (const event of events) {
+        if (event.position > checkpoint) return;
+        this.book.replay(event);
+      }
+      if (events.length < CATCH_UP_PAGE) return;
+      after = events.at(-1)!.position;
     }
   }
 }
@@ -130,13 +161,24 @@ export function npcMemoryRecaller(
         query,
         now: at,
         secondsPerGameHour: runtime.world.content.time.secondsPerGameHour,
+        limit: MEMORIES_RECALLED,
       });
-      return memories.map((m) => ({
-        text: m.text,
-        ...(m.playerId ? { playerId: m.playerId, playerMessage: m.text } : {}),
-        createdAt: m.createdAt,
-        importance: m.importance,
-      }));
+      return memories.map(recalledMemory);
     },
+  };
+}
+
+/** A memory as the lanes read it: the player's words only for a conversation. */
+export function recalledMemory(memory: FoundAndRanked): RecalledMemory {
+  const kind = memory.kind ?? 'conversation';
+  return {
+    kind,
+    text: memory.text,
+    ...(kind === 'conversation' && memory.playerId ? { playerMessage: memory.text } : {}),
+    ...(kind === 'conversation' && memory.npcReply !== undefined ? { npcReply: memory.npcReply } : {}),
+    ...(kind === 'fact' && memory.fact ? { fact: memory.fact } : {}),
+    ...(memory.playerId ? { playerId: memory.playerId } : {}),
+    createdAt: memory.createdAt,
+    importance: memory.importance,
   };
 }

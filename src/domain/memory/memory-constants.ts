@@ -59,3 +59,6 @@ export const MAX_OBSERVED_LINE = 160;
 /** What kind of memory (Generative Agents: observations, and reflections drawn from them). */
 export const MEMORY_KINDS = ['conversation', 'fact', 'observation', 'reflection'] as const;
 export type MemoryKind = (typeof MEMORY_KINDS)[number];
+
+/** How many memories a talk recalls, best-ranked first (the player's facts come besides). */
+export const MEMORIES_RECALLED = 5;

@@ -59,6 +59,9 @@ export function newWitnessState(): WitnessState {
   return { names: new Map(), health: new Map(), fights: new Map() };
 }
 
+/** NPCs' own events (their talks with each other, their reactions) are in streams starting with this. */
+export const NPC_STREAM_PREFIX = 'npc-';
+
 /** The types of event that feed NPC memory besides talks (for readers that filter by type). */
 export const WITNESSED_EVENT_TYPES = [
   'PlayerRegistered',
