@@ -73,6 +73,14 @@ describe('placed items come back where the content says', () => {
     ]);
   });
 
+  it('refuses content that gives a respawn to an item not placed there', () => {
+    const content = structuredClone(fixtureWorld().content);
+    content.locations[0]!.itemRespawns = { petal: 60 };
+    expect(() => buildWorld(content)).toThrow(
+      /locations\[0\]\.itemRespawns\.petal: "petal" is not one of the items placed here/,
+    );
+  });
+
   it('never brings back what the content gives no respawn', () => {
     square
       .given([took('dagger', 'p1')])

@@ -1,4 +1,6 @@
 import type { ActionOf } from '../../domain/actions.ts';
+import type { PlayerState } from '../../domain/player/player.ts';
+import { currentHint, hintPlaces, type SeenPlace } from '../../domain/player/quest-hints.ts';
 import { findByName } from '../../domain/world/lookup.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
 import { availableQuests } from './quest-offers.ts';
@@ -9,7 +11,7 @@ const answer = (narration: string, extra: Record<string, unknown> = {}): Proposa
   result: { action_type: 'quest', narration, ...extra },
 });
 
-export function quest(context: ActionContext, action: ActionOf<'quest'>): Proposal {
+export async function quest(context: ActionContext, action: ActionOf<'quest'>): Promise<Proposal> {
   const { world, player } = context;
   if (action.op === 'status') return status(context);
 
@@ -26,6 +28,11 @@ export function quest(context: ActionContext, action: ActionOf<'quest'>): Propos
       return answer('No one here offers you a quest just now. Talk to people: they may need help.');
     }
     const first = chosen.steps[0]!;
+    const accepted = {
+      ...player,
+      quests: { ...player.quests, [chosen.id]: { status: 'active', step: 0 } as const },
+    };
+    const hint = (await hintNow(context, accepted, chosen.id)) ?? first.hint;
     return {
       effects: [{ kind: 'accept-quest', quest: chosen.id }],
       source: 'rules',
@@ -33,7 +40,7 @@ export function quest(context: ActionContext, action: ActionOf<'quest'>): Propos
         action_type: 'quest',
         op: 'accept',
         quest: { id: chosen.id, name: chosen.name },
-        narration: `Quest accepted: ${chosen.name}.\n${chosen.description}\nFirst: ${first.description} (${first.hint})`,
+        narration: `Quest accepted: ${chosen.name}.\n${chosen.description}\nFirst: ${first.description} (${hint})`,
       },
     };
   }
@@ -56,20 +63,44 @@ export function quest(context: ActionContext, action: ActionOf<'quest'>): Propos
   };
 }
 
-function status(context: ActionContext): Proposal {
+/**
+ * The hint of a player's current step in a quest as the world is now: reads only the places the hint
+ * points at (this one from the context, others as the player would find them).
+ */
+export async function hintNow(
+  context: ActionContext,
+  player: Pick<PlayerState, 'quests' | 'inventory'>,
+  questId: string,
+): Promise<string | undefined> {
+  const places = new Map<string, SeenPlace>();
+  for (const locationId of hintPlaces(context.world, player, questId)) {
+    places.set(
+      locationId,
+      locationId === context.location.id
+        ? { items: context.itemsHere, enemies: context.enemiesHere }
+        : await context.describe(locationId),
+    );
+  }
+  return currentHint(context.world, player, (id) => places.get(id), questId);
+}
+
+async function status(context: ActionContext): Promise<Proposal> {
   const { world, player } = context;
-  const quests = Object.entries(player.quests).map(([id, progress]) => {
-    const definition = world.quests.get(id);
-    const step = definition?.steps[progress.step];
-    return {
-      id,
-      name: definition?.name ?? id,
-      status: progress.status,
-      step: progress.step,
-      steps: definition?.steps.length ?? 0,
-      current: step ? { description: step.description, hint: step.hint } : undefined,
-    };
-  });
+  const quests = await Promise.all(
+    Object.entries(player.quests).map(async ([id, progress]) => {
+      const definition = world.quests.get(id);
+      const step = definition?.steps[progress.step];
+      const hint = step && progress.status === 'active' ? await hintNow(context, player, id) : undefined;
+      return {
+        id,
+        name: definition?.name ?? id,
+        status: progress.status,
+        step: progress.step,
+        steps: definition?.steps.length ?? 0,
+        current: step ? { description: step.description, hint: hint ?? step.hint } : undefined,
+      };
+    }),
+  );
   if (quests.length === 0)
     return answer('You have no quests yet. Talk to the people you meet.', { op: 'status', quests });
   const lines = quests.map((q) =>
