@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeLlmServer } from '../src/gpu/backends/testing/fake-llm-server.ts';
 import { type Frame, GameClient, register } from './support/game-client.ts';
 import { clockFromGameHour, startTestSystem, type TestSystem } from './support/start-test-system.ts';
 
@@ -144,5 +145,70 @@ describe('free-text commands', () => {
     // Actions sent after the command are recorded after all of its steps.
     const lastStep = BigInt(commandOf(answers[0]!).steps[3]!.position);
     for (const look of answers.slice(1, 4)) expect(BigInt(look.position as string)).toBeGreaterThan(lastStep);
+  });
+});
+
+/**
+ * With a world lane configured (a small server speaking Ollama's wire protocol; the real Ollama runs
+ * in docker-compose), the model reads the text first, and the parser when the model's reading fails.
+ */
+describe('free-text commands read by a model', () => {
+  let model: FakeLlmServer;
+  let server: TestSystem;
+  let client: GameClient;
+
+  beforeAll(async () => {
+    model = await FakeLlmServer.start();
+    server = await startTestSystem({ clock: clockFromGameHour(11), env: { OLLAMA_WORLD_HOST: model.url } });
+    const { token } = await register(server.baseUrl, 'reader');
+    client = await GameClient.connect(server.baseUrl, token);
+    await client.waitFor((f) => f.type === 'welcome');
+  });
+  afterAll(async () => {
+    await client?.close();
+    await server?.stop();
+    await model?.close();
+  });
+
+  const none = { direction: '', to: '', npc: '', message: '', target: '', item: '', op: '', quest: '' };
+
+  it('runs the actions the model read, each judged by the rules', async () => {
+    model.enqueue({
+      content: {
+        actions: [
+          { ...none, action_type: 'take', item: 'wooden bucket' },
+          { ...none, action_type: 'move', direction: 'north' },
+        ],
+      },
+    });
+    const result = commandOf(
+      await client.act({ action_type: 'command', text: 'fetch me that pail, then wander off to the north' }),
+    );
+    expect(result).toMatchObject({
+      interpreted_by: 'model',
+      actions: [
+        { action_type: 'take', item: 'wooden bucket' },
+        { action_type: 'move', direction: 'north' },
+      ],
+      steps: [
+        { action_type: 'take', item: { id: 'wooden-bucket' } },
+        { action_type: 'move', moved: true, location: { id: 'elders-hut' } },
+      ],
+    });
+    const asked = model.requests[0]!.body as { messages: { content: string }[]; format: unknown };
+    expect(asked.messages.at(-1)!.content).toContain(
+      '<player_input>fetch me that pail, then wander off to the north</player_input>',
+    );
+    expect(asked.messages.at(-1)!.content).toContain('Items here: wooden bucket.');
+    expect(asked.format).toMatchObject({ type: 'object', required: ['actions'] });
+  });
+
+  it('reads the text with the parser when the model asks for something the game does not have', async () => {
+    model.enqueue({ content: { actions: [{ ...none, action_type: 'move', direction: 'sideways' }] } });
+    const result = commandOf(await client.act({ action_type: 'command', text: 'go south' }));
+    expect(result).toMatchObject({
+      interpreted_by: 'parser',
+      steps: [{ action_type: 'move', moved: true, location: { id: 'village-square' } }],
+    });
   });
 });
