@@ -1,4 +1,5 @@
 import type { Action } from '../../domain/actions.ts';
+import { wieldedWeapon, wornArmor } from '../../domain/rules/gear.ts';
 import type { World } from '../../domain/world/world.ts';
 import type { ActionContext } from '../lane.ts';
 import { neutralise } from './player-text.ts';
@@ -76,6 +77,14 @@ export function presenceLines(context: ActionContext, options: { exceptNpc?: str
   return lines;
 }
 
+/** What the player fights with and in (the rules' choice: the one equipped, else the best carried). */
+function gearLines({ world, player }: ActionContext): string[] {
+  const weapon = wieldedWeapon(world, player);
+  const armor = wornArmor(world, player);
+  if (!weapon && !armor) return [];
+  return [`Wielding: ${weapon?.name ?? 'bare fists'}; wearing: ${armor?.name ?? 'no armour'}.`];
+}
+
 /** The player as the world sees them: health, experience, what they carry, their quests. */
 export function playerLines(context: ActionContext): string[] {
   const { world, player } = context;
@@ -90,6 +99,7 @@ export function playerLines(context: ActionContext): string[] {
   return [
     `Player: ${neutralise(player.username, 40)}, HP ${player.hp}/${player.maxHp}, ${player.xp} XP.`,
     `Carrying: ${carried.join(', ') || 'nothing'}.`,
+    ...gearLines(context),
     ...(quests.length > 0 ? [`Quests: ${quests.join('; ')}.`] : []),
   ];
 }
@@ -135,5 +145,9 @@ export function commandText(action: Action): string {
       return `${action.action_type} ${action.item}`;
     case 'give':
       return `give ${action.item} to ${action.to}`;
+    case 'trade':
+      return action.op === 'offer'
+        ? `trade ${action.give} for ${action.for} with ${action.with}`
+        : `trade ${action.op}${action.with ? ` ${action.with}` : ''}`;
   }
 }

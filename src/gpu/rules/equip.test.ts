@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { playerLines } from '../prompts/scene.ts';
 import { actionContext } from '../prompts/testing/context.ts';
 import { equip } from './equip.ts';
+import { inventory } from './items.ts';
 
 const act = (item: string, inventory: string[], equipped = {}) =>
   equip(actionContext({ action: { action_type: 'equip', item }, player: { inventory, equipped } }), {
@@ -37,5 +39,14 @@ describe('equip: wield a weapon or wear armour carried', () => {
     const again = act('dagger', ['dagger'], { weapon: 'dagger' });
     expect(again.effects).toEqual([]);
     expect(again.result.narration).toBe('You already wield the dagger.');
+  });
+
+  it('the inventory and the world model’s prompt name what is wielded and worn', () => {
+    const context = actionContext({
+      action: { action_type: 'inventory' },
+      player: { inventory: ['dagger', 'vest'], equipped: { armor: 'vest' } },
+    });
+    expect(inventory(context).result.narration).toContain('You wield the dagger. You wear the leather vest.');
+    expect(playerLines(context)).toContain('Wielding: dagger; wearing: leather vest.');
   });
 });

@@ -1,4 +1,5 @@
 import type { ActionOf } from '../../domain/actions.ts';
+import { wieldedWeapon, wornArmor } from '../../domain/rules/gear.ts';
 import { thereIsNo } from '../../domain/world/grammar.ts';
 import { findByName } from '../../domain/world/lookup.ts';
 import type { Item } from '../../domain/world/world.ts';
@@ -90,6 +91,14 @@ export function inventory(context: ActionContext): Proposal {
     carried.length === 0
       ? ['You carry nothing but your wits.']
       : [`You carry: ${carried.map((i) => i.name).join(', ')}.`];
+  const weapon = wieldedWeapon(context.world, player);
+  const armor = wornArmor(context.world, player);
+  if (weapon || armor)
+    lines.push(
+      [weapon && `You wield the ${weapon.name}.`, armor && `You wear the ${armor.name}.`]
+        .filter(Boolean)
+        .join(' '),
+    );
   lines.push(`HP ${player.hp}/${player.maxHp}, ${player.xp} xp.`);
   return answer('inventory', lines.join('\n'), {
     items: list,
