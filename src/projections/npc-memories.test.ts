@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorldRuntime } from '../commands/world-runtime.ts';
 import { starterWorld } from '../domain/testing/starter-world.ts';
 import { type CheckpointStore, SqlCheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import {
@@ -13,7 +14,7 @@ import { LocalHashEmbedder } from '../infrastructure/memory/embedder.ts';
 import { InMemoryVectorMemory } from '../infrastructure/memory/in-memory-vector-memory.ts';
 import { MemoryRecall } from '../infrastructure/memory/memory-recall.ts';
 import type { NpcMemory } from '../infrastructure/memory/vector-memory.ts';
-import { NPC_MEMORY_FILTER, NpcMemoryProjection } from './npc-memories.ts';
+import { NPC_MEMORY_FILTER, NpcMemoryProjection, npcMemoryRecaller } from './npc-memories.ts';
 import { NpcMemoryBook } from './npc-memory-book.ts';
 import { event } from './testing/projection-harness.ts';
 
@@ -211,6 +212,105 @@ describe('NPC memories without a durable store', () => {
         await projection.stop();
         expect(remembered).toHaveLength(run);
       }
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
+describe('NPC memories recalled for a talk', () => {
+  it('bring the player’s own talks and facts and the public memories, never another player’s', async () => {
+    const [backend] = sqlBackends();
+    const opened = await backend!.open();
+    try {
+      const noon = new Date(12 * 60_000);
+      const talk = (playerId: string, message: string) =>
+        event(
+          'NpcConversationHeld',
+          {
+            playerId,
+            npcId: 'captain-halvard',
+            locationId: 'village-gate',
+            message,
+            reply: `Noted, ${playerId}.`,
+            emotion: 'neutral',
+            at: noon.toISOString(),
+          },
+          noon.toISOString(),
+        );
+      await opened.store.appendToStream(
+        'player-ayla',
+        [
+          event('PlayerRegistered', { playerId: 'ayla', username: 'Ayla' }, noon.toISOString()),
+          talk('ayla', 'My name is Ayla and I seek the wolf that took my brother'),
+        ],
+        { expectedRevision: 'any' },
+      );
+      await opened.store.appendToStream(
+        'player-bram',
+        [
+          event('PlayerRegistered', { playerId: 'bram', username: 'Bram' }, noon.toISOString()),
+          talk('bram', "I'm Bram, a hunter from Millbrook. Tell me of the wolf"),
+        ],
+        { expectedRevision: 'any' },
+      );
+      await opened.store.appendToStream(
+        'location-village-gate',
+        [
+          event(
+            'EnemyDefeated',
+            { locationId: 'village-gate', enemyId: 'grey-wolf', playerId: 'ayla', at: noon.toISOString() },
+            noon.toISOString(),
+          ),
+        ],
+        { expectedRevision: 'any' },
+      );
+      const recall = new MemoryRecall({
+        embedder: new LocalHashEmbedder(64),
+        memory: new InMemoryVectorMemory(),
+        onDegraded: (error) => {
+          throw error;
+        },
+      });
+      const projection = new NpcMemoryProjection(opened.store, recall, logger, () => world);
+      await projection.start();
+      const last = (await opened.store.readAll({})).at(-1)!.position;
+      const runtime = { world } as WorldRuntime;
+      const recaller = npcMemoryRecaller(recall, projection, runtime);
+      const recallFor = (playerId: string) =>
+        recaller.recall({ npcId: 'captain-halvard', playerId, query: 'the wolf', at: noon, upTo: last });
+
+      const forBram = await recallFor('bram');
+      await projection.stop();
+      expect(forBram.map((m) => m.kind).sort()).toEqual([
+        'conversation',
+        'fact',
+        'fact',
+        'fact',
+        'observation',
+      ]);
+      expect(forBram.filter((m) => m.playerId !== undefined).every((m) => m.playerId === 'bram')).toBe(true);
+      expect(JSON.stringify(forBram)).not.toMatch(/brother|seek/i);
+      expect(forBram.find((m) => m.kind === 'conversation')).toEqual({
+        kind: 'conversation',
+        text: "I'm Bram, a hunter from Millbrook. Tell me of the wolf",
+        playerMessage: "I'm Bram, a hunter from Millbrook. Tell me of the wolf",
+        npcReply: 'Noted, bram.',
+        playerId: 'bram',
+        createdAt: noon.toISOString(),
+        importance: expect.any(Number),
+      });
+      expect(forBram.filter((m) => m.kind === 'fact').map((m) => m.fact)).toEqual(
+        expect.arrayContaining([
+          { kind: 'name', value: 'Bram' },
+          { kind: 'calling', value: 'hunter' },
+          { kind: 'home', value: 'Millbrook' },
+        ]),
+      );
+      const seen = forBram.find((m) => m.kind === 'observation')!;
+      expect(seen).toMatchObject({ text: 'Ayla slew the grey wolf at Village Gate.' });
+      expect(seen).not.toHaveProperty('playerId');
+      expect(seen).not.toHaveProperty('playerMessage');
     } finally {
       await opened.close();
     }
