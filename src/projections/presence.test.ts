@@ -273,3 +273,30 @@ describe('presence restarted while players come and go', () => {
     await store.close();
   });
 });
+
+describe('presence: who is online (for who and whisper)', () => {
+  it('lists the players online, sorted by name, anywhere or at one place, without the one asking', () => {
+    const presence = presenceOf(
+      registered('p1', 'cora'),
+      spawned('p1', 'square'),
+      entered('p1', 's1'),
+      registered('p2', 'ayla'),
+      spawned('p2', 'square'),
+      entered('p2', 's2'),
+      registered('p3', 'bram'),
+      spawned('p3', 'square'),
+      entered('p3', 's3'),
+      moved('p3', 'square', 'hut'),
+      registered('p4', 'dora'),
+      spawned('p4', 'square'),
+    );
+    expect(presence.onlinePlayers()).toEqual([
+      { playerId: 'p2', username: 'ayla', locationId: 'square' },
+      { playerId: 'p3', username: 'bram', locationId: 'hut' },
+      { playerId: 'p1', username: 'cora', locationId: 'square' },
+    ]);
+    expect(presence.onlinePlayers('square', 'p2')).toEqual([
+      { playerId: 'p1', username: 'cora', locationId: 'square' },
+    ]);
+  });
+});
