@@ -32,6 +32,19 @@ describe('player text in frames', () => {
     expect(frame.type === 'action' && frame.action).toMatchObject({ item: 'sword' });
   });
 
+  it('a command frame carries its text cleaned, and refuses text that is empty, too long or not a string', () => {
+    const frame = parseClientFrame(
+      action({ action_type: 'command', text: ' take\u200B the sword\nand go north ' }),
+    );
+    expect(frame).toEqual({ type: 'command', id: 'c1', text: 'take the sword and go north' });
+    for (const text of ['\u200B \n', 'go north '.repeat(60), 42])
+      expect(refusal(action({ action_type: 'command', text }))).toMatchObject({
+        code: 'invalid_action',
+        id: 'c1',
+      });
+    expect(refusal(action({ action_type: 'dance' })).message).toContain('command');
+  });
+
   it('a message that is only invisible characters is refused as invalid_action', () => {
     expect(refusal(action({ action_type: 'say', message: '\u200B\u202E\n' }))).toMatchObject({
       code: 'invalid_action',
