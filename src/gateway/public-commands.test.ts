@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 
 // The client is plain JavaScript without type declarations: loaded by URL, typed here by hand.
 const CLIENT_COMMANDS = new URL('./public/commands.js', import.meta.url).href;
-const { parseCommand } = (await import(CLIENT_COMMANDS)) as { parseCommand: (text: string) => unknown };
+const { parseCommand } = (await import(CLIENT_COMMANDS)) as {
+  parseCommand: (text: string, npcNames?: string[]) => unknown;
+};
 
 describe("the browser client's command parser", () => {
   it('offers only the directions the world has', () => {
