@@ -159,6 +159,34 @@ describe.each(sqlBackends())('NPC life on $name', (backend) => {
     expect(await reactionsIn('brenna', stale.id)).toEqual([]);
   });
 
+  it('has the NPCs talk of what happened at their place lately', async () => {
+    const playerId = `ayla-${++run}`;
+    const clock = { now: atGameHour(19, 40) };
+    const life = lifeOf({ online: ['tavern'], clock: () => clock.now });
+    await life.start();
+    const died = event(
+      'PlayerDefeated',
+      { playerId, locationId: 'tavern', by: 'grey-wolf' },
+      atGameHour(19, 35).toISOString(),
+    );
+    await opened.store.appendToStream(`player-${playerId}`, [died], { expectedRevision: 'any' });
+    await life.caughtUp();
+    expect(await life.converse()).toBe(1);
+    const [talk] = (await opened.store.readStream('npc-talk-tavern')).filter(
+      (e) => e.type === 'NpcsConversed',
+    );
+    const data = talk!.data as { topic: string; lines: { text: string }[]; at: string };
+    expect(data.topic).toBe('a fall');
+    expect(data.lines[1]!.text).toContain('Ayla');
+    expect(data.at).toBe(atGameHour(19, 30).toISOString());
+    // Told once: the next slot's talk is of something else.
+    clock.now = atGameHour(21, 5);
+    expect(await life.converse()).toBe(1);
+    const next = (await opened.store.readStream('npc-talk-tavern')).filter((e) => e.type === 'NpcsConversed');
+    expect(next).toHaveLength(2);
+    expect((next[1]!.data as { topic: string }).topic).not.toBe('a fall');
+  });
+
   it('two processes record one conversation a slot where a player hears it, none where none does', async () => {
     const clock = { now: atGameHour(20, 1) };
     const processes = [1, 2].map(() => lifeOf({ online: ['tavern', 'smithy'], clock: () => clock.now }));

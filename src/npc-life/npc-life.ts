@@ -136,7 +136,7 @@ export class NpcLife {
           pair[0],
           pair[1],
           at,
-          this.recentAt(locationId, at),
+          this.recentAt(locationId, at, now),
         );
         const data: NpcLifeEventOf<'NpcsConversed'>['data'] = {
           conversationId,
@@ -152,19 +152,21 @@ export class NpcLife {
           { expectedRevision: 'any' },
         );
         if (!result.alreadyAppended) appended++;
+        // Told once: the next conversations here move on.
+        this.recent.delete(locationId);
       }
       this.talked.places.add(locationId);
     }
     return appended;
   }
 
-  private recentAt(locationId: string, at: Date): WorldHappening | undefined {
+  /** What happened at the place before now, and not long before the slot began. */
+  private recentAt(locationId: string, slotStart: Date, now: Date): WorldHappening | undefined {
     const recent = this.recent.get(locationId);
-    if (!recent) return undefined;
-    const ageMs = at.getTime() - recent.at.getTime();
+    if (!recent || recent.at > now) return undefined;
     const freshMs =
       limits.npcRecentHappeningGameHours * this.deps.world().content.time.secondsPerGameHour * 1000;
-    return ageMs >= 0 && ageMs <= freshMs ? recent.happening : undefined;
+    return slotStart.getTime() - recent.at.getTime() <= freshMs ? recent.happening : undefined;
   }
 
   /** Idempotent: each reaction's id is named by the world event and the NPC. */

@@ -1,5 +1,6 @@
 import { pick, seededRandom } from '../random.ts';
 import { npcsAt, weatherAt, worldTime } from '../world/clock.ts';
+import { type LineSituation, linesFor } from '../world/npc-lines.ts';
 import type { Location, Npc, World } from '../world/world.ts';
 import { happeningLine, type WorldHappening } from './npc-happenings.ts';
 import type { ConversationLine } from './npc-life-events.ts';
@@ -40,7 +41,8 @@ export function composeNpcConversation(
       : greeting;
   const lines: ConversationLine[] = [{ npcId: a.id, text: opening }];
 
-  const subject = chooseSubject(world, a, b, weather.id, random, recent);
+  const situation: LineSituation = { locationId: location.id, setting, timeOfDay, weatherId: weather.id };
+  const subject = chooseSubject(world, a, b, situation, random, recent);
   lines.push({ npcId: b.id, text: subject.text });
   const shared = subject.knowledge && sharedKnowledge(a, subject.knowledge);
   lines.push({
@@ -49,7 +51,7 @@ export function composeNpcConversation(
       ? `${firstSentence(spokenTo(shared.text, b))} That's how I see it, ${callName(b)}.`
       : answerLine(a, b),
   });
-  const farewells = b.farewells;
+  const farewells = linesFor(b, 'farewell', situation).map((line) => line.text);
   if (farewells.length > 0 && random() < 0.5)
     lines.push({ npcId: b.id, text: spokenTo(pick(random, farewells), a) });
   return { topic: subject.topic, lines };
@@ -66,7 +68,7 @@ function chooseSubject(
   world: World,
   a: Npc,
   b: Npc,
-  weatherId: string,
+  situation: LineSituation,
   random: () => number,
   recent: WorldHappening | undefined,
 ): Subject {
@@ -74,7 +76,7 @@ function chooseSubject(
     const { line } = happeningLine(world, b, recent, false);
     return { topic: topicOfHappening(world, recent), text: line };
   }
-  const smallTalk = b.smallTalk;
+  const smallTalk = linesFor(b, 'smallTalk', situation).map((line) => line.text);
   const aName = callName(a).replace(/^Old /, '');
   const aboutA = smallTalk.filter((line) => line.includes(aName));
   const roll = random();
@@ -91,7 +93,7 @@ function chooseSubject(
   if (smallTalk.length > 0) return { topic: 'small talk', text: spokenTo(pick(random, smallTalk), a) };
   return {
     topic: 'the weather',
-    text: `Not much to tell, ${callName(a)}. The ${weatherId.replaceAll('-', ' ')} again.`,
+    text: `Not much to tell, ${callName(a)}. The ${situation.weatherId.replaceAll('-', ' ')} again.`,
   };
 }
 
