@@ -347,8 +347,9 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
       const ayla = await newPlayer('ayla');
       const brannoc = await newPlayer('brannoc');
       await ayla.sees(`${brannoc.name} appears.`);
-      // A log taller than its box.
+      // A log taller than its box (help is the server's: every answer is in before reading back).
       for (let shown = 0; shown < 6; shown++) await ayla.type('help');
+      await ayla.page.locator('#log .action-help').nth(5).waitFor({ state: 'visible' });
       const log = ayla.page.locator('#log');
       await log.evaluate((element) => {
         element.scrollTop = 0;
@@ -415,6 +416,26 @@ describe.skipIf(!chromiumPath)('the browser client in headless Chromium', () => 
       await page.keyboard.type('look');
       await page.keyboard.press('Enter');
       await ayla.sees('› look');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'typed emotes and whispers reach the others, and the weapon wielded is marked',
+    async () => {
+      const ayla = await newPlayer('ayla');
+      const brannoc = await newPlayer('brannoc');
+      await ayla.sees(`${brannoc.name} appears.`);
+      await ayla.type('me waves');
+      await brannoc.sees(`${ayla.name} waves.`);
+      await ayla.type(`whisper ${brannoc.name}: the smithy`);
+      await ayla.sees(`You whisper to ${brannoc.name}: "the smithy"`);
+      await brannoc.sees(`${ayla.name} whispers to you: "the smithy"`);
+      await ayla.type('e');
+      await ayla.type('take rusty dagger');
+      await ayla.type('wield dagger');
+      await ayla.sees('You wield the rusty dagger.');
+      await visible(ayla.page.locator('#status-inventory .wielded').filter({ hasText: 'rusty dagger' }));
     },
     TEST_TIMEOUT_MS,
   );
