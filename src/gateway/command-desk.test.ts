@@ -103,7 +103,7 @@ describe('a command at the desk', () => {
     await desk.answer(1, { action_type: 'take', refused: true, narration: 'There is no lamp here.' });
     await desk.settle();
     expect(desk.taken).toHaveLength(2);
-    expect(desk.sent[0]).toMatchObject({ result: { not_done: ['move east'] } });
+    expect(desk.sent[0]).toMatchObject({ result: { not_done: ['go east'] } });
   });
 
   it('answers an error of its first action as the command, and one later as where it stopped', async () => {

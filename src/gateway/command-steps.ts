@@ -23,9 +23,23 @@ export function isRefusal(result: ActionResult): boolean {
   return result.refused === true || result.moved === false || result.error !== undefined;
 }
 
-/** An action in a player's words ("take bucket", "move north"), for "not done: …". */
+/** An action in a player's words ("take bucket", "go north", "give ring to Mira"), for "not done: …". */
 export function describeAction(action: Action): string {
-  const { action_type, ...fields } = action;
-  const words = Object.values(fields).filter((value): value is string => typeof value === 'string');
-  return [action_type, ...words].join(' ');
+  switch (action.action_type) {
+    case 'move':
+      return `go ${action.direction ?? action.to}`;
+    case 'talk':
+      return `talk to ${action.npc}: ${action.message}`;
+    case 'give':
+      return `give ${action.item} to ${action.to}`;
+    case 'whisper':
+      return `whisper to ${action.to}: ${action.message}`;
+    case 'use':
+      return `use ${action.item}${action.target ? ` on ${action.target}` : ''}`;
+    default: {
+      const { action_type, ...fields } = action;
+      const words = Object.values(fields).filter((value): value is string => typeof value === 'string');
+      return [action_type, ...words].join(' ');
+    }
+  }
 }
