@@ -63,6 +63,14 @@ export async function quest(context: ActionContext, action: ActionOf<'quest'>): 
   };
 }
 
+/** The place the player stands in, as they see it: for a hint that cannot wait to read other places. */
+export function seenHere(context: ActionContext): (locationId: string) => SeenPlace | undefined {
+  return (locationId) =>
+    locationId === context.location.id
+      ? { items: context.itemsHere, enemies: context.enemiesHere }
+      : undefined;
+}
+
 /**
  * The hint of a player's current step in a quest as the world is now: reads only the places the hint
  * points at (this one from the context, others as the player would find them).
@@ -70,17 +78,12 @@ export async function quest(context: ActionContext, action: ActionOf<'quest'>): 
 export async function hintNow(
   context: ActionContext,
   player: Pick<PlayerState, 'quests' | 'inventory'>,
-  questId: string,
+  questId?: string,
 ): Promise<string | undefined> {
+  const here = seenHere(context);
   const places = new Map<string, SeenPlace>();
-  for (const locationId of hintPlaces(context.world, player, questId)) {
-    places.set(
-      locationId,
-      locationId === context.location.id
-        ? { items: context.itemsHere, enemies: context.enemiesHere }
-        : await context.describe(locationId),
-    );
-  }
+  for (const locationId of hintPlaces(context.world, player, questId))
+    places.set(locationId, here(locationId) ?? (await context.describe(locationId)));
   return currentHint(context.world, player, (id) => places.get(id), questId);
 }
 
