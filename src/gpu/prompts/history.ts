@@ -1,4 +1,5 @@
-import type { RecalledMemory } from '../lane.ts';
+import { withArticle } from '../../domain/world/grammar.ts';
+import type { PlayerFact, RecalledMemory } from '../lane.ts';
 import { neutralise } from './player-text.ts';
 
 export interface HistoryOptions {
@@ -9,6 +10,7 @@ export interface HistoryOptions {
 }
 
 const MAX_QUOTE = 200;
+const MAX_FACT = 60;
 const MAX_TOPICS = 8;
 const STOP_WORDS = new Set(
   (
@@ -19,13 +21,75 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
+/** At most this share of the budget goes to what the NPC saw and thought, before the talks are told. */
+const SEEN_SHARE = 1 / 3;
+
 /**
- * What an NPC remembers of a player, for a prompt: the `verbatim` most recent memories quoted (player
- * text neutralised), everything older in one summary line of counts and key words, within the budget.
- * To fit, the summary first loses key words, then the oldest quotes fall into it; the summary itself
- * (which at least tells how often they talked) goes only when nothing else is left.
+ * What an NPC remembers, for a prompt, within the budget: first what the player told it about
+ * themselves (one line of facts, never their words), then its talks with the player (below), then
+ * what it saw happen and came to think (observations and reflections, newest first, as the game
+ * worded them), in the room the talks leave and at most a third of the budget.
  */
 export function compressHistory(memories: readonly RecalledMemory[], options: HistoryOptions): string {
+  const kindOf = (memory: RecalledMemory) => memory.kind ?? 'conversation';
+  const facts = factsLine(memories.filter((m) => kindOf(m) === 'fact'));
+  const seen = memories
+    .filter((m) => kindOf(m) === 'observation' || kindOf(m) === 'reflection')
+    .sort((a, b) => time(b) - time(a))
+    .map(seenLine);
+  const factsText = facts && facts.length <= options.budgetChars ? facts : '';
+  let room = options.budgetChars - (factsText ? factsText.length + 1 : 0);
+  const seenReserved = Math.min(
+    seen.reduce((sum, line) => sum + line.length + 1, 0),
+    Math.floor(options.budgetChars * SEEN_SHARE),
+  );
+  const talks = compressTalks(
+    memories.filter((m) => kindOf(m) === 'conversation'),
+    { ...options, budgetChars: Math.max(0, room - seenReserved) },
+  );
+  room -= talks ? talks.length + 1 : 0;
+  const seenText: string[] = [];
+  for (const line of seen) {
+    if (line.length + 1 > room) continue;
+    seenText.push(line);
+    room -= line.length + 1;
+  }
+  return [factsText, talks, ...seenText].filter((part) => part !== '').join('\n');
+}
+
+const FACT_LABELS = {
+  name: 'their name is',
+  home: 'they come from',
+  calling: 'they are',
+  promise: 'they promised to',
+  seeking: 'they are looking for',
+} as const;
+
+/** "- They told you: their name is Aldric; they come from Millbrook; they promised to find your ring". */
+function factsLine(facts: readonly RecalledMemory[]): string | undefined {
+  const told = facts.flatMap((memory) =>
+    memory.fact ? [`${FACT_LABELS[memory.fact.kind]} ${factValue(memory.fact)}`] : [],
+  );
+  return told.length > 0 ? `- They told you: ${[...new Set(told)].join('; ')}` : undefined;
+}
+
+function factValue(fact: PlayerFact): string {
+  const value = neutralise(fact.value, MAX_FACT);
+  return fact.kind === 'calling' ? withArticle(value) : value;
+}
+
+function seenLine(memory: RecalledMemory): string {
+  const what = memory.kind === 'reflection' ? 'you came to think' : 'you saw';
+  return `- ${when(memory)}, ${what}: ${neutralise(memory.text, MAX_QUOTE)}`;
+}
+
+/**
+ * The talks with the player: the `verbatim` most recent quoted (player text neutralised), everything
+ * older in one summary line of counts and key words, within the budget. To fit, the summary first
+ * loses key words, then the oldest quotes fall into it; the summary itself (which at least tells how
+ * often they talked) goes only when nothing else is left.
+ */
+function compressTalks(memories: readonly RecalledMemory[], options: HistoryOptions): string {
   const newestFirst = [...memories].sort((a, b) => time(b) - time(a));
   const lines = newestFirst.map(quoteLine);
   for (let quoted = Math.min(options.verbatim, newestFirst.length); quoted >= 0; quoted--) {

@@ -182,7 +182,7 @@ function situation(context: NpcContext, guidance: Proposal): string {
     '',
     `Speaking to you: ${neutralise(player.username, 40)}. Your feeling toward them: ${score} (-100 hostile … 100 devoted).`,
     ...(theirQuests.length > 0 ? [`Quests they took from you: ${theirQuests.join(', ')}.`] : []),
-    'What you remember of them (their words, oldest first):',
+    'What you remember (what they told you of themselves, your talks with them oldest first, what you saw and came to think):',
     history || '- nothing: you have not spoken before.',
     '',
     "Suggested reply (the game's rules):",
