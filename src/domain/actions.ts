@@ -43,6 +43,22 @@ export const actionSchemas = {
   examine: z.object({ action_type: z.literal('examine'), target: name }),
   /** `to`: an NPC or a player standing here. */
   give: z.object({ action_type: z.literal('give'), item: name, to: name }),
+  /** offer (the default): `give` for `for`, to the player `with`; accept/decline: the offer of `with`. */
+  trade: z
+    .object({
+      action_type: z.literal('trade'),
+      op: z.enum(['offer', 'accept', 'decline']).default('offer'),
+      with: name.optional(),
+      give: name.optional(),
+      for: name.optional(),
+    })
+    .refine(
+      (a) => a.op !== 'offer' || (a.with !== undefined && a.give !== undefined && a.for !== undefined),
+      {
+        message:
+          'a trade offer needs "with" (a player here), "give" (an item you carry) and "for" (the item you want)',
+      },
+    ),
   who: z.object({ action_type: z.literal('who') }),
   help: z.object({ action_type: z.literal('help') }),
   emote: z.object({ action_type: z.literal('emote'), message }),
@@ -68,6 +84,7 @@ export const actionSchema = z.discriminatedUnion('action_type', [
   actionSchemas.say,
   actionSchemas.examine,
   actionSchemas.give,
+  actionSchemas.trade,
   actionSchemas.who,
   actionSchemas.help,
   actionSchemas.emote,

@@ -43,6 +43,22 @@ const effectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('give-item'), item: z.string(), npc: z.string() }),
   z.object({ kind: z.literal('give-item-to-player'), item: z.string(), player: z.string() }),
   z.object({
+    kind: z.literal('offer-trade'),
+    offer: z.string(),
+    player: z.string(),
+    give: z.string(),
+    for: z.string(),
+  }),
+  z.object({
+    kind: z.literal('accept-trade'),
+    offer: z.string(),
+    player: z.string(),
+    give: z.string(),
+    get: z.string(),
+  }),
+  z.object({ kind: z.literal('decline-trade'), offer: z.string(), player: z.string() }),
+  z.object({ kind: z.literal('withdraw-trade'), offer: z.string(), item: z.string() }),
+  z.object({
     kind: z.literal('attack'),
     enemy: z.string(),
     damageDealt: z.number(),
@@ -129,20 +145,40 @@ export const eventSchemas = {
     .object({
       playerId,
       itemId,
-      reason: z.enum(['taken', 'reward', 'given']),
-      fromPlayerId: z.string().optional().describe('for an item given: the player who gave it'),
+      reason: z
+        .enum(['taken', 'reward', 'given', 'traded', 'returned'])
+        .describe('returned: an item offered in a trade, back to its owner (declined or taken back)'),
+      fromPlayerId: z
+        .string()
+        .optional()
+        .describe('for an item given or traded: the other player (for one returned: who declined)'),
     })
     .describe("An item went into a player's inventory."),
   ItemRemovedFromInventory: z
-    .object({ playerId, itemId, reason: z.enum(['dropped', 'used', 'given']) })
+    .object({
+      playerId,
+      itemId,
+      reason: z
+        .enum(['dropped', 'used', 'given', 'offered', 'traded'])
+        .describe(
+          'offered: put on the table in a trade offer (it comes back if the offer is declined or taken back)',
+        ),
+    })
     .describe("An item left a player's inventory."),
   ItemGivenToNpc: z.object({ playerId, itemId, npcId }).describe('A player gave an item to an NPC.'),
   ItemGivenToPlayer: z
     .object({ playerId, itemId, toPlayerId: z.string().describe('the player who received it') })
-    .describe("A player gave an item to another player (giver's stream; the receiver's has ItemAddedToInventory)."),
+    .describe(
+      "A player gave an item to another player (giver's stream; the receiver's has ItemAddedToInventory).",
+    ),
   EnemyDefeatShared: z
-    .object({ playerId, enemyId, locationId, killerId: z.string().describe('the player whose blow felled it') })
-    .describe('A player who wounded an enemy shares in its defeat by another player\'s blow (player stream).'),
+    .object({
+      playerId,
+      enemyId,
+      locationId,
+      killerId: z.string().describe('the player whose blow felled it'),
+    })
+    .describe("A player who wounded an enemy shares in its defeat by another player's blow (player stream)."),
   DamageTaken: z
     .object({
       playerId,
@@ -229,7 +265,9 @@ export const eventSchemas = {
       itemId,
       slot: z
         .enum(['weapon', 'armor'])
-        .describe('the weapon wielded in fights, or the armour worn (one of each; it stays until replaced or no longer carried)'),
+        .describe(
+          'the weapon wielded in fights, or the armour worn (one of each; it stays until replaced or no longer carried)',
+        ),
     })
     .describe('A player chose the weapon they wield or the armour they wear.'),
   QuestAccepted: z.object({ playerId, questId }).describe('A player took on a quest offered by its giver.'),
@@ -322,7 +360,48 @@ export const eventSchemas = {
     ),
   ItemHandedOver: z
     .object({ locationId, itemId, playerId, toPlayerId: z.string().describe('the player who received it') })
-    .describe('A player handed an item to another player standing there (location stream: what onlookers saw).'),
+    .describe(
+      'A player handed an item to another player standing there (location stream: what onlookers saw).',
+    ),
+  TradeOffered: z
+    .object({
+      locationId,
+      offerId: z.string().describe('the offer (the id of the action that made it)'),
+      playerId: playerId.describe('who offers'),
+      toPlayerId: z.string().describe('the player offered to'),
+      itemId: itemId.describe('the item offered (it lies on the table until the offer is answered)'),
+      forItemId: itemId.describe('the item asked for in return'),
+      expiresAt: isoTime.describe('after this the offer can no longer be accepted'),
+    })
+    .describe('A player offered another an item for an item (location stream: the place settles the offer).'),
+  TradeAccepted: z
+    .object({
+      locationId,
+      offerId: z.string(),
+      playerId: playerId.describe('who accepted (the player offered to)'),
+      fromPlayerId: z.string().describe('who made the offer'),
+      itemId: itemId.describe("the item offered, now the accepting player's"),
+      forItemId: itemId.describe("the item asked for, now the offering player's"),
+    })
+    .describe('A trade offer was accepted: both items changed hands.'),
+  TradeDeclined: z
+    .object({
+      locationId,
+      offerId: z.string(),
+      playerId: playerId.describe('who declined (the player offered to)'),
+      fromPlayerId: z.string().describe('who made the offer (the item goes back to them)'),
+      itemId,
+    })
+    .describe('A trade offer was declined: the offered item went back to its owner.'),
+  TradeWithdrawn: z
+    .object({
+      locationId,
+      offerId: z.string(),
+      playerId: playerId.describe('who made the offer and took it back'),
+      toPlayerId: z.string().describe('the player it had been made to'),
+      itemId,
+    })
+    .describe('A player took back their trade offer, and the item with it.'),
 } as const;
 
 export type GameEvent =
@@ -380,6 +459,10 @@ const everySchemaAgrees: Agrees = {
   NpcsConversed: true,
   NpcReacted: true,
   ItemHandedOver: true,
+  TradeOffered: true,
+  TradeAccepted: true,
+  TradeDeclined: true,
+  TradeWithdrawn: true,
 };
 void everySchemaAgrees;
 const noSchemaWithoutEvent: [Exclude<keyof typeof eventSchemas, GameEventType>] extends [never]

@@ -1,4 +1,5 @@
 import type { LocationEvent } from '../domain/location/location.ts';
+import type { TradeEvent } from '../domain/location/trades.ts';
 import type { PlayerEvent } from '../domain/player/player.ts';
 import { withArticle } from '../domain/world/grammar.ts';
 import type { StoredEvent } from '../infrastructure/event-store/event-store.ts';
@@ -20,6 +21,10 @@ export const PLACE_NEWS_EVENT_TYPES = [
   'ItemPickedUp',
   'ItemDropped',
   'ItemHandedOver',
+  'TradeOffered',
+  'TradeAccepted',
+  'TradeDeclined',
+  'TradeWithdrawn',
   ...NPC_NEWS_EVENT_TYPES,
 ];
 
@@ -161,6 +166,11 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
         }),
       ];
     }
+    case 'TradeOffered':
+    case 'TradeAccepted':
+    case 'TradeDeclined':
+    case 'TradeWithdrawn':
+      return [tradeNews(event, context)];
     case 'PlayerDefeated': {
       const { playerId, locationId } = event.data;
       return [
@@ -199,6 +209,55 @@ export function placeNews(stored: StoredEvent, context: PlaceNewsContext): Place
     }
     default:
       return npcNews(stored, context.npc);
+  }
+}
+
+/**
+ * A trade as onlookers see it. `to` names the other party, whose client leaves the line out: their
+ * own result (a delivery, see src/gpu/deliveries.ts) tells them in their own terms.
+ */
+function tradeNews(event: TradeEvent, context: PlaceNewsContext): PlaceNews {
+  const { name, item } = context;
+  const { locationId, playerId, itemId } = event.data;
+  const actor = name(playerId);
+  const offered = withArticle(item(itemId));
+  switch (event.type) {
+    case 'TradeOffered': {
+      const to = name(event.data.toPlayerId);
+      return news(locationId, playerId, {
+        event: 'trade_offered',
+        player: actor,
+        to,
+        text: `${actor} offers ${to} ${offered} for ${withArticle(item(event.data.forItemId))}.`,
+      });
+    }
+    case 'TradeAccepted': {
+      const to = name(event.data.fromPlayerId);
+      return news(locationId, playerId, {
+        event: 'trade_accepted',
+        player: actor,
+        to,
+        text: `${actor} and ${to} trade: ${withArticle(item(event.data.forItemId))} for ${offered}.`,
+      });
+    }
+    case 'TradeDeclined': {
+      const to = name(event.data.fromPlayerId);
+      return news(locationId, playerId, {
+        event: 'trade_declined',
+        player: actor,
+        to,
+        text: `${actor} declines ${to}'s offer of ${offered}.`,
+      });
+    }
+    case 'TradeWithdrawn': {
+      const to = name(event.data.toPlayerId);
+      return news(locationId, playerId, {
+        event: 'trade_withdrawn',
+        player: actor,
+        to,
+        text: `${actor} takes back the offer of ${offered} to ${to}.`,
+      });
+    }
   }
 }
 

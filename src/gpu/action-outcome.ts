@@ -40,7 +40,12 @@ export const locationStepId = (actionId: string) => `${actionId}/location`;
 export function recordedOutcome(events: readonly NewEvent[]): Outcome {
   const recorded = events[0]?.metadata[OUTCOME_METADATA] as RecordedOutcome | undefined;
   if (!recorded) throw new Error('location step events without the outcome they were decided with');
-  return { ...recorded, defeated: defeatedIn(events), loot: lootIn(events), deliveries: deliveriesIn(events) };
+  return {
+    ...recorded,
+    defeated: defeatedIn(events),
+    loot: lootIn(events),
+    deliveries: deliveriesIn(events),
+  };
 }
 
 export function defeatedIn(events: readonly NewEvent[]): string[] {
@@ -69,6 +74,29 @@ export function locationSteps(
         return [{ type: 'DropItem', itemId: effect.item, playerId, at: at.toISOString() }];
       case 'give-item-to-player':
         return [{ type: 'HandOverItem', itemId: effect.item, playerId, toPlayerId: effect.player }];
+      case 'offer-trade':
+        return [
+          {
+            type: 'OfferTrade',
+            offerId: effect.offer,
+            playerId,
+            toPlayerId: effect.player,
+            itemId: effect.give,
+            forItemId: effect.for,
+            at: at.toISOString(),
+          },
+        ];
+      case 'accept-trade':
+      case 'decline-trade':
+      case 'withdraw-trade': {
+        const answer =
+          effect.kind === 'accept-trade'
+            ? 'accept'
+            : effect.kind === 'decline-trade'
+              ? 'decline'
+              : 'withdraw';
+        return [{ type: 'AnswerTrade', offerId: effect.offer, playerId, answer, at: at.toISOString() }];
+      }
       case 'attack':
         return [
           {

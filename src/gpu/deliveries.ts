@@ -19,8 +19,23 @@ import type { NewEvent } from '../infrastructure/event-store/event-store.ts';
  * actor's events would need its own checkpoint and would tell the receiver later than the giver.
  */
 export type Delivery =
-  | { to: string; kind: 'receive'; itemId: string; from: string }
-  | { to: string; kind: 'share'; enemyId: string; locationId: string; killerId: string };
+  | {
+      to: string;
+      kind: 'receive';
+      itemId: string;
+      from: string;
+      reason: 'given' | 'traded' | 'returned';
+      tradedItemId?: string;
+    }
+  | { to: string; kind: 'share'; enemyId: string; locationId: string; killerId: string }
+  | {
+      to: string;
+      kind: 'note';
+      note: 'offered' | 'withdrawn';
+      from: string;
+      itemId: string;
+      forItemId?: string;
+    };
 
 export function deliveriesIn(events: readonly NewEvent[]): Delivery[] {
   return events.flatMap((stored): Delivery[] => {
@@ -28,11 +43,37 @@ export function deliveriesIn(events: readonly NewEvent[]): Delivery[] {
     switch (event.type) {
       case 'ItemHandedOver': {
         const { itemId, playerId, toPlayerId } = event.data;
-        return [{ to: toPlayerId, kind: 'receive', itemId, from: playerId }];
+        return [{ to: toPlayerId, kind: 'receive', itemId, from: playerId, reason: 'given' }];
       }
       case 'EnemyDefeated': {
         const { enemyId, locationId, playerId, creditedPlayers = [] } = event.data;
         return creditedPlayers.map((to) => ({ to, kind: 'share', enemyId, locationId, killerId: playerId }));
+      }
+      case 'TradeOffered': {
+        const { playerId, toPlayerId, itemId, forItemId } = event.data;
+        return [{ to: toPlayerId, kind: 'note', note: 'offered', from: playerId, itemId, forItemId }];
+      }
+      case 'TradeWithdrawn': {
+        const { playerId, toPlayerId, itemId } = event.data;
+        return [{ to: toPlayerId, kind: 'note', note: 'withdrawn', from: playerId, itemId }];
+      }
+      case 'TradeAccepted': {
+        // The offerer gets what they asked for; the item they offered has waited on the table.
+        const { playerId, fromPlayerId, itemId, forItemId } = event.data;
+        return [
+          {
+            to: fromPlayerId,
+            kind: 'receive',
+            itemId: forItemId,
+            from: playerId,
+            reason: 'traded',
+            tradedItemId: itemId,
+          },
+        ];
+      }
+      case 'TradeDeclined': {
+        const { playerId, fromPlayerId, itemId } = event.data;
+        return [{ to: fromPlayerId, kind: 'receive', itemId, from: playerId, reason: 'returned' }];
       }
       default:
         return [];
@@ -47,15 +88,19 @@ export const deliveryId = (actionId: string, delivery: Delivery) =>
 /** `actorName`: the acting player's name, as the receiver is told it. */
 export function deliveryCommand(actionId: string, delivery: Delivery, actorName: string): DeliveryCommand {
   const noticeId = deliveryId(actionId, delivery);
-  return delivery.kind === 'receive'
-    ? {
+  switch (delivery.kind) {
+    case 'receive':
+      return {
         type: 'ReceiveItem',
         noticeId,
         itemId: delivery.itemId,
         fromPlayerId: delivery.from,
         fromName: actorName,
-      }
-    : {
+        reason: delivery.reason,
+        ...(delivery.tradedItemId === undefined ? {} : { tradedItemId: delivery.tradedItemId }),
+      };
+    case 'share':
+      return {
         type: 'ShareDefeat',
         noticeId,
         enemyId: delivery.enemyId,
@@ -63,4 +108,15 @@ export function deliveryCommand(actionId: string, delivery: Delivery, actorName:
         killerId: delivery.killerId,
         killerName: actorName,
       };
+    case 'note':
+      return {
+        type: 'NoteTrade',
+        noticeId,
+        note: delivery.note,
+        fromPlayerId: delivery.from,
+        fromName: actorName,
+        itemId: delivery.itemId,
+        ...(delivery.forItemId === undefined ? {} : { forItemId: delivery.forItemId }),
+      };
+  }
 }

@@ -60,7 +60,11 @@ describe('location decider', () => {
           type: 'EnemyDamaged',
           data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p1', damage: 2, hp: 0 },
         },
-        { type: 'EnemyDefeated', data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p1', at } },
+        // p2 wounded it first: they share in its defeat.
+        {
+          type: 'EnemyDefeated',
+          data: { locationId: 'woods', enemyId: 'wolf', playerId: 'p1', at, creditedPlayers: ['p2'] },
+        },
         { type: 'LootDropped', data: { locationId: 'woods', enemyId: 'wolf', itemId: 'fang' } },
       ]);
   });

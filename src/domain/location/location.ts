@@ -29,7 +29,10 @@ export type LocationEvent =
       }
     >
   | DomainEvent<'LootDropped', { locationId: string; enemyId: string; itemId: string }>
-  | DomainEvent<'ItemHandedOver', { locationId: string; itemId: string; playerId: string; toPlayerId: string }>
+  | DomainEvent<
+      'ItemHandedOver',
+      { locationId: string; itemId: string; playerId: string; toPlayerId: string }
+    >
   | TradeEvent;
 
 /** A type, not an interface: event data must read as a plain record. */

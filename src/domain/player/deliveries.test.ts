@@ -52,6 +52,7 @@ describe('player decider: giving to another player', () => {
         itemId: 'herb',
         fromPlayerId: 'p2',
         fromName: 'bea',
+        reason: 'given',
       })
       .then([
         {
@@ -81,7 +82,14 @@ describe('player decider: giving to another player', () => {
     const world = fixtureWorld();
     const decider = playerDecider(world);
     const events = decider.decide(
-      { type: 'ReceiveItem', noticeId: 'n1', itemId: 'petal', fromPlayerId: 'p2', fromName: 'bea' },
+      {
+        type: 'ReceiveItem',
+        noticeId: 'n1',
+        itemId: 'petal',
+        fromPlayerId: 'p2',
+        fromName: 'bea',
+        reason: 'given',
+      },
       fold(decider, [...registered, ...questAt(2)]),
     );
     // 'bring-petal' is a deliver step: having it is not delivering it.

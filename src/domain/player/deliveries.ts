@@ -7,11 +7,12 @@ import type { ActionResult, PlayerEvent } from './player-events.ts';
 import { type ActionFacts, questProgress } from './quests.ts';
 
 /**
- * What another player's action brings to this player: an item handed over, a share in an enemy's
- * defeat. The other player's action decided it (the rules checked it, the location witnessed it), so
- * nothing here can refuse it: a delivery that could be refused after the giver's side is recorded
- * would lose or double an item. Each is recorded once (its command id derives from the action's) and
- * ends with an `ActionResolved` under `noticeId`, which reaches the player like a result of their own.
+ * What another player's action brings to this player: an item handed over (a gift, the other half of
+ * a trade, an offered item coming back), a share in an enemy's defeat, word of a trade offer. The
+ * other player's action decided it (the rules checked it, the location recorded it), so nothing here
+ * can refuse it: a delivery refused after the other side is recorded would lose or double an item.
+ * Each is recorded once (its command id derives from the action's) and ends with an `ActionResolved`
+ * under `noticeId`, which reaches the player like a result of their own.
  */
 export type DeliveryCommand =
   | {
@@ -19,8 +20,11 @@ export type DeliveryCommand =
       noticeId: string;
       itemId: string;
       fromPlayerId: string;
-      /** The giver's name as the receiver is told it. */
+      /** The other player's name as this player is told it. */
       fromName: string;
+      /** given: a gift; traded: the other half of this player's offer (`tradedItemId`); returned: an offer declined. */
+      reason: 'given' | 'traded' | 'returned';
+      tradedItemId?: string;
     }
   | {
       type: 'ShareDefeat';
@@ -29,6 +33,16 @@ export type DeliveryCommand =
       locationId: string;
       killerId: string;
       killerName: string;
+    }
+  | {
+      type: 'NoteTrade';
+      noticeId: string;
+      /** offered: made to this player; withdrawn: taken back by the one who made it. */
+      note: 'offered' | 'withdrawn';
+      fromPlayerId: string;
+      fromName: string;
+      itemId: string;
+      forItemId?: string;
     };
 
 export function decideDelivery(
@@ -47,37 +61,73 @@ export function decideDelivery(
     }
   };
   const facts: ActionFacts = { talkedTo: [], defeated: [], delivered: [] };
+  const itemName = (itemId: string) => world.items.get(itemId)?.name ?? itemId;
   let result: ActionResult;
 
-  if (command.type === 'ReceiveItem') {
-    const { itemId, fromPlayerId, fromName } = command;
-    const name = world.items.get(itemId)?.name ?? itemId;
-    emit({ type: 'ItemAddedToInventory', data: { playerId, itemId, reason: 'given', fromPlayerId } });
-    result = {
-      action_type: 'receive',
-      narration: `${fromName} gives you ${withArticle(name)}.`,
-      item: { id: itemId, name },
-      from: fromName,
-    };
-  } else {
-    const { enemyId, locationId, killerId, killerName } = command;
-    const enemy = world.enemies.get(enemyId);
-    const xp = enemy?.xp ?? 0;
-    facts.defeated.push(enemyId);
-    emit({ type: 'EnemyDefeatShared', data: { playerId, enemyId, locationId, killerId } });
-    if (xp > 0)
-      emit({
-        type: 'XpGained',
-        data: { playerId, amount: xp, xp: state.xp + xp, reason: `shared:${enemyId}` },
-      });
-    const name = enemy?.name ?? enemyId;
-    result = {
-      action_type: 'share_kill',
-      narration: `${killerName} fells the ${name}. You share in the defeat of the ${name}${xp > 0 ? ` (+${xp} XP)` : ''}.`,
-      enemy: { id: enemyId, name },
-      killer: killerName,
-      xp_gained: xp,
-    };
+  switch (command.type) {
+    case 'ReceiveItem': {
+      const { itemId, fromPlayerId, fromName, reason } = command;
+      const name = itemName(itemId);
+      emit({ type: 'ItemAddedToInventory', data: { playerId, itemId, reason, fromPlayerId } });
+      const traded = command.tradedItemId === undefined ? undefined : itemName(command.tradedItemId);
+      const narration =
+        reason === 'given'
+          ? `${fromName} gives you ${withArticle(name)}.`
+          : reason === 'traded'
+            ? `${fromName} accepts your offer: the ${traded} for ${withArticle(name)}, which is yours now.`
+            : `${fromName} declines your offer; the ${name} is yours again.`;
+      result = {
+        action_type: reason === 'given' ? 'receive' : 'trade',
+        narration,
+        item: { id: itemId, name },
+        from: fromName,
+        ...(reason === 'given' ? {} : { trade: reason === 'traded' ? 'accepted' : 'declined' }),
+      };
+      break;
+    }
+    case 'ShareDefeat': {
+      const { enemyId, locationId, killerId, killerName } = command;
+      const enemy = world.enemies.get(enemyId);
+      const xp = enemy?.xp ?? 0;
+      facts.defeated.push(enemyId);
+      emit({ type: 'EnemyDefeatShared', data: { playerId, enemyId, locationId, killerId } });
+      if (xp > 0)
+        emit({
+          type: 'XpGained',
+          data: { playerId, amount: xp, xp: state.xp + xp, reason: `shared:${enemyId}` },
+        });
+      const name = enemy?.name ?? enemyId;
+      result = {
+        action_type: 'share_kill',
+        narration: `${killerName} fells the ${name}. You share in the defeat of the ${name}${xp > 0 ? ` (+${xp} XP)` : ''}.`,
+        enemy: { id: enemyId, name },
+        killer: killerName,
+        xp_gained: xp,
+      };
+      break;
+    }
+    case 'NoteTrade': {
+      const { fromName, itemId, forItemId, note } = command;
+      const item = { id: itemId, name: itemName(itemId) };
+      result =
+        note === 'offered' && forItemId !== undefined
+          ? {
+              action_type: 'trade',
+              narration: `${fromName} offers you ${withArticle(item.name)} for your ${itemName(forItemId)}. (trade accept ${fromName}, or trade decline ${fromName})`,
+              trade: 'offered',
+              from: fromName,
+              item,
+              for: { id: forItemId, name: itemName(forItemId) },
+            }
+          : {
+              action_type: 'trade',
+              narration: `${fromName} takes back the offer of the ${item.name}.`,
+              trade: 'withdrawn',
+              from: fromName,
+              item,
+            };
+      break;
+    }
   }
   emit(...questProgress(world, state, facts));
   return [

@@ -28,9 +28,17 @@ export type PlayerEvent =
   | E<'PlayerMoved', { playerId: string; from: string; to: string; direction: Direction }>
   | E<
       'ItemAddedToInventory',
-      { playerId: string; itemId: string; reason: 'taken' | 'reward' | 'given'; fromPlayerId?: string }
+      {
+        playerId: string;
+        itemId: string;
+        reason: 'taken' | 'reward' | 'given' | 'traded' | 'returned';
+        fromPlayerId?: string;
+      }
     >
-  | E<'ItemRemovedFromInventory', { playerId: string; itemId: string; reason: 'dropped' | 'used' | 'given' }>
+  | E<
+      'ItemRemovedFromInventory',
+      { playerId: string; itemId: string; reason: 'dropped' | 'used' | 'given' | 'offered' | 'traded' }
+    >
   | E<'ItemGivenToNpc', { playerId: string; itemId: string; npcId: string }>
   | E<'ItemGivenToPlayer', { playerId: string; itemId: string; toPlayerId: string }>
   | E<'EnemyDefeatShared', { playerId: string; enemyId: string; locationId: string; killerId: string }>

@@ -5,6 +5,7 @@ import { type Equipped, slotOf } from '../rules/gear.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
 import { withConsequences } from './action-consequences.ts';
 import { type DeliveryCommand, decideDelivery } from './deliveries.ts';
+import { tradeEvents } from './trade-events.ts';
 import type { ActionResult, PlayerEvent, ResultSource } from './player-events.ts';
 import { type ActionFacts, clampRelationship, questProgress } from './quests.ts';
 import { sameAction } from './same-action.ts';
@@ -158,6 +159,7 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
 
         case 'ReceiveItem':
         case 'ShareDefeat':
+        case 'NoteTrade':
           return decideDelivery(world, decider, state, command);
       }
     },
@@ -316,6 +318,14 @@ function applyEffects(
           { type: 'ItemRemovedFromInventory', data: { playerId, itemId: effect.item, reason: 'given' } },
           { type: 'ItemGivenToPlayer', data: { playerId, itemId: effect.item, toPlayerId: effect.player } },
         );
+        break;
+      case 'offer-trade':
+      case 'accept-trade':
+      case 'decline-trade':
+      case 'withdraw-trade':
+        // The location settled the trade before this is recorded, and the other player's side is
+        // already delivered: like a gift, this side is never refused (see location/trades.ts).
+        emit(...tradeEvents(playerId, effect));
         break;
       case 'attack': {
         if (command.defeated?.includes(effect.enemy)) {

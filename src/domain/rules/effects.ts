@@ -5,6 +5,7 @@ import { npcsAt, weatherAt } from '../world/clock.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
 import { enemyHitRange, playerHitRange, withinRange } from './combat.ts';
 import { slotOf } from './gear.ts';
+import { tradeRefusal } from './trade-effects.ts';
 
 /** Largest change of an NPC's feeling toward a player in one interaction. */
 export const MAX_RELATIONSHIP_CHANGE = 5;
@@ -32,6 +33,13 @@ export type Effect =
   | { kind: 'give-item'; item: string; npc: string }
   /** `player`: the player (id) at the same place who receives the item. */
   | { kind: 'give-item-to-player'; item: string; player: string }
+  /** Trades (see location/trades.ts): `offer` is the offer's id (the offering action's id). */
+  | { kind: 'offer-trade'; offer: string; player: string; give: string; for: string }
+  /** `give`: what the accepting player hands over (the offer's "for"); `get`: the item offered. */
+  | { kind: 'accept-trade'; offer: string; player: string; give: string; get: string }
+  | { kind: 'decline-trade'; offer: string; player: string }
+  /** The offerer takes back their offer, and `item` with it. */
+  | { kind: 'withdraw-trade'; offer: string; item: string }
   | { kind: 'attack'; enemy: string; damageDealt: number; damageTaken: number }
   | {
       kind: 'talk';
@@ -109,11 +117,18 @@ function refusal(situation: Situation, effect: Effect): string | undefined {
     case 'give-item':
       if (!carried(effect.item)) return `${effect.item} is not carried`;
       return npcHere(effect.npc) ? undefined : `${effect.npc} is not at ${here.id}`;
+    case 'offer-trade':
+    case 'accept-trade':
+    case 'decline-trade':
+    case 'withdraw-trade':
+      return tradeRefusal(situation, effect);
     case 'give-item-to-player':
       if (!carried(effect.item)) return `${effect.item} is not carried`;
       if (effect.player === player.playerId) return 'a player cannot give an item to themselves';
       // Unlike words, an item must reach someone: without presence to vouch for them, nobody is here.
-      return situation.playerHere?.(effect.player) ? undefined : `${effect.player} is not online at ${here.id}`;
+      return situation.playerHere?.(effect.player)
+        ? undefined
+        : `${effect.player} is not online at ${here.id}`;
     case 'attack': {
       if (here.safe) return `${here.id} is a safe place`;
       const target = enemiesPresent(world, location, at).find((e) => e.enemy.id === effect.enemy);
@@ -152,7 +167,9 @@ function refusal(situation: Situation, effect: Effect): string | undefined {
         : undefined;
     case 'equip':
       if (!carried(effect.item)) return `${effect.item} is not carried`;
-      return slotOf(world.items.get(effect.item)) ? undefined : `${effect.item} can be neither wielded nor worn`;
+      return slotOf(world.items.get(effect.item))
+        ? undefined
+        : `${effect.item} can be neither wielded nor worn`;
     case 'accept-quest': {
       const quest = world.quests.get(effect.quest);
       if (!quest) return `unknown quest ${effect.quest}`;

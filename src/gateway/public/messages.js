@@ -246,12 +246,20 @@ const LEAVING = new Set([
   'players_vanished',
 ]);
 
+const TOLD_IN_OWN_RESULT = new Set([
+  'item_given',
+  'trade_offered',
+  'trade_accepted',
+  'trade_declined',
+  'trade_withdrawn',
+]);
+
 function placeNews(event, missed) {
   if (shownBefore(event.position, missed)) return;
   markMissed(missed);
   const kind = String(event.event ?? 'misc').replace(/[^\w-]/g, '');
-  // A gift to this player: their own result (action_type receive) already says who gave what.
-  if (kind === 'item_given' && event.to === ui.playerName.textContent) return;
+  // A gift or trade with this player: their own result already tells it in their own terms.
+  if (TOLD_IN_OWN_RESULT.has(kind) && event.to === ui.playerName.textContent) return;
   const lineClass = `event event-${kind}${missed ? ' missed' : ''}`;
   // Two NPCs talking: a line of the log for each thing said, like a player's say.
   if (kind === 'npc_conversation' && Array.isArray(event.lines))

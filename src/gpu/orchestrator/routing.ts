@@ -20,6 +20,7 @@ const ROUTES: Record<ActionType, Route> = {
   examine: { lanes: 'rules', priority: 'exploration' },
   // Items changing hands between players follow the rules alone (who is here, what is carried).
   give: { lanes: 'rules', priority: 'exploration' },
+  trade: { lanes: 'rules', priority: 'exploration' },
   // Who is online and what can be done here: facts the server holds, no story.
   who: { lanes: 'rules', priority: 'exploration' },
   help: { lanes: 'rules', priority: 'exploration' },

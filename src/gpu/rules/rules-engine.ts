@@ -14,6 +14,7 @@ import { give } from './give.ts';
 import { help } from './help.ts';
 import { drop, inventory, take, use } from './items.ts';
 import { quest } from './quests.ts';
+import { trade } from './trade.ts';
 import { markRefusal } from './refusal.ts';
 import { composeReply } from './talk.ts';
 import { whisper } from './whisper.ts';
@@ -69,6 +70,8 @@ export class RulesEngine implements Lane {
         return examine(context, action);
       case 'give':
         return give(context, action);
+      case 'trade':
+        return trade(context, action);
       case 'who':
         return who(context);
       case 'help':

@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandHandler } from '../commands/command-handler.ts';
+import { SceneReader } from '../commands/scene-reader.ts';
+import { WorldRuntime } from '../commands/world-runtime.ts';
+import type { Action } from '../domain/actions.ts';
+import { locationStream } from '../domain/location/location.ts';
+import { type PlayerState, playerStream } from '../domain/player/player.ts';
+import { fixtureWorld } from '../domain/testing/fixture-world.ts';
+import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
+import type { EventStore, Position } from '../infrastructure/event-store/event-store.ts';
+import { createLogger } from '../infrastructure/logger.ts';
+import { openInMemoryEventStore } from '../infrastructure/testing/embedded-store.ts';
+import { namespacedStore } from '../infrastructure/testing/namespaced-store.ts';
+import { PresenceProjection } from '../projections/presence.ts';
+import { ActionProcessor } from './action-processor.ts';
+import { RulesEngine } from './rules/rules-engine.ts';
+
+/**
+ * An action that reaches another player's stream (an item given, a share in a kill) is killed after
+ * each of its appends (location, the other player's step, the actor's own record); a fresh process
+ * finishes it. The end must be the uninterrupted run's: the item in exactly one inventory, the kill
+ * shared once.
+ */
+
+const AT = new Date('2026-11-25T12:00:00.000Z');
+const logger = createLogger('silent', false);
+const GIVER = 'p1';
+const OTHER = 'p2';
+
+interface Scenario {
+  name: string;
+  locationId: string;
+  action: Action;
+  /** Both players stand here (p1 with a healing herb); `wound` has p2 wound the wolf first. */
+  wound: boolean;
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'give an item to a player here',
+    locationId: 'square',
+    action: { action_type: 'give', item: 'herb', to: 'bea' },
+    wound: false,
+  },
+  {
+    name: 'fell an enemy another player wounded (shared kill)',
+    locationId: 'woods',
+    action: { action_type: 'attack', target: 'wolf' },
+    wound: true,
+  },
+];
+
+class Crashed extends Error {
+  override readonly name = 'Crashed';
+}
+
+/** A store that stops working after its `dieAfter`-th append (the process killed right there). */
+function dyingStore(store: EventStore, dieAfter: number) {
+  let count = 0;
+  let dead = false;
+  let died!: () => void;
+  const death = new Promise<void>((resolve) => {
+    died = resolve;
+  });
+  const alive = () => {
+    if (dead) throw new Crashed('this process is dead');
+  };
+  const dying: EventStore = {
+    name: store.name,
+    async appendToStream(...args) {
+      alive();
+      const result = await store.appendToStream(...args);
+      if (++count === dieAfter) {
+        dead = true;
+        died();
+      }
+      alive();
+      return result;
+    },
+    async readStream(...args) {
+      alive();
+      return store.readStream(...args);
+    },
+    async readAll(...args) {
+      alive();
+      return store.readAll(...args);
+    },
+    subscribeToAll: (options) => store.subscribeToAll(options),
+    async headPosition() {
+      alive();
+      return store.headPosition();
+    },
+    close: async () => {},
+  };
+  return { store: dying, death };
+}
+
+interface RunResult {
+  events: Record<string, [string, unknown][]>;
+  giver: PlayerState;
+  other: PlayerState;
+}
+
+describe('deliveries to another player through a crash', () => {
+  let base: EventStore;
+  let runs = 0;
+  beforeAll(async () => {
+    base = await openInMemoryEventStore();
+  });
+  afterAll(() => base?.close());
+
+  async function run(scenario: Scenario, dieAfter?: number): Promise<RunResult> {
+    const store = namespacedStore(base, `deliver${++runs}-`);
+    const gateway = new CommandHandler(store, { now: () => AT });
+    const runtime = await WorldRuntime.start(store, gateway, fixtureWorld(), 'fixture', logger);
+    const players = runtime.deciders.player;
+    const presence = new PresenceProjection();
+    const context = (commandId: string, playerId: string) => ({
+      commandId,
+      playerId,
+      correlationId: commandId,
+    });
+    for (const [playerId, username] of [
+      [GIVER, 'ayla'],
+      [OTHER, 'bea'],
+    ] as const) {
+      const stream = playerStream(playerId);
+      await gateway.handle(
+        stream,
+        players,
+        { type: 'RegisterPlayer', playerId, username },
+        context(`reg-${playerId}`, playerId),
+      );
+      await gateway.handle(
+        stream,
+        players,
+        { type: 'EnterWorld', sessionId: `s-${playerId}` },
+        context(`enter-${playerId}`, playerId),
+      );
+      const setUp = `setup-${playerId}`;
+      await gateway.handle(
+        stream,
+        players,
+        { type: 'RequestAction', actionId: setUp, action: { action_type: 'look' } },
+        context(`request-${setUp}`, playerId),
+      );
+      await gateway.handle(
+        stream,
+        players,
+        {
+          type: 'ResolveAction',
+          actionId: setUp,
+          effects: [
+            ...(playerId === GIVER ? [{ kind: 'take-item' as const, item: 'herb' }] : []),
+            ...(scenario.locationId === 'woods' ? [{ kind: 'move' as const, to: 'woods' }] : []),
+          ],
+          result: { action_type: 'look', narration: 'given' },
+          source: 'rules',
+          at: AT.toISOString(),
+        },
+        context(`resolve-${setUp}`, playerId),
+      );
+    }
+    if (scenario.wound)
+      await gateway.handle(
+        locationStream('woods'),
+        runtime.deciders.location('woods'),
+        { type: 'DamageEnemy', enemyId: 'wolf', playerId: OTHER, damage: 5, at: AT.toISOString(), seed: 'w' },
+        context('wound', OTHER),
+      );
+    for (const event of await store.readAll()) presence.apply(event);
+
+    let checkpoint: Position | undefined = await base.headPosition();
+    const checkpoints: CheckpointStore = {
+      load: async () => checkpoint,
+      save: async (_name, position) => {
+        checkpoint = position;
+      },
+    };
+    await gateway.handle(
+      playerStream(GIVER),
+      players,
+      { type: 'RequestAction', actionId: 'a1', action: scenario.action },
+      context('request-a1', GIVER),
+    );
+    const resolved = async () =>
+      (await store.readStream(playerStream(GIVER))).some(
+        (event) => event.type === 'ActionResolved' && (event.data as { actionId: string }).actionId === 'a1',
+      );
+    const startProcess = async (processStore: EventStore) => {
+      const commands = new CommandHandler(processStore, { now: () => AT });
+      await commands.start();
+      const processor = new ActionProcessor({
+        store: processStore,
+        commands,
+        checkpoints,
+        runtime,
+        lane: new RulesEngine(),
+        rules: new RulesEngine(),
+        scenes: new SceneReader(commands, runtime, presence),
+        logger,
+        retryDelayMs: 1,
+      });
+      await processor.start();
+      return async () => {
+        await processor.stop();
+        await commands.stop();
+      };
+    };
+
+    if (dieAfter !== undefined) {
+      const dying = dyingStore(store, dieAfter);
+      const stop = await startProcess(dying.store);
+      await dying.death;
+      await stop();
+    }
+    const stop = await startProcess(store);
+    await waitFor(resolved);
+    await stop();
+    await runtime.stop();
+
+    const events: RunResult['events'] = {};
+    for (const event of await store.readAll()) {
+      if (event.streamId === 'world-content') continue;
+      events[event.streamId] = [...(events[event.streamId] ?? []), [event.type, event.data]];
+    }
+    const reader = new CommandHandler(store);
+    return {
+      events,
+      giver: (await reader.load(playerStream(GIVER), players)).state,
+      other: (await reader.load(playerStream(OTHER), players)).state,
+    };
+  }
+
+  for (const scenario of scenarios) {
+    describe(scenario.name, () => {
+      let uninterrupted: RunResult;
+      beforeAll(async () => {
+        uninterrupted = await run(scenario);
+      }, 60_000);
+
+      it('does what it should when nothing goes wrong', () => {
+        const notices = uninterrupted.events[playerStream(OTHER)]!.filter(
+          ([type, data]) =>
+            type === 'ActionResolved' && (data as { actionId: string }).actionId.startsWith('a1/'),
+        );
+        expect(notices).toHaveLength(1);
+        if (scenario.wound) {
+          expect(uninterrupted.giver.xp).toBe(10);
+          expect(uninterrupted.other.xp).toBe(10);
+          expect((notices[0]![1] as { result: { narration: string } }).result.narration).toContain(
+            'ayla fells the grey wolf. You share in the defeat of the grey wolf (+10 XP).',
+          );
+        } else {
+          expect(uninterrupted.giver.inventory).toEqual([]);
+          expect(uninterrupted.other.inventory).toEqual(['herb']);
+          expect((notices[0]![1] as { result: { narration: string } }).result.narration).toBe(
+            'ayla gives you a healing herb.',
+          );
+        }
+      });
+
+      // Appends: 1 the location step, 2 the other player's step, 3 the giver's own record.
+      for (const dieAfter of [1, 2, 3]) {
+        it(`killed after append ${dieAfter} of 3, then restarted, ends as if never interrupted`, async () => {
+          const interrupted = await run(scenario, dieAfter);
+          expect(interrupted.events).toEqual(uninterrupted.events);
+          expect(interrupted.giver).toEqual(uninterrupted.giver);
+          expect(interrupted.other).toEqual(uninterrupted.other);
+          if (!scenario.wound) {
+            const herbs = [...interrupted.giver.inventory, ...interrupted.other.inventory].filter(
+              (i) => i === 'herb',
+            );
+            expect(herbs).toHaveLength(1);
+          }
+        }, 60_000);
+      }
+    });
+  }
+});
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('timed out waiting');
+}
