@@ -38,6 +38,9 @@ describe('help: every verb, each with an example from where the player stands', 
 
   it('names someone here to talk to, an enemy to fight and what the player carries', () => {
     expect(examples({ locationId: 'hut' }).talk).toBe('talk Elder Zorathian: hello');
+    expect(examples({ locationId: 'hut', player: { inventory: ['herb'] } }).give).toBe(
+      'give healing herb to Elder Zorathian',
+    );
     const woods = examples({ locationId: 'woods', player: { inventory: ['dagger', 'herb'] } });
     expect(woods).toMatchObject({
       attack: 'attack grey wolf',

@@ -48,6 +48,11 @@ export function help(context: ActionContext): Proposal {
     { verb: 'take', example: `take ${lying[0]?.name ?? '<item>'}`, about: 'pick up what lies here' },
     { verb: 'drop', example: `drop ${carried[0]?.name ?? '<item>'}`, about: 'set down what you carry' },
     {
+      verb: 'give',
+      example: `give ${carried[0]?.name ?? '<item>'} to ${npc ?? other ?? '<someone>'}`,
+      about: 'hand something you carry to someone here',
+    },
+    {
       verb: 'use',
       example: `use ${usable?.name ?? '<item>'}`,
       about: 'use what you carry (on someone: use <item> on <someone>)',
