@@ -169,15 +169,16 @@ export class PresenceProjection {
 
   /**
    * The players online (at `locationId` only, when given), without `except`, sorted by name. A walk over
-   * every player known (or everyone there): for a player's occasional question, not per event.
+   * everyone online (or everyone there): for a player's occasional question, not per event.
    */
   onlinePlayers(
     locationId?: string,
     except?: string,
   ): { playerId: string; username: string; locationId: string }[] {
-    const ids = locationId === undefined ? this.players.keys() : this.onlinePlayerIdsAt(locationId);
+    const places =
+      locationId === undefined ? [...this.onlineAt.values()] : [this.onlinePlayerIdsAt(locationId)];
     const online: { playerId: string; username: string; locationId: string }[] = [];
-    for (const playerId of ids) {
+    for (const playerId of places.flatMap((here) => [...here])) {
       const presence = this.players.get(playerId);
       if (playerId === except || !presence?.sessions.size || !presence.locationId) continue;
       online.push({ playerId, username: presence.username, locationId: presence.locationId });
