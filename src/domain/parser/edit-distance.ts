@@ -21,9 +21,19 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** `editDistance(a, b)` when it is at most `max`, else undefined (cheaply, when the lengths alone say so). */
+export function distanceWithin(a: string, b: string, max: number): number | undefined {
+  if (Math.abs(a.length - b.length) > max) return undefined;
+  const distance = editDistance(a, b);
+  return distance <= max ? distance : undefined;
+}
+
+/** Longer than this, typed text is no typo of a name or a verb (and is not compared: it would cost). */
+const LONGEST_TYPO = 40;
+
 /** How many edits a typed word of this length may be off and still be taken for another: none for 1-2 letters. */
 export function typoAllowance(word: string): number {
-  if (word.length <= 2) return 0;
+  if (word.length <= 2 || word.length > LONGEST_TYPO) return 0;
   if (word.length <= 5) return 1;
   return 2;
 }

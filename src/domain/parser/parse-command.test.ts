@@ -305,6 +305,11 @@ describe('text the parser cannot read', () => {
       suggestions: ['look', 'go north', 'go east', 'help'],
     });
     expect(given(square).typed('take')).toMatchObject({ ok: false, error: 'Take what?' });
+    // Far too long to be a typo of anything: not compared with every name (it would cost).
+    expect(given(square).typed('q'.repeat(500))).toMatchObject({
+      ok: false,
+      suggestions: expect.arrayContaining(['look']),
+    });
     expect(given(square).typed('  ')).toMatchObject({ ok: false });
   });
 

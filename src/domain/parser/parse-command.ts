@@ -47,10 +47,14 @@ function withoutFiller(text: string): string {
 const words = (text: string) => text.split(' ').filter(Boolean);
 
 /** Splits a command into clauses: at "and", "then", commas, semicolons and full stops, never inside a message. */
-export function splitClauses(text: string, context: ClauseContext): string[] {
+export function splitClauses(
+  text: string,
+  context: ClauseContext,
+  atMost = Number.POSITIVE_INFINITY,
+): string[] {
   const clauses: string[] = [];
   let rest = text.replace(/\s+/g, ' ').trim();
-  while (rest) {
+  while (rest && clauses.length < atMost) {
     rest = withoutFiller(rest.replace(/^[\s;,.!]+/, ''));
     if (!rest) break;
     if (rest === '?') {
@@ -59,7 +63,8 @@ export function splitClauses(text: string, context: ClauseContext): string[] {
     }
     const verb = verbAt(words(rest), context)?.verb;
     if (verb?.message || /^["'“‘]/.test(rest)) {
-      const end = messageEnd(rest, context);
+      // A message runs at least to the end of its first word: the loop always moves on.
+      const end = Math.max(messageEnd(rest, context), rest.indexOf(' ') + 1 || rest.length);
       clauses.push(rest.slice(0, end).trim());
       rest = rest.slice(end);
       continue;
@@ -157,9 +162,11 @@ function findIn(typed: string, names: readonly string[]): string | undefined {
  */
 export function parseCommand(text: string, options: ParseOptions): ParsedCommand {
   const context: ClauseContext = { scene: options.scene, has: options.has ?? isActionType };
-  const clauses = splitClauses(text, context);
+  // One clause more than may run is enough to know the command holds too many.
+  const clauses = splitClauses(text, context, options.maxActions + 1);
   if (clauses.length === 0)
     return { ok: false, error: 'Type what you want to do.', suggestions: ['look', 'help'] };
+  if (clauses.length > options.maxActions) return tooMany(clauses, options.maxActions);
   const actions: Action[] = [];
   const corrections: string[] = [];
   let previous: Verb | undefined;
@@ -191,13 +198,16 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
     corrections.push(...outcome.corrections);
     previous = outcome.verb;
   }
-  if (actions.length > options.maxActions)
-    return {
-      ok: false,
-      error: `That is ${actions.length} actions: at most ${options.maxActions} in one command.`,
-      suggestions: [clauses.slice(0, options.maxActions).join(', then ')],
-    };
+  if (actions.length > options.maxActions) return tooMany(clauses, options.maxActions);
   return { ok: true, actions, corrections };
+}
+
+function tooMany(clauses: string[], maxActions: number): ParsedCommand {
+  return {
+    ok: false,
+    error: `That is more than ${maxActions} actions: at most ${maxActions} in one command.`,
+    suggestions: [clauses.slice(0, maxActions).join(', then ')],
+  };
 }
 
 /** The verbs the parser reads, for help texts: the first spelling of each the game has. */

@@ -1,6 +1,6 @@
 import { findByName } from '../world/lookup.ts';
 import type { Direction } from '../world/world.ts';
-import { editDistance, typoAllowance } from './edit-distance.ts';
+import { distanceWithin, typoAllowance } from './edit-distance.ts';
 
 /**
  * The names a player can see where they stand, as the parser is given them: what it resolves typed
@@ -77,8 +77,9 @@ export function nearestName(typed: string, names: readonly string[]): string | u
   for (const name of names) {
     const lower = name.toLowerCase();
     const forms = [lower, withoutArticles(lower), ...lower.split(/\s+/).filter((word) => word.length >= 3)];
-    const distance = Math.min(...forms.map((form) => editDistance(wanted, form)));
-    if (distance > allowance) continue;
+    const distances = forms.flatMap((form) => distanceWithin(wanted, form, allowance) ?? []);
+    if (distances.length === 0) continue;
+    const distance = Math.min(...distances);
     if (!best || distance < best.distance) {
       best = { name, distance };
       tied = false;

@@ -1,5 +1,5 @@
 import { DIRECTION_SPELLINGS, directionOf, isDiagonal } from './directions.ts';
-import { editDistance, typoAllowance } from './edit-distance.ts';
+import { distanceWithin, typoAllowance } from './edit-distance.ts';
 import { namesInclude, nearestName, resolveName, type SceneNames, withoutArticles } from './scene-names.ts';
 
 export interface ClauseContext {
@@ -473,8 +473,10 @@ export function verbsNear(word: string, context: ClauseContext): string[] {
     if (!available(verb, context)) continue;
     const distances = verb.spellings
       .filter((spelling) => !spelling.includes(' ') && spelling.length > 2)
-      .map((spelling) => ({ spelling, distance: editDistance(typed, spelling) }))
-      .filter(({ distance }) => distance <= allowance)
+      .flatMap((spelling) => {
+        const distance = distanceWithin(typed, spelling, allowance);
+        return distance === undefined ? [] : [{ spelling, distance }];
+      })
       .sort((a, b) => a.distance - b.distance);
     if (distances[0]) near.push(distances[0]);
   }
