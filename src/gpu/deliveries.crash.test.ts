@@ -31,8 +31,11 @@ interface Scenario {
   name: string;
   locationId: string;
   action: Action;
-  /** Both players stand here (p1 with a healing herb); `wound` has p2 wound the wolf first. */
-  wound: boolean;
+  /**
+   * Both players stand here, p1 with a healing herb. gift: p1 gives it to p2; shared-kill: p2 wounded
+   * the wolf first; trade: p2 (with a dagger) offered it to p1 for the herb, and p1 accepts.
+   */
+  kind: 'gift' | 'shared-kill' | 'trade';
 }
 
 const scenarios: Scenario[] = [
@@ -40,13 +43,19 @@ const scenarios: Scenario[] = [
     name: 'give an item to a player here',
     locationId: 'square',
     action: { action_type: 'give', item: 'herb', to: 'bea' },
-    wound: false,
+    kind: 'gift',
   },
   {
     name: 'fell an enemy another player wounded (shared kill)',
     locationId: 'woods',
     action: { action_type: 'attack', target: 'wolf' },
-    wound: true,
+    kind: 'shared-kill',
+  },
+  {
+    name: 'accept a trade another player offered',
+    locationId: 'square',
+    action: { action_type: 'trade', op: 'accept', with: 'bea' },
+    kind: 'trade',
   },
 ];
 
@@ -152,6 +161,9 @@ describe('deliveries to another player through a crash', () => {
           actionId: setUp,
           effects: [
             ...(playerId === GIVER ? [{ kind: 'take-item' as const, item: 'herb' }] : []),
+            ...(playerId === OTHER && scenario.kind === 'trade'
+              ? [{ kind: 'take-item' as const, item: 'dagger' }]
+              : []),
             ...(scenario.locationId === 'woods' ? [{ kind: 'move' as const, to: 'woods' }] : []),
           ],
           result: { action_type: 'look', narration: 'given' },
@@ -161,7 +173,43 @@ describe('deliveries to another player through a crash', () => {
         context(`resolve-${setUp}`, playerId),
       );
     }
-    if (scenario.wound)
+    if (scenario.kind === 'trade') {
+      const offer = { kind: 'offer-trade', offer: 'o1', player: GIVER, give: 'dagger', for: 'herb' } as const;
+      await gateway.handle(
+        playerStream(OTHER),
+        players,
+        { type: 'RequestAction', actionId: 'o1', action: { action_type: 'look' } },
+        context('request-o1', OTHER),
+      );
+      await gateway.handle(
+        locationStream('square'),
+        runtime.deciders.location('square'),
+        {
+          type: 'OfferTrade',
+          offerId: 'o1',
+          playerId: OTHER,
+          toPlayerId: GIVER,
+          itemId: 'dagger',
+          forItemId: 'herb',
+          at: AT.toISOString(),
+        },
+        context('o1/location', OTHER),
+      );
+      await gateway.handle(
+        playerStream(OTHER),
+        players,
+        {
+          type: 'ResolveAction',
+          actionId: 'o1',
+          effects: [offer],
+          result: { action_type: 'trade', narration: 'offered' },
+          source: 'rules',
+          at: AT.toISOString(),
+        },
+        context('resolve-o1', OTHER),
+      );
+    }
+    if (scenario.kind === 'shared-kill')
       await gateway.handle(
         locationStream('woods'),
         runtime.deciders.location('woods'),
@@ -245,7 +293,13 @@ describe('deliveries to another player through a crash', () => {
             type === 'ActionResolved' && (data as { actionId: string }).actionId.startsWith('a1/'),
         );
         expect(notices).toHaveLength(1);
-        if (scenario.wound) {
+        if (scenario.kind === 'trade') {
+          expect(uninterrupted.giver.inventory).toEqual(['dagger']);
+          expect(uninterrupted.other.inventory).toEqual(['herb']);
+          expect((notices[0]![1] as { result: { narration: string } }).result.narration).toBe(
+            'ayla accepts your offer: the dagger for a healing herb, which is yours now.',
+          );
+        } else if (scenario.kind === 'shared-kill') {
           expect(uninterrupted.giver.xp).toBe(10);
           expect(uninterrupted.other.xp).toBe(10);
           expect((notices[0]![1] as { result: { narration: string } }).result.narration).toContain(
@@ -267,11 +321,10 @@ describe('deliveries to another player through a crash', () => {
           expect(interrupted.events).toEqual(uninterrupted.events);
           expect(interrupted.giver).toEqual(uninterrupted.giver);
           expect(interrupted.other).toEqual(uninterrupted.other);
-          if (!scenario.wound) {
-            const herbs = [...interrupted.giver.inventory, ...interrupted.other.inventory].filter(
-              (i) => i === 'herb',
-            );
-            expect(herbs).toHaveLength(1);
+          if (scenario.kind !== 'shared-kill') {
+            const items = [...interrupted.giver.inventory, ...interrupted.other.inventory];
+            expect(items.filter((i) => i === 'herb')).toHaveLength(1);
+            if (scenario.kind === 'trade') expect(items.filter((i) => i === 'dagger')).toHaveLength(1);
           }
         }, 60_000);
       }
