@@ -150,3 +150,100 @@ describe('player decider: a share in a kill', () => {
       ]);
   });
 });
+
+describe('player decider: trades', () => {
+  it('puts an offered item on the table, and gets it back when the offer is taken back', () => {
+    spec
+      .given([...registered, added('herb'), requested()])
+      .when(resolve([{ kind: 'offer-trade', offer: 'a1', player: 'p2', give: 'herb', for: 'dagger' }]))
+      .then([
+        { type: 'ItemRemovedFromInventory', data: { playerId: p, itemId: 'herb', reason: 'offered' } },
+        resolved([], { xp: 0, status: status() }),
+      ]);
+    const herb = { id: 'herb', name: 'healing herb', kind: 'consumable' };
+    spec
+      .given([...registered, requested()])
+      .when(resolve([{ kind: 'withdraw-trade', offer: 'o1', item: 'herb' }]))
+      .then([
+        { type: 'ItemAddedToInventory', data: { playerId: p, itemId: 'herb', reason: 'returned' } },
+        resolved([], { xp: 0, status: status({ inventory: [herb] }) }),
+      ]);
+  });
+
+  it('accepting hands over what was asked and takes what was offered', () => {
+    spec
+      .given([...registered, added('herb'), requested()])
+      .when(resolve([{ kind: 'accept-trade', offer: 'o1', player: 'p2', give: 'herb', get: 'petal' }]))
+      .then([
+        { type: 'ItemRemovedFromInventory', data: { playerId: p, itemId: 'herb', reason: 'traded' } },
+        {
+          type: 'ItemAddedToInventory',
+          data: { playerId: p, itemId: 'petal', reason: 'traded', fromPlayerId: 'p2' },
+        },
+        resolved([], {
+          xp: 0,
+          status: status({ inventory: [{ id: 'petal', name: 'moon petal', kind: 'quest' }] }),
+        }),
+      ]);
+  });
+
+  it('the offerer gets the other half of an accepted trade, or the item back from a declined one', () => {
+    const decider = playerDecider(fixtureWorld());
+    const receive = (reason: 'traded' | 'returned') =>
+      decider.decide(
+        {
+          type: 'ReceiveItem',
+          noticeId: 'n1',
+          itemId: reason === 'traded' ? 'petal' : 'herb',
+          fromPlayerId: 'p2',
+          fromName: 'bea',
+          reason,
+          ...(reason === 'traded' ? { tradedItemId: 'herb' } : {}),
+        },
+        fold(decider, registered),
+      );
+    const narration = (events: PlayerEvent[]) =>
+      (events.at(-1) as Extract<PlayerEvent, { type: 'ActionResolved' }>).data.result.narration;
+    expect(narration(receive('traded'))).toBe(
+      'bea accepts your offer: the healing herb for a moon petal, which is yours now.',
+    );
+    expect(narration(receive('returned'))).toBe('bea declines your offer; the healing herb is yours again.');
+    expect(receive('returned')[0]).toEqual({
+      type: 'ItemAddedToInventory',
+      data: { playerId: p, itemId: 'herb', reason: 'returned', fromPlayerId: 'p2' },
+    });
+  });
+
+  it('is told of an offer made to them (nothing changes hands yet)', () => {
+    spec
+      .given(registered)
+      .when({
+        type: 'NoteTrade',
+        noticeId: 'o1/note/p1',
+        note: 'offered',
+        fromPlayerId: 'p2',
+        fromName: 'bea',
+        itemId: 'dagger',
+        forItemId: 'herb',
+      })
+      .then([
+        {
+          type: 'ActionResolved',
+          data: {
+            actionId: 'o1/note/p1',
+            result: {
+              action_type: 'trade',
+              narration:
+                'bea offers you a dagger for your healing herb. (trade accept bea, or trade decline bea)',
+              trade: 'offered',
+              from: 'bea',
+              item: { id: 'dagger', name: 'dagger' },
+              for: { id: 'herb', name: 'healing herb' },
+            },
+            source: 'rules',
+            refusedEffects: [],
+          },
+        },
+      ]);
+  });
+});

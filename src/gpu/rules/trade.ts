@@ -83,8 +83,8 @@ function respond(context: ActionContext, action: ActionOf<'trade'>): Proposal {
       (!from || from.playerId === player.playerId || own[1].to === from.playerId)
     )
       return withdraw(context, own[0], own[1], nameOf(own[1].to));
-    const who = from ? `${from.name} has` : 'No one has';
-    return answer('trade', `${who} no offer open to you here.`);
+    const who = from ? `${from.name} has no offer` : 'No one has an offer';
+    return answer('trade', `${who} open to you here.`);
   }
 
   const [offerId, trade] = mine;
