@@ -150,6 +150,8 @@ export const limits = {
    * (the starter world: 30 real seconds). The slot names the conversation, so processes agree on one.
    */
   npcConversationEveryGameMinutes: 30,
+  /** How long the NPC lane's model may take to word a conversation (off the request path) before the rules' lines stand. */
+  npcConversationWordingTimeoutMs: 4_000,
   /** How often a process looks whether a slot's conversations are due (real time). */
   npcLifeTickMs: 1_000,
   /** What happened at a place is talked about there for this many game hours. */

@@ -15,6 +15,7 @@ import { ParserInterpreter } from './domain/parser/command-interpreter.ts';
 import { buildGateway } from './gateway/app.ts';
 import { ActionProcessor } from './gpu/action-processor.ts';
 import { LlmCommandInterpreter } from './gpu/command-interpreter/llm-command-interpreter.ts';
+import { LlmConversationWording } from './gpu/npc-life/conversation-wording.ts';
 import { openLanes } from './gpu/orchestrator/open-lanes.ts';
 import { LlmOrchestrator } from './gpu/orchestrator/orchestrator.ts';
 import { RulesEngine } from './gpu/rules/rules-engine.ts';
@@ -329,6 +330,14 @@ export async function startSystem(
         presence,
         clock,
         logger: logger.child({ component: 'npc-life' }),
+        ...(lanes.npc
+          ? {
+              wording: new LlmConversationWording({
+                lane: lanes.npc,
+                logger: logger.child({ component: 'npc-life' }),
+              }),
+            }
+          : {}),
       });
       await npcLife.start();
       closers.push(() => npcLife.stop());

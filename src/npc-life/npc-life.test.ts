@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { starterWorld } from '../domain/testing/starter-world.ts';
+import type { ConversationWording } from '../gpu/npc-life/conversation-wording.ts';
 import { type CheckpointStore, SqlCheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import { Killed, mortalProcess, sqlBackends, waitUntil } from '../infrastructure/consumers/crash-testing.ts';
 import type { EventStore } from '../infrastructure/event-store/event-store.ts';
@@ -36,6 +37,7 @@ describe.each(sqlBackends())('NPC life on $name', (backend) => {
       checkpoints?: CheckpointStore;
       online?: string[];
       clock?: () => Date;
+      wording?: ConversationWording;
     } = {},
   ) => {
     const life = new NpcLife({
@@ -50,6 +52,7 @@ describe.each(sqlBackends())('NPC life on $name', (backend) => {
       logger,
       tickMs: 3_600_000,
       retryDelayMs: 10,
+      ...(options.wording ? { wording: options.wording } : {}),
     });
     running.push(life);
     return life;
@@ -217,5 +220,24 @@ describe.each(sqlBackends())('NPC life on $name', (backend) => {
     expect((await Promise.all(processes.map((life) => life.converse()))).reduce((a, b) => a + b, 0)).toBe(1);
     expect(await talks()).toHaveLength(before + 2);
     expect(await opened.store.readStream('npc-talk-smithy')).toEqual([]);
+  });
+
+  it('has a model word the lines when there is one, once a slot whatever the processes', async () => {
+    const asked: string[] = [];
+    const wording: ConversationWording = {
+      word: async (draft) => {
+        asked.push(draft.topic);
+        return draft.lines.map((line, i) => ({ npcId: line.npcId, text: `worded line ${i + 1}` }));
+      },
+    };
+    const clock = () => atGameHour(22, 10);
+    expect(await lifeOf({ online: ['tavern'], clock, wording }).converse()).toBe(1);
+    // A second process finds the slot's conversation recorded and asks the model nothing.
+    expect(await lifeOf({ online: ['tavern'], clock, wording }).converse()).toBe(0);
+    expect(asked).toHaveLength(1);
+    const talk = (await opened.store.readStream('npc-talk-tavern')).at(-1)!;
+    const { lines, speakers } = talk.data as { lines: { npcId: string; text: string }[]; speakers: string[] };
+    expect(lines[0]!.text).toBe('worded line 1');
+    expect(lines.map((line) => line.npcId)).toEqual(lines.map((_, i) => speakers[i % 2]));
   });
 });

@@ -13,7 +13,9 @@ import {
 } from '../domain/npc/npc-life-events.ts';
 import { reactionsTo } from '../domain/npc/npc-reactions.ts';
 import type { PlayerEvent } from '../domain/player/player.ts';
+import { weatherAt, worldTime } from '../domain/world/clock.ts';
 import type { World } from '../domain/world/world.ts';
+import type { ConversationWording } from '../gpu/npc-life/conversation-wording.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import { ConsumerRunner } from '../infrastructure/consumers/consumer-runner.ts';
 import type { Batch } from '../infrastructure/consumers/sink.ts';
@@ -40,6 +42,8 @@ export interface NpcLifeDeps {
   };
   clock: () => Date;
   logger: Logger;
+  /** With an NPC lane: a model words the rules' lines (the slot's first process to finish records them). */
+  wording?: ConversationWording;
   conversationEveryGameMinutes?: number;
   tickMs?: number;
   retryDelayMs?: number;
@@ -130,7 +134,11 @@ export class NpcLife {
       const pair = location && conversationPair(world, locationId, at, slot);
       if (location && pair) {
         const conversationId = nameBasedUuid(`conversation/${locationId}/${slot}`, NPC_LIFE_NAMESPACE);
-        const { topic, lines } = composeNpcConversation(
+        if (this.deps.wording && (await this.recorded(locationId, conversationId))) {
+          this.talked.places.add(locationId);
+          continue;
+        }
+        const { topic, lines: drafted } = composeNpcConversation(
           world,
           location,
           pair[0],
@@ -138,6 +146,16 @@ export class NpcLife {
           at,
           this.recentAt(locationId, at, now),
         );
+        const lines = this.deps.wording
+          ? await this.deps.wording.word({
+              location,
+              speakers: pair,
+              topic,
+              timeOfDay: worldTime(world, at).timeOfDay,
+              weather: weatherAt(world, location.region, at).id,
+              lines: drafted,
+            })
+          : drafted;
         const data: NpcLifeEventOf<'NpcsConversed'>['data'] = {
           conversationId,
           locationId,
@@ -158,6 +176,15 @@ export class NpcLife {
       this.talked.places.add(locationId);
     }
     return appended;
+  }
+
+  /** Whether the place's stream already holds the conversation (another process recorded it). */
+  private async recorded(locationId: string, conversationId: string): Promise<boolean> {
+    const last = await this.deps.store.readStream(npcConversationStream(locationId), {
+      direction: 'backwards',
+      maxCount: 1,
+    });
+    return last[0]?.id === conversationId;
   }
 
   /** What happened at the place before now, and not long before the slot began. */
