@@ -160,7 +160,7 @@ describe('player decider: trades', () => {
         { type: 'ItemRemovedFromInventory', data: { playerId: p, itemId: 'herb', reason: 'offered' } },
         resolved([], { xp: 0, status: status() }),
       ]);
-    const herb = { id: 'herb', name: 'healing herb', kind: 'consumable' };
+    const herb = { id: 'herb', name: 'healing herb', kind: 'consumable' } as const;
     spec
       .given([...registered, requested()])
       .when(resolve([{ kind: 'withdraw-trade', offer: 'o1', item: 'herb' }]))
