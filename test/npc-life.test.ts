@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frame, GameClient, register } from './support/game-client.ts';
 import { SpectatorClient } from './support/spectator-client.ts';
@@ -7,11 +8,12 @@ const TAVERN_IN_THE_EVENING = ['Old Tom', 'Brenna the Blacksmith', 'Sylvi the Ra
 
 describe('NPCs talking to each other, over the real server', () => {
   let server: TestSystem;
+  const clock = clockFromGameHour(19);
   const closers: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
     // 19:00 in the game: Brenna and Sylvi have joined Old Tom in his tavern.
-    server = await startTestSystem({ clock: clockFromGameHour(19) });
+    server = await startTestSystem({ clock });
   });
   afterAll(async () => {
     await Promise.all(closers.map((close) => close()));
@@ -45,5 +47,40 @@ describe('NPCs talking to each other, over the real server', () => {
     // The same news, less the frame's own fields.
     const { type: _type, position: _position, ...told } = heard;
     expect(JSON.parse(seen.data!)).toMatchObject(told);
+  });
+
+  it('tells the players there how the NPCs take a fall in the tavern, the fallen one included', async () => {
+    const { token, player_id: playerId } = await register(server.baseUrl, 'wren');
+    const player = await GameClient.connect(server.baseUrl, token);
+    closers.push(() => player.close());
+    await player.waitFor((f) => f.type === 'welcome');
+    expect((await player.act({ action_type: 'move', direction: 'west' })).result).toMatchObject({
+      location: { id: 'tavern' },
+    });
+    // A fall as the rules record one (no enemy reaches the tavern, so it is written here directly).
+    await server.system.store.appendToStream(
+      `player-${playerId}`,
+      [
+        {
+          id: randomUUID(),
+          type: 'PlayerDefeated',
+          data: { playerId, locationId: 'tavern', by: 'grey-wolf' },
+          metadata: { timestamp: clock().toISOString(), playerId },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    const reactions = new Map<string, Frame>();
+    for (const npc of TAVERN_IN_THE_EVENING) {
+      const frame = await player.waitFor(
+        (f: Frame) => f.type === 'event' && f.event === 'npc_reaction' && f.npc === npc,
+      );
+      reactions.set(npc, frame);
+    }
+    for (const [npc, frame] of reactions) {
+      expect(frame).toMatchObject({ reaction: 'shaken' });
+      expect(String(frame.line)).toContain('wren');
+      expect(frame.text).toBe(`${npc} says: "${frame.line}"`);
+    }
   });
 });
