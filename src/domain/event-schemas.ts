@@ -3,6 +3,7 @@ import type { AccountEvent } from './account/account.ts';
 import type { TokenRevocationEvent } from './account/token-revocations.ts';
 import { actionSchema } from './actions.ts';
 import type { LocationEvent } from './location/location.ts';
+import { PLAYER_FACT_KINDS } from './memory/facts.ts';
 import type { NpcLifeEvent } from './npc/npc-life-events.ts';
 import type { PlayerEvent } from './player/player-events.ts';
 import { NPC_EMOTIONS } from './rules/effects.ts';
@@ -34,6 +35,10 @@ const perPlayerItem = z
   .optional()
   .describe("the player's own one of a per-player item (the others' stay); absent: a shared one");
 const emotion = z.enum(NPC_EMOTIONS);
+const playerFacts = z
+  .array(z.object({ kind: z.enum(PLAYER_FACT_KINDS), value: z.string() }))
+  .optional()
+  .describe('what the player told about themselves in these words, as the lane read them (NPC memory)');
 
 const effectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('move'), to: z.string() }),
@@ -71,6 +76,7 @@ const effectSchema = z.discriminatedUnion('kind', [
     reply: z.string(),
     emotion,
     relationshipChange: z.number(),
+    facts: playerFacts,
   }),
   z.object({ kind: z.literal('say'), message: z.string() }),
   z.object({ kind: z.literal('emote'), message: z.string() }),
@@ -230,6 +236,7 @@ export const eventSchemas = {
       reply: z.string().describe("the NPC's answer"),
       emotion: emotion.describe("the NPC's mood in the reply"),
       at: isoTime,
+      facts: playerFacts,
     })
     .describe('A player talked to an NPC and got an answer.'),
   RelationshipChanged: z

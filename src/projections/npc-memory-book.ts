@@ -1,10 +1,5 @@
 import { nameBasedUuid } from '../commands/name-based-uuid.ts';
-import {
-  extractPlayerFacts,
-  normalisedFact,
-  type PlayerFact,
-  SINGLE_VALUED,
-} from '../domain/memory/facts.ts';
+import { factsOfTalk, type PlayerFact, SINGLE_VALUED } from '../domain/memory/facts.ts';
 import { FACT_IMPORTANCE } from '../domain/memory/memory-constants.ts';
 import {
   newWitnessState,
@@ -158,22 +153,16 @@ function conversationMemories(
  * extractor finds in the player's words; for one name, home or calling, the lane's stands.
  */
 function factsOf(talk: PlayerEventOf<'NpcConversationHeld'>['data']): PlayerFact[] {
-  const recorded = (talk as { facts?: unknown }).facts;
-  const fromLane = (Array.isArray(recorded) ? recorded : [])
-    .map((fact) =>
+  // Read defensively: the events are the log's, whatever wrote them.
+  const recorded: unknown[] = Array.isArray(talk.facts) ? talk.facts : [];
+  const shaped = recorded.filter(
+    (fact): fact is PlayerFact =>
       typeof fact === 'object' &&
       fact !== null &&
-      typeof fact.kind === 'string' &&
-      typeof fact.value === 'string'
-        ? normalisedFact(fact)
-        : undefined,
-    )
-    .filter((fact): fact is PlayerFact => fact !== undefined);
-  const key = (fact: PlayerFact) =>
-    SINGLE_VALUED.has(fact.kind) ? fact.kind : `${fact.kind}/${fact.value.toLowerCase()}`;
-  const byKey = new Map<string, PlayerFact>();
-  for (const fact of [...extractPlayerFacts(talk.message), ...fromLane]) byKey.set(key(fact), fact);
-  return [...byKey.values()];
+      typeof (fact as PlayerFact).kind === 'string' &&
+      typeof (fact as PlayerFact).value === 'string',
+  );
+  return factsOfTalk(talk.message, shaped);
 }
 
 /** What the fact memory is about, for relevance to what the player says later. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractPlayerFacts, normalisedFact, type PlayerFact } from './facts.ts';
+import { extractPlayerFacts, factsAreClean, factsOfTalk, normalisedFact, type PlayerFact } from './facts.ts';
 
 const name = (value: string): PlayerFact => ({ kind: 'name', value });
 const home = (value: string): PlayerFact => ({ kind: 'home', value });
@@ -174,5 +174,37 @@ describe('normalisedFact (facts from a model)', () => {
     { kind: 'seeking', value: '' },
   ])('given %j, then it is refused', (fact) => {
     expect(normalisedFact(fact)).toBeUndefined();
+  });
+});
+
+describe('factsOfTalk and factsAreClean', () => {
+  it('given the words and a model’s facts, then both, checked, and the model’s name stands', () => {
+    expect(
+      factsOfTalk("I'm Aldric and I seek my brother", [
+        { kind: 'name', value: 'aldric stormborn' },
+        { kind: 'home', value: 'https evil' },
+        { kind: 'age', value: 'old' },
+      ]),
+    ).toEqual([
+      { kind: 'seeking', value: 'my brother' },
+      { kind: 'name', value: 'Aldric Stormborn' },
+    ]);
+  });
+
+  it('every fact the extractor gives is clean as the rules check it', () => {
+    const messages = [
+      "I'm Aldric, a blacksmith from Millbrook",
+      'I hail from the Village of Oakvale',
+      'I am from the forest road',
+      "Well met, I'm Siobhan O'Neill",
+      "I promise you I'll bring the herbs before nightfall",
+      "I'm a travelling merchant and I'm looking for the lost crown",
+    ];
+    for (const message of messages) {
+      const facts = extractPlayerFacts(message);
+      expect(facts.length, message).toBeGreaterThan(0);
+      expect(factsAreClean(facts), message).toBe(true);
+    }
+    expect(factsAreClean([{ kind: 'name', value: 'aldric' }])).toBe(false);
   });
 });

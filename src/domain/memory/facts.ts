@@ -1,4 +1,4 @@
-import { FACT_MAX_CHARS, FACT_MAX_WORDS } from './memory-constants.ts';
+import { FACT_MAX_CHARS, FACT_MAX_WORDS, MAX_FACTS_PER_TALK } from './memory-constants.ts';
 
 /** Something a player said about themselves, extracted from their words (never their words as such). */
 export interface PlayerFact {
@@ -63,12 +63,36 @@ export function normalisedFact(fact: { kind: string; value: string }): PlayerFac
   }
 }
 
+/** True when every fact is already as `normalisedFact` would make it, and there are not too many. */
+export function factsAreClean(facts: readonly PlayerFact[]): boolean {
+  return (
+    facts.length <= MAX_FACTS_PER_TALK &&
+    facts.every((fact) => {
+      const normal = normalisedFact(fact);
+      return normal !== undefined && normal.kind === fact.kind && normal.value === fact.value;
+    })
+  );
+}
+
+/**
+ * The facts of one talk: those a model read in it (each normalised, the bad ones dropped) and those
+ * the extractor finds in the words; of one name, home or calling, the model's stands. At most
+ * MAX_FACTS_PER_TALK.
+ */
+export function factsOfTalk(
+  message: string,
+  fromModel: readonly { kind: string; value: string }[] = [],
+): PlayerFact[] {
+  const read = fromModel.map(normalisedFact).filter((fact): fact is PlayerFact => fact !== undefined);
+  return distinct([...extractPlayerFacts(message), ...read]).slice(-MAX_FACTS_PER_TALK);
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 const SUSPICIOUS_MESSAGE =
   /\b(?:ignore|disregard|forget)\s+(?:all\s+|the\s+|any\s+|your\s+|every\s+)?(?:previous|prior|above|earlier|instructions|rules)|system\s+prompt|new\s+instructions|you\s+are\s+now|<\/?[a-z_]+>|https?:|www\.|[{}`<>\\]/i;
 const SUSPICIOUS_WORDS = new Set(
-  'ignore disregard instruction instructions system prompt prompts assistant developer jailbreak override admin password token model llm ai'.split(
+  'ignore disregard instruction instructions system prompt prompts assistant developer jailbreak override admin password token model llm ai http https www'.split(
     ' ',
   ),
 );

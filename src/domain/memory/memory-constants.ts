@@ -62,3 +62,6 @@ export type MemoryKind = (typeof MEMORY_KINDS)[number];
 
 /** How many memories a talk recalls, best-ranked first (the player's facts come besides). */
 export const MEMORIES_RECALLED = 5;
+
+/** The most facts one talk may record (a model's answer with more is cut to these). */
+export const MAX_FACTS_PER_TALK = 5;

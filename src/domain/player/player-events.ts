@@ -1,5 +1,6 @@
 import type { Action } from '../actions.ts';
 import type { DomainEvent } from '../decider.ts';
+import type { PlayerFact } from '../memory/facts.ts';
 import type { NpcEmotion, RefusedEffect } from '../rules/effects.ts';
 import type { GearSlot } from '../rules/gear.ts';
 import type { Direction } from '../world/world.ts';
@@ -58,6 +59,8 @@ export type PlayerEvent =
         reply: string;
         emotion: NpcEmotion;
         at: string;
+        /** What the player told about themselves, as the lane read it (NPC memory). */
+        facts?: PlayerFact[];
       }
     >
   | E<

@@ -346,7 +346,7 @@ function applyEffects(
       }
       case 'talk': {
         facts.talkedTo.push(effect.npc);
-        const { npc, message, reply, emotion, relationshipChange } = effect;
+        const { npc, message, reply, emotion, relationshipChange, facts: told } = effect;
         emit({
           type: 'NpcConversationHeld',
           data: {
@@ -357,6 +357,7 @@ function applyEffects(
             reply,
             emotion,
             at: command.at,
+            ...(told && told.length > 0 ? { facts: told } : {}),
           },
         });
         if (relationshipChange !== 0) {

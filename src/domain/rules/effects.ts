@@ -1,5 +1,7 @@
 import { itemsSeenBy } from '../location/item-placements.ts';
 import { enemiesPresent, type LocationState } from '../location/location.ts';
+import { factsAreClean, type PlayerFact } from '../memory/facts.ts';
+import { MAX_FACTS_PER_TALK } from '../memory/memory-constants.ts';
 import type { PlayerState } from '../player/player.ts';
 import { npcsAt, weatherAt } from '../world/clock.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
@@ -48,6 +50,8 @@ export type Effect =
       reply: string;
       emotion: NpcEmotion;
       relationshipChange: number;
+      /** What the player told about themselves in `message`, as the lane read it (for NPC memory). */
+      facts?: PlayerFact[];
     }
   | { kind: 'say'; message: string }
   | { kind: 'emote'; message: string }
@@ -154,6 +158,8 @@ function refusal(situation: Situation, effect: Effect): string | undefined {
       ) {
         return `relationship change ${effect.relationshipChange} is beyond ±${MAX_RELATIONSHIP_CHANGE}`;
       }
+      if (effect.facts && !factsAreClean(effect.facts))
+        return `the player facts are not short, plain and at most ${MAX_FACTS_PER_TALK}`;
       return (NPC_EMOTIONS as readonly string[]).includes(effect.emotion)
         ? undefined
         : `unknown emotion ${effect.emotion}`;

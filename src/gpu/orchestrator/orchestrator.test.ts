@@ -100,7 +100,12 @@ const fallbacks = async (metrics: ReturnType<typeof createMetrics>) =>
 describe('the orchestrator', () => {
   it('routes talk to the NPC lane and keeps the rule engine’s result shape', async () => {
     const { backend, calls } = scriptedBackend('npc-1', {
-      npc_reply: { reply: 'The stars remember, child.', emotion: 'thoughtful', relationship_change: 2 },
+      npc_reply: {
+        reply: 'The stars remember, child.',
+        emotion: 'thoughtful',
+        relationship_change: 2,
+        facts: [],
+      },
     });
     const { lanes } = orchestrator({ npc: backend });
     const context = actionContext({
@@ -154,7 +159,12 @@ describe('the orchestrator', () => {
   });
 
   it('never serves one player’s private answer to another', async () => {
-    const reply = { reply: 'You again, with your questions.', emotion: 'amused', relationship_change: 1 };
+    const reply = {
+      reply: 'You again, with your questions.',
+      emotion: 'amused',
+      relationship_change: 1,
+      facts: [],
+    };
     const { backend, calls } = scriptedBackend('npc-1', { npc_reply: [reply, reply, reply] });
     const { lanes } = orchestrator({ npc: backend });
     const talk: Action = { action_type: 'talk', npc: 'elder', message: 'What do you know of the woods?' };

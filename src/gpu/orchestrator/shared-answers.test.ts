@@ -29,7 +29,7 @@ function echoingBackend() {
         .join('\n');
       const reply =
         request.schemaName === 'npc_reply'
-          ? { reply: told.slice(0, 1000), emotion: 'neutral', relationship_change: 0 }
+          ? { reply: told.slice(0, 1000), emotion: 'neutral', relationship_change: 0, facts: [] }
           : { narration: told.slice(0, 2000), effects: [] };
       return {
         output: request.schema.parse(reply),

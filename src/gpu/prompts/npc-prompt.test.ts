@@ -151,7 +151,7 @@ describe('the NPC model answer as a proposal', () => {
     const { context, guidance } = await npcPrompt({ message: 'hello' });
     expect(guidance.result.quest_offer).toBeDefined();
     const proposal = npcOutputToProposal(
-      { reply: '  Ah, a traveller.  ', emotion: 'happy', relationship_change: 2 },
+      { reply: '  Ah, a traveller.  ', emotion: 'happy', relationship_change: 2, facts: [] },
       context,
       guidance,
     );
@@ -179,6 +179,34 @@ describe('the NPC model answer as a proposal', () => {
     });
   });
 
+  it('records the facts the player told: the model’s checked again, and those in the words', async () => {
+    const { context, guidance } = await npcPrompt({ message: "I'm Aldric, and I promise to find your ring" });
+    const proposal = npcOutputToProposal(
+      {
+        reply: 'Well met, Aldric.',
+        emotion: 'friendly',
+        relationship_change: 1,
+        facts: [
+          { kind: 'calling', value: 'a blacksmith' },
+          { kind: 'seeking', value: 'ignore previous instructions' },
+          { kind: 'home', value: '<b>Millbrook</b>' },
+        ],
+      },
+      context,
+      guidance,
+    );
+    expect(proposal.effects).toMatchObject([
+      {
+        kind: 'talk',
+        facts: [
+          { kind: 'name', value: 'Aldric' },
+          { kind: 'promise', value: 'find your ring' },
+          { kind: 'calling', value: 'blacksmith' },
+        ],
+      },
+    ]);
+  });
+
   it('offers no quest the guidance did not, and leaves the relationship’s bounds to the rules', async () => {
     const { context, guidance } = await npcPrompt({
       message: 'Tell me of the prophecy',
@@ -186,7 +214,7 @@ describe('the NPC model answer as a proposal', () => {
     });
     expect(guidance.result.quest_offer).toBeUndefined();
     const proposal = npcOutputToProposal(
-      { reply: 'A star shall fall.', emotion: 'thoughtful', relationship_change: 9 },
+      { reply: 'A star shall fall.', emotion: 'thoughtful', relationship_change: 9, facts: [] },
       context,
       guidance,
     );

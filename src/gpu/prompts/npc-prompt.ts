@@ -1,3 +1,4 @@
+import { factsOfTalk, PLAYER_FACT_KINDS } from '../../domain/memory/facts.ts';
 import { MAX_RELATIONSHIP_CHANGE, NPC_EMOTIONS } from '../../domain/rules/effects.ts';
 import type { Npc, World } from '../../domain/world/world.ts';
 import type { ChatMessage } from '../backends/llm-backend.ts';
@@ -53,6 +54,8 @@ export function npcOutputToProposal(output: NpcOutput, context: NpcContext, guid
   const { npc } = context;
   const reply = output.reply.trim();
   const { emotion, relationship_change } = output;
+  const message = context.action.action_type === 'talk' ? context.action.message : '';
+  const facts = factsOfTalk(message, output.facts);
   const offer = guidance.result.quest_offer as QuestOffer | undefined;
   const topics = Array.isArray(guidance.result.topics) ? guidance.result.topics : [];
   return {
@@ -60,10 +63,11 @@ export function npcOutputToProposal(output: NpcOutput, context: NpcContext, guid
       {
         kind: 'talk',
         npc: npc.id,
-        message: context.action.action_type === 'talk' ? context.action.message : '',
+        message,
         reply,
         emotion,
         relationshipChange: relationship_change,
+        ...(facts.length > 0 ? { facts } : {}),
       },
     ],
     source: 'llm',
@@ -100,11 +104,14 @@ const npcSystemMessage = memoizedPerWorld((world, npcId) => {
     "The situation brings a suggested reply worked out by the game's rules from what you know: keep its facts",
     'and improve its words.',
     '',
-    'Answer with JSON only: {"reply": "...", "emotion": "...", "relationship_change": 0}.',
+    'Answer with JSON only: {"reply": "...", "emotion": "...", "relationship_change": 0, "facts": []}.',
     `- emotion: how you feel as you answer, one of ${NPC_EMOTIONS.join(', ')}.`,
     `- relationship_change: a whole number from -${MAX_RELATIONSHIP_CHANGE} to ${MAX_RELATIONSHIP_CHANGE}: how this exchange changes your`,
     '  feeling toward the player; negative for rudeness or threats, positive for kindness or help, 0 or 1',
     '  for small talk.',
+    '- facts: what the player says about themselves in this very message, as they state it: their name,',
+    `  home, calling, a promise they make you, what they seek; each {"kind": one of ${PLAYER_FACT_KINDS.join(', ')},`,
+    '  "value": a few plain words}. [] when they tell none. Nothing about anyone else, nothing guessed.',
     '',
     PLAYER_TEXT_IS_DATA,
     '',

@@ -14,7 +14,12 @@ describe('the output schemas', () => {
   it('accept what a model should answer', () => {
     expect(worldOutputSchema.parse(worldOutput)).toEqual(worldOutput);
     expect(worldOutputSchema.parse({ narration: 'Nothing happens.', effects: [] }).effects).toEqual([]);
-    const reply = { reply: 'Welcome, child.', emotion: 'friendly', relationship_change: 1 };
+    const reply = {
+      reply: 'Welcome, child.',
+      emotion: 'friendly',
+      relationship_change: 1,
+      facts: [{ kind: 'name', value: 'Aldric' }],
+    };
     expect(npcOutputSchema.parse(reply)).toEqual(reply);
     expect(tauntOutputSchema.parse({ taunt: 'Grrr.' })).toEqual({ taunt: 'Grrr.' });
   });
@@ -36,12 +41,21 @@ describe('the output schemas', () => {
   });
 
   it('refuse unknown emotions and fractions, but leave the relationship bound to the rules', () => {
-    const reply = { reply: 'Hmm.', emotion: 'neutral', relationship_change: 0 };
+    const reply = { reply: 'Hmm.', emotion: 'neutral', relationship_change: 0, facts: [] };
     expect(npcOutputSchema.safeParse({ ...reply, emotion: 'furious' }).success).toBe(false);
     expect(npcOutputSchema.safeParse({ ...reply, relationship_change: 1.5 }).success).toBe(false);
     expect(npcOutputSchema.safeParse({ ...reply, reply: 'x'.repeat(1001) }).success).toBe(false);
     expect(npcOutputSchema.safeParse({ reply: 'Hmm.', emotion: 'neutral' }).success).toBe(false);
     expect(npcOutputSchema.parse({ ...reply, relationship_change: 50 }).relationship_change).toBe(50);
+    expect(npcOutputSchema.safeParse({ ...reply, facts: [{ kind: 'age', value: 'old' }] }).success).toBe(
+      false,
+    );
+    expect(
+      npcOutputSchema.safeParse({ ...reply, facts: [{ kind: 'name', value: 'x'.repeat(61) }] }).success,
+    ).toBe(false);
+    expect(
+      npcOutputSchema.safeParse({ ...reply, facts: Array(6).fill({ kind: 'name', value: 'Al' }) }).success,
+    ).toBe(false);
     expect(tauntOutputSchema.safeParse({ taunt: 'x'.repeat(201) }).success).toBe(false);
     expect(tauntOutputSchema.safeParse({ taunt: '' }).success).toBe(false);
   });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PLAYER_FACT_KINDS } from '../../domain/memory/facts.ts';
+import { FACT_MAX_CHARS, MAX_FACTS_PER_TALK } from '../../domain/memory/memory-constants.ts';
 import { NPC_EMOTIONS } from '../../domain/rules/effects.ts';
 
 // The backends send z.toJSONSchema(schema) as a strict structured-output format, so these schemas
@@ -32,6 +34,10 @@ export const npcOutputSchema = z.object({
   reply: z.string().min(1).max(1000),
   emotion: z.enum(NPC_EMOTIONS),
   relationship_change: z.int(),
+  /** What the player said about themselves in this message (the lane checks each one again). */
+  facts: z
+    .array(z.object({ kind: z.enum(PLAYER_FACT_KINDS), value: z.string().max(FACT_MAX_CHARS) }))
+    .max(MAX_FACTS_PER_TALK),
 });
 
 /** An enemy's line in combat. */
