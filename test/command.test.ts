@@ -170,7 +170,19 @@ describe('free-text commands read by a model', () => {
     await model?.close();
   });
 
-  const none = { direction: '', to: '', npc: '', message: '', target: '', item: '', op: '', quest: '' };
+  const none = {
+    direction: '',
+    to: '',
+    npc: '',
+    message: '',
+    target: '',
+    item: '',
+    op: '',
+    quest: '',
+    with: '',
+    give: '',
+    for: '',
+  };
 
   it('runs the actions the model read, each judged by the rules', async () => {
     model.enqueue({

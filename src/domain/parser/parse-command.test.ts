@@ -41,6 +41,7 @@ const EVERY_ACTION = new Set([
   'drink',
   'eat',
   'give',
+  'trade',
 ]);
 const fullGame = (actionType: string) => EVERY_ACTION.has(actionType);
 
@@ -232,6 +233,29 @@ describe('reading typed commands into actions', () => {
       { action_type: 'drink', item: 'potion' },
     ]);
     expect(actionsOf(given(hut).typed('eat bread'))).toEqual([{ action_type: 'eat', item: 'bread' }]);
+  });
+
+  it('reads trades with another player here', () => {
+    const offer = { action_type: 'trade', op: 'offer', with: 'brannoc', give: 'sword', for: 'lantern' };
+    for (const text of [
+      'trade my sword with brannoc for his lantern',
+      'trade with brannoc: sword for lantern',
+      'offer brannoc my sword for his lantern',
+      'trade sword for lantern with brannoc',
+      'swap the sword for the lantern',
+    ])
+      expect(actionsOf(given(square).typed(text)), text).toEqual([offer]);
+    expect(actionsOf(given(square).typed("accept brannoc's trade"))).toEqual([
+      { action_type: 'trade', op: 'accept', with: 'brannoc' },
+    ]);
+    expect(actionsOf(given(square).typed('accept the trade from brannoc'))).toEqual([
+      { action_type: 'trade', op: 'accept', with: 'brannoc' },
+    ]);
+    expect(actionsOf(given(square).typed('decline'))).toEqual([{ action_type: 'trade', op: 'decline' }]);
+    // Without "for" an offer is a gift.
+    expect(actionsOf(given(hut).typed('offer the elder the ring'))).toEqual([
+      { action_type: 'give', item: 'ring', to: 'elder' },
+    ]);
   });
 
   it('reads the social and journal commands', () => {

@@ -307,6 +307,71 @@ function give(words: string[], context: ClauseContext): Built {
   return done({ action_type: 'use', item, target: to }, corrections);
 }
 
+/** Words that say whose a thing is ("her lantern", "bea's lantern"): dropped from an item's name. */
+const POSSESSIVE = /^(?:my|your|his|her|their|its|[^\s]+'s|[^\s]+s')\s+/i;
+
+/**
+ * Trading with another player here: "trade my sword with bea for her lantern", "trade with bea:
+ * sword for lantern", "offer bea my sword for her lantern"; without a name, the one other player here.
+ */
+function trade(words: string[], context: ClauseContext): Built {
+  const { scene } = context;
+  const lowered = lower(words);
+  const forAt = lowered.lastIndexOf('for');
+  if (forAt < 0) return problem('Trade what, for what? "trade <your item> with <player> for <their item>"');
+  let rest = words.slice(0, forAt);
+  let wanted = words.slice(forAt + 1);
+  let partner: string[] = [];
+  // "… for her lantern with bea" / "… with bea for …" / "offer bea …"
+  const wantedWith = lower(wanted).indexOf('with');
+  if (wantedWith >= 0) [wanted, partner] = [wanted.slice(0, wantedWith), wanted.slice(wantedWith + 1)];
+  const withAt = lower(rest).findIndex((word) => word === 'with' || word === 'to');
+  if (withAt >= 0) {
+    const after = rest.slice(withAt + 1);
+    const colon = after.findIndex((word) => word.endsWith(':'));
+    const nameEnd = colon >= 0 ? colon + 1 : withAt === 0 ? 1 : after.length;
+    partner = after.slice(0, nameEnd).map((word) => word.replace(/:$/, ''));
+    rest = [...rest.slice(0, withAt), ...after.slice(nameEnd)];
+  } else if (partner.length === 0) {
+    const known = leadingName(rest, scene.players);
+    if (known && known[1].length > 0) [partner, rest] = known;
+  }
+  const corrections: string[] = [];
+  let withName = withoutArticles(phrase(partner));
+  if (!withName && scene.players.length === 1) withName = scene.players[0]!;
+  const give = named(phrase(rest).replace(POSSESSIVE, ''), scene.carried, corrections);
+  const forItem = withoutArticles(phrase(wanted).replace(POSSESSIVE, ''));
+  if (!withName || !give || !forItem)
+    return problem('Trade what, with whom, for what? "trade <your item> with <player> for <their item>"', [
+      ...some(scene.players).map((player) => `trade ${scene.carried[0] ?? 'sword'} with ${player} for …`),
+    ]);
+  return done(
+    {
+      action_type: 'trade',
+      op: 'offer',
+      with: named(withName, scene.players, corrections),
+      give,
+      for: forItem,
+    },
+    corrections,
+  );
+}
+
+/** "accept the trade from bea", "decline bea's offer", "refuse trade". */
+function answerTrade(op: 'accept' | 'decline') {
+  return (words: string[], context: ClauseContext): Built => {
+    const typed = withoutArticles(
+      phrase(dropLeading(words, ['from', 'of', 'with', 'the', 'trade', 'offer'])).replace(
+        /(?:'s?)?\s+(?:trade|offer)$/i,
+        '',
+      ),
+    );
+    const corrections: string[] = [];
+    const partner = typed ? named(typed, context.scene.players, corrections) : undefined;
+    return done({ action_type: 'trade', op, ...(partner ? { with: partner } : {}) }, corrections);
+  };
+}
+
 function quest(words: string[]): Built {
   const [first = '', ...rest] = words;
   const op = first.toLowerCase();
@@ -317,7 +382,10 @@ function quest(words: string[]): Built {
   return done({ action_type: 'quest', op: 'status', quest: phrase(words) });
 }
 
-function acceptQuest(words: string[]): Built {
+function acceptQuest(words: string[], context?: ClauseContext): Built {
+  // "accept bea's trade", "accept the offer from bea": a trade, not a quest.
+  if (context?.has('trade') && lower(words).some((word) => word === 'trade' || word === 'offer'))
+    return answerTrade('accept')(words, context);
   const name = withoutArticles(phrase(dropLeading(words, ['quest', 'the'])));
   return done({ action_type: 'quest', op: 'accept', ...(name ? { quest: name } : {}) });
 }
@@ -432,7 +500,34 @@ export const VERBS: readonly Verb[] = [
     repeats: true,
     build: onThing('eat', 'item', (scene) => scene.carried, 'eat'),
   },
-  { spellings: ['give', 'hand', 'offer', 'pass'], makes: 'give', orElse: 'use', build: give },
+  {
+    spellings: ['give', 'hand', 'offer', 'pass'],
+    makes: 'give',
+    orElse: 'use',
+    // "offer bea my sword for her lantern" is a trade.
+    build: (words, context) =>
+      lower(words).includes('for') && context.has('trade') ? trade(words, context) : give(words, context),
+  },
+  { spellings: ['trade', 'swap', 'exchange', 'barter'], makes: 'trade', build: trade },
+  {
+    spellings: ['accept trade', 'accept the trade', 'accept offer', 'accept the offer', 'trade accept'],
+    makes: 'trade',
+    build: answerTrade('accept'),
+  },
+  {
+    spellings: [
+      'decline',
+      'decline trade',
+      'decline the trade',
+      'refuse trade',
+      'reject trade',
+      'trade decline',
+      'decline offer',
+      'decline the offer',
+    ],
+    makes: 'trade',
+    build: answerTrade('decline'),
+  },
   {
     spellings: ['who', 'who is here', "who's here", 'whos here', 'players', 'online'],
     makes: 'who',

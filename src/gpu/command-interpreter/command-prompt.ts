@@ -5,7 +5,19 @@ import type { ChatMessage } from '../backends/llm-backend.ts';
 import { neutralise, PLAYER_TEXT_IS_DATA, playerInput } from '../prompts/player-text.ts';
 
 /** The fields any action may carry: every one is sent, "" when the action does not take it (strict mode). */
-const FIELDS = ['direction', 'to', 'npc', 'message', 'target', 'item', 'op', 'quest'] as const;
+const FIELDS = [
+  'direction',
+  'to',
+  'npc',
+  'message',
+  'target',
+  'item',
+  'op',
+  'quest',
+  'with',
+  'give',
+  'for',
+] as const;
 
 /** The model's reading of a command, before the actions schema checks each action. */
 const field = z.string().max(600);
@@ -21,6 +33,9 @@ export const commandOutputSchema = z.object({
       item: field,
       op: field,
       quest: field,
+      with: field,
+      give: field,
+      for: field,
     }),
   ),
 });
@@ -42,6 +57,8 @@ const SHAPES: Partial<Record<ActionType, string>> = {
   inventory: 'list what the player carries',
   quest: 'quests: op (status, accept or abandon), quest (its name, optional)',
   give: 'give a carried item to someone here: item, to',
+  trade:
+    'trade with another player here: op (offer, accept or decline), with (their name), give (your item), for (the item of theirs you want)',
   equip: 'wield a weapon or wear armour the player carries: item',
   drink: 'drink a carried potion: item',
   eat: 'eat carried food: item',

@@ -20,7 +20,19 @@ const hut: SceneNames = {
   players: [],
 };
 
-const EMPTY = { direction: '', to: '', npc: '', message: '', target: '', item: '', op: '', quest: '' };
+const EMPTY = {
+  direction: '',
+  to: '',
+  npc: '',
+  message: '',
+  target: '',
+  item: '',
+  op: '',
+  quest: '',
+  with: '',
+  give: '',
+  for: '',
+};
 const action = (fields: Record<string, string>) => ({ ...EMPTY, ...fields });
 
 type Reply = { actions: unknown[] } | 'malformed' | { delayMs: number };

@@ -10,6 +10,7 @@ const CHANGING: ReadonlySet<Action['action_type']> = new Set([
   'attack',
   'talk',
   'give',
+  'trade',
   'equip',
   'drink',
   'eat',
