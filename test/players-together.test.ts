@@ -94,7 +94,7 @@ describe('players together: giving, trading and sharing a kill over the WebSocke
     expect(offered).toMatchObject({ trade: 'offered', to: 'bea' });
     const word = await notice('bea', (r) => r.trade === 'offered', beaSince);
     expect(word.narration).toBe(
-      'cato offers you a loaf of bread for your wooden bucket. (trade accept cato, or trade decline cato)',
+      "cato offers you a loaf of bread for your wooden bucket. (accept cato's trade, or decline cato's trade)",
     );
     expect((await news('aldric', 'trade_offered', aldricSince)).text).toBe(
       'cato offers bea a loaf of bread for a wooden bucket.',

@@ -234,7 +234,7 @@ describe('player decider: trades', () => {
             result: {
               action_type: 'trade',
               narration:
-                'bea offers you a dagger for your healing herb. (trade accept bea, or trade decline bea)',
+                "bea offers you a dagger for your healing herb. (accept bea's trade, or decline bea's trade)",
               trade: 'offered',
               from: 'bea',
               item: { id: 'dagger', name: 'dagger' },

@@ -113,7 +113,7 @@ export function decideDelivery(
         note === 'offered' && forItemId !== undefined
           ? {
               action_type: 'trade',
-              narration: `${fromName} offers you ${withArticle(item.name)} for your ${itemName(forItemId)}. (trade accept ${fromName}, or trade decline ${fromName})`,
+              narration: `${fromName} offers you ${withArticle(item.name)} for your ${itemName(forItemId)}. (accept ${fromName}'s trade, or decline ${fromName}'s trade)`,
               trade: 'offered',
               from: fromName,
               item,

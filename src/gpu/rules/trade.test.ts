@@ -46,7 +46,7 @@ describe('trade: offers between players here', () => {
       { kind: 'offer-trade', offer: 'a7', player: 'p2', give: 'herb', for: 'dagger' },
     ]);
     expect(proposal.result.narration).toBe(
-      'You offer Beatrix your healing herb for a dagger. The healing herb lies on the table until Beatrix answers (the offer stands for 60 s; trade decline takes it back).',
+      'You offer Beatrix your healing herb for a dagger. The healing herb lies on the table until Beatrix answers (the offer stands for 60 s; decline takes it back).',
     );
     expect(refused).toEqual([]);
   });
@@ -75,7 +75,7 @@ describe('trade: offers between players here', () => {
         { o0: { from: 'p1', to: 'p3', itemId: 'petal', forItemId: 'fang', expiresAt: soon } },
       ),
     ).toBe(
-      'You already have an offer on the table: your moon petal for a wolf fang. Take it back first (trade decline).',
+      'You already have an offer on the table: your moon petal for a wolf fang. Take it back first (decline).',
     );
   });
 

@@ -38,7 +38,7 @@ function offer(context: ActionContext, action: ActionOf<'trade'>): Proposal {
     const [, trade] = open;
     return answer(
       'trade',
-      `You already have an offer on the table: your ${world.items.get(trade.itemId)?.name} for ${withArticle(world.items.get(trade.forItemId)?.name ?? trade.forItemId)}. Take it back first (trade decline).`,
+      `You already have an offer on the table: your ${world.items.get(trade.itemId)?.name} for ${withArticle(world.items.get(trade.forItemId)?.name ?? trade.forItemId)}. Take it back first (decline).`,
     );
   }
   return {
@@ -55,7 +55,7 @@ function offer(context: ActionContext, action: ActionOf<'trade'>): Proposal {
     result: {
       action_type: 'trade',
       trade: 'offered',
-      narration: `You offer ${partner.name} your ${give.name} for ${withArticle(asked.name)}. The ${give.name} lies on the table until ${partner.name} answers (the offer stands for ${TRADE_OFFER_SECONDS} s; trade decline takes it back).`,
+      narration: `You offer ${partner.name} your ${give.name} for ${withArticle(asked.name)}. The ${give.name} lies on the table until ${partner.name} answers (the offer stands for ${TRADE_OFFER_SECONDS} s; decline takes it back).`,
       to: partner.name,
       item: { id: give.id, name: give.name },
       for: { id: asked.id, name: asked.name },
