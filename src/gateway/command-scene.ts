@@ -8,7 +8,8 @@ export async function commandScene(
   at: Date,
 ): Promise<SceneNames> {
   const player = await deps.sessions.state(playerId);
-  const view = await deps.scenes.view(player.locationId, at, playerId);
+  // With the player's state: they see their own quest items, as a look would show them.
+  const view = await deps.scenes.view(player.locationId, at, player);
   const { items } = deps.runtime.world;
   return {
     itemsHere: view.items.map((item) => item.name),
