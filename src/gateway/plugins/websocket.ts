@@ -297,7 +297,8 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
       }
 
       function answerCommand(message: Record<string, unknown>) {
-        const ofCommand = (message.result as { action_type?: unknown } | undefined)?.action_type === 'command';
+        const ofCommand =
+          (message.result as { action_type?: unknown } | undefined)?.action_type === 'command';
         if (ofCommand) send(socket, message);
         else reply(message);
       }
@@ -375,7 +376,11 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
             const arrival = { playerId, owner: socket, reply, frameId, at, arrivedAt, ready };
             if (frame.type === 'action') return commands.acceptAction({ ...arrival, action: frame.action });
             // A command's answer is no log entry of its own: sent as it is, never held for a replay.
-            commands.acceptCommand({ ...arrival, text: frame.text, reply: (message) => answerCommand(message) });
+            commands.acceptCommand({
+              ...arrival,
+              text: frame.text,
+              reply: (message) => answerCommand(message),
+            });
           })
           .catch((error) => log.error({ err: error }, 'frame handling failed'));
       }
