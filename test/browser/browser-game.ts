@@ -30,8 +30,11 @@ export interface BrowserGame {
   ): Promise<Player>;
 }
 
-/** Starts a server and Chromium for the tests of one file (call inside its `describe`). */
-export function useBrowserGame(): BrowserGame {
+/**
+ * Starts a server and Chromium for the tests of one file (call inside its `describe`); `env` adds to
+ * the server's environment (say, a WORLD_FILE of the test's own).
+ */
+export function useBrowserGame(env: Record<string, string> = {}): BrowserGame {
   let server: SpawnedServer;
   let dataDir: string;
   let browser: Browser;
@@ -45,6 +48,7 @@ export function useBrowserGame(): BrowserGame {
         DATA_DIR: dataDir,
         JWT_SECRET: randomBytes(24).toString('hex'),
         TRUST_PROXY: 'loopback',
+        ...env,
       }),
       launchChromium(chromiumPath!),
     ]);
