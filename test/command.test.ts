@@ -98,7 +98,7 @@ describe('free-text commands', () => {
 
   it('finds the oak quarterstaff by "staff"', async () => {
     const walker = await player('walker');
-    const result = commandOf(await command(walker, 'go south, then up and take staff'));
+    const result = commandOf(await command(walker, 'go to the village gate, then up and take staff'));
     expect(result.steps.map((step) => step.action_type)).toEqual(['move', 'move', 'take']);
     expect(result.steps[2]).toMatchObject({ item: { id: 'oak-quarterstaff', name: 'oak quarterstaff' } });
   });

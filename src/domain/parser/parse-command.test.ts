@@ -115,7 +115,9 @@ describe('reading typed commands into actions', () => {
       ['head west', { direction: 'west' }],
       ['run s', { direction: 'south' }],
       ['go upstairs', { direction: 'up' }],
-      ['go to the smithy', { to: 'smithy' }],
+      ['go to the smithy', { to: 'The Smithy' }],
+      ['go to the tavern', { to: 'The Sleeping Drake Tavern' }],
+      ['enter the elder’s hut', { to: "Elder's Hut" }],
       ['go to smthy', { to: 'The Smithy' }],
       ['go nroth', { direction: 'north' }],
     ] as const)

@@ -1,3 +1,4 @@
+import { findByName } from '../world/lookup.ts';
 import { DIRECTION_SPELLINGS, directionOf, isDiagonal } from './directions.ts';
 import { distanceWithin, typoAllowance } from './edit-distance.ts';
 import { namesInclude, nearestName, resolveName, type SceneNames, withoutArticles } from './scene-names.ts';
@@ -114,7 +115,12 @@ function move(words: string[], context: ClauseContext): Built {
       waysOut(scene),
     );
   const places = scene.exits.map((exit) => exit.name);
-  if (namesInclude(places, text)) return done({ action_type: 'move', to: text });
+  // The rules take a way's place by its whole name only: "the smithy" goes as "The Smithy".
+  const named = findByName(
+    places.map((name) => ({ id: name, name })),
+    text,
+  );
+  if (named) return done({ action_type: 'move', to: named.name });
   const place = nearestName(text, places);
   if (place) return done({ action_type: 'move', to: place }, [`"${text}" read as "${place}"`]);
   const typoOf = nearestName(text, DIRECTION_SPELLINGS);
