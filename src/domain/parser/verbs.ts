@@ -116,11 +116,11 @@ function move(words: string[], context: ClauseContext): Built {
     );
   const places = scene.exits.map((exit) => exit.name);
   // The rules take a way's place by its whole name only: "the smithy" goes as "The Smithy".
-  const named = findByName(
+  const way = findByName(
     places.map((name) => ({ id: name, name })),
     text,
   );
-  if (named) return done({ action_type: 'move', to: named.name });
+  if (way) return done({ action_type: 'move', to: way.name });
   const place = nearestName(text, places);
   if (place) return done({ action_type: 'move', to: place }, [`"${text}" read as "${place}"`]);
   const typoOf = nearestName(text, DIRECTION_SPELLINGS);
