@@ -107,11 +107,14 @@ describe.each(sqlBackends())('NPC memories killed and restarted on $name', (back
     let stopped: Promise<void> = Promise.resolve();
 
     const remembering = {
-      async remember(memory: Omit<NpcMemory, 'embedding'>) {
-        const stored = await recall.remember(memory);
-        calls.set(memory.id, (calls.get(memory.id) ?? 0) + 1);
+      async rememberAll(memories: readonly Omit<NpcMemory, 'embedding'>[]) {
         const crash = plan;
-        if (crash === 'fail-mid-batch' || crash === 'stop-mid-batch') {
+        const partial = crash === 'fail-mid-batch' || crash === 'stop-mid-batch';
+        // Dying mid-batch: the first memory is stored, the others are not.
+        const written = partial ? memories.slice(0, 1) : memories;
+        const stored = await recall.rememberAll(written);
+        for (const memory of written) calls.set(memory.id, (calls.get(memory.id) ?? 0) + 1);
+        if (partial) {
           plan = 'none';
           fired.push(crash);
           if (crash === 'stop-mid-batch') stopped = projection.stop();
@@ -198,9 +201,9 @@ describe('NPC memories without a durable store', () => {
       );
       const remembered: string[] = [];
       const memory = {
-        async remember(m: Omit<NpcMemory, 'embedding'>) {
-          remembered.push(m.id);
-          return { ...m, embedding: [] };
+        async rememberAll(memories: readonly Omit<NpcMemory, 'embedding'>[]) {
+          remembered.push(...memories.map((m) => m.id));
+          return memories.map((m) => ({ ...m, embedding: [] }));
         },
       };
       for (let run = 1; run <= 2; run++) {

@@ -14,7 +14,7 @@ import type {
   RecalledMemory as FoundAndRanked,
   MemoryRecall,
 } from '../infrastructure/memory/memory-recall.ts';
-import { MEMORY_EVENT_TYPES, NpcMemoryBook } from './npc-memory-book.ts';
+import { MEMORY_EVENT_TYPES, type MemoryToWrite, NpcMemoryBook } from './npc-memory-book.ts';
 
 const CHECKPOINT_NAME = 'projection:npc-memories';
 const CHECKPOINT_INTERVAL_MS = 1_000;
@@ -23,6 +23,8 @@ export const NPC_MEMORY_FILTER = {
   streamPrefixes: ['player-', 'location-', NPC_STREAM_PREFIX, WORLD_CONTENT_STREAM],
 };
 const CATCH_UP_PAGE = 5_000;
+/** Memories embedded in one call: an Ollama embedder takes a batch, within a sane request size. */
+const REMEMBER_CHUNK = 64;
 
 /**
  * What NPCs remember, written in the background, off the request path (see NpcMemoryBook for what
@@ -47,7 +49,7 @@ export class NpcMemoryProjection {
 
   constructor(
     private readonly store: EventStore,
-    private readonly memory: Pick<MemoryRecall, 'remember'>,
+    private readonly memory: Pick<MemoryRecall, 'rememberAll'>,
     logger: Logger,
     /** The content in force now: the book follows the versions recorded in the log from there. */
     private readonly world: () => World,
@@ -118,12 +120,32 @@ export class NpcMemoryProjection {
     for (const waiter of ready) waiter.resolve();
   }
 
+  /**
+   * The batch's memories, embedded and stored a chunk at a time (one embedder call per chunk). The book
+   * reads each event after the one before has taken effect in it; when a write fails, the book goes
+   * back to where it stood before the batch, which comes again.
+   */
   private async remember(batch: Batch): Promise<void> {
+    const restore = this.book.snapshot();
+    const memories = new Map<string, MemoryToWrite>();
     for (const event of batch.events) {
       const read = this.book.read(event);
       if (!read) continue;
-      for (const memory of read.memories) await this.memory.remember(memory);
+      // A later memory of the same id (a name told again) replaces the earlier one.
+      for (const memory of read.memories) {
+        memories.delete(memory.id);
+        memories.set(memory.id, memory);
+      }
       read.commit();
+    }
+    try {
+      const all = [...memories.values()];
+      for (let i = 0; i < all.length; i += REMEMBER_CHUNK) {
+        await this.memory.rememberAll(all.slice(i, i + REMEMBER_CHUNK));
+      }
+    } catch (error) {
+      restore();
+      throw error;
     }
   }
 

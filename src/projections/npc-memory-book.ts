@@ -90,6 +90,27 @@ export class NpcMemoryBook {
     };
   }
 
+  /** A way back to the book as it is now (when the memories of what it read since could not be stored). */
+  snapshot(): () => void {
+    const { names, health, fights } = this.witness;
+    const saved = {
+      names: new Map(names),
+      health: new Map(health),
+      fights: new Map(fights),
+      reflections: new Map(this.reflections),
+      applied: this.applied,
+      world: this.world,
+    };
+    return () => {
+      refill(names, saved.names);
+      refill(health, saved.health);
+      refill(fights, saved.fights);
+      refill(this.reflections, saved.reflections);
+      this.applied = saved.applied;
+      this.world = saved.world;
+    };
+  }
+
   /** Reads an event for its effect on the book alone (catching up without writing memories again). */
   replay(event: StoredEvent): void {
     this.read(event)?.commit();
@@ -203,6 +224,12 @@ function reflectionMemory(reflection: Reflection): MemoryToWrite {
     createdAt: reflection.at,
     lastAccessedAt: reflection.at,
   };
+}
+
+/** Its values (never changed in place, only replaced) are those of the copy again. */
+function refill<V>(live: Map<string, V>, copy: ReadonlyMap<string, V>): void {
+  live.clear();
+  for (const [key, value] of copy) live.set(key, value);
 }
 
 /** When it happened: the time in its data when it has one, else when it was recorded. */

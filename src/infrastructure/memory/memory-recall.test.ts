@@ -49,6 +49,26 @@ describe('MemoryRecall', () => {
     expect(await store.count('elder')).toBe(1);
   });
 
+  it('remembers many memories with one call to the embedder and one upsert', async () => {
+    const embedder = new LocalHashEmbedder();
+    const embed = vi.spyOn(embedder, 'embed');
+    const upsert = vi.spyOn(store, 'upsert');
+    const many = new MemoryRecall({ embedder, memory: store, onDegraded: () => {} });
+    const memories = ['one', 'two', 'three'].map((text) => ({
+      id: randomUUID(),
+      npcId: 'elder',
+      text,
+      importance: 3,
+      createdAt: hoursAgo(0),
+      lastAccessedAt: hoursAgo(0),
+    }));
+    expect(await many.rememberAll(memories)).toHaveLength(3);
+    expect(embed).toHaveBeenCalledTimes(1);
+    expect(upsert).toHaveBeenCalledTimes(1);
+    expect(await store.count('elder')).toBe(3);
+    expect(await many.rememberAll([])).toEqual([]);
+  });
+
   it('recalls that NPC’s memories about the query first, with their scores', async () => {
     const dragon = await remember('the dragon sleeps under the hill');
     await remember('bread is cheap at the market');

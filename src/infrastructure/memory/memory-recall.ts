@@ -89,9 +89,18 @@ export class MemoryRecall {
 
   /** Embeds and stores a memory. Failures propagate: the caller retries (memories rebuild from events). */
   async remember(memory: Omit<NpcMemory, 'embedding'>): Promise<NpcMemory> {
-    const [embedding] = await this.options.embedder.embed([memory.text]);
-    const stored = { ...memory, embedding: embedding! };
-    await this.options.memory.upsert([stored]);
+    const [stored] = await this.rememberAll([memory]);
+    return stored!;
+  }
+
+  /** Embeds the texts in one call and stores the memories in one upsert; failures propagate. */
+  async rememberAll(memories: readonly Omit<NpcMemory, 'embedding'>[]): Promise<NpcMemory[]> {
+    if (memories.length === 0) return [];
+    const embeddings = await this.options.embedder.embed(memories.map((memory) => memory.text));
+    if (embeddings.length !== memories.length)
+      throw new Error(`the embedder gave ${embeddings.length} embeddings for ${memories.length} texts`);
+    const stored = memories.map((memory, i) => ({ ...memory, embedding: embeddings[i]! }));
+    await this.options.memory.upsert(stored);
     return stored;
   }
 }
