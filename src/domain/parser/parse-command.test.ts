@@ -76,6 +76,7 @@ describe('reading typed commands into actions', () => {
       'south; up; take the staff.',
       'Walk south. Climb up. Grab the staff!',
       'head south and then go up, then please pick up the staff',
+      's u, and I take the staff',
     ])
       expect(actionsOf(given(square).typed(text)), text).toEqual(expected);
   });

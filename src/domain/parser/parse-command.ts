@@ -101,11 +101,18 @@ function parseClause(clause: string, context: ClauseContext, previous: Verb | un
       ? { actions: [{ action_type: 'say', message }], corrections: [] }
       : { problem: 'Say what?', suggestions: ['"hello'] };
   }
-  const tokens = words(clause);
+  let tokens = words(clause);
+  // "I take the sword": the player speaking of themselves.
+  if (tokens.length > 1 && tokens[0]!.toLowerCase() === 'i' && verbAt(tokens.slice(1), context))
+    tokens = tokens.slice(1);
   const found = verbAt(tokens, context);
   if (found) return { ...found.verb.build(tokens.slice(found.length), context), verb: found.verb };
-  if (tokens.length === 1 && directionOf(tokens[0]!) && context.has('move'))
-    return { actions: [{ action_type: 'move', direction: directionOf(tokens[0]!) }], corrections: [] };
+  // "n", and "n n e": directions alone, one move each.
+  if (tokens.every((token) => directionOf(token)) && context.has('move'))
+    return {
+      actions: tokens.map((token) => ({ action_type: 'move', direction: directionOf(token) })),
+      corrections: [],
+    };
   if (tokens.length === 1 && isDiagonal(tokens[0]!))
     return {
       problem: `There are no diagonal ways: the world's ways are north, south, east, west, up and down.`,
