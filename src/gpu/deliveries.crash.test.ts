@@ -7,10 +7,13 @@ import { locationStream } from '../domain/location/location.ts';
 import { type PlayerState, playerStream } from '../domain/player/player.ts';
 import { fixtureWorld } from '../domain/testing/fixture-world.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
+import { openDatabase } from '../infrastructure/database.ts';
 import type { EventStore, Position } from '../infrastructure/event-store/event-store.ts';
+import { type EventStoreTables, SqlEventStore } from '../infrastructure/event-store/sql-event-store.ts';
 import { createLogger } from '../infrastructure/logger.ts';
 import { openInMemoryEventStore } from '../infrastructure/testing/embedded-store.ts';
 import { namespacedStore } from '../infrastructure/testing/namespaced-store.ts';
+import { dropSchema, reportSkipped, testServices, uniqueSchema } from '../infrastructure/testing/services.ts';
 import { PresenceProjection } from '../projections/presence.ts';
 import { ActionProcessor } from './action-processor.ts';
 import { RulesEngine } from './rules/rules-engine.ts';
@@ -110,227 +113,257 @@ interface RunResult {
   other: PlayerState;
 }
 
-describe('deliveries to another player through a crash', () => {
-  let base: EventStore;
-  let runs = 0;
-  beforeAll(async () => {
-    base = await openInMemoryEventStore();
-  });
-  afterAll(() => base?.close());
-
-  async function run(scenario: Scenario, dieAfter?: number): Promise<RunResult> {
-    const store = namespacedStore(base, `deliver${++runs}-`);
-    const gateway = new CommandHandler(store, { now: () => AT });
-    const runtime = await WorldRuntime.start(store, gateway, fixtureWorld(), 'fixture', logger);
-    const players = runtime.deciders.player;
-    const presence = new PresenceProjection();
-    const context = (commandId: string, playerId: string) => ({
-      commandId,
-      playerId,
-      correlationId: commandId,
+function crashSuite(label: string, open: () => Promise<EventStore>) {
+  describe(`deliveries to another player through a crash (${label})`, () => {
+    let base: EventStore;
+    let runs = 0;
+    beforeAll(async () => {
+      base = await open();
     });
-    for (const [playerId, username] of [
-      [GIVER, 'ayla'],
-      [OTHER, 'bea'],
-    ] as const) {
-      const stream = playerStream(playerId);
-      await gateway.handle(
-        stream,
-        players,
-        { type: 'RegisterPlayer', playerId, username },
-        context(`reg-${playerId}`, playerId),
-      );
-      await gateway.handle(
-        stream,
-        players,
-        { type: 'EnterWorld', sessionId: `s-${playerId}` },
-        context(`enter-${playerId}`, playerId),
-      );
-      const setUp = `setup-${playerId}`;
-      await gateway.handle(
-        stream,
-        players,
-        { type: 'RequestAction', actionId: setUp, action: { action_type: 'look' } },
-        context(`request-${setUp}`, playerId),
-      );
-      await gateway.handle(
-        stream,
-        players,
-        {
-          type: 'ResolveAction',
-          actionId: setUp,
-          effects: [
-            ...(playerId === GIVER ? [{ kind: 'take-item' as const, item: 'herb' }] : []),
-            ...(playerId === OTHER && scenario.kind === 'trade'
-              ? [{ kind: 'take-item' as const, item: 'dagger' }]
-              : []),
-            ...(scenario.locationId === 'woods' ? [{ kind: 'move' as const, to: 'woods' }] : []),
-          ],
-          result: { action_type: 'look', narration: 'given' },
-          source: 'rules',
-          at: AT.toISOString(),
-        },
-        context(`resolve-${setUp}`, playerId),
-      );
-    }
-    if (scenario.kind === 'trade') {
-      const offer = { kind: 'offer-trade', offer: 'o1', player: GIVER, give: 'dagger', for: 'herb' } as const;
-      await gateway.handle(
-        playerStream(OTHER),
-        players,
-        { type: 'RequestAction', actionId: 'o1', action: { action_type: 'look' } },
-        context('request-o1', OTHER),
-      );
-      await gateway.handle(
-        locationStream('square'),
-        runtime.deciders.location('square'),
-        {
-          type: 'OfferTrade',
-          offerId: 'o1',
-          playerId: OTHER,
-          toPlayerId: GIVER,
-          itemId: 'dagger',
-          forItemId: 'herb',
-          at: AT.toISOString(),
-        },
-        context('o1/location', OTHER),
-      );
-      await gateway.handle(
-        playerStream(OTHER),
-        players,
-        {
-          type: 'ResolveAction',
-          actionId: 'o1',
-          effects: [offer],
-          result: { action_type: 'trade', narration: 'offered' },
-          source: 'rules',
-          at: AT.toISOString(),
-        },
-        context('resolve-o1', OTHER),
-      );
-    }
-    if (scenario.kind === 'shared-kill')
-      await gateway.handle(
-        locationStream('woods'),
-        runtime.deciders.location('woods'),
-        { type: 'DamageEnemy', enemyId: 'wolf', playerId: OTHER, damage: 5, at: AT.toISOString(), seed: 'w' },
-        context('wound', OTHER),
-      );
-    for (const event of await store.readAll()) presence.apply(event);
+    afterAll(() => base?.close());
 
-    let checkpoint: Position | undefined = await base.headPosition();
-    const checkpoints: CheckpointStore = {
-      load: async () => checkpoint,
-      save: async (_name, position) => {
-        checkpoint = position;
-      },
-    };
-    await gateway.handle(
-      playerStream(GIVER),
-      players,
-      { type: 'RequestAction', actionId: 'a1', action: scenario.action },
-      context('request-a1', GIVER),
-    );
-    const resolved = async () =>
-      (await store.readStream(playerStream(GIVER))).some(
-        (event) => event.type === 'ActionResolved' && (event.data as { actionId: string }).actionId === 'a1',
-      );
-    const startProcess = async (processStore: EventStore) => {
-      const commands = new CommandHandler(processStore, { now: () => AT });
-      await commands.start();
-      const processor = new ActionProcessor({
-        store: processStore,
-        commands,
-        checkpoints,
-        runtime,
-        lane: new RulesEngine(),
-        rules: new RulesEngine(),
-        scenes: new SceneReader(commands, runtime, presence),
-        logger,
-        retryDelayMs: 1,
+    async function run(scenario: Scenario, dieAfter?: number): Promise<RunResult> {
+      const store = namespacedStore(base, `deliver${++runs}-`);
+      const gateway = new CommandHandler(store, { now: () => AT });
+      const runtime = await WorldRuntime.start(store, gateway, fixtureWorld(), 'fixture', logger);
+      const players = runtime.deciders.player;
+      const presence = new PresenceProjection();
+      const context = (commandId: string, playerId: string) => ({
+        commandId,
+        playerId,
+        correlationId: commandId,
       });
-      await processor.start();
-      return async () => {
-        await processor.stop();
-        await commands.stop();
-      };
-    };
-
-    if (dieAfter !== undefined) {
-      const dying = dyingStore(store, dieAfter);
-      const stop = await startProcess(dying.store);
-      await dying.death;
-      await stop();
-    }
-    const stop = await startProcess(store);
-    await waitFor(resolved);
-    await stop();
-    await runtime.stop();
-
-    const events: RunResult['events'] = {};
-    for (const event of await store.readAll()) {
-      if (event.streamId === 'world-content') continue;
-      events[event.streamId] = [...(events[event.streamId] ?? []), [event.type, event.data]];
-    }
-    const reader = new CommandHandler(store);
-    return {
-      events,
-      giver: (await reader.load(playerStream(GIVER), players)).state,
-      other: (await reader.load(playerStream(OTHER), players)).state,
-    };
-  }
-
-  for (const scenario of scenarios) {
-    describe(scenario.name, () => {
-      let uninterrupted: RunResult;
-      beforeAll(async () => {
-        uninterrupted = await run(scenario);
-      }, 60_000);
-
-      it('does what it should when nothing goes wrong', () => {
-        const notices = uninterrupted.events[playerStream(OTHER)]!.filter(
-          ([type, data]) =>
-            type === 'ActionResolved' && (data as { actionId: string }).actionId.startsWith('a1/'),
+      for (const [playerId, username] of [
+        [GIVER, 'ayla'],
+        [OTHER, 'bea'],
+      ] as const) {
+        const stream = playerStream(playerId);
+        await gateway.handle(
+          stream,
+          players,
+          { type: 'RegisterPlayer', playerId, username },
+          context(`reg-${playerId}`, playerId),
         );
-        expect(notices).toHaveLength(1);
-        if (scenario.kind === 'trade') {
-          expect(uninterrupted.giver.inventory).toEqual(['dagger']);
-          expect(uninterrupted.other.inventory).toEqual(['herb']);
-          expect((notices[0]![1] as { result: { narration: string } }).result.narration).toBe(
-            'ayla accepts your offer: the dagger for a healing herb, which is yours now.',
+        await gateway.handle(
+          stream,
+          players,
+          { type: 'EnterWorld', sessionId: `s-${playerId}` },
+          context(`enter-${playerId}`, playerId),
+        );
+        const setUp = `setup-${playerId}`;
+        await gateway.handle(
+          stream,
+          players,
+          { type: 'RequestAction', actionId: setUp, action: { action_type: 'look' } },
+          context(`request-${setUp}`, playerId),
+        );
+        await gateway.handle(
+          stream,
+          players,
+          {
+            type: 'ResolveAction',
+            actionId: setUp,
+            effects: [
+              ...(playerId === GIVER ? [{ kind: 'take-item' as const, item: 'herb' }] : []),
+              ...(playerId === OTHER && scenario.kind === 'trade'
+                ? [{ kind: 'take-item' as const, item: 'dagger' }]
+                : []),
+              ...(scenario.locationId === 'woods' ? [{ kind: 'move' as const, to: 'woods' }] : []),
+            ],
+            result: { action_type: 'look', narration: 'given' },
+            source: 'rules',
+            at: AT.toISOString(),
+          },
+          context(`resolve-${setUp}`, playerId),
+        );
+      }
+      if (scenario.kind === 'trade') {
+        const offer = {
+          kind: 'offer-trade',
+          offer: 'o1',
+          player: GIVER,
+          give: 'dagger',
+          for: 'herb',
+        } as const;
+        await gateway.handle(
+          playerStream(OTHER),
+          players,
+          { type: 'RequestAction', actionId: 'o1', action: { action_type: 'look' } },
+          context('request-o1', OTHER),
+        );
+        await gateway.handle(
+          locationStream('square'),
+          runtime.deciders.location('square'),
+          {
+            type: 'OfferTrade',
+            offerId: 'o1',
+            playerId: OTHER,
+            toPlayerId: GIVER,
+            itemId: 'dagger',
+            forItemId: 'herb',
+            at: AT.toISOString(),
+          },
+          context('o1/location', OTHER),
+        );
+        await gateway.handle(
+          playerStream(OTHER),
+          players,
+          {
+            type: 'ResolveAction',
+            actionId: 'o1',
+            effects: [offer],
+            result: { action_type: 'trade', narration: 'offered' },
+            source: 'rules',
+            at: AT.toISOString(),
+          },
+          context('resolve-o1', OTHER),
+        );
+      }
+      if (scenario.kind === 'shared-kill')
+        await gateway.handle(
+          locationStream('woods'),
+          runtime.deciders.location('woods'),
+          {
+            type: 'DamageEnemy',
+            enemyId: 'wolf',
+            playerId: OTHER,
+            damage: 5,
+            at: AT.toISOString(),
+            seed: 'w',
+          },
+          context('wound', OTHER),
+        );
+      for (const event of await store.readAll()) presence.apply(event);
+
+      let checkpoint: Position | undefined = await base.headPosition();
+      const checkpoints: CheckpointStore = {
+        load: async () => checkpoint,
+        save: async (_name, position) => {
+          checkpoint = position;
+        },
+      };
+      await gateway.handle(
+        playerStream(GIVER),
+        players,
+        { type: 'RequestAction', actionId: 'a1', action: scenario.action },
+        context('request-a1', GIVER),
+      );
+      const resolved = async () =>
+        (await store.readStream(playerStream(GIVER))).some(
+          (event) =>
+            event.type === 'ActionResolved' && (event.data as { actionId: string }).actionId === 'a1',
+        );
+      const startProcess = async (processStore: EventStore) => {
+        const commands = new CommandHandler(processStore, { now: () => AT });
+        await commands.start();
+        const processor = new ActionProcessor({
+          store: processStore,
+          commands,
+          checkpoints,
+          runtime,
+          lane: new RulesEngine(),
+          rules: new RulesEngine(),
+          scenes: new SceneReader(commands, runtime, presence),
+          logger,
+          retryDelayMs: 1,
+        });
+        await processor.start();
+        return async () => {
+          await processor.stop();
+          await commands.stop();
+        };
+      };
+
+      if (dieAfter !== undefined) {
+        const dying = dyingStore(store, dieAfter);
+        const stop = await startProcess(dying.store);
+        await dying.death;
+        await stop();
+      }
+      const stop = await startProcess(store);
+      await waitFor(resolved);
+      await stop();
+      await runtime.stop();
+
+      const events: RunResult['events'] = {};
+      for (const event of await store.readAll()) {
+        if (event.streamId === 'world-content') continue;
+        events[event.streamId] = [...(events[event.streamId] ?? []), [event.type, event.data]];
+      }
+      const reader = new CommandHandler(store);
+      return {
+        events,
+        giver: (await reader.load(playerStream(GIVER), players)).state,
+        other: (await reader.load(playerStream(OTHER), players)).state,
+      };
+    }
+
+    for (const scenario of scenarios) {
+      describe(scenario.name, () => {
+        let uninterrupted: RunResult;
+        beforeAll(async () => {
+          uninterrupted = await run(scenario);
+        }, 60_000);
+
+        it('does what it should when nothing goes wrong', () => {
+          const notices = uninterrupted.events[playerStream(OTHER)]!.filter(
+            ([type, data]) =>
+              type === 'ActionResolved' && (data as { actionId: string }).actionId.startsWith('a1/'),
           );
-        } else if (scenario.kind === 'shared-kill') {
-          expect(uninterrupted.giver.xp).toBe(10);
-          expect(uninterrupted.other.xp).toBe(10);
-          expect((notices[0]![1] as { result: { narration: string } }).result.narration).toContain(
-            'ayla fells the grey wolf. You share in the defeat of the grey wolf (+10 XP).',
-          );
-        } else {
-          expect(uninterrupted.giver.inventory).toEqual([]);
-          expect(uninterrupted.other.inventory).toEqual(['herb']);
-          expect((notices[0]![1] as { result: { narration: string } }).result.narration).toBe(
-            'ayla gives you a healing herb.',
-          );
+          expect(notices).toHaveLength(1);
+          if (scenario.kind === 'trade') {
+            expect(uninterrupted.giver.inventory).toEqual(['dagger']);
+            expect(uninterrupted.other.inventory).toEqual(['herb']);
+            expect((notices[0]![1] as { result: { narration: string } }).result.narration).toBe(
+              'ayla accepts your offer: the dagger for a healing herb, which is yours now.',
+            );
+          } else if (scenario.kind === 'shared-kill') {
+            expect(uninterrupted.giver.xp).toBe(10);
+            expect(uninterrupted.other.xp).toBe(10);
+            expect((notices[0]![1] as { result: { narration: string } }).result.narration).toContain(
+              'ayla fells the grey wolf. You share in the defeat of the grey wolf (+10 XP).',
+            );
+          } else {
+            expect(uninterrupted.giver.inventory).toEqual([]);
+            expect(uninterrupted.other.inventory).toEqual(['herb']);
+            expect((notices[0]![1] as { result: { narration: string } }).result.narration).toBe(
+              'ayla gives you a healing herb.',
+            );
+          }
+        });
+
+        // Appends: 1 the location step, 2 the other player's step, 3 the giver's own record.
+        for (const dieAfter of [1, 2, 3]) {
+          it(`killed after append ${dieAfter} of 3, then restarted, ends as if never interrupted`, async () => {
+            const interrupted = await run(scenario, dieAfter);
+            expect(interrupted.events).toEqual(uninterrupted.events);
+            expect(interrupted.giver).toEqual(uninterrupted.giver);
+            expect(interrupted.other).toEqual(uninterrupted.other);
+            if (scenario.kind !== 'shared-kill') {
+              const items = [...interrupted.giver.inventory, ...interrupted.other.inventory];
+              expect(items.filter((i) => i === 'herb')).toHaveLength(1);
+              if (scenario.kind === 'trade') expect(items.filter((i) => i === 'dagger')).toHaveLength(1);
+            }
+          }, 60_000);
         }
       });
+    }
+  });
+}
 
-      // Appends: 1 the location step, 2 the other player's step, 3 the giver's own record.
-      for (const dieAfter of [1, 2, 3]) {
-        it(`killed after append ${dieAfter} of 3, then restarted, ends as if never interrupted`, async () => {
-          const interrupted = await run(scenario, dieAfter);
-          expect(interrupted.events).toEqual(uninterrupted.events);
-          expect(interrupted.giver).toEqual(uninterrupted.giver);
-          expect(interrupted.other).toEqual(uninterrupted.other);
-          if (scenario.kind !== 'shared-kill') {
-            const items = [...interrupted.giver.inventory, ...interrupted.other.inventory];
-            expect(items.filter((i) => i === 'herb')).toHaveLength(1);
-            if (scenario.kind === 'trade') expect(items.filter((i) => i === 'dagger')).toHaveLength(1);
-          }
-        }, 60_000);
-      }
-    });
-  }
-});
+crashSuite('embedded store', openInMemoryEventStore);
+
+const postgresUrl = testServices.postgres.url;
+if (postgresUrl) {
+  const schema = uniqueSchema('deliveries');
+  crashSuite('PostgreSQL', async () => {
+    const database = await openDatabase<EventStoreTables>({ kind: 'postgres', url: postgresUrl, schema });
+    return new SqlEventStore(database, { name: 'postgres', pollIntervalMs: 20 }, () => database.close());
+  });
+  afterAll(() => dropSchema(postgresUrl, schema));
+} else {
+  reportSkipped('PostgreSQL', testServices.postgres.variable);
+}
 
 async function waitFor(condition: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 500; i++) {
