@@ -43,7 +43,9 @@ describe('NPCs talk to each other', () => {
       npc('elder-zorathian'),
       atGameHour(23),
     );
-    expect(cold.lines[0]!.text).toMatch(/^You again, Zorathian\. I had hoped for better company tonight\./);
+    expect(cold.lines[0]!.text).toMatch(
+      /^You again, Elder Zorathian\. I had hoped for better company tonight\./,
+    );
     expect(cold.lines[2]!.text).toMatch(/You always did think you knew best/);
   });
 
@@ -62,6 +64,17 @@ describe('NPCs talk to each other', () => {
       if (known) expect(talk.lines[1]!.text).toContain(`I've been thinking about ${known.topic}.`);
     }
     expect(topics.size).toBeGreaterThan(2);
+  });
+
+  it('has the second bring up a line of its own about the first, by name', () => {
+    const teases = Array.from({ length: 40 }, (_, minute) =>
+      composeNpcConversation(world, place('tavern'), npc('brenna'), npc('sylvi'), atGameHour(20, minute)),
+    ).filter((talk) => talk.topic === 'Brenna');
+    expect(teases.length).toBeGreaterThan(0);
+    for (const talk of teases) {
+      expect(talk.lines[1]!.npcId).toBe('sylvi');
+      expect(talk.lines[1]!.text).toMatch(/\bBrenna\b/);
+    }
   });
 
   it('answers from its own knowledge when both know the topic', () => {
@@ -89,7 +102,7 @@ describe('NPCs talk to each other', () => {
     expect(talk.topic).toBe(world.quests.get('elders-prophecy')!.name);
     expect(talk.lines[1]).toEqual({
       npcId: 'sylvi',
-      text: `Did you hear? Ayla finished "${world.quests.get('elders-prophecy')!.name}" for Zorathian.`,
+      text: `Did you hear? Ayla finished "${world.quests.get('elders-prophecy')!.name}" for Elder Zorathian.`,
     });
   });
 

@@ -4,7 +4,7 @@ import { type LineSituation, linesFor } from '../world/npc-lines.ts';
 import type { Location, Npc, World } from '../world/world.ts';
 import { happeningLine, type WorldHappening } from './npc-happenings.ts';
 import type { ConversationLine } from './npc-life-events.ts';
-import { answerLine, callName, firstSentence, greetingLine } from './npc-voice.ts';
+import { answerLine, callName, firstSentence, greetingLine, mentionName } from './npc-voice.ts';
 
 export interface ComposedConversation {
   topic: string;
@@ -77,8 +77,9 @@ function chooseSubject(
     return { topic: topicOfHappening(world, recent), text: line };
   }
   const smallTalk = linesFor(b, 'smallTalk', situation).map((line) => line.text);
-  const aName = callName(a).replace(/^Old /, '');
-  const aboutA = smallTalk.filter((line) => line.includes(aName));
+  const aName = mentionName(a);
+  const mentioned = new RegExp(`\\b${aName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+  const aboutA = smallTalk.filter((line) => mentioned.test(line));
   const roll = random();
   if (aboutA.length > 0 && roll < 0.4) return { topic: callName(a), text: spokenTo(pick(random, aboutA), a) };
   if (b.knowledge.length > 0 && (roll < 0.8 || smallTalk.length === 0)) {

@@ -4,12 +4,14 @@ import type { Npc } from '../world/world.ts';
 /** How an NPC sounds, from its content: the mood sets the interjections, the content gives the words. */
 type Mood = Npc['personality']['mood'];
 
-/** The first word of an NPC's name that is not a title: "Old Tom" stays whole, "Captain Halvard" is Halvard. */
+/** What other NPCs call an NPC: its name without the epithet ("Mira the Herbalist" is Mira). */
 export function callName(npc: Npc): string {
-  const titled = npc.name.match(/^(Captain|Elder)\s+(.+)$/);
-  if (titled) return titled[2]!;
-  if (npc.name.startsWith('Old ')) return npc.name;
-  return npc.name.split(/\s+/)[0]!;
+  return npc.name.split(' the ')[0]!;
+}
+
+/** The word a line uses to speak of the NPC: the last of its call name (Old Tom is Tom). */
+export function mentionName(npc: Npc): string {
+  return callName(npc).split(/\s+/).at(-1)!;
 }
 
 /** How warmly `npc` feels about `other`: its relationship score in the content, 0 when none is given. */
