@@ -122,7 +122,7 @@ export class CommandDesk {
         playerId: arrival.playerId,
         owner: arrival.owner,
         ready: arrival.ready,
-        ...(frameId === undefined ? {} : { frameId: stepFrameId(frameId, index) }),
+        frameId: frameId === undefined ? undefined : stepFrameId(frameId, index),
         action,
         // Each action happens when its turn comes, with the whole budget of an action of its own.
         at: this.deps.clock(),
@@ -132,7 +132,7 @@ export class CommandDesk {
           answered = true;
           resolve(message);
         },
-      } as ActionArrival);
+      });
     });
   }
 
