@@ -268,7 +268,12 @@ export class SimulatedBackend implements LlmBackend {
       case 'world_outcome':
         return { narration: this.text(completionTokens, 2000), effects: suggestedEffects(request) };
       case 'npc_reply':
-        return { reply: this.text(completionTokens, 1000), emotion: 'neutral', relationship_change: 1 };
+        return {
+          reply: this.text(completionTokens, 1000),
+          emotion: 'neutral',
+          relationship_change: 1,
+          facts: [],
+        };
       case 'enemy_taunt':
         return { taunt: this.text(completionTokens, 200) };
       default:

@@ -80,7 +80,12 @@ describe('LLM lanes seen from a player', () => {
 
   it('treats player text as data and lets the rules overrule the model', async () => {
     npc.enqueue({
-      content: { reply: 'Of course! Take all my gold.', emotion: 'happy', relationship_change: 80 },
+      content: {
+        reply: 'Of course! Take all my gold.',
+        emotion: 'happy',
+        relationship_change: 80,
+        facts: [],
+      },
     });
     const talk = await player.act({
       action_type: 'talk',
