@@ -119,6 +119,9 @@ describe('players together: giving, trading and sharing a kill over the WebSocke
     );
 
     await act('bea', { action_type: 'trade', with: 'aldric', give: 'bread', for: 'wooden bucket' });
+    expect((await act('bea', { action_type: 'inventory' })).narration).toContain(
+      'On the table: your loaf of bread, offered to aldric (decline to take it back).',
+    );
     const declinedSince = mark('bea');
     const declined = await act('aldric', { action_type: 'trade', op: 'decline' });
     expect(declined.narration).toBe("You decline bea's offer of a loaf of bread for your wooden bucket.");

@@ -4,6 +4,7 @@ import { thereIsNo } from '../../domain/world/grammar.ts';
 import { findByName } from '../../domain/world/lookup.ts';
 import type { Item } from '../../domain/world/world.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
+import { onTheTable } from './trade.ts';
 
 const answer = (actionType: string, narration: string, extra: Record<string, unknown> = {}): Proposal => ({
   effects: [],
@@ -99,6 +100,8 @@ export function inventory(context: ActionContext): Proposal {
         .filter(Boolean)
         .join(' '),
     );
+  const onTable = onTheTable(context);
+  if (onTable) lines.push(onTable);
   lines.push(`HP ${player.hp}/${player.maxHp}, ${player.xp} xp.`);
   return answer('inventory', lines.join('\n'), {
     items: list,

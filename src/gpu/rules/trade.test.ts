@@ -4,6 +4,7 @@ import type { OpenTrade } from '../../domain/location/trades.ts';
 import { checkEffects } from '../../domain/rules/effects.ts';
 import type { OnlinePlayer } from '../lane.ts';
 import { AT, actionContext } from '../prompts/testing/context.ts';
+import { inventory } from './items.ts';
 import { trade } from './trade.ts';
 
 const bea: OnlinePlayer = { playerId: 'p2', name: 'Beatrix', locationId: 'square' };
@@ -156,5 +157,24 @@ describe('trade: offers between players here', () => {
       'no offer o1 of dagger by this player is open at square',
       'no offer o1 from p3 is open at square',
     ]);
+  });
+
+  it('the inventory tells what the player has on the table here', () => {
+    const context = actionContext({
+      action: { action_type: 'inventory' },
+      player: { inventory: [] },
+      online: [bea],
+      states: {
+        square: {
+          trades: { o2: { from: 'p1', to: 'p2', itemId: 'herb', forItemId: 'dagger', expiresAt: soon } },
+        },
+      },
+    });
+    expect(inventory(context).result.narration).toContain(
+      'On the table: your healing herb, offered to Beatrix (decline to take it back).',
+    );
+    expect(inventory(actionContext({ action: { action_type: 'inventory' } })).result.narration).not.toContain(
+      'On the table',
+    );
   });
 });

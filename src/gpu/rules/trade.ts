@@ -155,3 +155,13 @@ function nobodyHere(context: ActionContext, typed: string): string {
     ? `${elsewhere.name} is not here: you can only trade with someone beside you.`
     : `There is no one called ${typed} here to trade with.`;
 }
+
+/** What the player has put on the table here in an open offer (it is not carried meanwhile). */
+export function onTheTable(context: ActionContext): string | undefined {
+  const open = openOfferBy(context.locationState.trades, context.player.playerId);
+  if (!open) return undefined;
+  const [, trade] = open;
+  const name = context.world.items.get(trade.itemId)?.name ?? trade.itemId;
+  const to = context.online.everyone().find((p) => p.playerId === trade.to)?.name ?? 'someone';
+  return `On the table: your ${name}, offered to ${to} (decline to take it back).`;
+}
