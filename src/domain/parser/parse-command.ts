@@ -1,7 +1,7 @@
 import { type Action, actionSchema, isActionType } from '../actions.ts';
 import { directionOf, isDiagonal } from './directions.ts';
 import { nearestName, type SceneNames } from './scene-names.ts';
-import { type ClauseContext, VERBS, type Verb, verbAt, verbsNear } from './verbs.ts';
+import { type ClauseContext, type Verb, verbAt, verbsNear } from './verbs.ts';
 
 export type ParsedCommand =
   | {
@@ -47,11 +47,7 @@ function withoutFiller(text: string): string {
 const words = (text: string) => text.split(' ').filter(Boolean);
 
 /** Splits a command into clauses: at "and", "then", commas, semicolons and full stops, never inside a message. */
-export function splitClauses(
-  text: string,
-  context: ClauseContext,
-  atMost = Number.POSITIVE_INFINITY,
-): string[] {
+function splitClauses(text: string, context: ClauseContext, atMost = Number.POSITIVE_INFINITY): string[] {
   const clauses: string[] = [];
   let rest = text.replace(/\s+/g, ' ').trim();
   while (rest && clauses.length < atMost) {
@@ -215,11 +211,4 @@ function tooMany(clauses: string[], maxActions: number): ParsedCommand {
     error: `That is more than ${maxActions} actions: at most ${maxActions} in one command.`,
     suggestions: [clauses.slice(0, maxActions).join(', then ')],
   };
-}
-
-/** The verbs the parser reads, for help texts: the first spelling of each the game has. */
-export function knownVerbs(has: (actionType: string) => boolean = isActionType): string[] {
-  return VERBS.filter((verb) => has(verb.makes) || (verb.orElse && has(verb.orElse))).map(
-    (verb) => verb.spellings[0]!,
-  );
 }
