@@ -33,7 +33,9 @@ describe('NPCs react to world events', () => {
       { type: 'NpcReacted', npcId: 'sylvi', locationId: 'tavern', reaction: 'impressed' },
     ]);
     const [brenna] = reactionsTo(happening, world, atGameHour(19));
-    expect(brenna!.data.line).toBe('Ha! Did you hear? Ayla finished "Silk for Salves" for Mira.');
+    expect(brenna!.data.line).toBe(
+      'Ha! Did you hear? Ayla finished "Silk for Salves" for Mira. That\'s worth a toast!',
+    );
     expect(brenna!.data.cause).toEqual({
       type: 'QuestCompleted',
       playerId: 'p1',
@@ -88,7 +90,19 @@ describe('NPCs react to world events', () => {
     expect(first).toHaveLength(3);
     expect(reactionsTo(happening, world, atGameHour(20))).toEqual(first);
     expect(first.every((r) => r.data.at === atGameHour(20).toISOString())).toBe(true);
-    expect(first[0]!.data.line).toContain('that traveller');
+    expect(first[0]!.data.line).toContain('That traveller');
+    // Each in its own mood: cheerful Brenna, calm Sylvi.
+    expect(first.map((r) => [r.data.npcId, r.data.line])).toEqual([
+      [
+        'brenna',
+        "Ha! That traveller fell, right here! Somebody get them a drink when they're back on their feet.",
+      ],
+      [
+        'old-tom',
+        "Ha! That traveller fell, right here! Somebody get them a drink when they're back on their feet.",
+      ],
+      ['sylvi', 'That traveller fell, right here! Let them rise again, and wiser.'],
+    ]);
   });
 
   it('ignores a quest the content does not have', () => {
