@@ -2,7 +2,6 @@ import { nameBasedUuid } from '../commands/name-based-uuid.ts';
 import { factsOfTalk, type PlayerFact, SINGLE_VALUED } from '../domain/memory/facts.ts';
 import { FACT_IMPORTANCE } from '../domain/memory/memory-constants.ts';
 import {
-  newWitnessState,
   type Observation,
   observationsOf,
   recordWitnessed,
@@ -20,6 +19,7 @@ import type { PlayerEventOf } from '../domain/player/player-events.ts';
 import { buildWorld, type World } from '../domain/world/world.ts';
 import type { Position, StoredEvent } from '../infrastructure/event-store/event-store.ts';
 import type { NpcMemory } from '../infrastructure/memory/vector-memory.ts';
+import { JournaledMap } from './journaled-map.ts';
 
 export type MemoryToWrite = Omit<NpcMemory, 'embedding'>;
 
@@ -45,8 +45,13 @@ export const MEMORY_EVENT_TYPES = [
  * is skipped (its memories are stored already).
  */
 export class NpcMemoryBook {
-  private readonly witness: WitnessState = newWitnessState();
-  private readonly reflections = new Map<string, ReflectionState>();
+  // Journaled, so that going back to a snapshot costs what changed since, not the number of players.
+  private readonly witness = {
+    names: new JournaledMap<string, string>(),
+    health: new JournaledMap<string, { hp: number; maxHp: number }>(),
+    fights: new JournaledMap<string, number>(),
+  } satisfies WitnessState;
+  private readonly reflections = new JournaledMap<string, ReflectionState>();
   private applied: Position = -1n;
 
   constructor(private world: World) {}
@@ -92,22 +97,13 @@ export class NpcMemoryBook {
 
   /** A way back to the book as it is now (when the memories of what it read since could not be stored). */
   snapshot(): () => void {
-    const { names, health, fights } = this.witness;
-    const saved = {
-      names: new Map(names),
-      health: new Map(health),
-      fights: new Map(fights),
-      reflections: new Map(this.reflections),
-      applied: this.applied,
-      world: this.world,
-    };
+    const maps = [this.witness.names, this.witness.health, this.witness.fights, this.reflections];
+    for (const map of maps) map.begin();
+    const { applied, world } = this;
     return () => {
-      refill(names, saved.names);
-      refill(health, saved.health);
-      refill(fights, saved.fights);
-      refill(this.reflections, saved.reflections);
-      this.applied = saved.applied;
-      this.world = saved.world;
+      for (const map of maps) map.rollback();
+      this.applied = applied;
+      this.world = world;
     };
   }
 
@@ -224,12 +220,6 @@ function reflectionMemory(reflection: Reflection): MemoryToWrite {
     createdAt: reflection.at,
     lastAccessedAt: reflection.at,
   };
-}
-
-/** Its values (never changed in place, only replaced) are those of the copy again. */
-function refill<V>(live: Map<string, V>, copy: ReadonlyMap<string, V>): void {
-  live.clear();
-  for (const [key, value] of copy) live.set(key, value);
 }
 
 /** When it happened: the time in its data when it has one, else when it was recorded. */
