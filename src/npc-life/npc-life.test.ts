@@ -135,6 +135,29 @@ describe.each(sqlBackends())('NPC life on $name', (backend) => {
       expect(await reactionsIn(npcId, died.id)).toHaveLength(1);
   });
 
+  it('two processes reacting to the same death at once record each reaction once', async () => {
+    const playerId = `ayla-${++run}`;
+    const processes = [1, 2].map(() => {
+      const saved = new Map<string, bigint>();
+      return lifeOf({
+        checkpoints: {
+          load: async (name) => saved.get(name),
+          save: async (name, position) => void saved.set(name, position),
+        },
+      });
+    });
+    await Promise.all(processes.map((life) => life.start()));
+    const died = event(
+      'PlayerDefeated',
+      { playerId, locationId: 'tavern', by: 'grey-wolf' },
+      atGameHour(19, 20).toISOString(),
+    );
+    await opened.store.appendToStream(`player-${playerId}`, [died], { expectedRevision: 'any' });
+    await Promise.all(processes.map((life) => life.caughtUp()));
+    for (const npcId of ['brenna', 'old-tom', 'sylvi'])
+      expect(await reactionsIn(npcId, died.id)).toHaveLength(1);
+  });
+
   it('leaves the past alone on its first start, and events older than a few minutes', async () => {
     const playerId = `ayla-${++run}`;
     const old = event(
