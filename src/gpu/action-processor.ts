@@ -247,8 +247,9 @@ export class ActionProcessor {
   }
 
   /**
-   * What the action brings other players (an item handed over, a share in a kill), each to its
-   * player's stream before the actor's own record: see deliveries.ts for why this order is crash-safe.
+   * What the action brings other players (an item handed over, the other half of a trade, word of an
+   * offer, a share in a kill), each to its player's stream before the actor's own record: see
+   * deliveries.ts for why this order is crash-safe.
    */
   private async deliver(
     ids: { actionId: string; causationId: string },

@@ -4,7 +4,8 @@ import type { NewEvent } from '../infrastructure/event-store/event-store.ts';
 
 /**
  * What one player's action brings to other players, read from the action's location events: an item
- * handed over, a share in an enemy's defeat.
+ * handed over, the other half of a trade (or the offered item back), word of a trade offer, a share in
+ * an enemy's defeat.
  *
  * Why here, in the action processor's own flow, and in this order: location step → each other
  * player's step → the actor's `ResolveAction`. The location step is the action's point of no return
