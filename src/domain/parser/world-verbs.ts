@@ -1,0 +1,118 @@
+import { findByName } from '../world/lookup.ts';
+import {
+  type Built,
+  type ClauseContext,
+  done,
+  dropLeading,
+  everything,
+  itemsAnywhere,
+  lower,
+  named,
+  onThing,
+  phrase,
+  problem,
+  some,
+  splitAtLast,
+} from './clause.ts';
+import { DIRECTION_SPELLINGS, directionOf, isDiagonal } from './directions.ts';
+import { nearestName, type SceneNames, withoutArticles } from './scene-names.ts';
+
+/** Reading the verbs of moving, looking and handling things. */
+
+export const waysOut = (scene: SceneNames) => scene.exits.map((exit) => `go ${exit.direction}`);
+
+export function move(words: string[], context: ClauseContext): Built {
+  const text = withoutArticles(phrase(dropLeading(words, ['to', 'towards', 'toward', 'into', 'through'])));
+  const { scene } = context;
+  if (!text) return problem('Go where?', waysOut(scene));
+  const direction = directionOf(text);
+  if (direction) return done({ action_type: 'move', direction });
+  if (isDiagonal(text))
+    return problem(
+      `There are no diagonal ways: the world's ways are north, south, east, west, up and down.`,
+      waysOut(scene),
+    );
+  const places = scene.exits.map((exit) => exit.name);
+  // The rules take a way's place by its whole name only: "the smithy" goes as "The Smithy".
+  const way = findByName(
+    places.map((name) => ({ id: name, name })),
+    text,
+  );
+  if (way) return done({ action_type: 'move', to: way.name });
+  const place = nearestName(text, places);
+  if (place) return done({ action_type: 'move', to: place }, [`"${text}" read as "${place}"`]);
+  const typoOf = nearestName(text, DIRECTION_SPELLINGS);
+  if (typoOf) {
+    const corrected = directionOf(typoOf)!;
+    return done({ action_type: 'move', direction: corrected }, [`"${text}" read as "${corrected}"`]);
+  }
+  return done({ action_type: 'move', to: text });
+}
+
+export function look(words: string[], context: ClauseContext): Built {
+  const rest = dropLeading(words, ['around', 'about', 'here', 'at', 'in', 'on', 'to', 'the']);
+  if (rest.length === 0 || directionOf(phrase(rest))) return done({ action_type: 'look' });
+  return examine(rest, context);
+}
+
+export const examine = onThing('examine', 'target', everything, 'examine');
+
+export function inspect(words: string[], context: ClauseContext): Built {
+  const rest = dropLeading(words, ['at', 'the', 'my', 'your']);
+  const text = phrase(rest).toLowerCase();
+  if (['inventory', 'inv', 'bag', 'pack', 'items'].includes(text)) return done({ action_type: 'inventory' });
+  if (['quests', 'quest', 'journal', 'quest log'].includes(text))
+    return done({ action_type: 'quest', op: 'status' });
+  return examine(rest, context);
+}
+
+export function take(words: string[], context: ClauseContext): Built {
+  const rest = lower(words).at(-1) === 'up' && words.length > 1 ? words.slice(0, -1) : words;
+  const text = phrase(rest).toLowerCase();
+  if (['all', 'everything', 'it all'].includes(text)) {
+    const here = context.scene.itemsHere;
+    if (here.length === 0) return problem('There is nothing here to take.', ['look']);
+    return { actions: here.map((item) => ({ action_type: 'take', item })), corrections: [] };
+  }
+  return onThing('take', 'item', (scene) => scene.itemsHere, 'take', ['from', 'off', 'out'])(rest, context);
+}
+
+export function drop(words: string[], context: ClauseContext): Built {
+  const rest = lower(words).at(-1) === 'down' && words.length > 1 ? words.slice(0, -1) : words;
+  return onThing('drop', 'item', (scene) => scene.carried, 'drop')(rest, context);
+}
+
+export const equip = onThing('equip', 'item', (scene) => scene.carried, 'wear');
+
+/** "put on the jerkin", "put the jerkin on", "put the dagger down". */
+export function put(words: string[], context: ClauseContext): Built {
+  const last = lower(words).at(-1);
+  if (last === 'on' && words.length > 1 && context.has('equip')) return equip(words.slice(0, -1), context);
+  if (last === 'down' || last === 'away') return drop(words.slice(0, -1), context);
+  return problem('Put it where? Try "put down <item>" or "wear <item>".', ['inventory']);
+}
+
+export function use(words: string[], context: ClauseContext): Built {
+  const split = splitAtLast(words, ['on', 'with', 'at']);
+  const corrections: string[] = [];
+  const { scene } = context;
+  const item = named(phrase(split ? split[0] : words), itemsAnywhere(scene), corrections);
+  if (!item)
+    return problem(
+      'Use what?',
+      some(scene.carried).map((name) => `use ${name}`),
+    );
+  if (!split) return done({ action_type: 'use', item }, corrections);
+  const target = named(phrase(split[1]), [...scene.npcs, ...scene.enemies], corrections);
+  return done({ action_type: 'use', item, ...(target ? { target } : {}) }, corrections);
+}
+
+export function attack(words: string[], context: ClauseContext): Built {
+  const { scene } = context;
+  if (words.length === 0 && scene.enemies.length === 1)
+    return done({ action_type: 'attack', target: scene.enemies[0] });
+  return onThing('attack', 'target', (s) => [...s.enemies, ...s.npcs], 'attack', ['with', 'using'])(
+    words,
+    context,
+  );
+}
