@@ -34,6 +34,14 @@ const benchmarks = new Map<string, { description: string; load: () => Promise<Be
     },
   ],
   [
+    'npc-variety',
+    {
+      description:
+        "The rule engine's NPC replies over the real protocol: exact repeats and most common opening, over a shipped question set",
+      load: () => import('./npc-variety.ts'),
+    },
+  ],
+  [
     'pipeline',
     {
       description:

@@ -27,17 +27,18 @@ export function linesFor(
   npc: Npc,
   kind: SituationalLine['kind'],
   situation: LineSituation,
-): { text: string; specificity: number }[] {
+): { text: string; specificity: number; weather: boolean }[] {
   const plain = kind === 'greeting' ? npc.greetings : kind === 'farewell' ? npc.farewells : npc.smallTalk;
   const situated = npc.situational
     .filter((line) => line.kind === kind && lineFits(line, situation))
     .map((line) => ({
       text: line.text,
       specificity: [line.at, line.setting, line.time, line.weather].filter((c) => c !== undefined).length,
+      weather: line.weather !== undefined,
     }));
   return [
     ...situated.sort((a, b) => b.specificity - a.specificity),
-    ...plain.map((text) => ({ text, specificity: 0 })),
+    ...plain.map((text) => ({ text, specificity: 0, weather: false })),
   ];
 }
 

@@ -108,7 +108,9 @@ export const npcSchema = z.object({
       }),
     )
     .default([]),
-  /** When every line of a topic has been told: "{topic}" is the topic, "{address}" the player. */
+  /** How the NPC offers a quest it has for the player (the quest itself is shown beside). */
+  offers: z.array(z.string().min(1)).default([]),
+  /** When every line of a topic has been told: "{topic}" is the topic. */
   allTold: z.array(z.string().min(1)).default([]),
   /** How the NPC takes what a player tells of themselves ("{value}": the name, home, …), and recalls it later. */
   playerFacts: z

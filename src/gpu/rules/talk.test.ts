@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import questionSet from '../../../bench/npc-variety-questions.json' with { type: 'json' };
+import { factsOfTalk } from '../../domain/memory/facts.ts';
+import { FACT_IMPORTANCE, MEMORIES_RECALLED } from '../../domain/memory/memory-constants.ts';
+import { rateImportance } from '../../domain/memory/retrieval.ts';
+import type { PlayerState } from '../../domain/player/player.ts';
+import { seededRandom } from '../../domain/random.ts';
+import { starterWorld } from '../../domain/testing/starter-world.ts';
+import type { TimeOfDay } from '../../domain/world/clock.ts';
+import { LocalHashEmbedder } from '../../infrastructure/memory/embedder.ts';
+import { InMemoryVectorMemory } from '../../infrastructure/memory/in-memory-vector-memory.ts';
+import { MemoryRecall } from '../../infrastructure/memory/memory-recall.ts';
+import { recalledMemory } from '../../projections/npc-memories.ts';
+import type { ActionContext, RecalledMemory } from '../lane.ts';
+import { actionContext } from '../prompts/testing/context.ts';
+import { replyVariety } from './talk/variety.ts';
+import { composeReply } from './talk.ts';
+
+const world = starterWorld();
+const npc = (id: string) => world.npcs.get(id)!;
+const HOURS: Record<TimeOfDay, number> = { morning: 8, day: 13, evening: 19, night: 23 };
+
+interface Talk {
+  npcId: string;
+  message: string;
+  locationId?: string;
+  timeOfDay?: TimeOfDay;
+  player?: Partial<PlayerState>;
+  memories?: RecalledMemory[];
+  actionId?: string;
+}
+
+function contextFor(talk: Talk): ActionContext {
+  const base = actionContext({
+    world,
+    action: { action_type: 'talk', npc: npc(talk.npcId).name, message: talk.message },
+    locationId: talk.locationId ?? npc(talk.npcId).location,
+    ...(talk.player ? { player: talk.player } : {}),
+    memories: talk.memories ?? [],
+    actionId: talk.actionId ?? 'a1',
+  });
+  const timeOfDay = talk.timeOfDay ?? 'day';
+  return { ...base, time: { hour: HOURS[timeOfDay], hourOfDay: HOURS[timeOfDay], timeOfDay } };
+}
+
+function reply(talk: Talk) {
+  const context = contextFor(talk);
+  return composeReply(
+    context,
+    npc(talk.npcId),
+    context.action as { action_type: 'talk'; npc: string; message: string },
+    seededRandom(context.actionId),
+  );
+}
+
+/**
+ * One player's talks with an NPC, remembered and recalled as the game does it: each talk (the player's
+ * words, with the NPC's answer) and each fact the player told are written to the in-process memory
+ * store with the local embedder, and every talk recalls through MemoryRecall, as the lanes get it
+ * (or, with 'all', everything: what the NPC makes of a full memory; the benchmark measures the game's).
+ */
+class Conversation {
+  private readonly memory = new MemoryRecall({
+    embedder: new LocalHashEmbedder(),
+    memory: new InMemoryVectorMemory(),
+    onDegraded: (error) => {
+      throw error;
+    },
+  });
+  readonly replies: string[] = [];
+  private readonly playerId: string;
+
+  constructor(
+    private readonly npcId: string,
+    private readonly base: Omit<Talk, 'npcId' | 'message' | 'memories'> = {},
+    /** Action ids are unique across players, as the client's UUIDs are. */
+    private readonly player = 'player',
+    /** 'all': the NPC recalls every talk and fact of this player, to test what it makes of a full memory. */
+    private readonly recall: 'ranked' | 'all' = 'ranked',
+  ) {
+    this.playerId = 'p1';
+  }
+
+  async say(message: string): Promise<string> {
+    // A talk every 20 seconds of real time: a third of a game hour.
+    const at = new Date(Date.UTC(2024, 4, 1, 12, 0, 0) + this.replies.length * 20_000);
+    const recalled = await this.memory.recall({
+      npcId: this.npcId,
+      playerId: this.playerId,
+      query: message,
+      now: at,
+      secondsPerGameHour: world.content.time.secondsPerGameHour,
+      limit: this.recall === 'all' ? 10_000 : MEMORIES_RECALLED,
+      ...(this.recall === 'all' ? { candidates: 10_000 } : {}),
+    });
+    const answer = reply({
+      ...this.base,
+      npcId: this.npcId,
+      message,
+      memories: recalled.map(recalledMemory),
+      actionId: `${this.player}/a${this.replies.length}`,
+    }).reply;
+    const written = {
+      npcId: this.npcId,
+      playerId: this.playerId,
+      createdAt: at.toISOString(),
+      lastAccessedAt: at.toISOString(),
+    };
+    await this.memory.remember({
+      ...written,
+      id: randomUUID(),
+      kind: 'conversation',
+      text: message,
+      npcReply: answer,
+      importance: rateImportance(message),
+    });
+    for (const fact of factsOfTalk(message))
+      await this.memory.remember({
+        ...written,
+        id: randomUUID(),
+        kind: 'fact',
+        text: `${fact.kind}: ${fact.value}`,
+        fact,
+        importance: FACT_IMPORTANCE[fact.kind],
+      });
+    this.replies.push(answer);
+    return answer;
+  }
+}
+
+describe('an NPC answers from the situation', () => {
+  it('given the deliver step with the shard carried, when the player says they have it, then the elder asks for it', () => {
+    const answer = reply({
+      npcId: 'elder-zorathian',
+      message: 'I have the shard you asked about',
+      player: {
+        quests: { 'elders-prophecy': { status: 'active', step: 2 } },
+        inventory: ['rusty-dagger', 'starglass-shard'],
+        relationships: { 'elder-zorathian': 10 },
+      },
+    });
+    expect(answer.reply).toMatch(/starglass shard/);
+    expect(answer.reply).toMatch(/give it here|put it in my hands|give it to me/i);
+    expect(answer.reply).not.toMatch(/bring me one/i);
+    expect(answer.hint).toBe('(give starglass shard to Zorathian)');
+  });
+
+  it('given the deliver step without the shard, when the player asks for work, then the elder says what he waits for and where it is', () => {
+    const answer = reply({
+      npcId: 'elder-zorathian',
+      message: 'Is there any work for me?',
+      player: {
+        quests: { 'elders-prophecy': { status: 'active', step: 2 } },
+        relationships: { 'elder-zorathian': 10 },
+      },
+    });
+    expect(answer.reply).toMatch(/starglass shard/);
+    expect(answer.reply).not.toMatch(/give it here|put it in my hands/i);
+    expect(answer.hint).toBeUndefined();
+  });
+
+  it('given a name the player told before, when they greet, then the NPC uses the name and never quotes their words', () => {
+    const said = 'well met, my name is aldric and I walked here all the way from the coast';
+    const answer = reply({
+      npcId: 'elder-zorathian',
+      message: 'Hello again',
+      actionId: 'a7',
+      player: { relationships: { 'elder-zorathian': 5 } },
+      memories: [
+        {
+          kind: 'fact',
+          text: 'name: Aldric',
+          fact: { kind: 'name', value: 'Aldric' },
+          playerId: 'p1',
+          createdAt: '2024-05-01T11:00:00Z',
+          importance: 6,
+        },
+        {
+          kind: 'conversation',
+          text: said,
+          playerMessage: said,
+          npcReply: 'Aldric. A good name.',
+          playerId: 'p1',
+          createdAt: '2024-05-01T11:00:00Z',
+          importance: 4,
+        },
+      ],
+    });
+    expect(answer.reply).toContain('Aldric');
+    expect(answer.reply).not.toContain('aldric and I walked');
+    expect(answer.reply).not.toMatch(/you told me|you said/i);
+    expect(answer.memoriesUsed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('given a player telling their name now, then the NPC takes it in by name, not by repeating the sentence', () => {
+    const answer = reply({ npcId: 'old-tom', message: 'My name is Wren, pleased to meet you' });
+    expect(answer.reply).toContain('Wren');
+    expect(answer.reply).not.toContain('My name is Wren');
+  });
+
+  it('given Brenna in the tavern of an evening, when she is greeted and chatted with, then she never speaks of her anvil', async () => {
+    const brenna = new Conversation('brenna', { locationId: 'tavern', timeOfDay: 'evening' });
+    for (let i = 0; i < 12; i++) await brenna.say(i % 2 === 0 ? 'Hello!' : 'How are you today?');
+    for (const line of brenna.replies) expect(line).not.toMatch(/anvil|tongs|forge is just waking|hinge/i);
+    // At the smithy the same talk does bring up the smithy.
+    const atWork = new Conversation('brenna', { locationId: 'smithy', timeOfDay: 'day' });
+    for (let i = 0; i < 12; i++) await atWork.say(i % 2 === 0 ? 'Hello!' : 'How are you today?');
+    expect(atWork.replies.join(' ')).toMatch(/anvil|sparks|tongs|hinge/i);
+  });
+
+  it('given night or day, the elder greets as the hour is', () => {
+    const greetings = (timeOfDay: TimeOfDay) =>
+      Array.from(
+        { length: 8 },
+        (_, i) => reply({ npcId: 'elder-zorathian', message: 'Hello!', timeOfDay, actionId: `g${i}` }).reply,
+      );
+    const night = greetings('night');
+    const day = greetings('day');
+    for (const line of night)
+      expect(line).not.toMatch(/daylight|good day|empty at this hour|dawn|evening already/i);
+    for (const line of day) expect(line).not.toMatch(/you walk late|at this hour\?|stars are all out/i);
+    expect(night.join(' ')).toMatch(/you walk late|at this hour\?|still awake|the lamp is lit/i);
+    expect(day.join(' ')).toMatch(/daylight|good day|noon/i);
+  });
+
+  it('given a topic asked again and again, each answer goes deeper, the fourth is not the second, and the last points elsewhere', async () => {
+    const elder = new Conversation('elder-zorathian', {
+      player: { relationships: { 'elder-zorathian': 5 } },
+    });
+    const lines = [npc('elder-zorathian').knowledge.find((k) => k.topic === 'Corwen the hermit')!].flatMap(
+      (k) => [k.text, ...k.more],
+    );
+    const answers: string[] = [];
+    for (const q of [
+      'Who is Corwen?',
+      'Tell me more of Corwen.',
+      'And Corwen?',
+      'What else about Corwen?',
+      'Corwen?',
+    ])
+      answers.push(await elder.say(q));
+    expect(answers[3]).not.toBe(answers[1]);
+    for (const [i, line] of lines.entries()) expect(answers[i]).toContain(line.split(',')[0]!.slice(0, 20));
+    expect(answers[4]).toMatch(/told you everything|all the stars|no more to tell/i);
+    expect(answers[4]).toMatch(/Old Tom|Sylvi|Corwen the Hermit/);
+  });
+
+  it('given rudeness, the NPC is annoyed and the relationship drops within bounds', () => {
+    const answer = reply({ npcId: 'brenna', message: 'You are a useless fool', locationId: 'smithy' });
+    expect(answer.emotion).toBe('annoyed');
+    expect(answer.relationshipChange).toBe(-3);
+  });
+
+  it('offers the quest to a newcomer who asks for work', () => {
+    const answer = reply({ npcId: 'elder-zorathian', message: 'Do you have any work for me?' });
+    expect(answer.offer?.id).toBe('elders-prophecy');
+  });
+});
+
+describe('an NPC does not repeat itself', () => {
+  /**
+   * Player n's side of the talk, as the benchmark has it: a greeting, their name, then who else they
+   * are and every question of the set, in their own order.
+   */
+  function playerQuestions(n: number, name: string, home: string): string[] {
+    const fill = (q: string) => q.replace('{name}', name).replace('{home}', home);
+    const random = seededRandom(`player ${n}`);
+    const [introduction, ...more] = questionSet.introductions;
+    const rest = [...more.slice(0, 3).map(fill), ...questionSet.questions];
+    for (let i = rest.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+    }
+    return [questionSet.greetings[n % questionSet.greetings.length]!, fill(introduction!), ...rest];
+  }
+
+  it('given 60 varied questions with evolving memories, replies rarely repeat, no opening dominates, and no player words come back', async () => {
+    const elder = new Conversation('elder-zorathian', { timeOfDay: 'evening' }, 'player', 'all');
+    const questions = playerQuestions(0, 'Aldric', 'Millbrook').slice(0, 60);
+    for (const question of questions) await elder.say(question);
+    const variety = replyVariety(elder.replies);
+    expect(variety.exactRepeatPct).toBeLessThan(5);
+    expect(variety.topOpeningPct).toBeLessThanOrEqual(10);
+    for (const [i, answer] of elder.replies.entries()) {
+      const asked = questions[i]!.replace(/[.!?]$/, '');
+      if (asked.length > 14) expect(answer, asked).not.toContain(asked);
+    }
+    expect(elder.replies.join(' ')).toContain('Aldric');
+  });
+
+  it('given several players asking the same questions, the elder still varies (by what each told him and asked before)', async () => {
+    const replies: string[] = [];
+    const homes = ['Millbrook', 'Dunmere', 'Harrowgate', 'Kesterby'];
+    for (const [i, name] of ['Aldric', 'Wren', 'Tamsin', 'Oskar'].entries()) {
+      const elder = new Conversation('elder-zorathian', { timeOfDay: 'night' }, `player ${i}`, 'all');
+      for (const question of playerQuestions(i, name, homes[i]!).slice(0, 50)) await elder.say(question);
+      replies.push(...elder.replies);
+    }
+    const variety = replyVariety(replies);
+    expect(variety.exactRepeatPct).toBeLessThan(5);
+    expect(variety.topOpeningPct).toBeLessThanOrEqual(10);
+  });
+});

@@ -1,0 +1,62 @@
+import { npcLocationAt } from '../../../domain/world/clock.ts';
+import type { Npc } from '../../../domain/world/world.ts';
+import type { ActionContext } from '../../lane.ts';
+import { alreadySaid, type Recollection } from './recall.ts';
+import { placePhrase, pronounOf } from './topics.ts';
+
+const TITLE_WORDS = new Set(['the', 'old', 'of']);
+
+/** Other NPCs the words name (by any word of their name: "Brenna", "blacksmith", "Tom", "captain"). */
+export function mentionedNpcs(context: ActionContext, npc: Npc, text: string): Npc[] {
+  return context.world.content.npcs.filter(
+    (other) => other.id !== npc.id && nameWords(other).some((word) => new RegExp(`\\b${word}\\b`).test(text)),
+  );
+}
+
+export function nameWords(npc: Npc): string[] {
+  return npc.name
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word.length >= 3 && !TITLE_WORDS.has(word));
+}
+
+/**
+ * What the NPC says of another: how it feels about them (from their tie), what they look like the
+ * second time it is asked, and where they are at this hour, which it knows from their habits.
+ */
+export function opinionOf(context: ActionContext, npc: Npc, other: Npc, recollection: Recollection): string {
+  const tie = npc.relationships.find((r) => r.npc === other.id);
+  const short = other.name.split(' ')[0] === 'Old' ? other.name : other.name.split(' ')[0]!;
+  // Said to the player, with what the NPC calls them (their name, once it knows it).
+  const feeling = feelingLine(other.name, tie).replace(/\.$/, npc.address[0] ? `, ${npc.address[0]}.` : '.');
+  const pronoun = pronounOf(other);
+  const whereabouts = whereaboutsOf(context, npc, other);
+  if (!alreadySaid(recollection, feeling)) return [feeling, whereabouts].join(' ');
+  const looks = `You will know ${pronoun.them}: ${lowerFirst(other.description.split(/(?<=\.)\s/)[0]!)}`;
+  if (!alreadySaid(recollection, looks)) return [`${short}, again?`, looks, whereabouts].join(' ');
+  return [`I have told you what I think of ${short}.`, whereabouts].join(' ');
+}
+
+function feelingLine(name: string, tie: Npc['relationships'][number] | undefined): string {
+  if (!tie) return `${name}? I hardly know them.`;
+  if (tie.score >= 50) return `${name}? My ${tie.kind}, and dear to me.`;
+  if (tie.score >= 25) return `${name}? My ${tie.kind}, and a good one.`;
+  if (tie.score >= 10) return `${name}? A ${tie.kind} I think well of.`;
+  if (tie.score > -10) return `${name}? We get along, as ${tie.kind}s do.`;
+  return `${name}? My ${tie.kind}. Do not make me speak of it.`;
+}
+
+/** "She is at the Smithy as ever." / "He is right here, as it happens." */
+export function whereaboutsOf(context: ActionContext, npc: Npc, other: Npc): string {
+  const they = pronounOf(other).They;
+  const hour = context.time.hourOfDay;
+  const there = npcLocationAt(other, hour);
+  if (there === npcLocationAt(npc, hour)) return `${they} is right here, as it happens.`;
+  const place = placePhrase(context, context.world.locations.get(there)?.name ?? there);
+  const usual = there === other.location ? 'as ever' : 'at this hour';
+  return `${they} is at ${place} ${usual}.`;
+}
+
+function lowerFirst(text: string): string {
+  return /^(A|An|The) /.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}

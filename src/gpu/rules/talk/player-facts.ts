@@ -1,0 +1,84 @@
+import type { Npc } from '../../../domain/world/world.ts';
+import type { PlayerFact } from '../../lane.ts';
+import { toSecondPerson } from './intent.ts';
+import { alreadySaid, type Recollection } from './recall.ts';
+import { fill } from './voice.ts';
+
+type FactKind = PlayerFact['kind'];
+
+/** How any NPC takes and recalls what a player tells of themselves, when its content says nothing. */
+const PLAIN: Record<FactKind, { heard: string[]; recalled: string[] }> = {
+  name: { heard: ['{value}. I will remember it.'], recalled: [] },
+  home: {
+    heard: ['{value}? A long road behind you, then.'],
+    recalled: ['How fares {value}?', 'Do you miss {value}?'],
+  },
+  calling: {
+    heard: ['A {value}. There is work here for one of those.'],
+    recalled: ['How goes the life of a {value}?'],
+  },
+  promise: {
+    heard: ['I will hold you to that.'],
+    recalled: ['You promised to {value}. I have not forgotten.'],
+  },
+  seeking: {
+    heard: ['{value}. I will keep my ears open.'],
+    recalled: ['Have you found {value} yet?'],
+  },
+};
+
+/** The value as the NPC says it: the player's "my brother" is "your brother" in its mouth. */
+function spoken(fact: PlayerFact): string {
+  return fact.kind === 'promise' || fact.kind === 'seeking' ? toSecondPerson(fact.value) : fact.value;
+}
+
+/**
+ * The NPC takes in what the player just told of themselves; told again what it already knew, it
+ * answers with another of its lines (it heard them the first time).
+ */
+export function heardLine(npc: Npc, fact: PlayerFact, recollection: Recollection, knewIt: boolean): string {
+  const own = npc.playerFacts[fact.kind]?.heard ?? [];
+  const lines = (own.length > 0 ? own : PLAIN[fact.kind].heard).map((line) =>
+    fill(line, { value: spoken(fact) }),
+  );
+  const fresh = lines.filter((line) => !alreadySaid(recollection, line));
+  const pool = fresh.length > 0 ? fresh : lines;
+  return (knewIt ? pool[pool.length - 1] : pool[0])!;
+}
+
+/**
+ * Something the player told before, brought up again (their home, their promise, what they seek),
+ * the first the NPC has not brought up lately; undefined when there is none.
+ */
+export function recalledFactLine(
+  npc: Npc,
+  recollection: Recollection,
+): { line: string; kind: FactKind } | undefined {
+  for (const kind of ['promise', 'seeking', 'home', 'calling'] as const) {
+    const value = recollection.facts[kind];
+    if (!value || recollection.toldNow.some((f) => f.kind === kind)) continue;
+    const own = npc.playerFacts[kind]?.recalled ?? [];
+    const lines = (own.length > 0 ? own : PLAIN[kind].recalled).map((line) =>
+      fill(line, { value: spoken({ kind, value }) }),
+    );
+    const fresh = lines.find((line) => !alreadySaid(recollection, line));
+    if (fresh) return { line: fresh, kind };
+  }
+  return undefined;
+}
+
+/** "You are Aldric, of Millbrook, a smith." from what the player told, or undefined when nothing. */
+export function whoTheyAre(recollection: Recollection): string | undefined {
+  const { name, home, calling, seeking, promise } = recollection.facts;
+  if (!name && !home && !calling && !seeking && !promise) return undefined;
+  const who = [
+    name ? `You are ${name}` : 'You did not give me your name',
+    ...(home ? [`of ${home}`] : []),
+    ...(calling ? [`a ${calling}`] : []),
+  ].join(', ');
+  const more = [
+    ...(seeking ? [`You are looking for ${toSecondPerson(seeking)}.`] : []),
+    ...(promise ? [`And you promised to ${toSecondPerson(promise)}.`] : []),
+  ];
+  return [`${who}.`, ...more].join(' ');
+}

@@ -1,0 +1,86 @@
+import type { Item, Npc, Quest } from '../../../domain/world/world.ts';
+import type { ActionContext } from '../../lane.ts';
+import { alreadySaid, type Recollection } from './recall.ts';
+
+/** A quest step that waits on this NPC: something to bring it, or a talk with it. */
+export interface StepWithNpc {
+  quest: Quest;
+  step: Quest['steps'][number];
+  /** For a delivery: the item, and whether the player carries it now. */
+  item?: Item;
+  carried?: boolean;
+}
+
+/** The player's active quest steps that this NPC is part of, deliveries first. */
+export function stepsWithNpc(context: ActionContext, npc: Npc): StepWithNpc[] {
+  const steps: StepWithNpc[] = [];
+  for (const [questId, progress] of Object.entries(context.player.quests)) {
+    if (progress.status !== 'active') continue;
+    const quest = context.world.quests.get(questId);
+    const step = quest?.steps[progress.step];
+    if (!quest || !step) continue;
+    const condition = step.condition;
+    if (condition.type === 'deliver' && condition.npc === npc.id) {
+      const item = context.world.items.get(condition.item);
+      if (item) steps.push({ quest, step, item, carried: context.player.inventory.includes(item.id) });
+    } else if (condition.type === 'talk' && condition.npc === npc.id) {
+      steps.push({ quest, step });
+    }
+  }
+  return steps.sort((a, b) => Number(b.carried ?? false) - Number(a.carried ?? false));
+}
+
+/** The hint of the player's current step of a quest, for "you already have work". */
+export function activeHint(context: ActionContext, npc: Npc): string | undefined {
+  const entries = Object.entries(context.player.quests).filter(([, p]) => p.status === 'active');
+  // A quest this NPC gave comes first: it is the one it would ask about.
+  entries.sort(
+    ([a], [b]) =>
+      Number(context.world.quests.get(b)?.giver === npc.id) -
+      Number(context.world.quests.get(a)?.giver === npc.id),
+  );
+  for (const [questId, progress] of entries) {
+    const step = context.world.quests.get(questId)?.steps[progress.step];
+    if (step) return step.hint;
+  }
+  return undefined;
+}
+
+const ASKING_FOR_IT = [
+  'You carry the {item}. I can see it from here. Give it to me, and the thing is done.',
+  'The {item}: you have it with you. Put it in my hands; that is what I asked of you.',
+  'Do not keep the {item} in your pack a moment longer than you must. Give it here.',
+];
+
+const WAITING_FOR_IT = [
+  'I am still waiting on the {item}. {hint}',
+  'Without the {item} there is nothing more I can do. {hint}',
+];
+
+/** What the NPC says of a delivery it waits for: ask for the item when carried, else where it is. */
+export function deliveryLine(step: StepWithNpc, recollection: Recollection): string {
+  const lines = step.carried ? ASKING_FOR_IT : WAITING_FOR_IT;
+  const filled = lines.map((line) =>
+    line.replace('{item}', step.item!.name).replace('{hint}', step.step.hint),
+  );
+  return filled.find((line) => !alreadySaid(recollection, line)) ?? filled[0]!;
+}
+
+/** How the player hands it over: the verb the client and the server read. */
+export function deliveryCommand(step: StepWithNpc, npc: Npc): string {
+  const [first, second] = npc.name.split(' ');
+  const called = /^(Old|Captain|Elder)$/.test(first!) && second ? second : first;
+  return `give ${step.item!.name} to ${called}`;
+}
+
+/** Whether the words touch the delivery: the item, the quest, or the errand itself. */
+export function mentionsDelivery(step: StepWithNpc, text: string): boolean {
+  const itemWords = step
+    .item!.name.toLowerCase()
+    .split(/[\s-]+/)
+    .filter((w) => w.length > 3);
+  return (
+    itemWords.some((word) => text.includes(word)) ||
+    /\b(have it|got it|brought|found it|here it is|quest|task|errand|give)\b/.test(text)
+  );
+}

@@ -1,0 +1,206 @@
+import { npcLocationAt } from '../../../domain/world/clock.ts';
+import { knowledgeLines } from '../../../domain/world/npc-lines.ts';
+import type { Npc } from '../../../domain/world/world.ts';
+import type { ActionContext } from '../../lane.ts';
+import { alreadySaid, lineMark, memoryThatSaid, type Recollection } from './recall.ts';
+import { anywhere, chooseLine, fill } from './voice.ts';
+
+export type Knowledge = Npc['knowledge'][number];
+
+/**
+ * How strongly the words name a topic: 2 for each keyword said as a whole word, 1 for a keyword said
+ * in a longer form ("star" in "starlight"), so that "stars" finds the charts before the star's prophecy.
+ */
+export function keywordHits(entry: Knowledge, text: string): number {
+  return entry.keywords.reduce((score, k) => {
+    const word = escapeRegExp(k.toLowerCase());
+    if (new RegExp(`\\b${word}\\b`).test(text)) return score + 2;
+    return new RegExp(`\\b${word}`).test(text) ? score + 1 : score;
+  }, 0);
+}
+
+/** The topic the words are most about, if any. */
+export function matchTopic(npc: Npc, text: string): Knowledge | undefined {
+  return npc.knowledge
+    .map((entry) => ({ entry, hits: keywordHits(entry, text) }))
+    .filter((k) => k.hits > 0)
+    .sort((a, b) => b.hits - a.hits)[0]?.entry;
+}
+
+/** The topic of the NPC's latest answer to this player, for "go on" and "tell me more". */
+export function lastTopic(npc: Npc, recollection: Recollection): Knowledge | undefined {
+  for (const memory of recollection.conversations) {
+    const reply = memory.npcReply;
+    if (!reply) continue;
+    const entry = npc.knowledge.find((k) => knowledgeLines(k).some((line) => reply.includes(lineMark(line))));
+    if (entry) {
+      recollection.used.add(memory);
+      return entry;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The next line of a topic for this player. Lines are told in turn, deeper each time: the one after
+ * the deepest line they were told (found in the NPC's remembered answers; where an old memory lacks
+ * the answer, each earlier question on the topic counts as one line told). A question that names
+ * what a line is about ("who swore the oath?") gets that line, if not yet told. Undefined once every
+ * line has been told.
+ */
+export function nextLine(
+  npc: Npc,
+  entry: Knowledge,
+  recollection: Recollection,
+  text: string,
+): { line: string; index: number } | undefined {
+  const lines = knowledgeLines(entry);
+  const told = new Set<number>();
+  lines.forEach((line, i) => {
+    if (!alreadySaid(recollection, line)) return;
+    told.add(i);
+    const memory = memoryThatSaid(recollection, line);
+    if (memory) recollection.used.add(memory);
+  });
+  const askedWithoutAnswer = recollection.conversations.filter(
+    (m) => !m.npcReply && m.playerMessage && keywordHits(entry, m.playerMessage.toLowerCase()) > 0,
+  );
+  for (const memory of askedWithoutAnswer) recollection.used.add(memory);
+  const deepest = Math.max(-1, ...told, askedWithoutAnswer.length - 1);
+  const untold = lines.map((_, i) => i).filter((i) => !told.has(i) && i > askedWithoutAnswer.length - 1);
+  // The topic's keywords chose the topic; the player's other words choose the line, a word the NPC
+  // seldom uses (the "Wanderer") more than one it often does (the "light").
+  const keywords = new Set(entry.keywords.flatMap((k) => stemsIn(k)));
+  const asked = new Set(stemsIn(text).filter((stem) => !keywords.has(stem)));
+  const usage = stemUsage(npc);
+  const scored = untold
+    .map((i) => ({
+      i,
+      score: [...new Set(stemsIn(lines[i]!))]
+        .filter((stem) => asked.has(stem))
+        .reduce((sum, stem) => sum + 1 / (usage.get(stem) ?? 1), 0),
+    }))
+    .filter((l) => l.score > 0)
+    .sort((a, b) => b.score - a.score || a.i - b.i);
+  // Lines skipped by an earlier question come after the deepest, before the NPC says it has told all.
+  const index = scored[0]?.i ?? untold.find((i) => i > deepest) ?? untold[0];
+  return index === undefined ? undefined : { line: lines[index]!, index };
+}
+
+const COMMON_WORDS = new Set(
+  'about after again also been before come could does doing done from have here into just know like more much must over really said some tell than that their them then there these they thing this those very what when where which while with would your yours elder please the you are and for but not who how why was his her its our any can did has had all one out see say way yes'.split(
+    ' ',
+  ),
+);
+
+const usageByNpc = new WeakMap<Npc, Map<string, number>>();
+
+/** In how many of the NPC's knowledge lines each word stem occurs. */
+function stemUsage(npc: Npc): Map<string, number> {
+  let usage = usageByNpc.get(npc);
+  if (!usage) {
+    usage = new Map();
+    for (const line of npc.knowledge.flatMap(knowledgeLines))
+      for (const stem of new Set(stemsIn(line))) usage.set(stem, (usage.get(stem) ?? 0) + 1);
+    usageByNpc.set(npc, usage);
+  }
+  return usage;
+}
+
+function stemsIn(text: string): string[] {
+  return (text.toLowerCase().match(/[a-z]+/g) ?? [])
+    .filter((word) => word.length >= 3 && !COMMON_WORDS.has(word))
+    .map(stemOf);
+}
+
+/** A crude stem: the first five letters ("sworn" and "swore", "carrying" and "carry" meet). */
+function stemOf(word: string): string {
+  return word.slice(0, 5);
+}
+
+const POINTERS = [
+  '{name} knows more of it than I do; at this hour you will find {them} at {place}.',
+  'Ask {name}. {They} can be found at {place} just now.',
+  'If you want more, go to {place} and ask {name}.',
+];
+
+/**
+ * What the NPC says once it has told all it knows of a topic: that it has, in its own words, and who
+ * else knows of it and where they are at this hour.
+ */
+export function allToldLine(
+  context: ActionContext,
+  npc: Npc,
+  entry: Knowledge,
+  recollection: Recollection,
+  random: () => number,
+): string {
+  const told = chooseLine(
+    anywhere(npc.allTold.length > 0 ? npc.allTold : ['That is all I know of {topic}.']),
+    recollection,
+    random,
+  )!;
+  const parts = [fill(told, { topic: entry.topic })];
+  const other = whoElseKnows(context, npc, entry);
+  if (other) {
+    const location = context.world.locations.get(npcLocationAt(other, context.time.hourOfDay));
+    const place = location && placePhrase(context, location.name);
+    const pronoun = pronounOf(other);
+    const pointer = POINTERS.find((p) => !alreadySaid(recollection, fillPointer(p, other, place, pronoun)));
+    parts.push(fillPointer(pointer ?? POINTERS[0]!, other, place, pronoun));
+  }
+  return parts.join(' ');
+}
+
+function fillPointer(template: string, other: Npc, place: string | undefined, pronoun: Pronoun): string {
+  return fill(template, {
+    name: other.name,
+    them: pronoun.them,
+    They: pronoun.They,
+    place: place ?? 'home',
+  });
+}
+
+/** Another NPC who knows of the same topic (a keyword in common), the one who knows most first. */
+function whoElseKnows(context: ActionContext, npc: Npc, entry: Knowledge): Npc | undefined {
+  return context.world.content.npcs
+    .filter((other) => other.id !== npc.id)
+    .map((other) => ({
+      other,
+      shared: Math.max(
+        0,
+        ...other.knowledge.map((k) => k.keywords.filter((w) => entry.keywords.includes(w)).length),
+      ),
+    }))
+    .filter((o) => o.shared > 0)
+    .sort((a, b) => b.shared - a.shared)[0]?.other;
+}
+
+interface Pronoun {
+  them: string;
+  They: string;
+}
+
+/** How an NPC is spoken of, read from its description ("A tall, stooped man…", "A lean woman…"). */
+export function pronounOf(npc: Npc): Pronoun {
+  if (/\b(woman|girl|she|her)\b/i.test(npc.description)) return { them: 'her', They: 'She' };
+  if (/\b(man|boy|he|his)\b/i.test(npc.description)) return { them: 'him', They: 'He' };
+  return { them: 'them', They: 'They' };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const TITLES = new Set(['Elder', 'Captain', 'Old']);
+
+/** A place's name as said in a sentence: "the Village Square", "the Sleeping Drake Tavern", "Mira's Cottage". */
+export function placePhrase(context: ActionContext, name: string): string {
+  if (name.startsWith('The ')) return `the ${name.slice(4)}`;
+  const owner = name.split(/'s\b/)[0]!;
+  // "Mira's Cottage" is hers by name; "the Hermit's Shelter" and "the Elder's Hut" go by a title.
+  const named = context.world.content.npcs.some(
+    (npc) => npc.name.split(' ').find((word) => !TITLES.has(word)) === owner,
+  );
+  return name.includes("'s ") && named ? name : `the ${name}`;
+}
