@@ -12,12 +12,13 @@ function given() {
   const taken: ActionArrival[] = [];
   const sent: Message[] = [];
   const socket = {};
+  const metrics = createMetrics();
   const commands = new CommandDesk({
     desk: { accept: (arrival) => taken.push(arrival) },
     interpreter: new ParserInterpreter(5),
     sceneNames: async () => EMPTY_SCENE,
     clock: () => new Date('2026-01-01T12:00:00Z'),
-    metrics: createMetrics(),
+    metrics,
     log: { error: () => {} },
   });
   const arrival = (frameId: string) => ({
@@ -32,6 +33,7 @@ function given() {
   let position = 100;
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
   return {
+    metrics,
     taken,
     sent,
     socket,
@@ -61,6 +63,14 @@ function given() {
     settle,
   };
 }
+
+const counted = async (metrics: ReturnType<typeof createMetrics>) =>
+  Object.fromEntries(
+    (await metrics.commands.get()).values.map((v) => [
+      `${v.labels.interpreted_by}:${v.labels.outcome}`,
+      v.value,
+    ]),
+  );
 
 const moved = (direction: string) => ({
   action_type: 'move',
@@ -94,6 +104,7 @@ describe('a command at the desk', () => {
         narration: 'You head north.\n\nYou head east.',
       },
     });
+    expect(await counted(desk.metrics)).toEqual({ 'parser:done': 1 });
   });
 
   it('stops at the first refusal', async () => {
@@ -104,6 +115,7 @@ describe('a command at the desk', () => {
     await desk.settle();
     expect(desk.taken).toHaveLength(2);
     expect(desk.sent[0]).toMatchObject({ result: { not_done: ['go east'] } });
+    expect(await counted(desk.metrics)).toEqual({ 'parser:stopped': 1 });
   });
 
   it('answers an error of its first action as the command, and one later as where it stopped', async () => {
@@ -170,5 +182,6 @@ describe('a command at the desk', () => {
         suggestions: ['take lamp'],
       },
     ]);
+    expect(await counted(desk.metrics)).toEqual({ 'parser:not_understood': 1 });
   });
 });

@@ -21,7 +21,7 @@ export interface CommandDeskDeps {
   /** What the player can name where they stand, for the interpreter. */
   sceneNames(playerId: string, at: Date): Promise<SceneNames>;
   clock: () => Date;
-  metrics: Pick<Metrics, 'actionsRefused'>;
+  metrics: Pick<Metrics, 'actionsRefused' | 'commands'>;
   log: { error(details: object, message: string): void };
 }
 
@@ -81,6 +81,7 @@ export class CommandDesk {
     if (!(await arrival.ready) || this.gone.has(arrival.owner)) return;
     const interpretation = await this.interpret(arrival);
     if (!interpretation.ok) {
+      this.deps.metrics.commands.inc({ interpreted_by: interpretation.by, outcome: 'not_understood' });
       return this.error(arrival, 'not_understood', interpretation.error, {
         suggestions: interpretation.suggestions,
       });
@@ -145,6 +146,8 @@ export class CommandDesk {
     const { actions, corrections, by } = interpretation;
     const last = steps.at(-1)!;
     const notDone = actions.slice(steps.length + (stopped ? 1 : 0));
+    const outcome = stopped || steps.length < actions.length ? 'stopped' : 'done';
+    this.deps.metrics.commands.inc({ interpreted_by: by, outcome });
     const lines = [
       ...(corrections.length > 0 ? [`(${corrections.join('; ')})`] : []),
       ...steps.map((step) => step.result.narration),
@@ -175,6 +178,7 @@ export class CommandDesk {
 
   /** A step's error as the command's answer, with what was read. */
   private forward(arrival: CommandArrival, error: Message, interpretation: Interpretation & { ok: true }) {
+    this.deps.metrics.commands.inc({ interpreted_by: interpretation.by, outcome: 'stopped' });
     const { id: _stepId, ...rest } = error;
     arrival.reply({
       ...rest,

@@ -172,6 +172,15 @@ export function createMetrics() {
           registers,
         }),
     ),
+    commands: metric(
+      (registers) =>
+        new Counter({
+          name: 'langomni_commands_total',
+          help: 'Typed commands answered, by who read them (parser, model) and how they ended (done, stopped, not_understood)',
+          labelNames: ['interpreted_by', 'outcome'],
+          registers,
+        }),
+    ),
     wsConnections: metric(
       (registers) =>
         new Gauge({ name: 'langomni_ws_connections', help: 'Open WebSocket connections', registers }),
