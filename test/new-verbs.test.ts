@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frame, GameClient, register } from './support/game-client.ts';
+import { SpectatorClient } from './support/spectator-client.ts';
 import { startTestSystem, type TestSystem } from './support/start-test-system.ts';
 
 type Result = Record<string, unknown> & { narration: string };
@@ -16,6 +17,7 @@ const statusOf = (result: Result) =>
  */
 describe('who, help, emote, whisper, equip, drink and eat over the WebSocket protocol', () => {
   let server: TestSystem;
+  const spectators: SpectatorClient[] = [];
   const players: Record<'ayla' | 'bram' | 'cora', GameClient> = {} as never;
   const act = async (who: keyof typeof players, data: Record<string, unknown>) =>
     resultOf(await players[who].act(data));
@@ -38,7 +40,9 @@ describe('who, help, emote, whisper, equip, drink and eat over the WebSocket pro
   });
   afterAll(async () => {
     await Promise.all(Object.values(players).map((client) => client.close()));
+    // The server ends open spectator streams as it stops (one closed before would hold the stop).
     await server?.stop();
+    await Promise.all(spectators.map((spectator) => spectator.close()));
   });
 
   it('who names everyone online and where they stand', async () => {
@@ -76,7 +80,8 @@ describe('who, help, emote, whisper, equip, drink and eat over the WebSocket pro
       });
   });
 
-  it('a whisper reaches its one listener: the third player here gets nothing of it', async () => {
+  it('a whisper reaches its one listener: the third player here and a spectator get nothing of it', async () => {
+    const spectator = (await SpectatorClient.open(server.baseUrl, 'village-square')).client!;
     const whisper = await act('ayla', { action_type: 'whisper', to: 'bra', message: 'the smithy, at dusk' });
     expect(whisper).toMatchObject({ to: 'bram', narration: 'You whisper to bram: "the smithy, at dusk"' });
     expect(
@@ -89,9 +94,12 @@ describe('who, help, emote, whisper, equip, drink and eat over the WebSocket pro
     // Something said after the whisper reaches cora: by then the whisper had been told, to bram alone.
     await act('ayla', { action_type: 'say', message: 'fine weather' });
     await players.cora.waitFor((f) => f.type === 'event' && f.event === 'player_said');
-    const heard = JSON.stringify(players.cora.frames);
-    expect(heard).not.toContain('player_whispered');
-    expect(heard).not.toContain('the smithy, at dusk');
+    await spectator.waitFor((m) => m.event === 'PlayerSaid');
+    spectators.push(spectator);
+    for (const heard of [JSON.stringify(players.cora.frames), JSON.stringify(spectator.messages)]) {
+      expect(heard).not.toContain('player_whispered');
+      expect(heard).not.toContain('the smithy, at dusk');
+    }
   });
 
   it('a whisper to someone elsewhere is refused, saying so', async () => {
