@@ -36,7 +36,7 @@ export const MEMORY_EVENT_TYPES = [
 /**
  * What NPCs remember of the events, in order: talks (private to their player: the words, the NPC's
  * answer, and the facts the player told about themselves), what they saw happen (public), and the
- * reflections those add up to (public). Its state (players' names and health, fights in progress, each
+ * reflections those add up to (public). Its state (players' names and health, fights and comings seen lately, each
  * NPC's observations since its last reflection, the world content in force) is a function of the
  * events before, so any process that reads the same log words the same memories under the same ids.
  *
@@ -49,7 +49,7 @@ export class NpcMemoryBook {
   private readonly witness = {
     names: new JournaledMap<string, string>(),
     health: new JournaledMap<string, { hp: number; maxHp: number }>(),
-    fights: new JournaledMap<string, number>(),
+    lastSeen: new JournaledMap<string, number>(),
   } satisfies WitnessState;
   private readonly reflections = new JournaledMap<string, ReflectionState>();
   private applied: Position = -1n;
@@ -97,7 +97,7 @@ export class NpcMemoryBook {
 
   /** A way back to the book as it is now (when the memories of what it read since could not be stored). */
   snapshot(): () => void {
-    const maps = [this.witness.names, this.witness.health, this.witness.fights, this.reflections];
+    const maps = [this.witness.names, this.witness.health, this.witness.lastSeen, this.reflections];
     for (const map of maps) map.begin();
     const { applied, world } = this;
     return () => {

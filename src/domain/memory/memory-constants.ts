@@ -47,8 +47,11 @@ export const REFLECTION_IMPORTANCE = { usual: 7, grave: 8 } as const;
 /** The most observations a reflection looks back on (older ones have had their say). */
 export const REFLECTION_WINDOW = 40;
 
-/** A fight between the same player and enemy is one memory until it pauses this many game hours. */
-export const FIGHT_MEMORY_GAP_GAME_HOURS = 1;
+/**
+ * A fight between the same player and enemy, or a player coming (or going) again and again at one
+ * place, is one memory until it pauses this many game hours.
+ */
+export const REPEAT_GAP_GAME_HOURS = 1;
 
 /** The player's facts told to an NPC that every recall brings along, besides the best-ranked memories. */
 export const MAX_FACTS_RECALLED = 8;

@@ -121,6 +121,24 @@ describe('observations', () => {
     expect(at.observe(blow(100_000))).toHaveLength(1);
   });
 
+  it('given a player pacing in and out of a place, then one arrival and one departure until a pause', () => {
+    const at = given([aldric]);
+    const step = (from: string, to: string, ms: number) =>
+      at.observe(
+        happened(
+          'PlayerMoved',
+          { playerId: 'p-aldric', from, to, direction: 'north' },
+          new Date(noon.getTime() + ms),
+        ),
+      );
+    expect(step('village-square', 'village-gate', 0).map((o) => o.kind)).toEqual(['arrival']);
+    expect(step('village-gate', 'village-square', 1_000).map((o) => o.kind)).toEqual(['departure']);
+    expect(step('village-square', 'village-gate', 2_000)).toEqual([]);
+    expect(step('village-gate', 'village-square', 3_000)).toEqual([]);
+    // A game hour (60 s) after the last time: seen again.
+    expect(step('village-square', 'village-gate', 64_000).map((o) => o.kind)).toEqual(['arrival']);
+  });
+
   it('given a slaying and a death, then the bystanders remember them, the death as grave', () => {
     const at = given([aldric]);
     const slain = at.observe(

@@ -3,10 +3,10 @@ import { npcsAt } from '../world/clock.ts';
 import { withArticle } from '../world/grammar.ts';
 import type { Quest, World } from '../world/world.ts';
 import {
-  FIGHT_MEMORY_GAP_GAME_HOURS,
   MAX_OBSERVED_LINE,
   OBSERVATION_IMPORTANCE,
   type ObservationKind,
+  REPEAT_GAP_GAME_HOURS,
 } from './memory-constants.ts';
 
 /** A recorded event as the witnesses see it: `at` is when it happened (its data's or its record's time). */
@@ -46,17 +46,18 @@ export interface Observation {
 
 /**
  * What the witnesses need to know of earlier events to tell later ones: players' names, how hurt they
- * are, and which fights are going on (one memory per fight, not per blow). Kept by `recordWitnessed`.
+ * are, and what was seen lately (one memory per fight, not per blow; one of a player pacing in and out
+ * of a place). Kept by `recordWitnessed`.
  */
 export interface WitnessState {
   names: Map<string, string>;
   health: Map<string, { hp: number; maxHp: number }>;
-  /** `location/player/enemy` → the time of the last blow, ms. */
-  fights: Map<string, number>;
+  /** `fight/location/player/enemy`, `arrival/location/player`, … → when it was last seen, ms. */
+  lastSeen: Map<string, number>;
 }
 
 export function newWitnessState(): WitnessState {
-  return { names: new Map(), health: new Map(), fights: new Map() };
+  return { names: new Map(), health: new Map(), lastSeen: new Map() };
 }
 
 /** NPCs' own events (their talks with each other, their reactions) are in streams starting with this. */
@@ -99,10 +100,12 @@ export function observationsOf(event: WitnessedEvent, world: World, state: Witne
       const to = str('to');
       if (!playerId || !from || !to) return [];
       const wounded = isWounded(state, playerId) ? ', wounded' : '';
-      seen.atPlace(to, 'arrival', `${seen.who(playerId)} came in from ${seen.place(from)}${wounded}.`, {
-        playerId,
-      });
-      seen.atPlace(from, 'departure', `${seen.who(playerId)} left for ${seen.place(to)}.`, { playerId });
+      if (!seenLately(state, world, event, moveKey('arrival', to, playerId)))
+        seen.atPlace(to, 'arrival', `${seen.who(playerId)} came in from ${seen.place(from)}${wounded}.`, {
+          playerId,
+        });
+      if (!seenLately(state, world, event, moveKey('departure', from, playerId)))
+        seen.atPlace(from, 'departure', `${seen.who(playerId)} left for ${seen.place(to)}.`, { playerId });
       break;
     }
     case 'PlayerSpawned': {
@@ -145,8 +148,7 @@ export function observationsOf(event: WitnessedEvent, world: World, state: Witne
       const locationId = str('locationId');
       const enemyId = str('enemyId');
       if (!playerId || !locationId || !enemyId) return [];
-      const last = state.fights.get(fightKey(locationId, playerId, enemyId));
-      if (last !== undefined && event.at.getTime() - last < fightGapMs(world)) return [];
+      if (seenLately(state, world, event, fightKey(locationId, playerId, enemyId))) return [];
       seen.atPlace(
         locationId,
         'fight',
@@ -216,7 +218,7 @@ export function observationsOf(event: WitnessedEvent, world: World, state: Witne
   return seen.all;
 }
 
-/** Keeps what later observations need: names, health, fights in progress. Mutates `state`. */
+/** Keeps what later observations need: names, health, what was seen lately. Mutates `state`. */
 export function recordWitnessed(state: WitnessState, event: WitnessedEvent, world: World): void {
   const data = event.data as Record<string, unknown>;
   const playerId = typeof data.playerId === 'string' ? data.playerId : undefined;
@@ -227,6 +229,12 @@ export function recordWitnessed(state: WitnessState, event: WitnessedEvent, worl
     case 'PlayerRegistered':
       if (typeof data.username === 'string') state.names.set(playerId, data.username);
       break;
+    case 'PlayerMoved': {
+      const { from, to } = data;
+      if (typeof from === 'string') sawNow(state, world, event, moveKey('departure', from, playerId));
+      if (typeof to === 'string') sawNow(state, world, event, moveKey('arrival', to, playerId));
+      break;
+    }
     case 'PlayerSpawned':
       state.health.set(playerId, { hp: num('hp') ?? maxHp, maxHp: num('maxHp') ?? maxHp });
       break;
@@ -240,14 +248,13 @@ export function recordWitnessed(state: WitnessState, event: WitnessedEvent, worl
     case 'EnemyDamaged': {
       const { locationId, enemyId } = data;
       if (typeof locationId !== 'string' || typeof enemyId !== 'string') break;
-      forgetOldFights(state, event.at.getTime() - fightGapMs(world));
-      state.fights.set(fightKey(locationId, playerId, enemyId), event.at.getTime());
+      sawNow(state, world, event, fightKey(locationId, playerId, enemyId));
       break;
     }
     case 'EnemyDefeated': {
       const { locationId, enemyId } = data;
       if (typeof locationId === 'string' && typeof enemyId === 'string')
-        state.fights.delete(fightKey(locationId, playerId, enemyId));
+        state.lastSeen.delete(fightKey(locationId, playerId, enemyId));
       break;
     }
   }
@@ -401,15 +408,31 @@ function isWounded(state: WitnessState, playerId: string): boolean {
 }
 
 function fightKey(locationId: string, playerId: string, enemyId: string): string {
-  return `${locationId}/${playerId}/${enemyId}`;
+  return `fight/${locationId}/${playerId}/${enemyId}`;
 }
 
-function fightGapMs(world: World): number {
-  return FIGHT_MEMORY_GAP_GAME_HOURS * world.content.time.secondsPerGameHour * 1000;
+function moveKey(kind: 'arrival' | 'departure', locationId: string, playerId: string): string {
+  return `${kind}/${locationId}/${playerId}`;
 }
 
-function forgetOldFights(state: WitnessState, before: number): void {
-  for (const [key, at] of state.fights) if (at < before) state.fights.delete(key);
+function repeatGapMs(world: World): number {
+  return REPEAT_GAP_GAME_HOURS * world.content.time.secondsPerGameHour * 1000;
+}
+
+function seenLately(state: WitnessState, world: World, event: WitnessedEvent, key: string): boolean {
+  const last = state.lastSeen.get(key);
+  return last !== undefined && event.at.getTime() - last < repeatGapMs(world);
+}
+
+/** Past this many entries, those older than the gap (which tell nothing any more) are dropped. */
+const LAST_SEEN_PRUNE_AT = 4_096;
+
+function sawNow(state: WitnessState, world: World, event: WitnessedEvent, key: string): void {
+  const now = event.at.getTime();
+  if (state.lastSeen.size >= LAST_SEEN_PRUNE_AT) {
+    for (const [old, at] of state.lastSeen) if (now - at >= repeatGapMs(world)) state.lastSeen.delete(old);
+  }
+  state.lastSeen.set(key, now);
 }
 
 /** One line of speech or a topic, cut to a length a memory keeps, and never with a double quote. */
