@@ -77,10 +77,10 @@ export function help(context: ActionContext): Proposal {
     { verb: 'quest', example: 'quest status', about: 'your quests (quest accept, quest abandon <name>)' },
     { verb: 'who', example: 'who', about: 'who is in the world, and where' },
   ];
-  const width = Math.max(...commands.map((c) => c.example.length));
+  // No columns padded with spaces: the client shows narration in a proportional font.
   const lines = [
     'What you can do (examples from where you stand):',
-    ...commands.map((c) => `  ${c.example.padEnd(width)}  — ${c.about}`),
+    ...commands.map((c) => `  ${c.example} — ${c.about}`),
   ];
   return answer('help', lines.join('\n'), { commands });
 }
