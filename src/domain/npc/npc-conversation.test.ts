@@ -47,6 +47,17 @@ describe('NPCs talk to each other', () => {
       /^You again, Elder Zorathian\. I had hoped for better company tonight\./,
     );
     expect(cold.lines[2]!.text).toMatch(/You always did think you knew best/);
+    // What the other is to the speaker, when the content says: a rival, a best customer.
+    const rival = composeNpcConversation(world, place('tavern'), npc('brenna'), npc('sylvi'), atGameHour(19));
+    expect(rival.lines[0]!.text).toMatch(/^Ha! Sylvi! Come to lose again this evening\?/);
+    const customer = composeNpcConversation(
+      world,
+      place('tavern'),
+      npc('old-tom'),
+      npc('brenna'),
+      atGameHour(19),
+    );
+    expect(customer.lines[0]!.text).toMatch(/^Ha! Brenna! Back again this evening\? The usual, then\./);
   });
 
   it('talks of what the second NPC knows or says, over time more than one topic', () => {
@@ -64,6 +75,19 @@ describe('NPCs talk to each other', () => {
       if (known) expect(talk.lines[1]!.text).toContain(`I've been thinking about ${known.topic}.`);
     }
     expect(topics.size).toBeGreaterThan(2);
+  });
+
+  it('leaves out what an NPC knows of itself ("how I fare"): an answer to a player, not talk', () => {
+    expect(npc('old-tom').knowledge.some((k) => k.topic === 'how I fare')).toBe(true);
+    for (let minute = 0; minute < 60; minute++)
+      for (const [a, b] of [
+        ['brenna', 'old-tom'],
+        ['old-tom', 'brenna'],
+      ] as const) {
+        const talk = composeNpcConversation(world, place('tavern'), npc(a), npc(b), atGameHour(20, minute));
+        expect(talk.topic).not.toMatch(/\b(I|me|my|myself|himself|herself)\b/);
+        expect(talk.lines[1]!.text).not.toMatch(/^I've been thinking about (how I|my|myself)/);
+      }
   });
 
   it('has the second bring up a line of its own about the first, by name', () => {

@@ -13,6 +13,9 @@ export interface ComposedConversation {
 
 type Knowledge = Npc['knowledge'][number];
 
+/** Topics about the NPC itself ("how I fare", "himself"): answers to a player's question, not talk between NPCs. */
+const ABOUT_ONESELF = /\b(I|me|my|myself|himself|herself)\b/i;
+
 /**
  * What two NPCs standing at one place say to each other, 2 to 4 lines in their own voices: `a` greets
  * `b` as warmly as it regards `b` (maybe remarking on the weather), `b` brings up something (what
@@ -82,8 +85,9 @@ function chooseSubject(
   const aboutA = smallTalk.filter((line) => mentioned.test(line));
   const roll = random();
   if (aboutA.length > 0 && roll < 0.4) return { topic: callName(a), text: spokenTo(pick(random, aboutA), a) };
-  if (b.knowledge.length > 0 && (roll < 0.8 || smallTalk.length === 0)) {
-    const knowledge = pick(random, b.knowledge);
+  const known = b.knowledge.filter((k) => !ABOUT_ONESELF.test(k.topic));
+  if (known.length > 0 && (roll < 0.8 || smallTalk.length === 0)) {
+    const knowledge = pick(random, known);
     const said = firstSentence(spokenTo(knowledge.text, a));
     return {
       topic: knowledge.topic,
@@ -118,8 +122,9 @@ function spokenTo(line: string, listener: Npc): string {
 function sharedKnowledge(npc: Npc, other: Knowledge): Knowledge | undefined {
   return npc.knowledge.find(
     (k) =>
-      k.topic.toLowerCase() === other.topic.toLowerCase() ||
-      k.keywords.some((w) => other.keywords.includes(w)),
+      !ABOUT_ONESELF.test(k.topic) &&
+      (k.topic.toLowerCase() === other.topic.toLowerCase() ||
+        k.keywords.some((w) => other.keywords.includes(w))),
   );
 }
 

@@ -53,11 +53,34 @@ export function partOfDay(timeOfDay: TimeOfDay): string {
   return PART_OF_DAY[timeOfDay];
 }
 
-/** A greeting from `speaker` to `listener`, as warm as the speaker's regard for the listener. */
+/**
+ * Greetings for what the speaker takes the listener to be (the relationship's kind in the content,
+ * read by its words), tried in order; `{name}` is the listener, `{when}` the part of the day.
+ */
+const GREETING_BY_KIND: { kind: RegExp; greeting: string }[] = [
+  { kind: /\brival\b/i, greeting: '{name}! Come to lose again {when}?' },
+  { kind: /\b(admirer|sweetheart)\b/i, greeting: "Oh! {name}. I… didn't think I'd see you {when}." },
+  {
+    kind: /\b(teacher|mentor|master|elder)\b/i,
+    greeting: '{name}. Your counsel is welcome {when}, as ever.',
+  },
+  {
+    kind: /\b(student|apprentice|scout)\b/i,
+    greeting: 'There you are, {name}. Keeping out of trouble {when}?',
+  },
+  { kind: /\bcommander\b/i, greeting: '{name}. Nothing to report {when}. Almost nothing.' },
+  { kind: /\b(customer|regular)\b/i, greeting: '{name}! Back again {when}? The usual, then.' },
+];
+
+/** A greeting from `speaker` to `listener`: for what the listener is to it, else as warm as its regard. */
 export function greetingLine(speaker: Npc, listener: Npc, timeOfDay: TimeOfDay): string {
   const name = callName(listener);
   const when = partOfDay(timeOfDay);
-  switch (warmthOf(regard(speaker, listener).score)) {
+  const { kind, score } = regard(speaker, listener);
+  const warmth = warmthOf(score);
+  const byKind = kind && warmth !== 'cold' ? GREETING_BY_KIND.find((g) => g.kind.test(kind)) : undefined;
+  if (byKind) return interjection(speaker) + byKind.greeting.replace('{name}', name).replace('{when}', when);
+  switch (warmth) {
     case 'warm':
       return `${interjection(speaker)}${name}! Just the face I hoped to see ${when}.`;
     case 'friendly':
