@@ -111,6 +111,11 @@ export function attack(words: string[], context: ClauseContext): Built {
   const { scene } = context;
   if (words.length === 0 && scene.enemies.length === 1)
     return done({ action_type: 'attack', target: scene.enemies[0] });
+  if (words.length === 0)
+    return problem(
+      scene.enemies.length === 0 ? 'There is nothing here to fight.' : 'Attack what?',
+      some(scene.enemies).map((enemy) => `attack ${enemy}`),
+    );
   return onThing('attack', 'target', (s) => [...s.enemies, ...s.npcs], 'attack', ['with', 'using'])(
     words,
     context,
