@@ -219,6 +219,11 @@ describe('reading typed commands into actions', () => {
     expect(actionsOf(given(hollow).typed('attack'))).toEqual([
       { action_type: 'attack', target: 'grey wolf' },
     ]);
+    expect(given(hut).typed('fight')).toEqual({
+      ok: false,
+      error: 'There is nothing here to fight.',
+      suggestions: [],
+    });
     expect(actionsOf(given(hut).typed('give the ring to the elder'))).toEqual([
       { action_type: 'give', item: 'ring', to: 'elder' },
     ]);
