@@ -21,7 +21,11 @@ describe('examine: a close look at one thing, as things stand', () => {
     expect(
       look('dagger', { player: { inventory: ['dagger'] }, states: { square: { items: [] } } }).result
         .narration,
-    ).toBe('Sharp. You carry it.');
+    ).toBe('Sharp. You wield it.');
+    expect(
+      look('herb', { player: { inventory: ['dagger', 'herb'] }, states: { square: { items: [] } } }).result
+        .narration,
+    ).toBe('Green. You carry it.');
   });
 
   it('tells of someone here, and of an enemy here with how hurt it is', () => {

@@ -1,4 +1,5 @@
 import type { ActionOf } from '../../domain/actions.ts';
+import { wieldedWeapon, wornArmor } from '../../domain/rules/gear.ts';
 import { thereIsNo } from '../../domain/world/grammar.ts';
 import { findByName } from '../../domain/world/lookup.ts';
 import type { Item } from '../../domain/world/world.ts';
@@ -16,7 +17,7 @@ export function examine(context: ActionContext, action: ActionOf<'examine'>): Pr
   const lying = carried ? undefined : findByName(items(itemsHere), action.target);
   const item = carried ?? lying;
   if (item)
-    return answer(`${item.description}${carried ? ' You carry it.' : ' It lies here.'}`, {
+    return answer(`${item.description} ${carried ? carriedAs(context, carried) : 'It lies here.'}`, {
       target: { kind: 'item', id: item.id, name: item.name },
     });
   const npc = findByName(context.npcsHere, action.target);
@@ -33,6 +34,13 @@ export function examine(context: ActionContext, action: ActionOf<'examine'>): Pr
     });
   }
   return answer(thereIsNo(action.target, 'here to examine'));
+}
+
+/** How the player has an item they carry: wielded or worn when it is what fights use, else carried. */
+function carriedAs({ world, player }: ActionContext, item: Item): string {
+  if (wieldedWeapon(world, player)?.id === item.id) return 'You wield it.';
+  if (wornArmor(world, player)?.id === item.id) return 'You wear it.';
+  return 'You carry it.';
 }
 
 const answer = (narration: string, extra: Record<string, unknown> = {}): Proposal => ({
