@@ -106,10 +106,6 @@ export class NpcLife {
     await this.consumer.stop();
   }
 
-  status() {
-    return this.consumer.status();
-  }
-
   caughtUp(): Promise<void> {
     return this.consumer.caughtUp();
   }
