@@ -68,17 +68,18 @@ export function nextLine(
   for (const memory of askedWithoutAnswer) recollection.used.add(memory);
   const deepest = Math.max(-1, ...told, askedWithoutAnswer.length - 1);
   const untold = lines.map((_, i) => i).filter((i) => !told.has(i) && i > askedWithoutAnswer.length - 1);
-  // The topic's keywords chose the topic; the player's other words choose the line, a word the NPC
-  // seldom uses (the "Wanderer") more than one it often does (the "light").
+  // The player's words choose the line: a word the NPC seldom uses (the "Wanderer") more than one it
+  // often does (the "light"), and the topic's own keywords ("crypt", "wight") half as much, as they
+  // chose the topic already.
   const keywords = new Set(entry.keywords.flatMap((k) => stemsIn(k)));
-  const asked = new Set(stemsIn(text).filter((stem) => !keywords.has(stem)));
+  const asked = new Set(stemsIn(text));
   const usage = stemUsage(npc);
   const scored = untold
     .map((i) => ({
       i,
       score: [...new Set(stemsIn(lines[i]!))]
         .filter((stem) => asked.has(stem))
-        .reduce((sum, stem) => sum + 1 / (usage.get(stem) ?? 1), 0),
+        .reduce((sum, stem) => sum + (keywords.has(stem) ? 0.5 : 1) / (usage.get(stem) ?? 1), 0),
     }))
     .filter((l) => l.score > 0)
     .sort((a, b) => b.score - a.score || a.i - b.i);
