@@ -91,10 +91,18 @@ export class NpcLife {
     if ((await this.deps.checkpoints.load(NPC_LIFE_CHECKPOINT)) === undefined)
       await this.deps.checkpoints.save(NPC_LIFE_CHECKPOINT, await this.deps.store.headPosition());
     await this.consumer.start();
+    let busy = false;
     this.timer = setInterval(() => {
-      this.ticking = this.converse().catch((error) =>
-        this.deps.logger.warn({ err: error }, 'NPC conversations failed; trying again next tick'),
-      );
+      // A tick still wording its conversations (a model may take seconds) is not joined by the next.
+      if (busy) return;
+      busy = true;
+      this.ticking = this.converse()
+        .catch((error) =>
+          this.deps.logger.warn({ err: error }, 'NPC conversations failed; trying again next tick'),
+        )
+        .finally(() => {
+          busy = false;
+        });
     }, this.tickMs);
     this.timer.unref();
   }
