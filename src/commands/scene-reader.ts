@@ -81,7 +81,10 @@ export class SceneReader {
   }
 
   /** The players online (at `locationId` only, when given), without `except`, sorted by name. */
-  onlinePlayers(locationId?: string, except?: string): { playerId: string; name: string; locationId: string }[] {
+  onlinePlayers(
+    locationId?: string,
+    except?: string,
+  ): { playerId: string; name: string; locationId: string }[] {
     return this.presence
       .onlinePlayers(locationId, except)
       .map(({ playerId, username, locationId }) => ({ playerId, name: username, locationId }));

@@ -5,10 +5,10 @@ import { type Equipped, slotOf } from '../rules/gear.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
 import { withConsequences } from './action-consequences.ts';
 import { type DeliveryCommand, decideDelivery } from './deliveries.ts';
-import { tradeEvents } from './trade-events.ts';
 import type { ActionResult, PlayerEvent, ResultSource } from './player-events.ts';
 import { type ActionFacts, clampRelationship, questProgress } from './quests.ts';
 import { sameAction } from './same-action.ts';
+import { tradeEvents } from './trade-events.ts';
 
 export type { Effect, RefusedEffect } from '../rules/effects.ts';
 export type { ActionResult, PlayerEvent, ResultSource } from './player-events.ts';
