@@ -193,7 +193,7 @@ function situation(context: NpcContext, guidance: Proposal): string {
     history || '- nothing: you have not spoken before.',
     '',
     "Suggested reply (the game's rules):",
-    // The rule engine's reply can quote the player's earlier words.
+    // Neutralised like any text built from what players said (it may hold a name a player gave).
     `reply: "${neutralise(String(suggested.npc_response ?? ''), 1000)}"`,
     `emotion: ${String(suggested.npc_emotion ?? 'neutral')}; relationship_change: ${Number(suggested.relationship_change ?? 0)}`,
     offer

@@ -246,6 +246,12 @@ describe('an NPC answers from the situation', () => {
     expect(answers[4]).toMatch(/Old Tom|Sylvi|Corwen the Hermit/);
   });
 
+  it('given a question about something only another NPC knows, the NPC says who to ask and where they are now', () => {
+    const answer = reply({ npcId: 'brenna', message: 'What does the prophecy say?', locationId: 'smithy' });
+    expect(answer.reply).toMatch(/Elder Zorathian/);
+    expect(answer.reply).toMatch(/Elder's Hut/);
+  });
+
   it('given rudeness, the NPC is annoyed and the relationship drops within bounds', () => {
     const answer = reply({ npcId: 'brenna', message: 'You are a useless fool', locationId: 'smithy' });
     expect(answer.emotion).toBe('annoyed');

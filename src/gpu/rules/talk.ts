@@ -5,7 +5,7 @@ import type { Npc, Quest } from '../../domain/world/world.ts';
 import type { ActionContext } from '../lane.ts';
 import { availableQuests } from './quest-offers.ts';
 import { type Intent, readIntent } from './talk/intent.ts';
-import { mentionedNpcs, nameWords, opinionOf, whereaboutsOf } from './talk/people.ts';
+import { askElsewhereLine, mentionedNpcs, nameWords, opinionOf, whereaboutsOf } from './talk/people.ts';
 import { heardLine, recalledFactLine, whoTheyAre } from './talk/player-facts.ts';
 import {
   activeHint,
@@ -169,6 +169,14 @@ export function composeReply(
     }
   }
 
+  if (!answered && !intent.questAsk && !intent.greeting && !intent.goOn) {
+    const elsewhere = askElsewhereLine(context, npc, intent.text, recollection, random);
+    if (elsewhere) {
+      parts.push(elsewhere);
+      answered = true;
+    }
+  }
+
   const offers = availableQuests(context, npc);
   let offer: Quest | undefined;
   if (offers.length > 0 && (intent.questAsk || (greeted && !topic))) {
@@ -180,7 +188,9 @@ export function composeReply(
       parts.push(deliveryLine(delivery, recollection));
     } else {
       const work = activeHint(context, npc);
-      parts.push(work ? `You already have work to do: ${work}` : noWorkLine(context, npc));
+      parts.push(
+        work ? `You already have work to do: ${work}` : noWorkLine(context, npc, recollection, random),
+      );
     }
     answered = true;
   }
@@ -188,7 +198,8 @@ export function composeReply(
   // Something to add only where the player opened or made small talk, not after they told who they are.
   if (!answered && !offer && intent.told.length === 0 && !intent.farewell) {
     const recalled = greeted ? recalledFactLine(npc, recollection) : undefined;
-    const news = recalled ? undefined : freshHappening(context, recollection);
+    // News opens a talk; in the middle of one it would come up again and again.
+    const news = recalled || !greeted ? undefined : freshHappening(context, recollection);
     if (recalled) {
       parts.push(recalled.line);
       useFact(context, recollection, recalled.kind);
@@ -299,10 +310,25 @@ function clamp(change: number): number {
 }
 
 /** No work from this NPC: who else has some for the player, and where they are at this hour. */
-function noWorkLine(context: ActionContext, npc: Npc): string {
+function noWorkLine(
+  context: ActionContext,
+  npc: Npc,
+  recollection: Recollection,
+  random: () => number,
+): string {
   const giver = context.world.content.npcs.find(
     (other) => other.id !== npc.id && availableQuests(context, other).length > 0,
   );
   if (!giver) return 'I have nothing for you to do just now.';
-  return `I have nothing for you myself. ${giver.name} might. ${whereaboutsOf(context, npc, giver)}`;
+  const address = npc.address[0] ? `, ${npc.address[0]}` : '';
+  const whereabouts = whereaboutsOf(context, npc, giver);
+  return chooseLine(
+    anywhere([
+      `I have nothing for you myself${address}. ${giver.name} might. ${whereabouts}`,
+      `Work? Not from me${address}. Try ${giver.name}. ${whereabouts}`,
+      `${giver.name} has more need of help than I do${address}. ${whereabouts}`,
+    ]),
+    recollection,
+    random,
+  )!;
 }

@@ -3,6 +3,7 @@ import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
 import { alreadySaid, type Recollection } from './recall.ts';
 import { placePhrase, pronounOf } from './topics.ts';
+import { anywhere, capitalise, chooseLine, fill } from './voice.ts';
 
 const TITLE_WORDS = new Set(['the', 'old', 'of']);
 
@@ -59,4 +60,51 @@ export function whereaboutsOf(context: ActionContext, npc: Npc, other: Npc): str
 
 function lowerFirst(text: string): string {
   return /^(A|An|The) /.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}
+
+const ASK_ELSEWHERE = [
+  "{Topic}? That is more {name}'s business than mine{address}. {whereabouts}",
+  'I know little of {topic}{address}; ask {name}. {whereabouts}',
+  '{name} is the one for {topic}, not me{address}. {whereabouts}',
+];
+/** Topics an NPC keeps about itself ("myself", "my days", "how I fare"): no one else tells them. */
+const OWN_TOPIC = /^(my|myself|how i)\b/i;
+
+/**
+ * What the NPC says of something it does not know but another NPC does (a keyword of theirs said as
+ * a whole word): who to ask, and where they are at this hour. Undefined when no one knows of it.
+ */
+export function askElsewhereLine(
+  context: ActionContext,
+  npc: Npc,
+  text: string,
+  recollection: Recollection,
+  random: () => number,
+): string | undefined {
+  const known = context.world.content.npcs
+    .filter((other) => other.id !== npc.id)
+    .flatMap((other) =>
+      other.knowledge
+        .filter((entry) => !OWN_TOPIC.test(entry.topic))
+        .map((entry) => ({ other, entry, hits: wholeWordHits(entry, text) })),
+    )
+    .filter((k) => k.hits > 0)
+    .sort((a, b) => b.hits - a.hits)[0];
+  if (!known) return undefined;
+  const lines = ASK_ELSEWHERE.map((template) =>
+    fill(template, {
+      Topic: capitalise(known.entry.topic),
+      topic: known.entry.topic,
+      name: known.other.name,
+      whereabouts: whereaboutsOf(context, npc, known.other),
+      address: npc.address[0] ? `, ${npc.address[0]}` : '',
+    }),
+  );
+  return chooseLine(anywhere(lines), recollection, random);
+}
+
+function wholeWordHits(entry: Npc['knowledge'][number], text: string): number {
+  return entry.keywords.filter((k) =>
+    new RegExp(`\\b${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text),
+  ).length;
 }
