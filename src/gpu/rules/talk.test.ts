@@ -252,6 +252,59 @@ describe('an NPC answers from the situation', () => {
     expect(answer.reply).toMatch(/Elder's Hut/);
   });
 
+  it('given something that just happened nearby, the NPC brings it up when greeted, but not someone merely walking in', () => {
+    const seen = (text: string, importance: number): RecalledMemory => ({
+      kind: 'observation',
+      text,
+      createdAt: '2024-05-01T11:58:00Z',
+      importance,
+    });
+    const greeting = (memories: RecalledMemory[]) =>
+      reply({
+        npcId: 'old-tom',
+        message: 'Hello there',
+        player: { relationships: { 'old-tom': 10 } },
+        memories: [
+          ...memories,
+          {
+            kind: 'conversation',
+            text: 'hi',
+            playerMessage: 'hi',
+            npcReply: 'Ah, a new face!',
+            playerId: 'p1',
+            createdAt: '2024-05-01T11:00:00Z',
+            importance: 1,
+          },
+        ],
+      }).reply;
+    expect(greeting([seen('Wren came back from the woods with a wolf pelt.', 5)])).toContain(
+      'Wren came back from the woods',
+    );
+    expect(greeting([seen('Wren came in from the Village Square.', 2)])).not.toContain('Wren came in');
+  });
+
+  it('given a farewell, the NPC says goodbye as fits the hour, without small talk first', () => {
+    const answer = reply({
+      npcId: 'elder-zorathian',
+      message: 'Farewell, elder.',
+      timeOfDay: 'night',
+      player: { relationships: { 'elder-zorathian': 5 } },
+      memories: [
+        {
+          kind: 'conversation',
+          text: 'hi',
+          playerMessage: 'hi',
+          npcReply: 'Sit, child.',
+          playerId: 'p1',
+          createdAt: '2024-05-01T11:00:00Z',
+          importance: 1,
+        },
+      ],
+    });
+    const farewells = [...npc('elder-zorathian').farewells, 'Take a lantern, child.'];
+    expect(farewells.some((line) => answer.reply.startsWith(line.slice(0, 12)))).toBe(true);
+  });
+
   it('given rudeness, the NPC is annoyed and the relationship drops within bounds', () => {
     const answer = reply({ npcId: 'brenna', message: 'You are a useless fool', locationId: 'smithy' });
     expect(answer.emotion).toBe('annoyed');

@@ -16,7 +16,7 @@ import {
 } from './talk/quest-talk.ts';
 import { alreadySaid, factMemory, type Recollection, recollect } from './talk/recall.ts';
 import { allToldLine, type Knowledge, keywordHits, lastTopic, matchTopic, nextLine } from './talk/topics.ts';
-import { addressByName, anywhere, chooseLine, speaksTo } from './talk/voice.ts';
+import { addressByName, anywhere, capitalise, chooseLine, speaksTo } from './talk/voice.ts';
 
 const MOOD_EMOTION: Record<Npc['personality']['mood'], NpcEmotion> = {
   cheerful: 'happy',
@@ -83,7 +83,7 @@ export function composeReply(
     const { parts, ...rest } = reply;
     return {
       ...rest,
-      reply: addressByName(parts.join(' '), npc, name),
+      reply: addressByName(parts.map(capitalise).join(' '), npc, name),
       relationshipChange: clamp(rest.relationshipChange),
       memoriesUsed: recollection.used.size,
     };
@@ -169,7 +169,7 @@ export function composeReply(
     }
   }
 
-  if (!answered && !intent.questAsk && !intent.greeting && !intent.goOn) {
+  if (!answered && !intent.questAsk && !intent.greeting && !intent.goOn && !intent.farewell) {
     const elsewhere = askElsewhereLine(context, npc, intent.text, recollection, random);
     if (elsewhere) {
       parts.push(elsewhere);
@@ -210,12 +210,12 @@ export function composeReply(
       parts.push(chooseLine(linesFor(npc, 'smallTalk', situation), recollection, random, weatherTalk)!);
     }
   }
-  if (parts.length === 0)
-    parts.push(chooseLine(linesFor(npc, 'smallTalk', situation), recollection, random)!);
   if (intent.farewell) {
     const farewell = chooseLine(linesFor(npc, 'farewell', situation), recollection, random);
     if (farewell) parts.push(farewell);
   }
+  if (parts.length === 0)
+    parts.push(chooseLine(linesFor(npc, 'smallTalk', situation), recollection, random)!);
   if (intent.polite) change += 1;
 
   return finish({

@@ -81,11 +81,13 @@ export function askElsewhereLine(
   recollection: Recollection,
   random: () => number,
 ): string | undefined {
+  const ownNames = nameWords(npc);
   const known = context.world.content.npcs
     .filter((other) => other.id !== npc.id)
     .flatMap((other) =>
       other.knowledge
-        .filter((entry) => !OWN_TOPIC.test(entry.topic))
+        // Not a topic about the NPC asked ("the elder", to the elder): that is its name, not a question.
+        .filter((entry) => !OWN_TOPIC.test(entry.topic) && !entry.keywords.some((k) => ownNames.includes(k)))
         .map((entry) => ({ other, entry, hits: wholeWordHits(entry, text) })),
     )
     .filter((k) => k.hits > 0)
