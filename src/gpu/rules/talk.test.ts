@@ -305,6 +305,57 @@ describe('an NPC answers from the situation', () => {
     expect(farewells.some((line) => answer.reply.startsWith(line.slice(0, 12)))).toBe(true);
   });
 
+  it('given the step of asking Sylvi what she has seen, when the player says the elder sent them, she tells of the wolves', () => {
+    const answer = reply({
+      npcId: 'sylvi',
+      message: 'The Elder sent me.',
+      timeOfDay: 'day',
+      player: { quests: { 'elders-prophecy': { status: 'active', step: 0 } } },
+    });
+    expect(answer.reply).toMatch(/grey wolves den in Wolf Hollow/);
+  });
+
+  it('given a home and a promise the player told before, when they greet, the NPC asks after them in its own words', () => {
+    const fact = (kind: 'home' | 'promise', value: string): RecalledMemory => ({
+      kind: 'fact',
+      text: `${kind}: ${value}`,
+      fact: { kind, value },
+      playerId: 'p1',
+      createdAt: '2024-05-01T11:00:00Z',
+      importance: 6,
+    });
+    const talked: RecalledMemory = {
+      kind: 'conversation',
+      text: 'hi',
+      playerMessage: 'hi',
+      npcReply: 'Sit, child.',
+      playerId: 'p1',
+      createdAt: '2024-05-01T11:00:00Z',
+      importance: 1,
+    };
+    const promised = reply({
+      npcId: 'elder-zorathian',
+      message: 'Hello again',
+      player: {
+        relationships: { 'elder-zorathian': 30 },
+        quests: { 'elders-prophecy': { status: 'active', step: 0 } },
+      },
+      memories: [fact('home', 'Millbrook'), fact('promise', 'find my brother'), talked],
+    });
+    expect(promised.reply).toMatch(/You promised to find your brother/);
+    const home = reply({
+      npcId: 'elder-zorathian',
+      message: 'Hello again',
+      player: {
+        relationships: { 'elder-zorathian': 30 },
+        quests: { 'elders-prophecy': { status: 'active', step: 0 } },
+      },
+      memories: [fact('home', 'Millbrook'), talked],
+    });
+    expect(home.reply).toMatch(/Millbrook/);
+    expect(home.memoriesUsed).toBeGreaterThanOrEqual(1);
+  });
+
   it('given rudeness, the NPC is annoyed and the relationship drops within bounds', () => {
     const answer = reply({ npcId: 'brenna', message: 'You are a useless fool', locationId: 'smithy' });
     expect(answer.emotion).toBe('annoyed');

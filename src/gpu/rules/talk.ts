@@ -153,7 +153,7 @@ export function composeReply(
     change += 1;
     answered = true;
   }
-  if (!answered) {
+  if (!answered && !topic) {
     const others = mentionedNpcs(context, npc, intent.text);
     for (const other of others) {
       parts.push(opinionOf(context, npc, other, recollection));
@@ -240,17 +240,21 @@ function chooseTopic(
   recollection: Recollection,
   steps: ReturnType<typeof stepsWithNpc>,
 ): Knowledge | undefined {
+  const errand = steps.find((step) => step.step.condition.type === 'talk');
+  const errandTopic = () =>
+    errand && matchTopic(npc, `${errand.quest.description} ${errand.step.description}`.toLowerCase());
   const people = mentionedNpcs(context, npc, intent.text);
   if (people.length > 0) {
     const words = people.flatMap(nameWords);
-    return npc.knowledge.find((k) => k.keywords.some((w) => words.includes(w.toLowerCase())));
+    // "The elder sent me": on an errand to this NPC, the one who sent the player is not the question.
+    return (
+      npc.knowledge.find((k) => k.keywords.some((w) => words.includes(w.toLowerCase()))) ?? errandTopic()
+    );
   }
   const asked = matchTopic(npc, intent.text);
   if (asked) return asked;
   if (intent.goOn) return lastTopic(npc, recollection);
-  const errand = steps.find((step) => step.step.condition.type === 'talk');
-  if (errand) return matchTopic(npc, `${errand.quest.description} ${errand.step.description}`.toLowerCase());
-  return undefined;
+  return errandTopic();
 }
 
 /** "I remember": who the player said they are and what they asked about, never their words. */
