@@ -5,16 +5,18 @@ import type { Npc, Quest } from '../../domain/world/world.ts';
 import type { ActionContext } from '../lane.ts';
 import { availableQuests } from './quest-offers.ts';
 import { type Intent, readIntent } from './talk/intent.ts';
-import { askElsewhereLine, mentionedNpcs, nameWords, opinionOf, whereaboutsOf } from './talk/people.ts';
-import { heardLine, recalledFactLine, whoTheyAre } from './talk/player-facts.ts';
+import { askElsewhereLine, mentionedNpcs, nameWords, opinionOf } from './talk/people.ts';
+import { heardLine, recalledFactLine } from './talk/player-facts.ts';
 import {
   activeHint,
   deliveryCommand,
   deliveryLine,
   mentionsDelivery,
+  noWorkLine,
   stepsWithNpc,
 } from './talk/quest-talk.ts';
-import { alreadySaid, factMemory, type Recollection, recollect } from './talk/recall.ts';
+import { alreadySaid, type Recollection, recollect } from './talk/recall.ts';
+import { freshHappening, memoryLine, useFact } from './talk/remembering.ts';
 import { allToldLine, type Knowledge, keywordHits, lastTopic, matchTopic, nextLine } from './talk/topics.ts';
 import { addressByName, anywhere, capitalise, chooseLine, speaksTo } from './talk/voice.ts';
 
@@ -37,12 +39,6 @@ const OFFERS = [
   'I have need of someone with a steady hand.',
   'Perhaps you can help me.',
 ];
-/** How many of the topics talked about an NPC names when asked what it remembers. */
-const MEMORY_TOPICS = 3;
-/** Game hours during which something that happened nearby is still news. */
-const NEWS_GAME_HOURS = 12;
-/** Below this (someone walking in or out), what happened nearby is not worth telling as news. */
-const NEWS_IMPORTANCE = 3;
 
 export interface Reply {
   reply: string;
@@ -71,161 +67,223 @@ export function composeReply(
   const intent = readIntent(action.message);
   const recollection = recollect(context, intent);
   const relationship = context.player.relationships[npc.id] ?? 0;
-  const situation: LineSituation = {
-    locationId: context.location.id,
-    setting: context.location.setting ?? 'outdoors',
-    timeOfDay: context.time.timeOfDay,
-    weatherId: context.weather.id,
-  };
   const name = recollection.facts.name;
   if (name && !intent.told.some((f) => f.kind === 'name')) useFact(context, recollection, 'name');
-  const finish = (reply: Omit<Reply, 'memoriesUsed' | 'reply'> & { parts: string[] }): Reply => {
-    const { parts, ...rest } = reply;
-    return {
-      ...rest,
-      reply: addressByName(parts.map(capitalise).join(' '), npc, name),
-      relationshipChange: clamp(rest.relationshipChange),
-      memoriesUsed: recollection.used.size,
-    };
+  const turn: Turn = {
+    context,
+    npc,
+    intent,
+    recollection,
+    random,
+    relationship,
+    name,
+    // A first meeting opens with a greeting, whatever the player said.
+    greeted: intent.greeting || (recollection.conversations.length === 0 && relationship === 0),
+    situation: {
+      locationId: context.location.id,
+      setting: context.location.setting ?? 'outdoors',
+      timeOfDay: context.time.timeOfDay,
+      weatherId: context.weather.id,
+    },
   };
-
+  const draft: Draft = {
+    parts: [],
+    topics: [],
+    emotion: MOOD_EMOTION[npc.personality.mood],
+    change: 1,
+    answered: false,
+  };
   if (intent.rude) {
-    return finish({
-      parts: [chooseLine(anywhere(REBUKES), recollection, random)!],
-      emotion: 'annoyed',
-      relationshipChange: -3,
-      topics: [],
-    });
+    draft.parts.push(chooseLine(anywhere(REBUKES), recollection, random)!);
+    return finish(turn, { ...draft, emotion: 'annoyed', change: -3 });
   }
+  open(turn, draft);
+  answer(turn, draft);
+  questTalk(turn, draft);
+  carryOn(turn, draft);
+  close(turn, draft);
+  return finish(turn, draft);
+}
 
-  const parts: string[] = [];
-  const topics: string[] = [];
-  let emotion: NpcEmotion = MOOD_EMOTION[npc.personality.mood];
-  let change = 1;
+/** What one talk is about: who speaks, to whom, what was said, and where and when. */
+interface Turn {
+  context: ActionContext;
+  npc: Npc;
+  intent: Intent;
+  recollection: Recollection;
+  random: () => number;
+  relationship: number;
+  /** The name the player gave, if any. */
+  name: string | undefined;
+  greeted: boolean;
+  situation: LineSituation;
+}
 
-  const firstMeeting = recollection.conversations.length === 0 && relationship === 0;
-  const greeted = intent.greeting || firstMeeting;
-  if (greeted) {
+/** The reply as it is being put together. */
+interface Draft {
+  parts: string[];
+  topics: string[];
+  emotion: NpcEmotion;
+  change: number;
+  /** Whether the player's words have had their answer. */
+  answered: boolean;
+  topic?: Knowledge | undefined;
+  offer?: Quest;
+  hint?: string;
+}
+
+/** A greeting (fitting the place, hour and weather) and what the NPC makes of who the player says they are. */
+function open(turn: Turn, draft: Draft): void {
+  const { npc, intent, recollection, random, relationship, name } = turn;
+  if (turn.greeted) {
     const greeting =
       relationship < -20
         ? 'What do you want?'
-        : chooseLine(linesFor(npc, 'greeting', situation), recollection, random)!;
-    parts.push(
-      name && !speaksTo(greeting, npc, name) && !intent.told.length ? `${name}. ${greeting}` : greeting,
-    );
-    if (relationship >= 0) emotion = relationship > 20 ? 'happy' : 'friendly';
+        : chooseLine(linesFor(npc, 'greeting', turn.situation), recollection, random)!;
+    const named = name && !speaksTo(greeting, npc, name) && intent.told.length === 0;
+    draft.parts.push(named ? `${name}. ${greeting}` : greeting);
+    if (relationship >= 0) draft.emotion = relationship > 20 ? 'happy' : 'friendly';
   }
   for (const fact of intent.told) {
     const knewIt = recollection.remembered[fact.kind]?.toLowerCase() === fact.value.toLowerCase();
-    parts.push(heardLine(npc, fact, recollection, knewIt));
-    emotion = 'friendly';
+    draft.parts.push(heardLine(npc, fact, recollection, knewIt));
+    draft.emotion = 'friendly';
   }
+}
 
-  let answered = false;
-  let hint: string | undefined;
+/**
+ * The answer to what the player asked, the first that applies: the item the NPC waits for (when they
+ * carry it), what it remembers of them, the next line of the topic, what it thinks of the people
+ * named, the news, or who else knows of it.
+ */
+function answer(turn: Turn, draft: Draft): void {
+  const { context, npc, intent, recollection, random } = turn;
   const steps = stepsWithNpc(context, npc);
-  const delivery = steps.find((step) => step.item);
-  const topic = chooseTopic(context, npc, intent, recollection, steps);
-  if (delivery?.carried) {
+  const delivery = steps.find((step) => step.item?.id && step.carried);
+  draft.topic = chooseTopic(context, npc, intent, recollection, steps);
+  if (delivery) {
     const touched =
-      greeted ||
+      turn.greeted ||
       intent.questAsk ||
       mentionsDelivery(delivery, intent.text) ||
-      (topic !== undefined && keywordHits(topic, delivery.item!.name.toLowerCase()) > 0);
+      (draft.topic !== undefined && keywordHits(draft.topic, delivery.item!.name.toLowerCase()) > 0);
     const line = deliveryLine(delivery, recollection);
+    // Asked about it, or not yet said lately: "give it to me".
     if (touched || !alreadySaid(recollection, line)) {
-      parts.push(line);
-      hint = `(${deliveryCommand(delivery, npc)})`;
-      topics.push(`quest:${delivery.quest.id}`);
-      answered = touched;
+      draft.parts.push(line);
+      draft.hint = `(${deliveryCommand(delivery, npc)})`;
+      draft.topics.push(`quest:${delivery.quest.id}`);
+      draft.answered = touched;
     }
   }
-  if (!answered && intent.askMemory) {
-    parts.push(memoryLine(context, npc, recollection));
-    emotion = 'thoughtful';
-    answered = true;
-  }
-  if (!answered && topic) {
-    const next = nextLine(npc, topic, recollection, intent.text);
-    parts.push(next ? next.line : allToldLine(context, npc, topic, recollection, random));
-    topics.push(topic.topic);
-    emotion = 'thoughtful';
-    change += 1;
-    answered = true;
-  }
-  if (!answered && !topic) {
+  if (draft.answered) return;
+  if (intent.askMemory) {
+    draft.parts.push(memoryLine(context, npc, recollection));
+    draft.emotion = 'thoughtful';
+    draft.answered = true;
+  } else if (draft.topic) {
+    const next = nextLine(npc, draft.topic, recollection, intent.text);
+    draft.parts.push(next ? next.line : allToldLine(context, npc, draft.topic, recollection, random));
+    draft.topics.push(draft.topic.topic);
+    draft.emotion = 'thoughtful';
+    draft.change += 1;
+    draft.answered = true;
+  } else {
     const others = mentionedNpcs(context, npc, intent.text);
     for (const other of others) {
-      parts.push(opinionOf(context, npc, other, recollection));
-      topics.push(other.name);
+      draft.parts.push(opinionOf(context, npc, other, recollection));
+      draft.topics.push(other.name);
     }
-    answered = others.length > 0;
+    draft.answered = others.length > 0;
   }
-  if (!answered && intent.askNews) {
-    const news = freshHappening(context, recollection);
-    if (news) {
-      parts.push(news);
-      answered = true;
-    }
+  const news = !draft.answered && intent.askNews ? freshHappening(context, recollection) : undefined;
+  if (news) {
+    draft.parts.push(news);
+    draft.answered = true;
   }
-
-  if (!answered && !intent.questAsk && !intent.greeting && !intent.goOn && !intent.farewell) {
+  if (!draft.answered && !intent.questAsk && !intent.greeting && !intent.goOn && !intent.farewell) {
     const elsewhere = askElsewhereLine(context, npc, intent.text, recollection, random);
     if (elsewhere) {
-      parts.push(elsewhere);
-      answered = true;
+      draft.parts.push(elsewhere);
+      draft.answered = true;
     }
   }
+}
 
+/** A quest to offer (asked for work, or greeted with nothing asked), else the work already in hand. */
+function questTalk(turn: Turn, draft: Draft): void {
+  const { context, npc, intent, recollection, random } = turn;
   const offers = availableQuests(context, npc);
-  let offer: Quest | undefined;
-  if (offers.length > 0 && (intent.questAsk || (greeted && !topic))) {
-    offer = offers[0]!;
-    parts.push(chooseLine(anywhere(npc.offers.length > 0 ? npc.offers : OFFERS), recollection, random)!);
-    topics.push(`quest:${offer.id}`);
-  } else if (intent.questAsk && !answered) {
-    if (delivery && !delivery.carried) {
-      parts.push(deliveryLine(delivery, recollection));
-    } else {
-      const work = activeHint(context, npc);
-      parts.push(
-        work ? `You already have work to do: ${work}` : noWorkLine(context, npc, recollection, random),
-      );
-    }
-    answered = true;
+  if (offers.length > 0 && (intent.questAsk || (turn.greeted && !draft.topic))) {
+    draft.offer = offers[0]!;
+    draft.parts.push(
+      chooseLine(anywhere(npc.offers.length > 0 ? npc.offers : OFFERS), recollection, random)!,
+    );
+    draft.topics.push(`quest:${draft.offer.id}`);
+    return;
   }
+  if (!intent.questAsk || draft.answered) return;
+  const waiting = stepsWithNpc(context, npc).find((step) => step.item && !step.carried);
+  const work = activeHint(context, npc);
+  draft.parts.push(
+    waiting
+      ? deliveryLine(waiting, recollection)
+      : work
+        ? `You already have work to do: ${work}`
+        : noWorkLine(context, npc, recollection, random),
+  );
+  draft.answered = true;
+}
 
-  // Something to add only where the player opened or made small talk, not after they told who they are.
-  if (!answered && !offer && intent.told.length === 0 && !intent.farewell) {
-    const recalled = greeted ? recalledFactLine(npc, recollection) : undefined;
-    // News opens a talk; in the middle of one it would come up again and again.
-    const news = recalled || !greeted ? undefined : freshHappening(context, recollection);
+/**
+ * With nothing asked that the NPC could answer: on a greeting, something the player told before
+ * (their home, their promise) or the news; otherwise small talk that fits the place, hour and weather.
+ * Nothing is added after the player told who they are, nor before a goodbye.
+ */
+function carryOn(turn: Turn, draft: Draft): void {
+  const { context, npc, intent, recollection, random } = turn;
+  if (draft.answered || draft.offer || intent.told.length > 0 || intent.farewell) return;
+  if (turn.greeted) {
+    const recalled = recalledFactLine(npc, recollection);
     if (recalled) {
-      parts.push(recalled.line);
+      draft.parts.push(recalled.line);
       useFact(context, recollection, recalled.kind);
-    } else if (news) {
-      parts.push(news);
-    } else if (!greeted) {
-      const weatherTalk = intent.weather ? (line: { weather?: boolean }) => line.weather === true : undefined;
-      parts.push(chooseLine(linesFor(npc, 'smallTalk', situation), recollection, random, weatherTalk)!);
+      return;
     }
+    // News opens a talk; in the middle of one it would come up again and again.
+    const news = freshHappening(context, recollection);
+    if (news) draft.parts.push(news);
+    return;
   }
-  if (intent.farewell) {
-    const farewell = chooseLine(linesFor(npc, 'farewell', situation), recollection, random);
-    if (farewell) parts.push(farewell);
-  }
-  if (parts.length === 0)
-    parts.push(chooseLine(linesFor(npc, 'smallTalk', situation), recollection, random)!);
-  if (intent.polite) change += 1;
+  const weatherTalk = intent.weather ? (line: { weather: boolean }) => line.weather : undefined;
+  draft.parts.push(
+    chooseLine(linesFor(npc, 'smallTalk', turn.situation), recollection, random, weatherTalk)!,
+  );
+}
 
-  return finish({
-    parts,
-    emotion,
-    relationshipChange: change,
-    topics,
-    ...(offer ? { offer } : {}),
-    ...(hint ? { hint } : {}),
-  });
+/** A goodbye that fits the hour and place, when the player takes their leave. */
+function close(turn: Turn, draft: Draft): void {
+  const { npc, intent, recollection, random } = turn;
+  if (intent.farewell) {
+    const farewell = chooseLine(linesFor(npc, 'farewell', turn.situation), recollection, random);
+    if (farewell) draft.parts.push(farewell);
+  }
+  if (draft.parts.length === 0)
+    draft.parts.push(chooseLine(linesFor(npc, 'smallTalk', turn.situation), recollection, random)!);
+  if (intent.polite) draft.change += 1;
+}
+
+function finish(turn: Turn, draft: Draft): Reply {
+  return {
+    // The player's name where the NPC would say "child" or "friend".
+    reply: addressByName(draft.parts.map(capitalise).join(' '), turn.npc, turn.name),
+    emotion: draft.emotion,
+    relationshipChange: Math.max(-MAX_RELATIONSHIP_CHANGE, Math.min(MAX_RELATIONSHIP_CHANGE, draft.change)),
+    topics: draft.topics,
+    memoriesUsed: turn.recollection.used.size,
+    ...(draft.offer ? { offer: draft.offer } : {}),
+    ...(draft.hint ? { hint: draft.hint } : {}),
+  };
 }
 
 /**
@@ -255,84 +313,4 @@ function chooseTopic(
   if (asked) return asked;
   if (intent.goOn) return lastTopic(npc, recollection);
   return errandTopic();
-}
-
-/** "I remember": who the player said they are and what they asked about, never their words. */
-function memoryLine(context: ActionContext, npc: Npc, recollection: Recollection): string {
-  const who = whoTheyAre(recollection);
-  for (const kind of ['name', 'home', 'calling', 'seeking', 'promise'] as const)
-    if (recollection.facts[kind]) useFact(context, recollection, kind);
-  const spokenOf = npc.knowledge.filter((k) =>
-    recollection.conversations.some((m) => {
-      const about =
-        (m.npcReply !== undefined &&
-          [k.text, ...k.more].some((line) => alreadySaid({ ...recollection, said: [m.npcReply!] }, line))) ||
-        (m.playerMessage !== undefined && keywordHits(k, m.playerMessage.toLowerCase()) > 0);
-      if (about) recollection.used.add(m);
-      return about;
-    }),
-  );
-  const talked =
-    spokenOf.length > 0
-      ? `We spoke of ${listed(spokenOf.slice(0, MEMORY_TOPICS).map((k) => k.topic))}${spokenOf.length > MEMORY_TOPICS ? ', among other things' : ''}.`
-      : recollection.conversations.length > 0
-        ? 'We have spoken before, though of nothing that stayed with me.'
-        : undefined;
-  if (!who && !talked) return 'I remember your face, and little more. Tell me your name, and I will keep it.';
-  return [who ?? 'I remember you, though you never told me your name.', talked].filter(Boolean).join(' ');
-}
-
-/** Something that happened near the NPC lately and that it has not yet told this player. */
-function freshHappening(context: ActionContext, recollection: Recollection): string | undefined {
-  const hourMs = context.world.content.time.secondsPerGameHour * 1000;
-  const memory = recollection.happenings.find(
-    (m) =>
-      m.importance >= NEWS_IMPORTANCE &&
-      context.at.getTime() - Date.parse(m.createdAt) <= NEWS_GAME_HOURS * hourMs &&
-      !alreadySaid(recollection, m.text),
-  );
-  if (!memory) return undefined;
-  recollection.used.add(memory);
-  return memory.text;
-}
-
-function useFact(
-  context: ActionContext,
-  recollection: Recollection,
-  kind: Parameters<typeof factMemory>[1],
-): void {
-  const memory = factMemory(context, kind);
-  if (memory) recollection.used.add(memory);
-}
-
-function listed(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
-
-function clamp(change: number): number {
-  return Math.max(-MAX_RELATIONSHIP_CHANGE, Math.min(MAX_RELATIONSHIP_CHANGE, change));
-}
-
-/** No work from this NPC: who else has some for the player, and where they are at this hour. */
-function noWorkLine(
-  context: ActionContext,
-  npc: Npc,
-  recollection: Recollection,
-  random: () => number,
-): string {
-  const giver = context.world.content.npcs.find(
-    (other) => other.id !== npc.id && availableQuests(context, other).length > 0,
-  );
-  if (!giver) return 'I have nothing for you to do just now.';
-  const address = npc.address[0] ? `, ${npc.address[0]}` : '';
-  const whereabouts = whereaboutsOf(context, npc, giver);
-  return chooseLine(
-    anywhere([
-      `I have nothing for you myself${address}. ${giver.name} might. ${whereabouts}`,
-      `Work? Not from me${address}. Try ${giver.name}. ${whereabouts}`,
-      `${giver.name} has more need of help than I do${address}. ${whereabouts}`,
-    ]),
-    recollection,
-    random,
-  )!;
 }

@@ -1,6 +1,9 @@
 import type { Item, Npc, Quest } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
+import { availableQuests } from '../quest-offers.ts';
+import { whereaboutsOf } from './people.ts';
 import { alreadySaid, type Recollection } from './recall.ts';
+import { anywhere, chooseLine } from './voice.ts';
 
 /** A quest step that waits on this NPC: something to bring it, or a talk with it. */
 export interface StepWithNpc {
@@ -83,4 +86,28 @@ export function mentionsDelivery(step: StepWithNpc, text: string): boolean {
     itemWords.some((word) => text.includes(word)) ||
     /\b(have it|got it|brought|found it|here it is|quest|task|errand|give)\b/.test(text)
   );
+}
+
+/** No work from this NPC: who else has some for the player, and where they are at this hour. */
+export function noWorkLine(
+  context: ActionContext,
+  npc: Npc,
+  recollection: Recollection,
+  random: () => number,
+): string {
+  const giver = context.world.content.npcs.find(
+    (other) => other.id !== npc.id && availableQuests(context, other).length > 0,
+  );
+  if (!giver) return 'I have nothing for you to do just now.';
+  const address = npc.address[0] ? `, ${npc.address[0]}` : '';
+  const whereabouts = whereaboutsOf(context, npc, giver);
+  return chooseLine(
+    anywhere([
+      `I have nothing for you myself${address}. ${giver.name} might. ${whereabouts}`,
+      `Work? Not from me${address}. Try ${giver.name}. ${whereabouts}`,
+      `${giver.name} has more need of help than I do${address}. ${whereabouts}`,
+    ]),
+    recollection,
+    random,
+  )!;
 }

@@ -1,0 +1,64 @@
+import type { Npc } from '../../../domain/world/world.ts';
+import type { ActionContext } from '../../lane.ts';
+import { whoTheyAre } from './player-facts.ts';
+import { alreadySaid, factMemory, type Recollection } from './recall.ts';
+import { keywordHits } from './topics.ts';
+
+/** How many of the topics talked about an NPC names when asked what it remembers. */
+const MEMORY_TOPICS = 3;
+/** Game hours during which something that happened nearby is still news. */
+const NEWS_GAME_HOURS = 12;
+/** Below this (someone walking in or out), what happened nearby is not worth telling as news. */
+const NEWS_IMPORTANCE = 3;
+
+export /** "I remember": who the player said they are and what they asked about, never their words. */
+function memoryLine(context: ActionContext, npc: Npc, recollection: Recollection): string {
+  const who = whoTheyAre(recollection);
+  for (const kind of ['name', 'home', 'calling', 'seeking', 'promise'] as const)
+    if (recollection.facts[kind]) useFact(context, recollection, kind);
+  const spokenOf = npc.knowledge.filter((k) =>
+    recollection.conversations.some((m) => {
+      const about =
+        (m.npcReply !== undefined &&
+          [k.text, ...k.more].some((line) => alreadySaid({ ...recollection, said: [m.npcReply!] }, line))) ||
+        (m.playerMessage !== undefined && keywordHits(k, m.playerMessage.toLowerCase()) > 0);
+      if (about) recollection.used.add(m);
+      return about;
+    }),
+  );
+  const talked =
+    spokenOf.length > 0
+      ? `We spoke of ${listed(spokenOf.slice(0, MEMORY_TOPICS).map((k) => k.topic))}${spokenOf.length > MEMORY_TOPICS ? ', among other things' : ''}.`
+      : recollection.conversations.length > 0
+        ? 'We have spoken before, though of nothing that stayed with me.'
+        : undefined;
+  if (!who && !talked) return 'I remember your face, and little more. Tell me your name, and I will keep it.';
+  return [who ?? 'I remember you, though you never told me your name.', talked].filter(Boolean).join(' ');
+}
+
+export /** Something that happened near the NPC lately and that it has not yet told this player. */
+function freshHappening(context: ActionContext, recollection: Recollection): string | undefined {
+  const hourMs = context.world.content.time.secondsPerGameHour * 1000;
+  const memory = recollection.happenings.find(
+    (m) =>
+      m.importance >= NEWS_IMPORTANCE &&
+      context.at.getTime() - Date.parse(m.createdAt) <= NEWS_GAME_HOURS * hourMs &&
+      !alreadySaid(recollection, m.text),
+  );
+  if (!memory) return undefined;
+  recollection.used.add(memory);
+  return memory.text;
+}
+
+export function useFact(
+  context: ActionContext,
+  recollection: Recollection,
+  kind: Parameters<typeof factMemory>[1],
+): void {
+  const memory = factMemory(context, kind);
+  if (memory) recollection.used.add(memory);
+}
+
+function listed(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
