@@ -74,6 +74,8 @@ export const limits = {
   newConnectionsBurst: 100,
   /** On a graceful stop, how long a client has to answer the close frame before its socket is cut. */
   closeHandshakeGraceMs: 3_000,
+  /** On a graceful stop, how long what was written on an HTTP connection owing nothing has to reach the client before it is cut. */
+  silentConnectionGraceMs: 3_000,
   /** A game process's lease: sessions it holds end this long after it stops renewing (a crash). */
   processLeaseTtlMs: 10_000,
   /** How often a process renews its lease, and looks for sessions of processes that are gone. */

@@ -40,9 +40,8 @@ describe('who, help, emote, whisper, equip, drink and eat over the WebSocket pro
   });
   afterAll(async () => {
     await Promise.all(Object.values(players).map((client) => client.close()));
-    // The server ends open spectator streams as it stops (one closed before would hold the stop).
-    await server?.stop();
     await Promise.all(spectators.map((spectator) => spectator.close()));
+    await server?.stop();
   });
 
   it('who names everyone online and where they stand', async () => {

@@ -17,6 +17,7 @@ import { spectatePlugin } from './plugins/spectate.ts';
 import { staticClientPlugin } from './plugins/static-client.ts';
 import { websocketPlugin } from './plugins/websocket.ts';
 import { websocketOriginPlugin } from './plugins/websocket-origin.ts';
+import { SilentConnections } from './silent-connections.ts';
 
 /** The Fastify gateway: one plugin per concern. */
 export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<FastifyInstance> {
@@ -64,5 +65,8 @@ export async function buildGateway(deps: GatewayDeps, logger: Logger): Promise<F
   }
   await app.register(adminPlugin, deps);
   if (deps.role !== 'projector') await app.register(staticClientPlugin);
+  // Added last, so it runs after the other preClose hooks have ended the streams and closed the sockets.
+  const connections = new SilentConnections(app.server);
+  app.addHook('preClose', async () => connections.hangUp());
   return app;
 }
