@@ -91,7 +91,8 @@ export function askElsewhereLine(
         .map((entry) => ({ other, entry, hits: wholeWordHits(entry, text) })),
     )
     .filter((k) => k.hits > 0)
-    .sort((a, b) => b.hits - a.hits)[0];
+    // Of those who know as much, the one this NPC thinks best of.
+    .sort((a, b) => b.hits - a.hits || regard(npc, b.other) - regard(npc, a.other))[0];
   if (!known) return undefined;
   const lines = ASK_ELSEWHERE.map((template) =>
     fill(template, {
@@ -109,4 +110,8 @@ function wholeWordHits(entry: Npc['knowledge'][number], text: string): number {
   return entry.keywords.filter((k) =>
     new RegExp(`\\b${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text),
   ).length;
+}
+
+function regard(npc: Npc, other: Npc): number {
+  return npc.relationships.find((r) => r.npc === other.id)?.score ?? 0;
 }
