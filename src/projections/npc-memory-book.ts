@@ -1,13 +1,8 @@
 import { nameBasedUuid } from '../commands/name-based-uuid.ts';
 import { factsOfTalk, type PlayerFact, SINGLE_VALUED } from '../domain/memory/facts.ts';
 import { FACT_IMPORTANCE } from '../domain/memory/memory-constants.ts';
-import {
-  type Observation,
-  observationsOf,
-  recordWitnessed,
-  WITNESSED_EVENT_TYPES,
-  type WitnessState,
-} from '../domain/memory/observations.ts';
+import type { Observation } from '../domain/memory/observation-collector.ts';
+import { observationsOf, WITNESSED_EVENT_TYPES } from '../domain/memory/observations.ts';
 import {
   NO_REFLECTION,
   noteObservations,
@@ -15,6 +10,7 @@ import {
   type ReflectionState,
 } from '../domain/memory/reflection.ts';
 import { rateImportance } from '../domain/memory/retrieval.ts';
+import { recordWitnessed, type WitnessState } from '../domain/memory/witness-state.ts';
 import type { PlayerEventOf } from '../domain/player/player-events.ts';
 import { buildWorld, type World } from '../domain/world/world.ts';
 import type { Position, StoredEvent } from '../infrastructure/event-store/event-store.ts';

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { starterWorld } from '../testing/starter-world.ts';
 import { OBSERVATION_IMPORTANCE } from './memory-constants.ts';
-import {
-  newWitnessState,
-  type Observation,
-  observationsOf,
-  recordWitnessed,
-  type WitnessedEvent,
-  type WitnessState,
-} from './observations.ts';
+import type { Observation } from './observation-collector.ts';
+import { observationsOf } from './observations.ts';
+import { newWitnessState, recordWitnessed, type WitnessedEvent, type WitnessState } from './witness-state.ts';
 
 const world = starterWorld();
 /** Noon of the first game day (one game hour is one real minute in the starter world). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OBSERVATION_IMPORTANCE, type ObservationKind, REFLECTION_THRESHOLD } from './memory-constants.ts';
-import type { Observation, Subject } from './observations.ts';
+import type { Observation, Subject } from './observation-collector.ts';
 import { NO_REFLECTION, noteObservations, type ReflectionState, reflect } from './reflection.ts';
 
 let n = 0;

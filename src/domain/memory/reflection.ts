@@ -1,5 +1,5 @@
 import { REFLECTION_IMPORTANCE, REFLECTION_THRESHOLD, REFLECTION_WINDOW } from './memory-constants.ts';
-import type { Observation } from './observations.ts';
+import type { Observation } from './observation-collector.ts';
 
 /**
  * Reflection as in Generative Agents: an NPC adds up the importance of what it observed since its
