@@ -3,7 +3,7 @@ import { MEMORIES_RECALLED } from '../domain/memory/memory-constants.ts';
 import { NPC_STREAM_PREFIX } from '../domain/memory/observations.ts';
 import { WORLD_CONTENT_STREAM } from '../domain/world/content-decider.ts';
 import type { World } from '../domain/world/world.ts';
-import type { MemoryRecaller } from '../gpu/action-processor.ts';
+import type { MemoryRecaller } from '../gpu/action-context.ts';
 import type { RecalledMemory } from '../gpu/lane.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import { ConsumerRunner } from '../infrastructure/consumers/consumer-runner.ts';
