@@ -1,3 +1,4 @@
+import { factsOfTalk } from '../../../domain/memory/facts.ts';
 import type { PlayerFact } from '../../lane.ts';
 
 /** What a player's words to an NPC ask for, read without a model. */
@@ -35,41 +36,6 @@ const MEMORY_WORDS =
   /\b(remember|recall|forget|forgotten)\b|\bwhat did i (say|tell|ask)\b|\bwho am i\b|\bdo you know me\b/;
 const NEWS_WORDS = /\b(news|happened|happening|going on|new around|lately|anything new|what's new)\b/;
 
-const NAME =
-  /\b(?:my name is|my name's|i am called|i'm called|call me|they call me|name's)\s+([a-z][a-z'-]{1,19})\b/i;
-/** "I'm Aldric" / "I am Aldric": a capitalised word that is not a common word. */
-const IAM_NAME = /\b(?:i'm|i am|it's|it is)\s+([A-Z][a-z'-]{1,19})\b/;
-const HOME =
-  /\b(?:i'm from|i am from|i come from|i hail from|my home is in|my home is|i live in|i grew up in|i was born in)\s+(?:the\s+)?([a-z][a-z' -]{1,28}?)\s*(?=[.,!?;]|$|\band\b|\bbut\b)/i;
-const CALLING = /\b(?:i'm|i am|i work as)\s+an?\s+([a-z]{3,20})\s*(?=[.,!?;]|$|\band\b|\bby\b)/i;
-const PROMISE =
-  /\bi (?:promise|swear|vow)(?: to| that i will| that i'll| i will| i'll)?\s+([a-z][a-z' ]{2,60}?)\s*(?=[.,!?;]|$)/i;
-const SEEKING =
-  /\b(?:i'm|i am) (?:looking for|searching for|seeking|trying to find|hunting for)\s+([a-z][a-z' ]{2,50}?)\s*(?=[.,!?;]|$)/i;
-
-/** Capitalised words that follow "I'm" without being names. */
-const NOT_NAMES = new Set([
-  'Sorry',
-  'Fine',
-  'Well',
-  'Here',
-  'Back',
-  'Ready',
-  'Lost',
-  'Tired',
-  'Hungry',
-  'Glad',
-  'Not',
-  'Just',
-  'Looking',
-  'From',
-  'The',
-  'Your',
-  'A',
-  'An',
-]);
-const NOT_CALLINGS = new Set(['bit', 'little', 'lot', 'friend', 'stranger', 'fool', 'idiot', 'way']);
-
 export function readIntent(message: string): Intent {
   const text = message.toLowerCase();
   return {
@@ -83,41 +49,9 @@ export function readIntent(message: string): Intent {
     askNews: NEWS_WORDS.test(text),
     goOn: GO_ON.test(text),
     weather: WEATHER_WORDS.test(text),
-    told: toldFacts(message),
+    // Read as the memory keeps them (src/domain/memory/facts.ts), so what is heard now is what is recalled later.
+    told: factsOfTalk(message),
   };
-}
-
-/** What the words tell of the player, each value reduced to letters, spaces and apostrophes. */
-function toldFacts(message: string): PlayerFact[] {
-  const facts: PlayerFact[] = [];
-  const name = NAME.exec(message)?.[1] ?? IAM_NAME.exec(message)?.[1];
-  if (name && !NOT_NAMES.has(capitalise(name))) facts.push({ kind: 'name', value: capitalise(name) });
-  const home = HOME.exec(message)?.[1];
-  if (home) facts.push({ kind: 'home', value: titleCase(home) });
-  const calling = CALLING.exec(message)?.[1]?.toLowerCase();
-  if (calling && !NOT_CALLINGS.has(calling)) facts.push({ kind: 'calling', value: calling });
-  const promise = PROMISE.exec(message)?.[1];
-  if (promise) facts.push({ kind: 'promise', value: words(promise, 8) });
-  const seeking = SEEKING.exec(message)?.[1];
-  if (seeking) facts.push({ kind: 'seeking', value: words(seeking, 6) });
-  return facts;
-}
-
-function words(text: string, most: number): string {
-  return text.toLowerCase().trim().split(/\s+/).slice(0, most).join(' ');
-}
-
-function capitalise(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
-}
-
-function titleCase(text: string): string {
-  return text
-    .trim()
-    .split(/\s+/)
-    .slice(0, 4)
-    .map((word, i) => (i > 0 && /^(of|the|upon|on)$/i.test(word) ? word.toLowerCase() : capitalise(word)))
-    .join(' ');
 }
 
 /** A player's own words about themselves told back in the NPC's mouth: "my brother" → "your brother". */
