@@ -65,6 +65,8 @@ export async function run(args: readonly string[]): Promise<unknown> {
   const others = numberFlag(args, '--others', 2);
   // --dump <file>: every question and reply, one line of JSON an NPC, for reading what was said.
   dumpTo = args.includes('--dump') ? args[args.indexOf('--dump') + 1] : undefined;
+  if (args.includes('--dump') && !dumpTo) throw new Error('--dump needs a file to write to');
+  if (others > 3) throw new Error(`--others is at most 3 (Old Tom, Brenna, Sylvi), got ${others}`);
   const world = buildWorld(
     JSON.parse(readFileSync(join(REPO_ROOT, 'content', 'starter-world.json'), 'utf8')),
   );
