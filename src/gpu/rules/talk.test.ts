@@ -356,6 +356,20 @@ describe('an NPC answers from the situation', () => {
     expect(home.memoriesUsed).toBeGreaterThanOrEqual(1);
   });
 
+  it('given Corwen asked of the wight four times, his fourth reply is not his second again', async () => {
+    const corwen = new Conversation('corwen', { timeOfDay: 'night' });
+    const answers: string[] = [];
+    for (const q of [
+      'What is in the crypt?',
+      'Tell me of the wight.',
+      'More of the barrow, please.',
+      'The wight again?',
+    ])
+      answers.push(await corwen.say(q));
+    expect(new Set(answers).size).toBe(4);
+    expect(answers[3]).not.toBe(answers[1]);
+  });
+
   it('given rudeness, the NPC is annoyed and the relationship drops within bounds', () => {
     const answer = reply({ npcId: 'brenna', message: 'You are a useless fool', locationId: 'smithy' });
     expect(answer.emotion).toBe('annoyed');
