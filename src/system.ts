@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AccountService } from './commands/accounts.ts';
 import { CommandHandler } from './commands/command-handler.ts';
@@ -23,11 +22,8 @@ import { SqlActionPartitions } from './infrastructure/action-partitions.ts';
 import { MemoryCache } from './infrastructure/cache/memory-cache.ts';
 import { SqlCheckpointStore } from './infrastructure/checkpoint-store.ts';
 import { CredentialStore } from './infrastructure/credential-store.ts';
-import { type Database, type DatabaseTarget, openDatabase, untyped } from './infrastructure/database.ts';
+import { untyped } from './infrastructure/database.ts';
 import type { EventStore } from './infrastructure/event-store/event-store.ts';
-import { type EventStoreTables, SqlEventStore } from './infrastructure/event-store/sql-event-store.ts';
-import { MemoryHotState } from './infrastructure/hot-state/memory-hot-state.ts';
-import { AdvisoryLockLeadership, AloneLeadership, type Leadership } from './infrastructure/leadership.ts';
 import type { Logger } from './infrastructure/logger.ts';
 import { openNpcMemory } from './infrastructure/memory/open-memory.ts';
 import { createMetrics } from './infrastructure/metrics.ts';
@@ -37,13 +33,13 @@ import { loadWorldFile } from './infrastructure/world-file.ts';
 import { limits } from './limits.ts';
 import { NpcLife } from './npc-life/npc-life.ts';
 import { BusinessMetrics } from './projections/business-metrics.ts';
-import { HotStateRunner } from './projections/hot-state/hot-state-projection.ts';
 import { hotStateReader } from './projections/hot-state/hot-state-reader.ts';
 import { NpcMemoryProjection, npcMemoryRecaller } from './projections/npc-memories.ts';
 import { PresenceProjection } from './projections/presence.ts';
-import { sqlReadModels } from './projections/read-models/index.ts';
-import { ProjectionRegistry } from './projections/runner/projection-registry.ts';
-import { ProjectionRunner } from './projections/runner/projection-runner.ts';
+import type { Closers } from './system/closers.ts';
+import { healthChecks } from './system/health-checks.ts';
+import { startReadModels } from './system/read-models.ts';
+import { openStorage } from './system/storage.ts';
 
 export interface System {
   gateway: FastifyInstance;
@@ -53,18 +49,6 @@ export interface System {
   close(): Promise<void>;
 }
 
-/**
- * The composition root: picks each adapter by its URL in the configuration (embedded when unset),
- * wires the flow gateway → commands → event store → lanes → outcome events, and returns the gateway.
- * The server adapters' clients (EventStoreDB's gRPC, ioredis) are imported only when configured:
- * loading them costs the embedded default start-up time and memory for nothing.
- */
-/** The lock that makes one process at a time keep the shared read models. */
-const READ_MODELS_LOCK = 'langomni:read-models';
-
-/** Embedded subscribers are woken by every append; polling is only a safety net there. */
-const EMBEDDED_POLL_INTERVAL_MS = 1_000;
-
 export interface SystemOptions {
   /** The world's clock (world time, weather, respawns, event timestamps). Real time by default. */
   clock?: () => Date;
@@ -72,13 +56,19 @@ export interface SystemOptions {
   onFatal?: (error: Error) => void;
 }
 
+/**
+ * The composition root: picks each adapter by its URL in the configuration (embedded when unset),
+ * wires the flow gateway → commands → event store → lanes → outcome events, and returns the gateway.
+ * The server adapters' clients (EventStoreDB's gRPC, ioredis) are imported only when configured:
+ * loading them costs the embedded default start-up time and memory for nothing.
+ */
 export async function startSystem(
   config: Config,
   logger: Logger,
   options: SystemOptions = {},
 ): Promise<System> {
   const clock = options.clock ?? (() => new Date());
-  const closers: (() => Promise<unknown>)[] = [];
+  const closers: Closers = [];
   const close = async () => {
     for (const closer of closers.reverse())
       await closer().catch((error) => logger.warn({ err: error }, 'error while closing'));
@@ -86,58 +76,9 @@ export async function startSystem(
   const role = config.PROCESS_ROLE;
   try {
     const fileWorld = await loadWorldFile(config.WORLD_FILE);
-
-    const target: DatabaseTarget = config.DATABASE_URL
-      ? {
-          kind: 'postgres',
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}),
-        }
-      : {
-          kind: 'pglite',
-          dataDir: join(config.DATA_DIR, 'pglite'),
-          ownThread: true,
-          onEngineLost: (error) =>
-            options.onFatal
-              ? options.onFatal(error)
-              : logger.fatal({ err: error }, 'the embedded database has stopped: every action will fail'),
-        };
-    const database: Database<EventStoreTables> = await openDatabase(target);
-    closers.push(() => database.close());
     const metrics = createMetrics();
-    metrics.watchPool(database.pool);
-
-    const store: EventStore = config.EVENTSTORE_URL
-      ? await (await import('./infrastructure/event-store/eventstoredb-event-store.ts')).openEventStoreDb(
-          config.EVENTSTORE_URL,
-        )
-      : new SqlEventStore(database, {
-          name: target.kind,
-          // Polling finds other processes' appends. PGlite has no other process (and, with one
-          // connection, no transaction can hold the horizon back): every append wakes the subscribers.
-          pollIntervalMs:
-            target.kind === 'pglite' ? EMBEDDED_POLL_INTERVAL_MS : config.EVENT_POLL_INTERVAL_MS,
-          onBatchAppended: (seconds, events) => {
-            metrics.eventAppend.observe(seconds);
-            metrics.eventsAppended.inc(events);
-          },
-        });
-    closers.push(() => store.close());
-
-    const redis = config.REDIS_URL
-      ? new (await import('ioredis')).Redis(config.REDIS_URL, {
-          lazyConnect: true,
-          maxRetriesPerRequest: 2,
-          // Commands issued in one turn of the event loop (rate-limit counters of a connect storm,
-          // hot-state batches) go out in one write instead of a system call each.
-          enableAutoPipelining: true,
-        })
-      : undefined;
-    if (redis) {
-      await redis.connect();
-      closers.push(() => redis.quit());
-    }
+    const storage = await openStorage(config, logger, metrics, closers, options.onFatal);
+    const { target, database, store, redis } = storage;
 
     const commands = new CommandHandler(store, {
       now: clock,
@@ -202,67 +143,14 @@ export async function startSystem(
     );
     await memoryProjection.start();
     closers.push(() => memoryProjection.stop());
-
-    const hotState = redis
-      ? await (await import('./infrastructure/hot-state/redis-hot-state.ts')).RedisHotState.open({
-          url: config.REDIS_URL!,
-          prefix: `${config.REDIS_PREFIX}hot:`,
-          now: () => clock().getTime(),
-        })
-      : new MemoryHotState({ now: () => clock().getTime() });
-    closers.push(() => hotState.close());
-    const localHotState = redis
-      ? undefined
-      : new HotStateRunner(hotState, store, logger.child({ projection: 'hot-state' }));
-    let leadership: Leadership | undefined;
-    const projections = new ProjectionRegistry(
-      [
-        ...sqlReadModels.map(
-          (projection) =>
-            new ProjectionRunner(
-              projection,
-              untyped(database.db),
-              store,
-              logger.child({ projection: projection.name }),
-            ),
-        ),
-        localHotState ?? new HotStateRunner(hotState, store, logger.child({ projection: 'hot-state' })),
-      ],
-      logger.child({ component: 'projections' }),
+    const { hotState, projections, leadership } = await startReadModels(
+      config,
+      logger,
+      storage,
       metrics,
-      // Hot state held in process (no Redis) is every game process's own; the rest is shared.
-      { local: (runner) => runner === localHotState, leads: () => leadership?.isLeader ?? false },
+      clock,
+      closers,
     );
-    closers.push(() => projections.stop());
-    if (role !== 'projector') await projections.startLocal();
-    if (role !== 'game') {
-      const elected = {
-        onElected: () => projections.startShared(),
-        onDeposed: () => projections.stopShared(),
-      };
-      leadership =
-        target.kind === 'postgres'
-          ? new AdvisoryLockLeadership({
-              url: target.url,
-              ...(target.schema ? { schema: target.schema } : {}),
-              name: READ_MODELS_LOCK,
-              retryEveryMs: limits.processLeaseRenewMs,
-              logger: logger.child({ component: 'leadership' }),
-              ...elected,
-            })
-          : new AloneLeadership(elected);
-      await leadership.start();
-      closers.push(() => leadership!.stop());
-      const revive = setInterval(
-        () =>
-          void projections
-            .restartStoodDown()
-            .catch((error) => logger.warn({ err: error }, 'could not restart read models')),
-        limits.processLeaseRenewMs,
-      );
-      revive.unref();
-      closers.push(async () => clearInterval(revive));
-    }
     const business = new BusinessMetrics(untyped(database.db), {
       now: clock,
       onError: (error) => logger.warn({ err: error }, 'could not read the business metrics'),
@@ -375,35 +263,14 @@ export async function startSystem(
         ...(redis ? { redis, redisPrefix: config.REDIS_PREFIX } : {}),
         ...(commandInterpreter ? { commandInterpreter } : {}),
         role,
-        healthChecks: {
-          process: async () => ({
-            role,
-            process_id: lease.processId,
-            projections: leadership?.status() ?? 'off (PROCESS_ROLE=game)',
-          }),
-          eventStore: async () => ({
-            adapter: store.name,
-            head_position: (await store.headPosition()).toString(),
-          }),
-          database: async () => {
-            await database.db.selectFrom('events').select('position').limit(1).execute();
-            return { adapter: target.kind };
-          },
-          ...(redis ? { redis: async () => ({ reply: await redis.ping() }) } : {}),
-          npcMemory: async () => {
-            await npcMemory.memory.ping();
-            return {
-              adapter: npcMemory.memory.name,
-              embedder: npcMemory.embedder.name,
-              memories: await npcMemory.memory.count(),
-            };
-          },
-          lanes: async () => ({
-            world: lanes.world?.status() ?? 'rules',
-            npc: lanes.npc?.status() ?? 'rules',
-            queue_depth: { world: lanes.world?.queueDepth ?? 0, npc: lanes.npc?.queueDepth ?? 0 },
-          }),
-        },
+        healthChecks: healthChecks({
+          role,
+          processId: lease.processId,
+          leadership,
+          storage,
+          npcMemory,
+          lanes,
+        }),
       },
       logger,
     );
