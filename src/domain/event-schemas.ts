@@ -39,6 +39,12 @@ const playerFacts = z
   .array(z.object({ kind: z.enum(PLAYER_FACT_KINDS), value: z.string() }))
   .optional()
   .describe('what the player told about themselves in these words, as the lane read them (NPC memory)');
+const toldLines = z
+  .array(z.string())
+  .optional()
+  .describe(
+    "keys of the NPC's content lines the reply told (`knowledge:<topic>:<n>`, `smallTalk:<n>`, …), so it does not tell them again; absent in older events",
+  );
 
 const effectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('move'), to: z.string() }),
@@ -77,6 +83,7 @@ const effectSchema = z.discriminatedUnion('kind', [
     emotion,
     relationshipChange: z.number(),
     facts: playerFacts,
+    told: toldLines,
   }),
   z.object({ kind: z.literal('say'), message: z.string() }),
   z.object({ kind: z.literal('emote'), message: z.string() }),
@@ -237,6 +244,7 @@ export const eventSchemas = {
       emotion: emotion.describe("the NPC's mood in the reply"),
       at: isoTime,
       facts: playerFacts,
+      told: toldLines,
     })
     .describe('A player talked to an NPC and got an answer.'),
   RelationshipChanged: z

@@ -102,7 +102,7 @@ export function applyEffects(
       }
       case 'talk': {
         facts.talkedTo.push(effect.npc);
-        const { npc, message, reply, emotion, relationshipChange, facts: told } = effect;
+        const { npc, message, reply, emotion, relationshipChange, facts: toldOfThemselves, told } = effect;
         emit({
           type: 'NpcConversationHeld',
           data: {
@@ -113,7 +113,8 @@ export function applyEffects(
             reply,
             emotion,
             at: command.at,
-            ...(told && told.length > 0 ? { facts: told } : {}),
+            ...(toldOfThemselves && toldOfThemselves.length > 0 ? { facts: toldOfThemselves } : {}),
+            ...(told && told.length > 0 ? { told } : {}),
           },
         });
         if (relationshipChange !== 0) {

@@ -61,6 +61,8 @@ export type PlayerEvent =
         at: string;
         /** What the player told about themselves, as the lane read it (NPC memory). */
         facts?: PlayerFact[];
+        /** Keys of the NPC's content lines the reply told (src/domain/npc/told-lines.ts). */
+        told?: string[];
       }
     >
   | E<

@@ -1,3 +1,4 @@
+import { afterTelling } from '../npc/told-lines.ts';
 import type { Equipped } from '../rules/gear.ts';
 import type { World } from '../world/world.ts';
 import type { PlayerState } from './player.ts';
@@ -41,6 +42,12 @@ export function evolvePlayer(world: World, state: PlayerState, event: PlayerEven
     }
     case 'ItemEquipped':
       return { ...state, equipped: { ...state.equipped, [event.data.slot]: event.data.itemId } };
+    case 'NpcConversationHeld': {
+      const { npcId, told } = event.data;
+      if (!told || told.length === 0) return state;
+      const toldByNpc = state.toldByNpc ?? {};
+      return { ...state, toldByNpc: { ...toldByNpc, [npcId]: afterTelling(toldByNpc[npcId] ?? [], told) } };
+    }
     case 'RelationshipChanged':
       return {
         ...state,

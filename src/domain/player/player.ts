@@ -56,6 +56,11 @@ export interface PlayerState {
   equipped?: Equipped;
   /** How each NPC feels about this player (-100 … 100). */
   relationships: Readonly<Record<string, number>>;
+  /**
+   * What each NPC has told this player: keys of its content lines, oldest first, the last few hundred
+   * (src/domain/npc/told-lines.ts). Absent in states made before NPCs kept count.
+   */
+  toldByNpc?: Readonly<Record<string, readonly string[]>>;
   quests: Readonly<Record<string, QuestProgress>>;
   /** Open sessions (a player may play from several tabs); online while there is one. */
   sessions: readonly string[];
@@ -81,6 +86,7 @@ export function playerDecider(world: World): Decider<PlayerState, PlayerCommand,
       inventory: [],
       equipped: {},
       relationships: {},
+      toldByNpc: {},
       quests: {},
       sessions: [],
       pendingActions: {},

@@ -2,6 +2,7 @@ import { itemsSeenBy } from '../location/item-placements.ts';
 import { enemiesPresent, type LocationState } from '../location/location.ts';
 import { factsAreClean, type PlayerFact } from '../memory/facts.ts';
 import { MAX_FACTS_PER_TALK } from '../memory/memory-constants.ts';
+import { toldKeysRefusal } from '../npc/told-lines.ts';
 import type { PlayerState } from '../player/player.ts';
 import { npcsAt, weatherAt } from '../world/clock.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
@@ -52,6 +53,8 @@ export type Effect =
       relationshipChange: number;
       /** What the player told about themselves in `message`, as the lane read it (for NPC memory). */
       facts?: PlayerFact[];
+      /** Keys of the NPC's content lines the reply told (src/domain/npc/told-lines.ts). */
+      told?: string[];
     }
   | { kind: 'say'; message: string }
   | { kind: 'emote'; message: string }
@@ -160,6 +163,10 @@ function refusal(situation: Situation, effect: Effect): string | undefined {
       }
       if (effect.facts && !factsAreClean(effect.facts))
         return `the player facts are not short, plain and at most ${MAX_FACTS_PER_TALK}`;
+      if (effect.told) {
+        const refusal = toldKeysRefusal(effect.told);
+        if (refusal) return refusal;
+      }
       return (NPC_EMOTIONS as readonly string[]).includes(effect.emotion)
         ? undefined
         : `unknown emotion ${effect.emotion}`;
