@@ -27,19 +27,26 @@ export function linesFor(
   npc: Npc,
   kind: SituationalLine['kind'],
   situation: LineSituation,
-): { text: string; specificity: number; weather: boolean }[] {
+): { text: string; specificity: number; weather: boolean; key: string }[] {
   const plain = kind === 'greeting' ? npc.greetings : kind === 'farewell' ? npc.farewells : npc.smallTalk;
   const situated = npc.situational
-    .filter((line) => line.kind === kind && lineFits(line, situation))
-    .map((line) => ({
+    .map((line, index) => ({ line, index }))
+    .filter(({ line }) => line.kind === kind && lineFits(line, situation))
+    .map(({ line, index }) => ({
       text: line.text,
       specificity: [line.at, line.setting, line.time, line.weather].filter((c) => c !== undefined).length,
       weather: line.weather !== undefined,
+      key: `situational:${index}`,
     }));
   return [
     ...situated.sort((a, b) => b.specificity - a.specificity),
-    ...plain.map((text) => ({ text, specificity: 0, weather: false })),
+    ...plain.map((text, index) => ({ text, specificity: 0, weather: false, key: `${kind}:${index}` })),
   ];
+}
+
+/** The key of a knowledge line, by its place among the entry's lines (a told line's id in NpcConversationHeld). */
+export function knowledgeKey(entry: Npc['knowledge'][number], index: number): string {
+  return `knowledge:${entry.topic}:${index}`;
 }
 
 /** A knowledge entry's lines, in the order they are told. */

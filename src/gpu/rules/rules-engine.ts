@@ -140,7 +140,11 @@ export class RulesEngine implements Lane {
     };
   }
 
-  private talk(context: ActionContext, action: ActionOf<'talk'>, random: () => number): Proposal {
+  private async talk(
+    context: ActionContext,
+    action: ActionOf<'talk'>,
+    random: () => number,
+  ): Promise<Proposal> {
     const npc = context.npc ?? findByName(context.npcsHere, action.npc);
     if (!npc) {
       const elsewhere = findByName(context.world.content.npcs, action.npc);
@@ -149,7 +153,7 @@ export class RulesEngine implements Lane {
         : `There is no one called ${action.npc} here.`;
       return { effects: [], source: 'rules', result: { action_type: 'talk', narration } };
     }
-    const reply = composeReply(context, npc, action, random);
+    const reply = await composeReply(context, npc, action, random);
     return {
       effects: [
         {
@@ -159,6 +163,7 @@ export class RulesEngine implements Lane {
           reply: reply.reply,
           emotion: reply.emotion,
           relationshipChange: reply.relationshipChange,
+          ...(reply.told.length > 0 ? { told: reply.told } : {}),
         },
       ],
       source: 'rules',

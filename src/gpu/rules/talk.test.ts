@@ -4,6 +4,7 @@ import questionSet from '../../../bench/npc-variety-questions.json' with { type:
 import { factsOfTalk } from '../../domain/memory/facts.ts';
 import { FACT_IMPORTANCE, MEMORIES_RECALLED } from '../../domain/memory/memory-constants.ts';
 import { rateImportance } from '../../domain/memory/retrieval.ts';
+import { afterTelling } from '../../domain/npc/told-lines.ts';
 import type { PlayerState } from '../../domain/player/player.ts';
 import { seededRandom } from '../../domain/random.ts';
 import { starterWorld } from '../../domain/testing/starter-world.ts';
@@ -57,8 +58,8 @@ function reply(talk: Talk) {
 /**
  * One player's talks with an NPC, remembered and recalled as the game does it: each talk (the player's
  * words, with the NPC's answer) and each fact the player told are written to the in-process memory
- * store with the local embedder, and every talk recalls through MemoryRecall, as the lanes get it
- * (or, with 'all', everything: what the NPC makes of a full memory; the benchmark measures the game's).
+ * store with the local embedder, and every talk recalls through MemoryRecall with the game's limit, as
+ * the lanes get it; what the NPC told is kept as the player's state keeps it.
  */
 class Conversation {
   private readonly memory = new MemoryRecall({
@@ -69,6 +70,7 @@ class Conversation {
     },
   });
   readonly replies: string[] = [];
+  private told: string[] = [];
   private readonly playerId: string;
 
   constructor(
@@ -76,8 +78,6 @@ class Conversation {
     private readonly base: Omit<Talk, 'npcId' | 'message' | 'memories'> = {},
     /** Action ids are unique across players, as the client's UUIDs are. */
     private readonly player = 'player',
-    /** 'all': the NPC recalls every talk and fact of this player, to test what it makes of a full memory. */
-    private readonly recall: 'ranked' | 'all' = 'ranked',
   ) {
     this.playerId = 'p1';
   }
@@ -91,16 +91,18 @@ class Conversation {
       query: message,
       now: at,
       secondsPerGameHour: world.content.time.secondsPerGameHour,
-      limit: this.recall === 'all' ? 10_000 : MEMORIES_RECALLED,
-      ...(this.recall === 'all' ? { candidates: 10_000 } : {}),
+      limit: MEMORIES_RECALLED,
     });
-    const answer = reply({
+    const { reply: answer, told } = await reply({
       ...this.base,
       npcId: this.npcId,
       message,
+      player: { ...this.base.player, toldByNpc: { [this.npcId]: this.told } },
       memories: recalled.map(recalledMemory),
       actionId: `${this.player}/a${this.replies.length}`,
-    }).reply;
+    });
+    // What the NPC told, kept as the player's state keeps it from NpcConversationHeld.
+    this.told = afterTelling(this.told, told);
     const written = {
       npcId: this.npcId,
       playerId: this.playerId,
@@ -130,8 +132,8 @@ class Conversation {
 }
 
 describe('an NPC answers from the situation', () => {
-  it('given the deliver step with the shard carried, when the player says they have it, then the elder asks for it', () => {
-    const answer = reply({
+  it('given the deliver step with the shard carried, when the player says they have it, then the elder asks for it', async () => {
+    const answer = await reply({
       npcId: 'elder-zorathian',
       message: 'I have the shard you asked about',
       player: {
@@ -146,8 +148,8 @@ describe('an NPC answers from the situation', () => {
     expect(answer.hint).toBe('(give starglass shard to Zorathian)');
   });
 
-  it('given the deliver step without the shard, when the player asks for work, then the elder says what he waits for and where it is', () => {
-    const answer = reply({
+  it('given the deliver step without the shard, when the player asks for work, then the elder says what he waits for and where it is', async () => {
+    const answer = await reply({
       npcId: 'elder-zorathian',
       message: 'Is there any work for me?',
       player: {
@@ -160,9 +162,9 @@ describe('an NPC answers from the situation', () => {
     expect(answer.hint).toBeUndefined();
   });
 
-  it('given a name the player told before, when they greet, then the NPC uses the name and never quotes their words', () => {
+  it('given a name the player told before, when they greet, then the NPC uses the name and never quotes their words', async () => {
     const said = 'well met, my name is aldric and I walked here all the way from the coast';
-    const answer = reply({
+    const answer = await reply({
       npcId: 'elder-zorathian',
       message: 'Hello again',
       actionId: 'a7',
@@ -193,8 +195,8 @@ describe('an NPC answers from the situation', () => {
     expect(answer.memoriesUsed).toBeGreaterThanOrEqual(1);
   });
 
-  it('given a player telling their name now, then the NPC takes it in by name, not by repeating the sentence', () => {
-    const answer = reply({ npcId: 'old-tom', message: 'My name is Wren, pleased to meet you' });
+  it('given a player telling their name now, then the NPC takes it in by name, not by repeating the sentence', async () => {
+    const answer = await reply({ npcId: 'old-tom', message: 'My name is Wren, pleased to meet you' });
     expect(answer.reply).toContain('Wren');
     expect(answer.reply).not.toContain('My name is Wren');
   });
@@ -209,14 +211,18 @@ describe('an NPC answers from the situation', () => {
     expect(atWork.replies.join(' ')).toMatch(/anvil|sparks|tongs|hinge/i);
   });
 
-  it('given night or day, the elder greets as the hour is', () => {
+  it('given night or day, the elder greets as the hour is', async () => {
     const greetings = (timeOfDay: TimeOfDay) =>
-      Array.from(
-        { length: 8 },
-        (_, i) => reply({ npcId: 'elder-zorathian', message: 'Hello!', timeOfDay, actionId: `g${i}` }).reply,
+      Promise.all(
+        Array.from(
+          { length: 8 },
+          async (_, i) =>
+            (await reply({ npcId: 'elder-zorathian', message: 'Hello!', timeOfDay, actionId: `g${i}` }))
+              .reply,
+        ),
       );
-    const night = greetings('night');
-    const day = greetings('day');
+    const night = await greetings('night');
+    const day = await greetings('day');
     for (const line of night)
       expect(line).not.toMatch(/daylight|good day|empty at this hour|dawn|evening already/i);
     for (const line of day) expect(line).not.toMatch(/you walk late|at this hour\?|stars are all out/i);
@@ -246,45 +252,51 @@ describe('an NPC answers from the situation', () => {
     expect(answers[4]).toMatch(/Old Tom|Sylvi|Corwen the Hermit/);
   });
 
-  it('given a question about something only another NPC knows, the NPC says who to ask and where they are now', () => {
-    const answer = reply({ npcId: 'brenna', message: 'What does the prophecy say?', locationId: 'smithy' });
+  it('given a question about something only another NPC knows, the NPC says who to ask and where they are now', async () => {
+    const answer = await reply({
+      npcId: 'brenna',
+      message: 'What does the prophecy say?',
+      locationId: 'smithy',
+    });
     expect(answer.reply).toMatch(/Elder Zorathian/);
     expect(answer.reply).toMatch(/Elder's Hut/);
   });
 
-  it('given something that just happened nearby, the NPC brings it up when greeted, but not someone merely walking in', () => {
+  it('given something that just happened nearby, the NPC brings it up when greeted, but not someone merely walking in', async () => {
     const seen = (text: string, importance: number): RecalledMemory => ({
       kind: 'observation',
       text,
       createdAt: '2024-05-01T11:58:00Z',
       importance,
     });
-    const greeting = (memories: RecalledMemory[]) =>
-      reply({
-        npcId: 'old-tom',
-        message: 'Hello there',
-        player: { relationships: { 'old-tom': 10 } },
-        memories: [
-          ...memories,
-          {
-            kind: 'conversation',
-            text: 'hi',
-            playerMessage: 'hi',
-            npcReply: 'Ah, a new face!',
-            playerId: 'p1',
-            createdAt: '2024-05-01T11:00:00Z',
-            importance: 1,
-          },
-        ],
-      }).reply;
-    expect(greeting([seen('Wren came back from the woods with a wolf pelt.', 5)])).toContain(
+    const greeting = async (memories: RecalledMemory[]) =>
+      (
+        await reply({
+          npcId: 'old-tom',
+          message: 'Hello there',
+          player: { relationships: { 'old-tom': 10 } },
+          memories: [
+            ...memories,
+            {
+              kind: 'conversation',
+              text: 'hi',
+              playerMessage: 'hi',
+              npcReply: 'Ah, a new face!',
+              playerId: 'p1',
+              createdAt: '2024-05-01T11:00:00Z',
+              importance: 1,
+            },
+          ],
+        })
+      ).reply;
+    expect(await greeting([seen('Wren came back from the woods with a wolf pelt.', 5)])).toContain(
       'Wren came back from the woods',
     );
-    expect(greeting([seen('Wren came in from the Village Square.', 2)])).not.toContain('Wren came in');
+    expect(await greeting([seen('Wren came in from the Village Square.', 2)])).not.toContain('Wren came in');
   });
 
-  it('given a farewell, the NPC says goodbye as fits the hour, without small talk first', () => {
-    const answer = reply({
+  it('given a farewell, the NPC says goodbye as fits the hour, without small talk first', async () => {
+    const answer = await reply({
       npcId: 'elder-zorathian',
       message: 'Farewell, elder.',
       timeOfDay: 'night',
@@ -305,8 +317,8 @@ describe('an NPC answers from the situation', () => {
     expect(farewells.some((line) => answer.reply.startsWith(line.slice(0, 12)))).toBe(true);
   });
 
-  it('given the step of asking Sylvi what she has seen, when the player says the elder sent them, she tells of the wolves', () => {
-    const answer = reply({
+  it('given the step of asking Sylvi what she has seen, when the player says the elder sent them, she tells of the wolves', async () => {
+    const answer = await reply({
       npcId: 'sylvi',
       message: 'The Elder sent me.',
       timeOfDay: 'day',
@@ -315,7 +327,7 @@ describe('an NPC answers from the situation', () => {
     expect(answer.reply).toMatch(/grey wolves den in Wolf Hollow/);
   });
 
-  it('given a home and a promise the player told before, when they greet, the NPC asks after them in its own words', () => {
+  it('given a home and a promise the player told before, when they greet, the NPC asks after them in its own words', async () => {
     const fact = (kind: 'home' | 'promise', value: string): RecalledMemory => ({
       kind: 'fact',
       text: `${kind}: ${value}`,
@@ -333,7 +345,7 @@ describe('an NPC answers from the situation', () => {
       createdAt: '2024-05-01T11:00:00Z',
       importance: 1,
     };
-    const promised = reply({
+    const promised = await reply({
       npcId: 'elder-zorathian',
       message: 'Hello again',
       player: {
@@ -343,7 +355,7 @@ describe('an NPC answers from the situation', () => {
       memories: [fact('home', 'Millbrook'), fact('promise', 'find my brother'), talked],
     });
     expect(promised.reply).toMatch(/You promised to find your brother/);
-    const home = reply({
+    const home = await reply({
       npcId: 'elder-zorathian',
       message: 'Hello again',
       player: {
@@ -370,14 +382,14 @@ describe('an NPC answers from the situation', () => {
     expect(answers[3]).not.toBe(answers[1]);
   });
 
-  it('given rudeness, the NPC is annoyed and the relationship drops within bounds', () => {
-    const answer = reply({ npcId: 'brenna', message: 'You are a useless fool', locationId: 'smithy' });
+  it('given rudeness, the NPC is annoyed and the relationship drops within bounds', async () => {
+    const answer = await reply({ npcId: 'brenna', message: 'You are a useless fool', locationId: 'smithy' });
     expect(answer.emotion).toBe('annoyed');
     expect(answer.relationshipChange).toBe(-3);
   });
 
-  it('offers the quest to a newcomer who asks for work', () => {
-    const answer = reply({ npcId: 'elder-zorathian', message: 'Do you have any work for me?' });
+  it('offers the quest to a newcomer who asks for work', async () => {
+    const answer = await reply({ npcId: 'elder-zorathian', message: 'Do you have any work for me?' });
     expect(answer.offer?.id).toBe('elders-prophecy');
   });
 });
@@ -400,7 +412,7 @@ describe('an NPC does not repeat itself', () => {
   }
 
   it('given 60 varied questions with evolving memories, replies rarely repeat, no opening dominates, and no player words come back', async () => {
-    const elder = new Conversation('elder-zorathian', { timeOfDay: 'evening' }, 'player', 'all');
+    const elder = new Conversation('elder-zorathian', { timeOfDay: 'evening' }, 'player');
     const questions = playerQuestions(0, 'Aldric', 'Millbrook').slice(0, 60);
     for (const question of questions) await elder.say(question);
     const variety = replyVariety(elder.replies);
@@ -417,7 +429,7 @@ describe('an NPC does not repeat itself', () => {
     const replies: string[] = [];
     const homes = ['Millbrook', 'Dunmere', 'Harrowgate', 'Kesterby'];
     for (const [i, name] of ['Aldric', 'Wren', 'Tamsin', 'Oskar'].entries()) {
-      const elder = new Conversation('elder-zorathian', { timeOfDay: 'night' }, `player ${i}`, 'all');
+      const elder = new Conversation('elder-zorathian', { timeOfDay: 'night' }, `player ${i}`);
       for (const question of playerQuestions(i, name, homes[i]!).slice(0, 50)) await elder.say(question);
       replies.push(...elder.replies);
     }

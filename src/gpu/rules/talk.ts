@@ -1,4 +1,5 @@
 import type { ActionOf } from '../../domain/actions.ts';
+import { MAX_TOLD_PER_TALK } from '../../domain/npc/told-lines.ts';
 import { MAX_RELATIONSHIP_CHANGE, type NpcEmotion } from '../../domain/rules/effects.ts';
 import { type LineSituation, linesFor } from '../../domain/world/npc-lines.ts';
 import type { Npc, Quest } from '../../domain/world/world.ts';
@@ -13,9 +14,12 @@ import {
   deliveryLine,
   mentionsDelivery,
   noWorkLine,
+  type QuestHints,
+  questHintsNow,
   stepsWithNpc,
+  toldOfDelivery,
 } from './talk/quest-talk.ts';
-import { alreadySaid, type Recollection, recollect } from './talk/recall.ts';
+import { type Recollection, recollect } from './talk/recall.ts';
 import { freshHappening, memoryLine, useFact } from './talk/remembering.ts';
 import { allToldLine, type Knowledge, keywordHits, lastTopic, matchTopic, nextLine } from './talk/topics.ts';
 import { addressByName, anywhere, capitalise, chooseLine, speaksTo } from './talk/voice.ts';
@@ -50,6 +54,8 @@ export interface Reply {
   offer?: Quest;
   /** How to do what the NPC asks for (e.g. the command that hands it an item), for the narration. */
   hint?: string;
+  /** Keys of the content lines this reply tells (so the NPC does not tell them to this player again). */
+  told: string[];
 }
 
 /**
@@ -58,14 +64,14 @@ export interface Reply {
  * themselves, the quest step they are on with it and what they carry, the place and hour, and what
  * happened nearby. The dice only choose among lines that fit equally well.
  */
-export function composeReply(
+export async function composeReply(
   context: ActionContext,
   npc: Npc,
   action: ActionOf<'talk'>,
   random: () => number,
-): Reply {
+): Promise<Reply> {
   const intent = readIntent(action.message);
-  const recollection = recollect(context, intent);
+  const recollection = recollect(context, npc, intent);
   const relationship = context.player.relationships[npc.id] ?? 0;
   const name = recollection.facts.name;
   if (name && !intent.told.some((f) => f.kind === 'name')) useFact(context, recollection, 'name');
@@ -77,6 +83,7 @@ export function composeReply(
     random,
     relationship,
     name,
+    hints: await questHintsNow(context),
     // A first meeting opens with a greeting, whatever the player said.
     greeted: intent.greeting || (recollection.conversations.length === 0 && relationship === 0),
     situation: {
@@ -94,7 +101,7 @@ export function composeReply(
     answered: false,
   };
   if (intent.rude) {
-    draft.parts.push(chooseLine(anywhere(REBUKES), recollection, random)!);
+    draft.parts.push(chooseLine(anywhere(REBUKES, 'rebuke'), recollection, random)!);
     return finish(turn, { ...draft, emotion: 'annoyed', change: -3 });
   }
   open(turn, draft);
@@ -115,6 +122,8 @@ interface Turn {
   relationship: number;
   /** The name the player gave, if any. */
   name: string | undefined;
+  /** The player's quest hints as the world is now. */
+  hints: QuestHints;
   greeted: boolean;
   situation: LineSituation;
 }
@@ -157,7 +166,7 @@ function open(turn: Turn, draft: Draft): void {
  * named, the news, or who else knows of it.
  */
 function answer(turn: Turn, draft: Draft): void {
-  const { context, npc, intent, recollection, random } = turn;
+  const { context, npc, intent, recollection, random, hints } = turn;
   const steps = stepsWithNpc(context, npc);
   const delivery = steps.find((step) => step.item?.id && step.carried);
   draft.topic = chooseTopic(context, npc, intent, recollection, steps);
@@ -167,10 +176,9 @@ function answer(turn: Turn, draft: Draft): void {
       intent.questAsk ||
       mentionsDelivery(delivery, intent.text) ||
       (draft.topic !== undefined && keywordHits(draft.topic, delivery.item!.name.toLowerCase()) > 0);
-    const line = deliveryLine(delivery, recollection);
-    // Asked about it, or not yet said lately: "give it to me".
-    if (touched || !alreadySaid(recollection, line)) {
-      draft.parts.push(line);
+    // Asked about it, or not yet said: "give it to me".
+    if (touched || !toldOfDelivery(delivery, recollection, hints)) {
+      draft.parts.push(deliveryLine(delivery, recollection, hints));
       draft.hint = `(${deliveryCommand(delivery, npc)})`;
       draft.topics.push(`quest:${delivery.quest.id}`);
       draft.answered = touched;
@@ -212,22 +220,22 @@ function answer(turn: Turn, draft: Draft): void {
 
 /** A quest to offer (asked for work, or greeted with nothing asked), else the work already in hand. */
 function questTalk(turn: Turn, draft: Draft): void {
-  const { context, npc, intent, recollection, random } = turn;
+  const { context, npc, intent, recollection, random, hints } = turn;
   const offers = availableQuests(context, npc);
   if (offers.length > 0 && (intent.questAsk || (turn.greeted && !draft.topic))) {
     draft.offer = offers[0]!;
     draft.parts.push(
-      chooseLine(anywhere(npc.offers.length > 0 ? npc.offers : OFFERS), recollection, random)!,
+      chooseLine(anywhere(npc.offers.length > 0 ? npc.offers : OFFERS, 'offer'), recollection, random)!,
     );
     draft.topics.push(`quest:${draft.offer.id}`);
     return;
   }
   if (!intent.questAsk || draft.answered) return;
   const waiting = stepsWithNpc(context, npc).find((step) => step.item && !step.carried);
-  const work = activeHint(context, npc);
+  const work = activeHint(context, npc, hints);
   draft.parts.push(
     waiting
-      ? deliveryLine(waiting, recollection)
+      ? deliveryLine(waiting, recollection, hints)
       : work
         ? `You already have work to do: ${work}`
         : noWorkLine(context, npc, recollection, random),
@@ -283,6 +291,7 @@ function finish(turn: Turn, draft: Draft): Reply {
     memoriesUsed: turn.recollection.used.size,
     ...(draft.offer ? { offer: draft.offer } : {}),
     ...(draft.hint ? { hint: draft.hint } : {}),
+    told: turn.recollection.tellingNow.slice(0, MAX_TOLD_PER_TALK),
   };
 }
 

@@ -1,7 +1,7 @@
 import { npcLocationAt } from '../../../domain/world/clock.ts';
 import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
-import { alreadySaid, type Recollection } from './recall.ts';
+import { hasTold, type Recollection, tell } from './recall.ts';
 import { placePhrase, pronounOf } from './topics.ts';
 import { anywhere, capitalise, chooseLine, fill } from './voice.ts';
 
@@ -32,9 +32,17 @@ export function opinionOf(context: ActionContext, npc: Npc, other: Npc, recollec
   const feeling = feelingLine(other.name, tie).replace(/\.$/, npc.address[0] ? `, ${npc.address[0]}.` : '.');
   const pronoun = pronounOf(other);
   const whereabouts = whereaboutsOf(context, npc, other);
-  if (!alreadySaid(recollection, feeling)) return [feeling, whereabouts].join(' ');
+  const feelingKey = `opinion:${other.id}:feeling`;
+  if (!hasTold(recollection, feeling, feelingKey)) {
+    tell(recollection, feelingKey);
+    return [feeling, whereabouts].join(' ');
+  }
   const looks = `You will know ${pronoun.them}: ${lowerFirst(other.description.split(/(?<=\.)\s/)[0]!)}`;
-  if (!alreadySaid(recollection, looks)) return [`${short}, again?`, looks, whereabouts].join(' ');
+  const looksKey = `opinion:${other.id}:looks`;
+  if (!hasTold(recollection, looks, looksKey)) {
+    tell(recollection, looksKey);
+    return [`${short}, again?`, looks, whereabouts].join(' ');
+  }
   return [`I have told you what I think of ${short}.`, whereabouts].join(' ');
 }
 
@@ -103,7 +111,7 @@ export function askElsewhereLine(
       address: npc.address[0] ? `, ${npc.address[0]}` : '',
     }),
   );
-  return chooseLine(anywhere(lines), recollection, random);
+  return chooseLine(anywhere(lines, 'elsewhere'), recollection, random);
 }
 
 function wholeWordHits(entry: Npc['knowledge'][number], text: string): number {

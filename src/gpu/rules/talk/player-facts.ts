@@ -1,7 +1,7 @@
 import type { Npc } from '../../../domain/world/world.ts';
 import type { PlayerFact } from '../../lane.ts';
 import { toSecondPerson } from './intent.ts';
-import { alreadySaid, type Recollection } from './recall.ts';
+import { hasTold, type Recollection, tell } from './recall.ts';
 import { fill } from './voice.ts';
 
 type FactKind = PlayerFact['kind'];
@@ -38,12 +38,15 @@ function spoken(fact: PlayerFact): string {
  */
 export function heardLine(npc: Npc, fact: PlayerFact, recollection: Recollection, knewIt: boolean): string {
   const own = npc.playerFacts[fact.kind]?.heard ?? [];
-  const lines = (own.length > 0 ? own : PLAIN[fact.kind].heard).map((line) =>
-    fill(line, { value: spoken(fact) }),
-  );
-  const fresh = lines.filter((line) => !alreadySaid(recollection, line));
+  const lines = (own.length > 0 ? own : PLAIN[fact.kind].heard).map((line, index) => ({
+    text: fill(line, { value: spoken(fact) }),
+    key: `heard:${fact.kind}:${index}`,
+  }));
+  const fresh = lines.filter((line) => !hasTold(recollection, line.text, line.key));
   const pool = fresh.length > 0 ? fresh : lines;
-  return (knewIt ? pool[pool.length - 1] : pool[0])!;
+  const line = (knewIt ? pool[pool.length - 1] : pool[0])!;
+  tell(recollection, line.key);
+  return line.text;
 }
 
 /**
@@ -58,11 +61,15 @@ export function recalledFactLine(
     const value = recollection.facts[kind];
     if (!value || recollection.toldNow.some((f) => f.kind === kind)) continue;
     const own = npc.playerFacts[kind]?.recalled ?? [];
-    const lines = (own.length > 0 ? own : PLAIN[kind].recalled).map((line) =>
-      fill(line, { value: spoken({ kind, value }) }),
-    );
-    const fresh = lines.find((line) => !alreadySaid(recollection, line));
-    if (fresh) return { line: fresh, kind };
+    const lines = (own.length > 0 ? own : PLAIN[kind].recalled).map((line, index) => ({
+      text: fill(line, { value: spoken({ kind, value }) }),
+      key: `recalled:${kind}:${index}`,
+    }));
+    const fresh = lines.find((line) => !hasTold(recollection, line.text, line.key));
+    if (fresh) {
+      tell(recollection, fresh.key);
+      return { line: fresh.text, kind };
+    }
   }
   return undefined;
 }

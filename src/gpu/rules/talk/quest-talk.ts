@@ -1,9 +1,10 @@
 import type { Item, Npc, Quest } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
 import { availableQuests } from '../quest-offers.ts';
+import { hintNow } from '../quests.ts';
 import { whereaboutsOf } from './people.ts';
-import { alreadySaid, type Recollection } from './recall.ts';
-import { anywhere, chooseLine } from './voice.ts';
+import { hasTold, type Recollection, tell } from './recall.ts';
+import { anywhere, chooseLine, fill } from './voice.ts';
 
 /** A quest step that waits on this NPC: something to bring it, or a talk with it. */
 export interface StepWithNpc {
@@ -33,18 +34,34 @@ export function stepsWithNpc(context: ActionContext, npc: Npc): StepWithNpc[] {
   return steps.sort((a, b) => Number(b.carried ?? false) - Number(a.carried ?? false));
 }
 
+/** The hint of each active quest's current step as the world is now (src/domain/player/quest-hints.ts), by quest id. */
+export type QuestHints = ReadonlyMap<string, string>;
+
+/** The hints of the player's active quests as things stand now, as the quest status tells them. */
+export async function questHintsNow(context: ActionContext): Promise<QuestHints> {
+  const hints = new Map<string, string>();
+  for (const [questId, progress] of Object.entries(context.player.quests)) {
+    if (progress.status !== 'active') continue;
+    const hint = await hintNow(context, context.player, questId);
+    if (hint) hints.set(questId, hint);
+  }
+  return hints;
+}
+
 /** The hint of the player's current step of a quest, for "you already have work". */
-export function activeHint(context: ActionContext, npc: Npc): string | undefined {
-  const entries = Object.entries(context.player.quests).filter(([, p]) => p.status === 'active');
+export function activeHint(context: ActionContext, npc: Npc, hints: QuestHints): string | undefined {
+  const questIds = Object.entries(context.player.quests)
+    .filter(([, p]) => p.status === 'active')
+    .map(([questId]) => questId);
   // A quest this NPC gave comes first: it is the one it would ask about.
-  entries.sort(
-    ([a], [b]) =>
+  questIds.sort(
+    (a, b) =>
       Number(context.world.quests.get(b)?.giver === npc.id) -
       Number(context.world.quests.get(a)?.giver === npc.id),
   );
-  for (const [questId, progress] of entries) {
-    const step = context.world.quests.get(questId)?.steps[progress.step];
-    if (step) return step.hint;
+  for (const questId of questIds) {
+    const hint = hints.get(questId);
+    if (hint) return hint;
   }
   return undefined;
 }
@@ -60,13 +77,27 @@ const WAITING_FOR_IT = [
   'Without the {item} there is nothing more I can do. {hint}',
 ];
 
-/** What the NPC says of a delivery it waits for: ask for the item when carried, else where it is. */
-export function deliveryLine(step: StepWithNpc, recollection: Recollection): string {
-  const lines = step.carried ? ASKING_FOR_IT : WAITING_FOR_IT;
-  const filled = lines.map((line) =>
-    line.replace('{item}', step.item!.name).replace('{hint}', step.step.hint),
-  );
-  return filled.find((line) => !alreadySaid(recollection, line)) ?? filled[0]!;
+/** The NPC's lines for a delivery it waits for: asking for the item when carried, else where it is. */
+function deliveryLines(step: StepWithNpc, hints: QuestHints): { text: string; key: string }[] {
+  const carried = step.carried ?? false;
+  return (carried ? ASKING_FOR_IT : WAITING_FOR_IT).map((line, index) => ({
+    // The step's hint as the world is now, as the quest status tells it.
+    text: fill(line, { item: step.item!.name, hint: hints.get(step.quest.id) ?? step.step.hint }).trim(),
+    key: `delivery:${step.quest.id}:${carried ? 'asking' : 'waiting'}:${index}`,
+  }));
+}
+
+/** What the NPC says of a delivery it waits for; a line it told already comes after those it did not. */
+export function deliveryLine(step: StepWithNpc, recollection: Recollection, hints: QuestHints): string {
+  const lines = deliveryLines(step, hints);
+  const line = lines.find((l) => !hasTold(recollection, l.text, l.key)) ?? lines[0]!;
+  tell(recollection, line.key);
+  return line.text;
+}
+
+/** Whether the NPC already asked this player for the item (or said it waits for it). */
+export function toldOfDelivery(step: StepWithNpc, recollection: Recollection, hints: QuestHints): boolean {
+  return deliveryLines(step, hints).some((line) => hasTold(recollection, line.text, line.key));
 }
 
 /** How the player hands it over: the verb the client and the server read. */
@@ -102,11 +133,14 @@ export function noWorkLine(
   const address = npc.address[0] ? `, ${npc.address[0]}` : '';
   const whereabouts = whereaboutsOf(context, npc, giver);
   return chooseLine(
-    anywhere([
-      `I have nothing for you myself${address}. ${giver.name} might. ${whereabouts}`,
-      `Work? Not from me${address}. Try ${giver.name}. ${whereabouts}`,
-      `${giver.name} has more need of help than I do${address}. ${whereabouts}`,
-    ]),
+    anywhere(
+      [
+        `I have nothing for you myself${address}. ${giver.name} might. ${whereabouts}`,
+        `Work? Not from me${address}. Try ${giver.name}. ${whereabouts}`,
+        `${giver.name} has more need of help than I do${address}. ${whereabouts}`,
+      ],
+      'noWork',
+    ),
     recollection,
     random,
   )!;

@@ -1,3 +1,4 @@
+import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext, PlayerFact, RecalledMemory } from '../../lane.ts';
 import type { Intent } from './intent.ts';
 
@@ -17,9 +18,13 @@ export interface Recollection {
   happenings: RecalledMemory[];
   /** The memories this reply drew on. */
   used: Set<RecalledMemory>;
+  /** Keys of the lines this NPC told this player before, oldest first (kept in the player's state). */
+  toldBefore: readonly string[];
+  /** Keys of the lines this reply tells. */
+  tellingNow: string[];
 }
 
-export function recollect(context: ActionContext, intent: Intent): Recollection {
+export function recollect(context: ActionContext, npc: Npc, intent: Intent): Recollection {
   const own = context.memories.filter((m) => m.playerId === context.player.playerId);
   const newestFirst = (a: RecalledMemory, b: RecalledMemory) => b.createdAt.localeCompare(a.createdAt);
   const facts: Recollection['facts'] = {};
@@ -41,7 +46,29 @@ export function recollect(context: ActionContext, intent: Intent): Recollection 
       .filter((m) => m.kind === 'observation' || m.kind === 'reflection')
       .sort(newestFirst),
     used: new Set(),
+    toldBefore: context.player.toldByNpc?.[npc.id] ?? [],
+    tellingNow: [],
   };
+}
+
+/**
+ * Whether the NPC told this player the line: its key is in what it told before or tells now, or
+ * (for what was told before NPCs kept count, or a line without a key) it is found in a remembered answer.
+ */
+export function hasTold(recollection: Recollection, line: string, key?: string): boolean {
+  if (key !== undefined && (recollection.tellingNow.includes(key) || recollection.toldBefore.includes(key)))
+    return true;
+  return alreadySaid(recollection, line);
+}
+
+/** Marks a line as told in this reply, by its key. */
+export function tell(recollection: Recollection, key: string | undefined): void {
+  if (key !== undefined && !recollection.tellingNow.includes(key)) recollection.tellingNow.push(key);
+}
+
+/** How long ago the NPC told a line, as its place in what it told (-1: never, or too long ago to count). */
+export function toldAt(recollection: Recollection, key: string | undefined): number {
+  return key === undefined ? -1 : recollection.toldBefore.indexOf(key);
 }
 
 /** The memory that holds a fact the player told before (to count it as used). */

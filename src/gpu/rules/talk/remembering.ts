@@ -1,3 +1,4 @@
+import { knowledgeKey, knowledgeLines } from '../../../domain/world/npc-lines.ts';
 import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
 import { whoTheyAre } from './player-facts.ts';
@@ -16,16 +17,21 @@ function memoryLine(context: ActionContext, npc: Npc, recollection: Recollection
   const who = whoTheyAre(recollection);
   for (const kind of ['name', 'home', 'calling', 'seeking', 'promise'] as const)
     if (recollection.facts[kind]) useFact(context, recollection, kind);
-  const spokenOf = npc.knowledge.filter((k) =>
-    recollection.conversations.some((m) => {
+  const spokenOf = npc.knowledge.filter((k) => {
+    // Every remembered talk about the topic counts as used, even when what it told is known without it.
+    const remembered = recollection.conversations.filter((m) => {
       const about =
         (m.npcReply !== undefined &&
           [k.text, ...k.more].some((line) => alreadySaid({ ...recollection, said: [m.npcReply!] }, line))) ||
         (m.playerMessage !== undefined && keywordHits(k, m.playerMessage.toLowerCase()) > 0);
       if (about) recollection.used.add(m);
       return about;
-    }),
-  );
+    });
+    return (
+      remembered.length > 0 ||
+      knowledgeLines(k).some((_, i) => recollection.toldBefore.includes(knowledgeKey(k, i)))
+    );
+  });
   const talked =
     spokenOf.length > 0
       ? `We spoke of ${listed(spokenOf.slice(0, MEMORY_TOPICS).map((k) => k.topic))}${spokenOf.length > MEMORY_TOPICS ? ', among other things' : ''}.`

@@ -1,8 +1,8 @@
 import { npcLocationAt } from '../../../domain/world/clock.ts';
-import { knowledgeLines } from '../../../domain/world/npc-lines.ts';
+import { knowledgeKey, knowledgeLines } from '../../../domain/world/npc-lines.ts';
 import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
-import { alreadySaid, lineMark, memoryThatSaid, type Recollection } from './recall.ts';
+import { hasTold, lineMark, memoryThatSaid, type Recollection, tell } from './recall.ts';
 import { anywhere, chooseLine, fill } from './voice.ts';
 
 export type Knowledge = Npc['knowledge'][number];
@@ -29,6 +29,11 @@ export function matchTopic(npc: Npc, text: string): Knowledge | undefined {
 
 /** The topic of the NPC's latest answer to this player, for "go on" and "tell me more". */
 export function lastTopic(npc: Npc, recollection: Recollection): Knowledge | undefined {
+  const lastKnowledge = recollection.toldBefore.findLast((key) => key.startsWith('knowledge:'));
+  const told = npc.knowledge.find((entry) =>
+    knowledgeLines(entry).some((_, i) => knowledgeKey(entry, i) === lastKnowledge),
+  );
+  if (told) return told;
   for (const memory of recollection.conversations) {
     const reply = memory.npcReply;
     if (!reply) continue;
@@ -57,7 +62,7 @@ export function nextLine(
   const lines = knowledgeLines(entry);
   const told = new Set<number>();
   lines.forEach((line, i) => {
-    if (!alreadySaid(recollection, line)) return;
+    if (!hasTold(recollection, line, knowledgeKey(entry, i))) return;
     told.add(i);
     const memory = memoryThatSaid(recollection, line);
     if (memory) recollection.used.add(memory);
@@ -85,7 +90,9 @@ export function nextLine(
     .sort((a, b) => b.score - a.score || a.i - b.i);
   // Lines skipped by an earlier question come after the deepest, before the NPC says it has told all.
   const index = scored[0]?.i ?? untold.find((i) => i > deepest) ?? untold[0];
-  return index === undefined ? undefined : { line: lines[index]!, index };
+  if (index === undefined) return undefined;
+  tell(recollection, knowledgeKey(entry, index));
+  return { line: lines[index]!, index };
 }
 
 const COMMON_WORDS = new Set(
@@ -137,7 +144,7 @@ export function allToldLine(
   random: () => number,
 ): string {
   const told = chooseLine(
-    anywhere(npc.allTold.length > 0 ? npc.allTold : ['That is all I know of {topic}.']),
+    anywhere(npc.allTold.length > 0 ? npc.allTold : ['That is all I know of {topic}.'], 'allTold'),
     recollection,
     random,
   )!;
@@ -147,8 +154,11 @@ export function allToldLine(
     const location = context.world.locations.get(npcLocationAt(other, context.time.hourOfDay));
     const place = location && placePhrase(context, location.name);
     const pronoun = pronounOf(other);
-    const pointer = POINTERS.find((p) => !alreadySaid(recollection, fillPointer(p, other, place, pronoun)));
-    parts.push(fillPointer(pointer ?? POINTERS[0]!, other, place, pronoun));
+    const pointers = anywhere(
+      POINTERS.map((p) => fillPointer(p, other, place, pronoun)),
+      'pointer',
+    );
+    parts.push(chooseLine(pointers, recollection, random)!);
   }
   return parts.join(' ');
 }

@@ -1,27 +1,48 @@
 import { pick } from '../../../domain/random.ts';
 import type { Npc } from '../../../domain/world/world.ts';
-import { alreadySaid, type Recollection } from './recall.ts';
+import { hasTold, type Recollection, tell, toldAt } from './recall.ts';
 
 /**
- * One of these lines that the NPC has not said to this player lately (the preferred ones, if any of
- * those is left); when every one was said, any of them. The dice only choose among lines that fit.
+ * One of these lines that the NPC has not told this player (the preferred ones, if any of those is
+ * left); when every one was told, the one told longest ago. The chosen line is marked as told (by
+ * its key). The dice only choose among lines that fit as well.
  */
-export function chooseLine<Line extends { text: string; specificity: number }>(
+export function chooseLine<Line extends { text: string; specificity: number; key?: string }>(
   lines: readonly Line[],
   recollection: Recollection,
   random: () => number,
   prefer?: (line: Line) => boolean,
 ): string | undefined {
   if (lines.length === 0) return undefined;
-  const fresh = lines.filter((line) => !alreadySaid(recollection, line.text));
-  let pool = fresh.length > 0 ? fresh : lines;
+  const fresh = lines.filter((line) => !hasTold(recollection, line.text, line.key));
+  let pool = fresh.length > 0 ? fresh : leastRecentlyTold(lines, recollection);
   const preferred = prefer ? pool.filter(prefer) : [];
   if (preferred.length > 0) pool = preferred;
-  return pick(random, pool).text;
+  const line = pick(random, pool);
+  tell(recollection, line.key);
+  return line.text;
 }
 
-/** Plain strings as lines that fit anywhere. */
-export const anywhere = (texts: readonly string[]) => texts.map((text) => ({ text, specificity: 0 }));
+/** Of lines all told before, those told longest ago (a line without a key counts as told long ago). */
+function leastRecentlyTold<Line extends { key?: string }>(
+  lines: readonly Line[],
+  recollection: Recollection,
+): Line[] {
+  const notNow = lines.filter(
+    (line) => line.key === undefined || !recollection.tellingNow.includes(line.key),
+  );
+  const candidates = notNow.length > 0 ? notNow : lines;
+  const oldest = Math.min(...candidates.map((line) => toldAt(recollection, line.key)));
+  return candidates.filter((line) => toldAt(recollection, line.key) === oldest);
+}
+
+/** Plain strings as lines that fit anywhere; with a kind, each is known as `<kind>:<index>` once told. */
+export const anywhere = (texts: readonly string[], kind?: string) =>
+  texts.map((text, index) => ({
+    text,
+    specificity: 0,
+    ...(kind !== undefined ? { key: `${kind}:${index}` } : {}),
+  }));
 
 /**
  * The player named where the NPC would call them "child" or "friend": the first such word spoken
