@@ -25,6 +25,13 @@ describe('extractPlayerFacts', () => {
       said('MY NAME IS ALDRIC', [name('Aldric')]),
       said("Well met, I'm Siobhan O'Neill", [name("Siobhan O'Neill")]),
       said('My name is Aldric the Bold', [name('Aldric')]),
+      // A possessive names someone else, never the player.
+      said("I'm Brenna's friend", []),
+      said("I am Tom's nephew.", []),
+      said('I’m Brenna’s apprentice', []),
+      said("I'm Brenna's", []),
+      said("Call me Silas' shadow", []),
+      said("I'm Aldric, Brenna's friend", [name('Aldric')]),
     ])('given %j, then %j', (message, facts) => {
       expect(extractPlayerFacts(message)).toEqual(facts);
     });

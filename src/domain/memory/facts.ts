@@ -124,6 +124,8 @@ const NOT_NAMES = new Set(
     'later soon again maybe sometime tomorrow tonight today crazy mad lucky unimportant irrelevant secret unknown mine'
   ).split(' '),
 );
+/** "Brenna's", "Brenna’s", "Aegis'": a word that owns something is never a name. */
+const POSSESSIVE = /\p{L}(?:['’]s|s['’])$/iu;
 /** Not a home: "I'm from far away". */
 const NOT_PLACES = new Set(
   'here there far away nowhere somewhere everywhere anywhere around abroad afar elsewhere this that it home out yonder'.split(
@@ -248,6 +250,8 @@ function nameWords(rest: string[], options: { mustBeCapitalised: boolean }): str
     if (word === ',' || NAME_STOP.has(lower(word))) break;
     if (options.mustBeCapitalised && !isCapitalised(word)) break;
     if (NOT_NAMES.has(lower(word)) || CALLINGS.has(lower(word))) return [];
+    // "I'm Brenna's friend": a possessive names someone else; what follows is who the player is to them.
+    if (POSSESSIVE.test(word)) return [];
     name.push(word);
   }
   // A name too long to be one is not cut short: it was not a name.
