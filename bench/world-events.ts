@@ -50,7 +50,7 @@ import { type PlayerState, playerStream } from '../src/domain/player/player.ts';
 import { pick, seededRandom } from '../src/domain/random.ts';
 import { npcLocationAt, npcsAt, worldTime } from '../src/domain/world/clock.ts';
 import { type Direction, type Npc, requireLocation, type World } from '../src/domain/world/world.ts';
-import { ActionProcessor } from '../src/gpu/action-processor.ts';
+import { ActionResolver } from '../src/gpu/action-resolver.ts';
 import { RulesEngine } from '../src/gpu/rules/rules-engine.ts';
 import { openDatabase } from '../src/infrastructure/database.ts';
 import {
@@ -279,7 +279,7 @@ class Simulation {
   private readonly logger = createLogger('silent', false);
   private runtime!: WorldRuntime;
   private sessions!: PlayerSessions;
-  private processor!: ActionProcessor;
+  private resolver!: ActionResolver;
   /** The simulated clock: what the product's code reads as now. */
   private now = 0;
   private readonly locationStates = new Map<string, LocationState>();
@@ -461,11 +461,9 @@ class Simulation {
     );
     this.sessions = new PlayerSessions(this.commands, this.runtime, 'bench-world-events');
     const rules = new RulesEngine();
-    this.processor = new ActionProcessor({
-      store: this.store,
+    // The processor's own resolver, called for each action in turn (no subscription, no checkpoint).
+    this.resolver = new ActionResolver({
       commands: this.commands,
-      // Never started (resolve() is called for each action in turn): its checkpoint is not used.
-      checkpoints: { load: async () => undefined, save: async () => {} },
       runtime: this.runtime,
       lane: rules,
       rules,
@@ -543,7 +541,7 @@ class Simulation {
     // The lane handler picks the action up a few milliseconds later; the rule engine answers at once.
     this.now = requestedAt + 6 + Math.floor(this.random() * 40);
     const before = player.state.locationId;
-    await (this.processor as unknown as { resolve(event: StoredEvent): Promise<void> }).resolve(request);
+    await this.resolver.resolve(request);
     player.state = await this.sessions.state(player.id);
     this.locationStates.set(
       before,
