@@ -112,6 +112,11 @@ export const npcSchema = z.object({
   offers: z.array(z.string().min(1)).default([]),
   /** When every line of a topic has been told: "{topic}" is the topic. */
   allTold: z.array(z.string().min(1)).default([]),
+  /**
+   * When asked of what another NPC knows better: "{Topic}"/"{topic}" the topic, "{name}" the one who
+   * knows, "{whereabouts}" where they are now, "{address}" what the NPC calls the player (", friend").
+   */
+  askElsewhere: z.array(z.string().min(1)).default([]),
   /** How the NPC takes what a player tells of themselves ("{value}": the name, home, …), and recalls it later. */
   playerFacts: z
     .partialRecord(

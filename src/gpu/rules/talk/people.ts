@@ -1,9 +1,10 @@
+import { pick } from '../../../domain/random.ts';
 import { npcLocationAt } from '../../../domain/world/clock.ts';
 import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
 import { hasTold, type Recollection, tell } from './recall.ts';
 import { placePhrase, pronounOf } from './topics.ts';
-import { anywhere, capitalise, chooseLine, fill } from './voice.ts';
+import { capitalise, fill } from './voice.ts';
 
 const TITLE_WORDS = new Set(['the', 'old', 'of']);
 
@@ -70,10 +71,12 @@ function lowerFirst(text: string): string {
   return /^(A|An|The) /.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }
 
+/** For an NPC whose content has no lines of its own: the topic early, so that openings differ by topic. */
 const ASK_ELSEWHERE = [
   "{Topic}? That is more {name}'s business than mine{address}. {whereabouts}",
-  'I know little of {topic}{address}; ask {name}. {whereabouts}',
-  '{name} is the one for {topic}, not me{address}. {whereabouts}',
+  'Of {topic} I know little{address}; ask {name}. {whereabouts}',
+  '{name} knows {topic} better than I do{address}. {whereabouts}',
+  'For {topic}{address}, go to {name}, not me. {whereabouts}',
 ];
 /** Topics an NPC keeps about itself ("myself", "my days", "how I fare"): no one else tells them. */
 const OWN_TOPIC = /^(my|myself|how i)\b/i;
@@ -102,16 +105,36 @@ export function askElsewhereLine(
     // Of those who know as much, the one this NPC thinks best of.
     .sort((a, b) => b.hits - a.hits || regard(npc, b.other) - regard(npc, a.other))[0];
   if (!known) return undefined;
-  const lines = ASK_ELSEWHERE.map((template) =>
-    fill(template, {
-      Topic: capitalise(known.entry.topic),
-      topic: known.entry.topic,
+  const templates = npc.askElsewhere.length > 0 ? npc.askElsewhere : ASK_ELSEWHERE;
+  const topic = known.entry.topic;
+  const lines = templates.map((template, variant) => ({
+    text: fill(template, {
+      Topic: capitalise(topic),
+      topic,
       name: known.other.name,
       whereabouts: whereaboutsOf(context, npc, known.other),
       address: npc.address[0] ? `, ${npc.address[0]}` : '',
     }),
+    key: `elsewhere:${topic}:${variant}`,
+    variant,
+  }));
+  // Not the words it used on this topic before; of the others, the turn of phrase it has not used
+  // longest on any topic. Asked of a topic more times than it has phrases, the oldest comes round again.
+  const fresh = lines.filter((line) => !hasTold(recollection, line.text, line.key));
+  const lastUse = (line: (typeof lines)[number]) =>
+    fresh.length > 0
+      ? recollection.toldBefore.findLastIndex(
+          (key) => key.startsWith('elsewhere:') && key.endsWith(`:${line.variant}`),
+        )
+      : recollection.toldBefore.indexOf(line.key);
+  const pool = fresh.length > 0 ? fresh : lines;
+  const oldest = Math.min(...pool.map(lastUse));
+  const line = pick(
+    random,
+    pool.filter((l) => lastUse(l) === oldest),
   );
-  return chooseLine(anywhere(lines, 'elsewhere'), recollection, random);
+  tell(recollection, line.key);
+  return line.text;
 }
 
 function wholeWordHits(entry: Npc['knowledge'][number], text: string): number {

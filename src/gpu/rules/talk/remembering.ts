@@ -17,6 +17,8 @@ function memoryLine(context: ActionContext, npc: Npc, recollection: Recollection
   const who = whoTheyAre(recollection);
   for (const kind of ['name', 'home', 'calling', 'seeking', 'promise'] as const)
     if (recollection.facts[kind]) useFact(context, recollection, kind);
+  const lastToldOf = (k: Npc['knowledge'][number]) =>
+    Math.max(-1, ...knowledgeLines(k).map((_, i) => recollection.toldBefore.lastIndexOf(knowledgeKey(k, i))));
   const spokenOf = npc.knowledge.filter((k) => {
     // Every remembered talk about the topic counts as used, even when what it told is known without it.
     const remembered = recollection.conversations.filter((m) => {
@@ -27,11 +29,10 @@ function memoryLine(context: ActionContext, npc: Npc, recollection: Recollection
       if (about) recollection.used.add(m);
       return about;
     });
-    return (
-      remembered.length > 0 ||
-      knowledgeLines(k).some((_, i) => recollection.toldBefore.includes(knowledgeKey(k, i)))
-    );
+    return remembered.length > 0 || lastToldOf(k) >= 0;
   });
+  // The topics told of most lately first: what is freshest in its mind (and not the same list each time).
+  spokenOf.sort((a, b) => lastToldOf(b) - lastToldOf(a));
   const talked =
     spokenOf.length > 0
       ? `We spoke of ${listed(spokenOf.slice(0, MEMORY_TOPICS).map((k) => k.topic))}${spokenOf.length > MEMORY_TOPICS ? ', among other things' : ''}.`
