@@ -9,6 +9,7 @@ import type { PlayerState } from '../../domain/player/player.ts';
 import { seededRandom } from '../../domain/random.ts';
 import { starterWorld } from '../../domain/testing/starter-world.ts';
 import type { TimeOfDay } from '../../domain/world/clock.ts';
+import { knowledgeLines } from '../../domain/world/npc-lines.ts';
 import { LocalHashEmbedder } from '../../infrastructure/memory/embedder.ts';
 import { InMemoryVectorMemory } from '../../infrastructure/memory/in-memory-vector-memory.ts';
 import { MemoryRecall } from '../../infrastructure/memory/memory-recall.ts';
@@ -380,6 +381,43 @@ describe('an NPC answers from the situation', () => {
       answers.push(await corwen.say(q));
     expect(new Set(answers).size).toBe(4);
     expect(answers[3]).not.toBe(answers[1]);
+  });
+
+  it('given a starglass line told (in the player state) and no memory of it, when asked again, then another line, and each reply names the line it told', async () => {
+    const lines = knowledgeLines(npc('elder-zorathian').knowledge.find((k) => k.topic === 'the starglass')!);
+    const first = await reply({ npcId: 'elder-zorathian', message: 'What are these shards?' });
+    const toldFirst = first.told.filter((key) => key.startsWith('knowledge:the starglass:'));
+    expect(toldFirst).toHaveLength(1);
+    const firstLine = lines[Number(toldFirst[0]!.split(':').at(-1))]!;
+    expect(first.reply).toContain(firstLine.slice(0, 30));
+    const again = await reply({
+      npcId: 'elder-zorathian',
+      message: 'What are these shards?',
+      actionId: 'a2',
+      player: { relationships: { 'elder-zorathian': 5 }, toldByNpc: { 'elder-zorathian': toldFirst } },
+    });
+    expect(again.reply).not.toContain(firstLine.slice(0, 30));
+    const toldAgain = again.told.filter((key) => key.startsWith('knowledge:the starglass:'));
+    expect(toldAgain).toHaveLength(1);
+    expect(toldAgain[0]).not.toBe(toldFirst[0]);
+    expect(again.reply).toContain(lines[Number(toldAgain[0]!.split(':').at(-1))]!.slice(0, 30));
+  });
+
+  it('given every greeting told but the oldest, when greeted, then the greeting told longest ago', async () => {
+    const elder = npc('elder-zorathian');
+    const told = elder.greetings.map((_, i) => `greeting:${i}`);
+    const situational = elder.situational.flatMap((line, i) =>
+      line.kind === 'greeting' ? [`situational:${i}`] : [],
+    );
+    const greeted = await reply({
+      npcId: 'elder-zorathian',
+      message: 'Hello!',
+      player: {
+        toldByNpc: { 'elder-zorathian': [told[3]!, ...situational, ...told.filter((_, i) => i !== 3)] },
+      },
+    });
+    expect(greeted.reply.startsWith(elder.greetings[3]!.slice(0, 20))).toBe(true);
+    expect(greeted.told).toContain('greeting:3');
   });
 
   it('given rudeness, the NPC is annoyed and the relationship drops within bounds', async () => {
