@@ -8,6 +8,8 @@
 export const MAX_TOLD_PER_TALK = 8;
 /** The longest line key, in characters. */
 export const MAX_TOLD_KEY_CHARS = 80;
+/** The longest piece of content (a topic) in a key, so that every key stays short. */
+const MAX_TOLD_KEY_PART_CHARS = 40;
 /** How many told keys the player's state keeps per NPC (the oldest are forgotten first). */
 export const MAX_TOLD_PER_NPC = 200;
 
@@ -21,6 +23,17 @@ export function toldKeysRefusal(told: readonly unknown[]): string | undefined {
       return `a told line key is a short "kind:…" id of at most ${MAX_TOLD_KEY_CHARS} characters, got ${JSON.stringify(key)}`;
   }
   return undefined;
+}
+
+/** Content words (a topic) as a part of a line key: no colon nor control character, and short. */
+export function toldKeyPart(text: string): string {
+  const part = text
+    .replace(/[:\p{Cc}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_TOLD_KEY_PART_CHARS)
+    .trim();
+  return part === '' ? '-' : part;
 }
 
 /**

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../decider.ts';
 import { locationDecider } from '../location/location.ts';
-import { MAX_TOLD_KEY_CHARS, MAX_TOLD_PER_NPC, MAX_TOLD_PER_TALK } from '../npc/told-lines.ts';
+import {
+  MAX_TOLD_KEY_CHARS,
+  MAX_TOLD_PER_NPC,
+  MAX_TOLD_PER_TALK,
+  toldKeyPart,
+  toldKeysRefusal,
+} from '../npc/told-lines.ts';
 import { checkEffects, type Effect } from '../rules/effects.ts';
 import { fixtureWorld } from '../testing/fixture-world.ts';
+import { starterWorld } from '../testing/starter-world.ts';
+import { knowledgeKey, knowledgeLines } from '../world/npc-lines.ts';
 import { playerDecider } from './player.ts';
 import type { PlayerEvent } from './player-events.ts';
 import { at, p, registered, requested, resolve, resolved, spec } from './player-spec.ts';
@@ -88,5 +96,26 @@ describe('player decider: what NPCs told the player', () => {
     expect(told).toHaveLength(MAX_TOLD_PER_NPC);
     expect(told[0]).toBe('smallTalk:5');
     expect(told.at(-1)).toBe(`smallTalk:${MAX_TOLD_PER_NPC + 4}`);
+  });
+});
+
+describe('told line keys', () => {
+  it('make any topic a short key part, without colons or control characters', () => {
+    expect(toldKeyPart('the starglass')).toBe('the starglass');
+    expect(toldKeyPart('  odd: topic\n\twith\u0000 breaks ')).toBe('odd topic with breaks');
+    expect(toldKeyPart(':::')).toBe('-');
+    expect(toldKeyPart('x'.repeat(100))).toHaveLength(40);
+  });
+
+  it('every knowledge line of the starter world has a key of its own (per NPC) the rules accept', () => {
+    const keys = starterWorld().content.npcs.flatMap((npc) => {
+      const own = npc.knowledge.flatMap((entry) =>
+        knowledgeLines(entry).map((_, i) => knowledgeKey(entry, i)),
+      );
+      expect(new Set(own).size, npc.id).toBe(own.length);
+      return own;
+    });
+    for (const key of keys) expect(toldKeysRefusal([key]), key).toBeUndefined();
+    expect(knowledgeKey({ topic: 'a: b', keywords: ['a'], text: 't', more: [] }, 2)).toBe('knowledge:a b:2');
   });
 });

@@ -1,3 +1,4 @@
+import { toldKeyPart } from '../npc/told-lines.ts';
 import type { TimeOfDay } from './clock.ts';
 import type { Npc, SituationalLine } from './world-schema.ts';
 
@@ -46,7 +47,7 @@ export function linesFor(
 
 /** The key of a knowledge line, by its place among the entry's lines (a told line's id in NpcConversationHeld). */
 export function knowledgeKey(entry: Npc['knowledge'][number], index: number): string {
-  return `knowledge:${entry.topic}:${index}`;
+  return `knowledge:${toldKeyPart(entry.topic)}:${index}`;
 }
 
 /** A knowledge entry's lines, in the order they are told. */

@@ -1,5 +1,5 @@
 import type { ActionOf } from '../../domain/actions.ts';
-import { MAX_TOLD_PER_TALK } from '../../domain/npc/told-lines.ts';
+import { MAX_TOLD_PER_TALK, toldKeysRefusal } from '../../domain/npc/told-lines.ts';
 import { MAX_RELATIONSHIP_CHANGE, type NpcEmotion } from '../../domain/rules/effects.ts';
 import { type LineSituation, linesFor } from '../../domain/world/npc-lines.ts';
 import type { Npc, Quest } from '../../domain/world/world.ts';
@@ -291,7 +291,10 @@ function finish(turn: Turn, draft: Draft): Reply {
     memoriesUsed: turn.recollection.used.size,
     ...(draft.offer ? { offer: draft.offer } : {}),
     ...(draft.hint ? { hint: draft.hint } : {}),
-    told: turn.recollection.tellingNow.slice(0, MAX_TOLD_PER_TALK),
+    // Only keys the rules accept: one odd key must not cost the player their whole talk.
+    told: turn.recollection.tellingNow
+      .filter((key) => toldKeysRefusal([key]) === undefined)
+      .slice(0, MAX_TOLD_PER_TALK),
   };
 }
 

@@ -1,3 +1,4 @@
+import { toldKeyPart } from '../../../domain/npc/told-lines.ts';
 import { pick } from '../../../domain/random.ts';
 import { npcLocationAt } from '../../../domain/world/clock.ts';
 import type { Npc } from '../../../domain/world/world.ts';
@@ -33,13 +34,13 @@ export function opinionOf(context: ActionContext, npc: Npc, other: Npc, recollec
   const feeling = feelingLine(other.name, tie).replace(/\.$/, npc.address[0] ? `, ${npc.address[0]}.` : '.');
   const pronoun = pronounOf(other);
   const whereabouts = whereaboutsOf(context, npc, other);
-  const feelingKey = `opinion:${other.id}:feeling`;
+  const feelingKey = `opinion:${toldKeyPart(other.id)}:feeling`;
   if (!hasTold(recollection, feeling, feelingKey)) {
     tell(recollection, feelingKey);
     return [feeling, whereabouts].join(' ');
   }
   const looks = `You will know ${pronoun.them}: ${lowerFirst(other.description.split(/(?<=\.)\s/)[0]!)}`;
-  const looksKey = `opinion:${other.id}:looks`;
+  const looksKey = `opinion:${toldKeyPart(other.id)}:looks`;
   if (!hasTold(recollection, looks, looksKey)) {
     tell(recollection, looksKey);
     return [`${short}, again?`, looks, whereabouts].join(' ');
@@ -115,7 +116,7 @@ export function askElsewhereLine(
       whereabouts: whereaboutsOf(context, npc, known.other),
       address: npc.address[0] ? `, ${npc.address[0]}` : '',
     }),
-    key: `elsewhere:${topic}:${variant}`,
+    key: `elsewhere:${toldKeyPart(topic)}:${variant}`,
     variant,
   }));
   // Not the words it used on this topic before; of the others, the turn of phrase it has not used

@@ -1,3 +1,4 @@
+import { toldKeyPart } from '../../../domain/npc/told-lines.ts';
 import type { Item, Npc, Quest } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
 import { availableQuests } from '../quest-offers.ts';
@@ -83,7 +84,7 @@ function deliveryLines(step: StepWithNpc, hints: QuestHints): { text: string; ke
   return (carried ? ASKING_FOR_IT : WAITING_FOR_IT).map((line, index) => ({
     // The step's hint as the world is now, as the quest status tells it.
     text: fill(line, { item: step.item!.name, hint: hints.get(step.quest.id) ?? step.step.hint }).trim(),
-    key: `delivery:${step.quest.id}:${carried ? 'asking' : 'waiting'}:${index}`,
+    key: `delivery:${toldKeyPart(step.quest.id)}:${carried ? 'asking' : 'waiting'}:${index}`,
   }));
 }
 
