@@ -403,6 +403,24 @@ describe('an NPC answers from the situation', () => {
     expect(again.reply).toContain(lines[Number(toldAgain[0]!.split(':').at(-1))]!.slice(0, 30));
   });
 
+  it('given five topics told, when asked twice whether it remembers, the elder names other topics the second time', async () => {
+    const told = ['the prophecy', 'the wolves', 'Emberfall', 'the star charts', 'Corwen the hermit'].map(
+      (topic) => `knowledge:${topic}:0`,
+    );
+    const ask = (toldByNpc: string[]) =>
+      reply({
+        npcId: 'elder-zorathian',
+        message: 'Do you remember me?',
+        player: { relationships: { 'elder-zorathian': 5 }, toldByNpc: { 'elder-zorathian': toldByNpc } },
+      });
+    const first = await ask(told);
+    expect(first.reply).toMatch(
+      /We spoke of Corwen the hermit, the star charts and Emberfall, among other things/,
+    );
+    const second = await ask(afterTelling(told, first.told));
+    expect(second.reply).toMatch(/We spoke of the wolves, the prophecy and Corwen the hermit/);
+  });
+
   it('given every greeting told but the oldest, when greeted, then the greeting told longest ago', async () => {
     const elder = npc('elder-zorathian');
     const told = elder.greetings.map((_, i) => `greeting:${i}`);

@@ -1,8 +1,9 @@
+import { toldKeyPart } from '../../../domain/npc/told-lines.ts';
 import { knowledgeKey, knowledgeLines } from '../../../domain/world/npc-lines.ts';
 import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
 import { whoTheyAre } from './player-facts.ts';
-import { alreadySaid, factMemory, type Recollection } from './recall.ts';
+import { alreadySaid, factMemory, type Recollection, tell } from './recall.ts';
 import { keywordHits } from './topics.ts';
 
 /** How many of the topics talked about an NPC names when asked what it remembers. */
@@ -31,11 +32,16 @@ function memoryLine(context: ActionContext, npc: Npc, recollection: Recollection
     });
     return remembered.length > 0 || lastToldOf(k) >= 0;
   });
-  // The topics told of most lately first: what is freshest in its mind (and not the same list each time).
-  spokenOf.sort((a, b) => lastToldOf(b) - lastToldOf(a));
+  // Topics it has not yet named when asked first, then those told of most lately: asked again, it
+  // names what it did not name the time before.
+  const namedKey = (k: Npc['knowledge'][number]) => `remembered:${toldKeyPart(k.topic)}`;
+  const named = (k: Npc['knowledge'][number]) => Number(recollection.toldBefore.includes(namedKey(k)));
+  spokenOf.sort((a, b) => named(a) - named(b) || lastToldOf(b) - lastToldOf(a));
+  const naming = spokenOf.slice(0, MEMORY_TOPICS);
+  for (const k of naming) tell(recollection, namedKey(k));
   const talked =
     spokenOf.length > 0
-      ? `We spoke of ${listed(spokenOf.slice(0, MEMORY_TOPICS).map((k) => k.topic))}${spokenOf.length > MEMORY_TOPICS ? ', among other things' : ''}.`
+      ? `We spoke of ${listed(naming.map((k) => k.topic))}${spokenOf.length > MEMORY_TOPICS ? ', among other things' : ''}.`
       : recollection.conversations.length > 0
         ? 'We have spoken before, though of nothing that stayed with me.'
         : undefined;
