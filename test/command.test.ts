@@ -96,6 +96,24 @@ describe('free-text commands', () => {
     expect((talk.topics as string[]).some((topic) => topic.includes('prophecy'))).toBe(true);
   });
 
+  it('greets the elder by a greeting, sits down as an emote, and offers to say a statement', async () => {
+    const aldric = await player('aldric');
+    const statement = 'my name is Aldric and I come from Millbrook';
+    expect(await command(aldric, statement)).toMatchObject({
+      type: 'error',
+      code: 'not_understood',
+      suggestions: [`say ${statement}`, 'look', 'help'],
+    });
+    commandOf(await command(aldric, 'go north'));
+    // Names are read against the scene where a command starts: the greeting is its own command.
+    const result = commandOf(await command(aldric, 'hello elder'));
+    expect(result.actions).toEqual([{ action_type: 'talk', npc: 'Elder Zorathian', message: 'hello elder' }]);
+    expect(result.steps[0]).toMatchObject({ action_type: 'talk', npc_id: 'elder-zorathian' });
+    const sat = commandOf(await command(aldric, 'sit down'));
+    expect(sat.actions).toEqual([{ action_type: 'emote', message: 'sits down' }]);
+    expect(sat.steps[0]).toMatchObject({ action_type: 'emote' });
+  });
+
   it('finds the oak quarterstaff by "staff"', async () => {
     const walker = await player('walker');
     const result = commandOf(await command(walker, 'go to the village gate, then up and take staff'));

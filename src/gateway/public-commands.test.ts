@@ -30,6 +30,18 @@ describe("the browser client's verbs for who, help, emote, whisper, gear and con
     expect(parseCommand('?')).toEqual({ help: true, action: { action_type: 'help' } });
   });
 
+  it('sends "i" and "who" followed by other words to the server: statements, not the inventory', () => {
+    expect(parseCommand('i')).toEqual({ action: { action_type: 'inventory' } });
+    for (const text of [
+      'I am a blacksmith from Millbrook',
+      'who are you',
+      'hello elder',
+      'sit down',
+      'buy ale',
+    ])
+      expect(parseCommand(text), text).toEqual({ action: { action_type: 'command', text } });
+  });
+
   it('reads emote and me, and whisper with or without a colon', () => {
     const waves = { action: { action_type: 'emote', message: 'waves' } };
     expect(parseCommand('emote waves')).toEqual(waves);

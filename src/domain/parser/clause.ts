@@ -23,6 +23,10 @@ export interface Verb {
   message?: true;
   /** A following clause without a verb of its own takes this one ("take the bucket and the scroll"). */
   repeats?: true;
+  /** Its build reads the whole clause, the verb's own words included ("good evening, elder"). */
+  wholeClause?: true;
+  /** It takes no words: followed by others it is not this verb ("i" alone is the inventory, "I am…" is not). */
+  alone?: true;
   build(words: string[], context: ClauseContext): Built;
 }
 

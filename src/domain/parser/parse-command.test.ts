@@ -331,10 +331,10 @@ describe('text the parser cannot read', () => {
     });
   });
 
-  it('offers somewhere to start when nothing is near', () => {
+  it('offers to say words that are no command, or somewhere to start', () => {
     expect(given(square).typed('xyzzy plugh')).toMatchObject({
       ok: false,
-      suggestions: ['look', 'go north', 'go east', 'help'],
+      suggestions: ['say xyzzy plugh', 'look', 'help'],
     });
     expect(given(square).typed('take')).toMatchObject({ ok: false, error: 'Take what?' });
     // Far too long to be a typo of anything: not compared with every name (it would cost).

@@ -1,6 +1,6 @@
 import { type Action, actionSchema, isActionType } from '../actions.ts';
 import { directionOf, isDiagonal } from './directions.ts';
-import { nearestName, type SceneNames } from './scene-names.ts';
+import { nearestName, type SceneNames, withoutArticles } from './scene-names.ts';
 import { type ClauseContext, type Verb, verbAt, verbsNear } from './verbs.ts';
 
 export type ParsedCommand =
@@ -46,32 +46,39 @@ function withoutFiller(text: string): string {
 
 const words = (text: string) => text.split(' ').filter(Boolean);
 
+interface Clause {
+  text: string;
+  /** The command's text from this clause on: what a statement that is no command said. */
+  from: string;
+}
+
 /** Splits a command into clauses: at "and", "then", commas, semicolons and full stops, never inside a message. */
-function splitClauses(text: string, context: ClauseContext, atMost = Number.POSITIVE_INFINITY): string[] {
-  const clauses: string[] = [];
+function splitClauses(text: string, context: ClauseContext, atMost = Number.POSITIVE_INFINITY): Clause[] {
+  const clauses: Clause[] = [];
   let rest = text.replace(/\s+/g, ' ').trim();
   while (rest && clauses.length < atMost) {
     rest = withoutFiller(rest.replace(/^[\s;,.!]+/, ''));
     if (!rest) break;
+    const from = rest;
     if (rest === '?') {
-      clauses.push(rest);
+      clauses.push({ text: rest, from });
       break;
     }
     const verb = verbAt(words(rest), context)?.verb;
     if (verb?.message || /^["'“‘]/.test(rest)) {
       // A message runs at least to the end of its first word: the loop always moves on.
       const end = Math.max(messageEnd(rest, context), rest.indexOf(' ') + 1 || rest.length);
-      clauses.push(rest.slice(0, end).trim());
+      clauses.push({ text: rest.slice(0, end).trim(), from });
       rest = rest.slice(end);
       continue;
     }
     const end = CLAUSE_END.exec(rest);
     const clause = end ? rest.slice(0, end.index) : rest;
     const cleaned = clause.replace(TRAILING_FILLER, '').trim();
-    clauses.push(cleaned || clause.trim());
+    clauses.push({ text: cleaned || clause.trim(), from });
     rest = end ? rest.slice(end.index + end[0].length) : '';
   }
-  return clauses.filter(Boolean);
+  return clauses.filter((clause) => clause.text);
 }
 
 function messageEnd(text: string, context: ClauseContext): number {
@@ -87,7 +94,9 @@ function messageEnd(text: string, context: ClauseContext): number {
 
 type ClauseOutcome =
   | { actions: Record<string, unknown>[]; corrections: string[]; verb?: Verb }
-  | { problem: string; suggestions: string[] };
+  | { problem: string; suggestions: string[] }
+  /** Words that are no command at all ("my name is Aldric"): what to do with them is about all of them. */
+  | { statement: true };
 
 function parseClause(clause: string, context: ClauseContext, previous: Verb | undefined): ClauseOutcome {
   const quoted = /^["'“‘](.*?)["'”’]?$/.exec(clause);
@@ -102,7 +111,10 @@ function parseClause(clause: string, context: ClauseContext, previous: Verb | un
   if (tokens.length > 1 && tokens[0]!.toLowerCase() === 'i' && verbAt(tokens.slice(1), context))
     tokens = tokens.slice(1);
   const found = verbAt(tokens, context);
-  if (found) return { ...found.verb.build(tokens.slice(found.length), context), verb: found.verb };
+  if (found) {
+    const read = found.verb.wholeClause ? tokens : tokens.slice(found.length);
+    return { ...found.verb.build(read, context), verb: found.verb };
+  }
   // "n", and "n n e": directions alone, one move each.
   if (tokens.every((token) => directionOf(token)) && context.has('move'))
     return {
@@ -115,11 +127,26 @@ function parseClause(clause: string, context: ClauseContext, previous: Verb | un
       suggestions: context.scene.exits.map((exit) => `go ${exit.direction}`),
     };
   // "take the bucket and the scroll": the second clause takes the first's verb.
-  if (previous?.repeats) {
+  if (previous?.repeats && !typoOfVerb(tokens, context)) {
     const repeated = previous.build(tokens, context);
     if ('actions' in repeated) return { ...repeated, verb: previous };
   }
   return notUnderstood(tokens, context);
+}
+
+/** "go east and tkae sword": a misspelt verb, not more of the previous one (unless it names something here). */
+function typoOfVerb(tokens: string[], context: ClauseContext): boolean {
+  const { scene } = context;
+  const typed = withoutArticles(tokens.join(' '));
+  const names = [
+    ...scene.itemsHere,
+    ...scene.carried,
+    ...scene.npcs,
+    ...scene.enemies,
+    ...scene.exits.map((e) => e.name),
+  ];
+  if (directionOf(typed) || findIn(typed, names) || nearestName(typed, names)) return false;
+  return verbsNear(tokens[0] ?? '', context).length > 0;
 }
 
 function notUnderstood(tokens: string[], context: ClauseContext): ClauseOutcome {
@@ -127,7 +154,10 @@ function notUnderstood(tokens: string[], context: ClauseContext): ClauseOutcome 
   const tail = rest.join(' ');
   const { scene } = context;
   const typed = tokens.join(' ');
-  const suggestions = verbsNear(first, context).map((verb) => `${verb}${tail ? ` ${tail}` : ''}`);
+  // A verb itself ("who are you"): not a typo, but words it does not take.
+  const suggestions = verbsNear(first, context)
+    .filter((verb) => verb !== first.toLowerCase())
+    .map((verb) => `${verb}${tail ? ` ${tail}` : ''}`);
   // A name alone ("sword", "the elder", "smithy"): what one usually does with it.
   const item =
     nearestName(typed, [...scene.itemsHere, ...scene.carried]) ??
@@ -139,6 +169,7 @@ function notUnderstood(tokens: string[], context: ClauseContext): ClauseOutcome 
   if (enemy) suggestions.push(`attack ${enemy}`);
   const exit = scene.exits.find((way) => findIn(typed, [way.name]) ?? nearestName(typed, [way.name]));
   if (exit) suggestions.push(`go ${exit.direction}`);
+  if (suggestions.length === 0 && context.has('say')) return { statement: true };
   if (suggestions.length === 0)
     suggestions.push('look', ...scene.exits.slice(0, 2).map((way) => `go ${way.direction}`), 'help');
   return {
@@ -169,20 +200,26 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
   const clauses = splitClauses(text, context, options.maxActions + 1);
   if (clauses.length === 0)
     return { ok: false, error: 'Type what you want to do.', suggestions: ['look', 'help'] };
-  if (clauses.length > options.maxActions) return tooMany(clauses, options.maxActions);
+  const said = (index: number) => (index === 0 ? text.replace(/\s+/g, ' ').trim() : clauses[index]!.from);
+  // A statement of many "and"s is no list of too many actions.
+  if (clauses.length > options.maxActions)
+    return 'statement' in parseClause(clauses[0]!.text, context, undefined)
+      ? statement(said(0), [], context)
+      : tooMany(clauses, options.maxActions);
   const actions: Action[] = [];
   const corrections: string[] = [];
   let previous: Verb | undefined;
-  for (const clause of clauses) {
+  for (const [index, { text: clause }] of clauses.entries()) {
     const outcome = parseClause(clause, context, previous);
+    const before = clauses.slice(0, index).map((c) => c.text);
+    if ('statement' in outcome) return statement(said(index), before, context);
     if ('problem' in outcome) {
+      const after = clauses.slice(index + 1).map((c) => c.text);
       return {
         ok: false,
         error: outcome.problem,
         suggestions: outcome.suggestions.map((suggestion) =>
-          clauses.length > 1
-            ? clauses.map((c) => (c === clause ? suggestion : c)).join(', then ')
-            : suggestion,
+          [...before, suggestion, ...after].join(', then '),
         ),
       };
     }
@@ -205,10 +242,36 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
   return { ok: true, actions, corrections };
 }
 
-function tooMany(clauses: string[], maxActions: number): ParsedCommand {
+function tooMany(clauses: Clause[], maxActions: number): ParsedCommand {
   return {
     ok: false,
     error: `That is more than ${maxActions} actions: at most ${maxActions} in one command.`,
-    suggestions: [clauses.slice(0, maxActions).join(', then ')],
+    suggestions: [
+      clauses
+        .slice(0, maxActions)
+        .map((clause) => clause.text)
+        .join(', then '),
+    ],
+  };
+}
+
+/** The most NPCs a statement suggests talking to. */
+const STATEMENT_LISTENERS = 2;
+
+/**
+ * Words that are no command ("my name is Aldric and I come from Millbrook"): the player is offered to
+ * say them, or to tell them to someone here, all of them, after the clauses read before them.
+ */
+function statement(words: string, before: string[], context: ClauseContext): ParsedCommand {
+  const ways = [
+    `say ${words}`,
+    ...(context.has('talk')
+      ? context.scene.npcs.slice(0, STATEMENT_LISTENERS).map((npc) => `talk to ${npc}: ${words}`)
+      : []),
+  ];
+  return {
+    ok: false,
+    error: `"${words}" is no command. To say it aloud, start with "say"; to tell someone here, "talk to <name>: …".`,
+    suggestions: [...ways.map((way) => [...before, way].join(', then ')), 'look', 'help'],
   };
 }

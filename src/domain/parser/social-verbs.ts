@@ -43,6 +43,11 @@ export function talk(kind: 'talk' | 'ask' | 'tell' | 'greet') {
     } else if (about >= 0) {
       who = rest.slice(0, about);
       said = rest.slice(about + 1);
+    } else if (kind === 'ask' && lowered.includes('for')) {
+      // "ask the elder for work", "ask for an ale": "for" stays in the words asked, read by `asked`.
+      const forAt = lowered.indexOf('for');
+      who = rest.slice(0, forAt);
+      said = rest.slice(forAt);
     } else if (that >= 0) {
       who = rest.slice(0, that);
       said = rest.slice(that + 1);
@@ -62,12 +67,18 @@ export function talk(kind: 'talk' | 'ask' | 'tell' | 'greet') {
     }
     const corrections: string[] = [];
     const npc = named(npcTyped, scene.npcs, corrections);
-    const message = phrase(said).replace(/^[,:]\s*/, '');
+    const message = asked(kind, phrase(said).replace(/^[,:]\s*/, ''));
     return done(
       { action_type: 'talk', npc, ...(message ? { message } : kind === 'greet' ? { message: 'hello' } : {}) },
       corrections,
     );
   };
+}
+
+/** "ask the elder for work": a request, kept one ("do you have work for me?"), not the bare "for work". */
+function asked(kind: 'talk' | 'ask' | 'tell' | 'greet', message: string): string {
+  const wanted = /^for\s+(.+?)[?.!]*$/i.exec(message);
+  return kind === 'ask' && wanted ? `do you have ${wanted[1]} for me?` : message;
 }
 
 /** "say hello", and "say hello to the elder" (someone here named at the end: talking to them). */

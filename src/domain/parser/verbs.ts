@@ -12,6 +12,7 @@ import {
   trade,
   whisper,
 } from './social-verbs.ts';
+import { GREETING, SHOPPING, SOCIAL_VERBS } from './socials.ts';
 import { attack, drop, equip, inspect, look, move, put, take, use } from './world-verbs.ts';
 
 export type { Built, ClauseContext, Verb } from './clause.ts';
@@ -97,6 +98,7 @@ export const VERBS: readonly Verb[] = [
   {
     spellings: ['inventory', 'inv', 'i', 'items', 'bag', 'possessions'],
     makes: 'inventory',
+    alone: true,
     build: bare('inventory'),
   },
   { spellings: ['quests', 'quest', 'journal', 'quest log'], makes: 'quest', build: quest },
@@ -150,9 +152,13 @@ export const VERBS: readonly Verb[] = [
   {
     spellings: ['who', 'who is here', "who's here", 'whos here', 'players', 'online'],
     makes: 'who',
+    alone: true,
     build: bare('who'),
   },
   { spellings: ['help', '?', 'commands', 'what can i do'], makes: 'help', build: bare('help') },
+  GREETING,
+  SHOPPING,
+  ...SOCIAL_VERBS,
 ];
 
 export function available(verb: Verb, context: ClauseContext): boolean {
@@ -164,13 +170,15 @@ export function verbAt(
   words: readonly string[],
   context: ClauseContext,
 ): { verb: Verb; length: number } | undefined {
-  const lowered = lower(words);
+  // "good evening, elder": a comma after the verb's words ends them.
+  const lowered = lower(words).map((word) => word.replace(/([^,;:!?.])[,;:!?.]+$/, '$1'));
   let found: { verb: Verb; length: number } | undefined;
   for (const verb of VERBS) {
     if (!available(verb, context)) continue;
     for (const spelling of verb.spellings) {
       const parts = spelling.split(' ');
       if (parts.length > lowered.length || (found && parts.length <= found.length)) continue;
+      if (verb.alone && parts.length < lowered.length) continue;
       if (parts.every((part, i) => lowered[i] === part)) found = { verb, length: parts.length };
     }
   }

@@ -93,7 +93,8 @@ export function parseCommand(input, npcNames = []) {
       // The server's help gives examples from where the player stands; HELP_LINES when it cannot answer.
       return { help: true, action: { action_type: 'help' } };
     case 'who':
-      return { action: { action_type: 'who' } };
+      // "who are you", "I am a smith": words after them are the server's to read.
+      return rest ? serverCommand(text) : { action: { action_type: 'who' } };
     case 'emote':
     case 'me':
     case 'em':
@@ -165,7 +166,7 @@ export function parseCommand(input, npcNames = []) {
     case 'inventory':
     case 'inv':
     case 'i':
-      return { action: { action_type: 'inventory' } };
+      return rest ? serverCommand(text) : { action: { action_type: 'inventory' } };
     case 'quest':
     case 'quests': {
       const [rawOp = 'status', ...nameWords] = words;
