@@ -202,6 +202,26 @@ describe('an NPC answers from the situation', () => {
     expect(answer.reply).not.toContain('My name is Wren');
   });
 
+  it('given a player greeting and telling their name at once, then the name is said once, where the NPC takes it in', async () => {
+    for (const timeOfDay of ['morning', 'day', 'evening', 'night'] as const) {
+      const answer = await reply({
+        npcId: 'elder-zorathian',
+        message: 'Hello, my name is Bea and I come from Millbrook',
+        timeOfDay,
+      });
+      expect(answer.reply.match(/\bBea\b/g)).toHaveLength(1);
+    }
+  });
+
+  it('given a player telling their calling, then the NPC does not take it for another NPC named by it', async () => {
+    const answer = await reply({ npcId: 'elder-zorathian', message: 'I am a blacksmith' });
+    expect(answer.reply).toMatch(/blacksmith/i);
+    expect(answer.reply).not.toContain('Brenna');
+    // Asked about the blacksmith, he speaks of Brenna.
+    const asked = await reply({ npcId: 'elder-zorathian', message: 'What do you think of the blacksmith?' });
+    expect(asked.reply).toContain('Brenna');
+  });
+
   it('given Brenna in the tavern of an evening, when she is greeted and chatted with, then she never speaks of her anvil', async () => {
     const brenna = new Conversation('brenna', { locationId: 'tavern', timeOfDay: 'evening' });
     for (let i = 0; i < 12; i++) await brenna.say(i % 2 === 0 ? 'Hello!' : 'How are you today?');
@@ -294,6 +314,15 @@ describe('an NPC answers from the situation', () => {
       'Wren came back from the woods',
     );
     expect(await greeting([seen('Wren came in from the Village Square.', 2)])).not.toContain('Wren came in');
+    // What another NPC said is not quoted inside the NPC's own quoted reply.
+    const told = await greeting([
+      seen(
+        'I talked with Brenna the Blacksmith about Corwen. Brenna the Blacksmith said: "He owes me a hinge."',
+        4,
+      ),
+    ]);
+    expect(told).toContain('I talked with Brenna the Blacksmith about Corwen.');
+    expect(told).not.toMatch(/said:|"/);
   });
 
   it('given a farewell, the NPC says goodbye as fits the hour, without small talk first', async () => {

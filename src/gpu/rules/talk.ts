@@ -197,7 +197,7 @@ function answer(turn: Turn, draft: Draft): void {
     draft.change += 1;
     draft.answered = true;
   } else {
-    const others = mentionedNpcs(context, npc, intent.text);
+    const others = mentionedNpcs(context, npc, intent.aboutOthers);
     for (const other of others) {
       draft.parts.push(opinionOf(context, npc, other, recollection));
       draft.topics.push(other.name);
@@ -313,7 +313,7 @@ function chooseTopic(
   const errand = steps.find((step) => step.step.condition.type === 'talk');
   const errandTopic = () =>
     errand && matchTopic(npc, `${errand.quest.description} ${errand.step.description}`.toLowerCase());
-  const people = mentionedNpcs(context, npc, intent.text);
+  const people = mentionedNpcs(context, npc, intent.aboutOthers);
   if (people.length > 0) {
     const words = people.flatMap(nameWords);
     // "The elder sent me": on an errand to this NPC, the one who sent the player is not the question.

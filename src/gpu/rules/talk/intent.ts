@@ -5,6 +5,8 @@ import type { PlayerFact } from '../../lane.ts';
 export interface Intent {
   /** The words, lowercased. */
   text: string;
+  /** The words without what the player tells of themselves ("I am a blacksmith" names no smith). */
+  aboutOthers: string;
   rude: boolean;
   polite: boolean;
   greeting: boolean;
@@ -38,8 +40,10 @@ const NEWS_WORDS = /\b(news|happened|happening|going on|new around|lately|anythi
 
 export function readIntent(message: string): Intent {
   const text = message.toLowerCase();
+  const told = factsOfTalk(message);
   return {
     text,
+    aboutOthers: told.reduce((rest, fact) => rest.replace(fact.value.toLowerCase(), ' '), text),
     rude: RUDE.test(text),
     polite: POLITE.test(text),
     greeting: GREETING.test(text),
@@ -50,7 +54,7 @@ export function readIntent(message: string): Intent {
     goOn: GO_ON.test(text),
     weather: WEATHER_WORDS.test(text),
     // Read as the memory keeps them (src/domain/memory/facts.ts), so what is heard now is what is recalled later.
-    told: factsOfTalk(message),
+    told,
   };
 }
 

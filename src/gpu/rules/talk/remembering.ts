@@ -49,8 +49,8 @@ function memoryLine(context: ActionContext, npc: Npc, recollection: Recollection
   return [who ?? 'I remember you, though you never told me your name.', talked].filter(Boolean).join(' ');
 }
 
-export /** Something that happened near the NPC lately and that it has not yet told this player. */
-function freshHappening(context: ActionContext, recollection: Recollection): string | undefined {
+/** Something that happened near the NPC lately and that it has not yet told this player. */
+export function freshHappening(context: ActionContext, recollection: Recollection): string | undefined {
   const hourMs = context.world.content.time.secondsPerGameHour * 1000;
   const memory = recollection.happenings.find(
     (m) =>
@@ -60,7 +60,15 @@ function freshHappening(context: ActionContext, recollection: Recollection): str
   );
   if (!memory) return undefined;
   recollection.used.add(memory);
-  return memory.text;
+  return withoutQuotedSpeech(memory.text);
+}
+
+/**
+ * A memory told as news, without the words it keeps of someone's speech (`Old Tom said: "…"`): the NPC
+ * is speaking, and a quotation inside its quoted reply reads as two voices at once.
+ */
+function withoutQuotedSpeech(text: string): string {
+  return text.replace(/\s*[^.!?]*\bsaid: "[^"]*"\s*$/, '').trim();
 }
 
 export function useFact(

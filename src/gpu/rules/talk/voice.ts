@@ -49,7 +49,8 @@ export const anywhere = (texts: readonly string[], kind?: string) =>
  * to them (after a comma, before punctuation) becomes the name they gave.
  */
 export function addressByName(reply: string, npc: Npc, name: string | undefined): string {
-  if (!name || npc.address.length === 0) return reply;
+  // A reply that already says the name (taking it in: "Bea. A good name…") is not to say it twice.
+  if (!name || npc.address.length === 0 || reply.includes(name)) return reply;
   const words = npc.address.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const inSentence = new RegExp(`(,\\s)(${words})(?=[,.!?;:—])`, 'i');
   if (inSentence.test(reply)) return reply.replace(inSentence, `$1${name}`);
