@@ -104,10 +104,14 @@ describe('free-text commands', () => {
       code: 'not_understood',
       suggestions: [`say ${statement}`, 'look', 'help'],
     });
-    commandOf(await command(aldric, 'go north'));
-    // Names are read against the scene where a command starts: the greeting is its own command.
-    const result = commandOf(await command(aldric, 'hello elder'));
-    expect(result.actions).toEqual([{ action_type: 'talk', npc: 'Elder Zorathian', message: 'hello elder' }]);
+    // After a move, the name greeted goes as typed: the rules find the elder where the player arrived.
+    const walked = commandOf(await command(aldric, 'go north, then hello elder'));
+    expect(walked.actions[1]).toEqual({ action_type: 'talk', npc: 'elder', message: 'hello elder' });
+    expect(walked.steps[1]).toMatchObject({ action_type: 'talk', npc_id: 'elder-zorathian' });
+    const result = commandOf(await command(aldric, 'good evening, zorathian'));
+    expect(result.actions).toEqual([
+      { action_type: 'talk', npc: 'Elder Zorathian', message: 'good evening, zorathian' },
+    ]);
     expect(result.steps[0]).toMatchObject({ action_type: 'talk', npc_id: 'elder-zorathian' });
     const sat = commandOf(await command(aldric, 'sit down'));
     expect(sat.actions).toEqual([{ action_type: 'emote', message: 'sits down' }]);

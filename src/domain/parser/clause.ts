@@ -6,6 +6,8 @@ export interface ClauseContext {
   scene: SceneNames;
   /** Whether the game has this action type: the table names some a game may not have. */
   has(actionType: string): boolean;
+  /** An earlier action of the command moves the player: the scene's names may no longer be where they are. */
+  moved?: boolean;
 }
 
 export type Built =

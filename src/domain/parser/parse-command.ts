@@ -127,15 +127,22 @@ function parseClause(clause: string, context: ClauseContext, previous: Verb | un
       suggestions: context.scene.exits.map((exit) => `go ${exit.direction}`),
     };
   // "take the bucket and the scroll": the second clause takes the first's verb.
-  if (previous?.repeats && !typoOfVerb(tokens, context)) {
+  if (previous?.repeats && !notMoreOfPrevious(tokens, context)) {
     const repeated = previous.build(tokens, context);
     if ('actions' in repeated) return { ...repeated, verb: previous };
   }
   return notUnderstood(tokens, context);
 }
 
-/** "go east and tkae sword": a misspelt verb, not more of the previous one (unless it names something here). */
-function typoOfVerb(tokens: string[], context: ClauseContext): boolean {
+/** Words a sentence about someone has and a list of names has not ("go east and my name is Bob"). */
+const STATEMENT_WORDS = new Set(['is', 'am', 'are', 'was', 'were', 'i', "i'm", 'we', 'you', "it's"]);
+
+/**
+ * "go east and tkae sword": a misspelt verb, not more of the previous one (unless it names something
+ * here); "… and my name is Bob": a statement, not more of it either.
+ */
+function notMoreOfPrevious(tokens: string[], context: ClauseContext): boolean {
+  if (tokens.some((token) => STATEMENT_WORDS.has(token.toLowerCase()))) return true;
   const { scene } = context;
   const typed = withoutArticles(tokens.join(' '));
   const names = [
@@ -210,7 +217,8 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
   const corrections: string[] = [];
   let previous: Verb | undefined;
   for (const [index, { text: clause }] of clauses.entries()) {
-    const outcome = parseClause(clause, context, previous);
+    const moved = actions.some((action) => action.action_type === 'move');
+    const outcome = parseClause(clause, { ...context, moved }, previous);
     const before = clauses.slice(0, index).map((c) => c.text);
     if ('statement' in outcome) return statement(said(index), before, context);
     if ('problem' in outcome) {

@@ -71,6 +71,17 @@ describe('greetings, farewells and thanks', () => {
     ]);
   });
 
+  it('after a move in the same command, go to the one they name, for the rules to find there', () => {
+    expect(actionsOf(given(square).typed('go north, then hello elder'))).toEqual([
+      { action_type: 'move', direction: 'north' },
+      { action_type: 'talk', npc: 'elder', message: 'hello elder' },
+    ]);
+    expect(actionsOf(given(square).typed('go north and then good evening, everyone'))).toEqual([
+      { action_type: 'move', direction: 'north' },
+      { action_type: 'say', message: 'good evening, everyone' },
+    ]);
+  });
+
   it('keep what follows in the message, up to another command', () => {
     expect(actionsOf(given(tavern).typed('hello, my name is Aldric and I come from Millbrook'))).toEqual([
       { action_type: 'talk', npc: 'Old Tom', message: 'hello, my name is Aldric and I come from Millbrook' },
@@ -166,6 +177,16 @@ describe('words that are no command', () => {
     expect(suggestionsOf(given(tavern).typed('look, then the weather is nice'))).toContain(
       'look, then say the weather is nice',
     );
+  });
+
+  it('after a verb that a following clause may repeat, are no more of it', () => {
+    expect(suggestionsOf(given(tavern).typed('go east and my name is Bob'))).toContain(
+      'go east, then say my name is Bob',
+    );
+    expect(actionsOf(given(tavern).typed('take the sword and my dagger'))).toEqual([
+      { action_type: 'take', item: 'sword' },
+      { action_type: 'take', item: 'dagger' },
+    ]);
   });
 
   it('a verb with words it does not take ("who are you") is such words, not a typo', () => {

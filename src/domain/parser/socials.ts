@@ -8,7 +8,7 @@ import {
   problem,
   type Verb,
 } from './clause.ts';
-import { namesInclude } from './scene-names.ts';
+import { namesInclude, withoutArticles } from './scene-names.ts';
 
 /** Greetings, farewells, thanks and the common MUD socials ("wave", "smile at tom", "sit down"). */
 
@@ -105,6 +105,38 @@ export const SOCIAL_VERBS: readonly Verb[] = SOCIALS.map((entry) => ({
   build: social(entry),
 }));
 
+/** Words after a greeting that name no one. */
+const NO_ONE = new Set([
+  'there',
+  'everyone',
+  'everybody',
+  'all',
+  'friend',
+  'friends',
+  'folks',
+  'again',
+  'you',
+]);
+
+/**
+ * "go north, then hello elder": the name after the greeting as typed, for the rules to find where the
+ * player has gone (at most two words: more are a sentence, said aloud).
+ */
+function nameAfterGreeting(words: string[]): string | undefined {
+  const spelling = GREETING.spellings
+    .map((greeting) => greeting.split(' '))
+    .filter((parts) => parts.every((part, i) => words[i]?.toLowerCase().replace(/[,!.?]+$/, '') === part))
+    .sort((a, b) => b.length - a.length)[0];
+  const rest = words
+    .slice(spelling?.length ?? 1)
+    .map((word) => word.replace(/[,!.?]+/g, ''))
+    .filter(Boolean);
+  const name = withoutArticles(phrase(rest));
+  if (rest.length === 0 || rest.length > 2 || NO_ONE.has(name.toLowerCase()) || name.length < 3)
+    return undefined;
+  return name;
+}
+
 /**
  * "hello elder", "good evening, zorathian", "thanks tom", "bye": the whole text is said to the NPC
  * named in it; unnamed, to the one NPC here; with no one (or several) to say it to, said aloud.
@@ -119,9 +151,11 @@ export function greet(words: string[], context: ClauseContext): Built {
   }
   const npc = addressee
     ? npcs.find((name) => name === addressee)
-    : npcs.length === 1 && context.has('talk')
-      ? npcs[0]
-      : undefined;
+    : context.moved
+      ? nameAfterGreeting(words)
+      : npcs.length === 1 && context.has('talk')
+        ? npcs[0]
+        : undefined;
   if (npc && context.has('talk')) return done({ action_type: 'talk', npc, message });
   if (context.has('say')) return done({ action_type: 'say', message });
   return problem('There is no one here to talk to.', ['look']);
