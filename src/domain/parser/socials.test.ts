@@ -69,6 +69,13 @@ describe('greetings, farewells and thanks', () => {
     expect(actionsOf(given(square).typed('hello bea'))).toEqual([
       { action_type: 'say', message: 'hello bea' },
     ]);
+    // Someone named who is not here: not said to the one NPC who is.
+    expect(actionsOf(given(tavern).typed('bye elder'))).toEqual([
+      { action_type: 'say', message: 'bye elder' },
+    ]);
+    expect(actionsOf(given(tavern).typed('hello there'))).toEqual([
+      { action_type: 'talk', npc: 'Old Tom', message: 'hello there' },
+    ]);
   });
 
   it('after a move in the same command, go to the one they name, for the rules to find there', () => {

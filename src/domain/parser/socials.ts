@@ -153,7 +153,8 @@ export function greet(words: string[], context: ClauseContext): Built {
     ? npcs.find((name) => name === addressee)
     : context.moved
       ? nameAfterGreeting(words)
-      : npcs.length === 1 && context.has('talk')
+      : // "bye elder" where only Old Tom stands is not said to Old Tom.
+        npcs.length === 1 && context.has('talk') && !nameAfterGreeting(words)
         ? npcs[0]
         : undefined;
   if (npc && context.has('talk')) return done({ action_type: 'talk', npc, message });

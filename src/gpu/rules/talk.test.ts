@@ -474,8 +474,10 @@ describe('an NPC answers from the situation', () => {
   });
 
   it('offers the quest to a newcomer who asks for work', async () => {
-    const answer = await reply({ npcId: 'elder-zorathian', message: 'Do you have any work for me?' });
-    expect(answer.offer?.id).toBe('elders-prophecy');
+    for (const message of ['Do you have any work for me?', 'work', 'Work?']) {
+      const answer = await reply({ npcId: 'elder-zorathian', message });
+      expect(answer.offer?.id).toBe('elders-prophecy');
+    }
   });
 });
 

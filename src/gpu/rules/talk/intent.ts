@@ -31,7 +31,7 @@ const GREETING =
   /^\s*(hi|hello|hey|greetings|good (morning|day|afternoon|evening)|well met|hail|evening|morning)\b/;
 const FAREWELL = /\b(bye|goodbye|farewell|see you|good night|take care|i must go|i'll be going)\b/;
 const QUEST_WORDS =
-  /\b(quests?|tasks?|jobs?|work for|any work|errands?|can i help|could i help|help you|need (help|anything|someone)|do for you|anything i can do)\b/;
+  /\b(quests?|tasks?|jobs?|work for|any work|errands?|can i help|could i help|help you|need (help|anything|someone)|do for you|anything i can do)\b|^\s*work\b/;
 const GO_ON = /\b(go on|tell me more|more about that|and then|continue|what else)\b/;
 const WEATHER_WORDS = /\b(weather|rain|raining|sun|sunny|wind|windy|cold|warm|fog|mist|storm|sky)\b/;
 const MEMORY_WORDS =
