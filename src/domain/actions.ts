@@ -96,6 +96,16 @@ export const actionSchema = z.discriminatedUnion('action_type', [
 export type Action = z.infer<typeof actionSchema>;
 export type ActionOf<T extends ActionType> = Extract<Action, { action_type: T }>;
 
+/** Action types players reach for that name an action under another word: taken as that action. */
+export const ACTION_TYPE_ALIASES: Readonly<Record<string, ActionType>> = {
+  wear: 'equip',
+  wield: 'equip',
+  quaff: 'drink',
+  inspect: 'examine',
+  go: 'move',
+  get: 'take',
+};
+
 export function isActionType(value: unknown): value is ActionType {
   return typeof value === 'string' && Object.hasOwn(actionSchemas, value);
 }

@@ -14,6 +14,30 @@ const refusal = (text: string) => {
 const said = (frame: ClientFrame) =>
   frame.type === 'action' && frame.action.action_type === 'say' ? frame.action.message : undefined;
 
+describe('action types', () => {
+  it('an alias players reach for (wear, wield, quaff, inspect, go, get) is taken as the action it names', () => {
+    expect(parseClientFrame(action({ action_type: 'wear', item: 'jerkin' }))).toEqual({
+      type: 'action',
+      id: 'c1',
+      action: { action_type: 'equip', item: 'jerkin' },
+    });
+    expect(parseClientFrame(action({ action_type: 'quaff', item: 'potion' }))).toMatchObject({
+      action: { action_type: 'drink', item: 'potion' },
+    });
+    expect(parseClientFrame(action({ action_type: 'go', direction: 'north' }))).toMatchObject({
+      action: { action_type: 'move', direction: 'north' },
+    });
+  });
+
+  it('an unknown action type, or a name from Object.prototype, is unknown_action', () => {
+    for (const actionType of ['dance', 'toString', 'constructor', '__proto__'])
+      expect(refusal(action({ action_type: actionType }))).toMatchObject({
+        code: 'unknown_action',
+        id: 'c1',
+      });
+  });
+});
+
 describe('player text in frames', () => {
   it('a say cannot forge lines: its line breaks become spaces', () => {
     const frame = parseClientFrame(

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { ACTION_TYPES, type Action, actionSchemas, isActionType } from '../domain/actions.ts';
+import {
+  ACTION_TYPE_ALIASES,
+  ACTION_TYPES,
+  type Action,
+  actionSchemas,
+  isActionType,
+} from '../domain/actions.ts';
 import { commandSchema } from '../domain/parser/command-schema.ts';
 
 export const PROTOCOL_VERSION = 3;
@@ -95,7 +101,13 @@ export function parseClientFrame(text: string): ClientFrame {
     return { type: 'resume', ...(resumeId === undefined ? {} : { id: resumeId }), after: BigInt(after) };
   }
 
-  const data = frame.data.data as { action_type?: unknown } | undefined;
+  const sent = frame.data.data as { action_type?: unknown } | undefined;
+  const sentType = sent?.action_type;
+  // An alias is recorded as the action it names, so the log and the lanes know one word for it.
+  const data =
+    typeof sentType === 'string' && Object.hasOwn(ACTION_TYPE_ALIASES, sentType)
+      ? { ...sent, action_type: ACTION_TYPE_ALIASES[sentType] }
+      : sent;
   const actionType = data?.action_type;
   if (actionType === 'command') {
     const command = commandSchema.safeParse(data);
