@@ -151,6 +151,8 @@ describe('players together: giving, trading and sharing a kill over the WebSocke
     for (let round = 0; round < 15 && !fight?.defeated; round++)
       fight = await act('aldric', { action_type: 'attack', target: 'wolf' });
     expect(fight?.defeated).toBe(true);
+    expect(fight?.shared_with).toEqual(['bea']);
+    expect(fight?.narration).toContain('bea shares in the kill.');
     expect(fight?.quest_updates).toEqual([
       expect.objectContaining({ quest: 'elders-prophecy', step_completed: 1 }),
     ]);

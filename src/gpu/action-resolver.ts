@@ -19,7 +19,7 @@ import {
   type RecordedOutcome,
   recordedOutcome,
 } from './action-outcome.ts';
-import { deliveriesIn, deliveryCommand, deliveryId } from './deliveries.ts';
+import { deliveriesIn, deliveryCommand, deliveryId, withSharers } from './deliveries.ts';
 import type { ActionContext, Lane, Proposal } from './lane.ts';
 
 export interface ActionResolverDeps {
@@ -63,8 +63,7 @@ export class ActionResolver {
     // A run before this one (before a crash) may have got as far as the location: finish it as it decided.
     const done = await this.locationStepDone(player.locationId, actionId);
     if (done) {
-      await this.deliver(ids, player, done);
-      return this.record(event.streamId, ids, at, done);
+      return this.record(event.streamId, ids, at, await this.deliver(ids, player, done));
     }
     if (failed) {
       const failure = failureProposal(action.action_type);
@@ -79,23 +78,23 @@ export class ActionResolver {
       outcome = await this.applyToLocation(await this.propose(context, this.deps.rules), context);
       if (!outcome) throw new Error(`the location refused the rules' answer to action ${actionId} as well`);
     }
-    await this.deliver(ids, player, outcome);
-    await this.record(event.streamId, ids, at, outcome);
+    await this.record(event.streamId, ids, at, await this.deliver(ids, player, outcome));
   }
 
   /**
    * What the action brings other players (an item handed over, the other half of a trade, word of an
    * offer, a share in a kill), each to its player's stream before the actor's own record: see
-   * deliveries.ts for why this order is crash-safe.
+   * deliveries.ts for why this order is crash-safe. Returns the outcome with the sharers of a kill named.
    */
   private async deliver(
     ids: { actionId: string; causationId: string },
     actor: PlayerState,
     outcome: Outcome,
-  ): Promise<void> {
+  ): Promise<Outcome> {
+    const sharers: string[] = [];
     for (const delivery of outcome.deliveries ?? []) {
       try {
-        await this.deps.commands.handle(
+        const handled = await this.deps.commands.handle(
           playerStream(delivery.to),
           this.players,
           deliveryCommand(ids.actionId, delivery, actor.username),
@@ -106,12 +105,14 @@ export class ActionResolver {
             playerId: delivery.to,
           },
         );
+        if (delivery.kind === 'share') sharers.push(handled.state.username);
       } catch (error) {
         // Only a player who does not exist refuses a delivery; retrying would never get further.
         if (!(error instanceof DomainError)) throw error;
         this.deps.logger.warn({ err: error, actionId: ids.actionId, delivery }, 'delivery refused');
       }
     }
+    return { ...outcome, result: withSharers(outcome.result, sharers) };
   }
 
   private async locationStepDone(locationId: string, actionId: string): Promise<Outcome | undefined> {

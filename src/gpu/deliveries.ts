@@ -1,5 +1,6 @@
 import type { LocationEvent } from '../domain/location/location.ts';
 import type { DeliveryCommand } from '../domain/player/deliveries.ts';
+import type { ActionResult } from '../domain/player/player.ts';
 import type { NewEvent } from '../infrastructure/event-store/event-store.ts';
 
 /**
@@ -120,4 +121,19 @@ export function deliveryCommand(actionId: string, delivery: Delivery, actorName:
         ...(delivery.forItemId === undefined ? {} : { forItemId: delivery.forItemId }),
       };
   }
+}
+
+/**
+ * The killer's own result, told who shared the kill: their names as their own streams know them (read
+ * when the shares were delivered), so the killer learns it in the same answer as the blow that felled.
+ */
+export function withSharers(result: ActionResult, sharers: readonly string[]): ActionResult {
+  if (sharers.length === 0) return result;
+  const names =
+    sharers.length === 1 ? sharers[0] : `${sharers.slice(0, -1).join(', ')} and ${sharers.at(-1)}`;
+  return {
+    ...result,
+    narration: `${result.narration}\n${names} ${sharers.length === 1 ? 'shares' : 'share'} in the kill.`,
+    shared_with: [...sharers],
+  };
 }
