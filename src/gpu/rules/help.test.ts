@@ -16,6 +16,7 @@ describe('help: every verb, each with an example from where the player stands', 
       move: 'go north',
       take: 'take dagger',
       whisper: 'whisper bram: hello',
+      trade: 'trade <your item> with bram for <their item>',
       talk: 'talk <someone>: hello',
       who: 'who',
     });
@@ -27,6 +28,7 @@ describe('help: every verb, each with an example from where the player stands', 
       'drop',
       'use',
       'equip',
+      'unequip',
       'drink',
       'eat',
       'attack',
@@ -55,5 +57,22 @@ describe('help: every verb, each with an example from where the player stands', 
     expect(answer.effects).toEqual([]);
     expect(answer.result.narration).toContain('go north');
     expect(answer.result.narration.split('\n').length).toBeLessThan(20);
+  });
+
+  it('ends by telling that plain sentences work too, with names from here', () => {
+    const { result } = help(actionContext({ action: { action_type: 'help' } }));
+    expect(result.narration.split('\n').at(-1)).toBe(
+      'You can also type plain sentences: take the dagger and go north.',
+    );
+  });
+
+  it('offers a trade of something carried, and unequips what was chosen', () => {
+    const woods = examples({
+      locationId: 'woods',
+      player: { inventory: ['herb', 'dagger'], equipped: { weapon: 'dagger' } },
+      online: [{ playerId: 'p2', name: 'bram', locationId: 'woods' }],
+    });
+    expect(woods.trade).toBe('trade healing herb with bram for <their item>');
+    expect(woods.unequip).toBe('unequip dagger');
   });
 });

@@ -29,58 +29,93 @@ export function help(context: ActionContext): Proposal {
   const usable = carried.find((item) => item.use) ?? carried[0];
   const something = lying[0]?.name ?? carried[0]?.name ?? npc ?? '<thing>';
 
-  const commands: Command[] = [
-    { verb: 'look', example: 'look', about: 'look around (l)' },
-    {
-      verb: 'move',
-      example: direction ? `go ${direction}` : 'go <direction>',
-      about: `leave by an exit (${Object.keys(location.exits).join(', ') || 'none here'})${place ? `, or go to ${place}` : ''}`,
-    },
-    { verb: 'talk', example: `talk ${npc ?? '<someone>'}: hello`, about: 'speak with someone here' },
-    { verb: 'say', example: 'say well met', about: 'speak to everyone here' },
-    { verb: 'emote', example: 'emote waves', about: 'a gesture everyone here sees (me waves)' },
-    {
-      verb: 'whisper',
-      example: `whisper ${other ?? '<player>'}: hello`,
-      about: 'words only that player hears',
-    },
-    { verb: 'examine', example: `examine ${something}`, about: 'a close look (x)' },
-    { verb: 'take', example: `take ${lying[0]?.name ?? '<item>'}`, about: 'pick up what lies here' },
-    { verb: 'drop', example: `drop ${carried[0]?.name ?? '<item>'}`, about: 'set down what you carry' },
-    {
-      verb: 'give',
-      example: `give ${carried[0]?.name ?? '<item>'} to ${npc ?? other ?? '<someone>'}`,
-      about: 'hand something you carry to someone here',
-    },
-    {
-      verb: 'use',
-      example: `use ${usable?.name ?? '<item>'}`,
-      about: 'use what you carry (on someone: use <item> on <someone>)',
-    },
-    {
-      verb: 'equip',
-      example: `equip ${gear?.name ?? '<weapon or armour>'}`,
-      about: 'wield a weapon or wear armour (wield, wear)',
-    },
-    {
-      verb: 'drink',
-      example: `drink ${drinkable?.name ?? '<potion>'}`,
-      about: 'drink a potion you carry (quaff)',
-    },
-    { verb: 'eat', example: `eat ${edible?.name ?? '<food>'}`, about: 'eat food you carry' },
-    {
-      verb: 'attack',
-      example: `attack ${enemy ?? '<enemy>'}`,
-      about: location.safe ? 'fight (nobody fights in this safe place)' : 'fight',
-    },
-    { verb: 'inventory', example: 'inventory', about: 'what you carry, your health (i)' },
-    { verb: 'quest', example: 'quest status', about: 'your quests (quest accept, quest abandon <name>)' },
-    { verb: 'who', example: 'who', about: 'who is in the world, and where' },
+  const equipped = carried.find((item) => Object.values(player.equipped ?? {}).includes(item.id)) ?? gear;
+  // Verbs that go together share a line, so the whole help fits on a screen.
+  const lines: Command[][] = [
+    [{ verb: 'look', example: 'look', about: 'look around (l)' }],
+    [
+      {
+        verb: 'move',
+        example: direction ? `go ${direction}` : 'go <direction>',
+        about: `leave by an exit (${Object.keys(location.exits).join(', ') || 'none here'})${place ? `, or go to ${place}` : ''}`,
+      },
+    ],
+    [{ verb: 'talk', example: `talk ${npc ?? '<someone>'}: hello`, about: 'speak with someone here' }],
+    [
+      { verb: 'say', example: 'say well met', about: 'speak to everyone here' },
+      { verb: 'emote', example: 'emote waves', about: 'a gesture everyone here sees (me waves)' },
+    ],
+    [
+      {
+        verb: 'whisper',
+        example: `whisper ${other ?? '<player>'}: hello`,
+        about: 'words only that player hears',
+      },
+    ],
+    [{ verb: 'examine', example: `examine ${something}`, about: 'a close look (x)' }],
+    [
+      { verb: 'take', example: `take ${lying[0]?.name ?? '<item>'}`, about: 'pick up what lies here' },
+      { verb: 'drop', example: `drop ${carried[0]?.name ?? '<item>'}`, about: 'set down what you carry' },
+    ],
+    [
+      {
+        verb: 'give',
+        example: `give ${carried[0]?.name ?? '<item>'} to ${npc ?? other ?? '<someone>'}`,
+        about: 'hand something you carry to someone here',
+      },
+    ],
+    [
+      {
+        verb: 'trade',
+        example: `trade ${carried[0]?.name ?? '<your item>'} with ${other ?? '<player>'} for <their item>`,
+        about: 'offer a swap to a player here (accept, decline)',
+      },
+    ],
+    [
+      {
+        verb: 'use',
+        example: `use ${usable?.name ?? '<item>'}`,
+        about: 'use what you carry (on someone: use <item> on <someone>)',
+      },
+    ],
+    [
+      {
+        verb: 'equip',
+        example: `equip ${gear?.name ?? '<weapon or armour>'}`,
+        about: 'wield a weapon or wear armour (wield, wear)',
+      },
+      {
+        verb: 'unequip',
+        example: `unequip ${equipped?.name ?? '<item>'}`,
+        about: 'back to your best gear (remove, take off)',
+      },
+    ],
+    [
+      {
+        verb: 'drink',
+        example: `drink ${drinkable?.name ?? '<potion>'}`,
+        about: 'drink a potion you carry (quaff)',
+      },
+      { verb: 'eat', example: `eat ${edible?.name ?? '<food>'}`, about: 'eat food you carry' },
+    ],
+    [
+      {
+        verb: 'attack',
+        example: `attack ${enemy ?? '<enemy>'}`,
+        about: location.safe ? 'fight (nobody fights in this safe place)' : 'fight',
+      },
+    ],
+    [{ verb: 'inventory', example: 'inventory', about: 'what you carry, your health (i)' }],
+    [{ verb: 'quest', example: 'quest status', about: 'your quests (quest accept, quest abandon <name>)' }],
+    [{ verb: 'who', example: 'who', about: 'who is in the world, and where' }],
   ];
   // No columns padded with spaces: the client shows narration in a proportional font.
-  const lines = [
+  const text = [
     'What you can do (examples from where you stand):',
-    ...commands.map((c) => `  ${c.example} — ${c.about}`),
+    ...lines.map(
+      (line) => `  ${line.map((c) => c.example).join(', ')} — ${line.map((c) => c.about).join('; ')}`,
+    ),
+    `You can also type plain sentences: ${lying[0] ? `take the ${lying[0].name}` : 'look around'}${direction ? ` and go ${direction}` : ''}.`,
   ];
-  return answer('help', lines.join('\n'), { commands });
+  return answer('help', text.join('\n'), { commands: lines.flat() });
 }
