@@ -119,6 +119,12 @@ describe('who, help, emote, whisper, equip, drink and eat over the WebSocket pro
     const wield = await act('ayla', { action_type: 'equip', item: 'dagger' });
     expect(wield).toMatchObject({ slot: 'weapon', item: { id: 'rusty-dagger' } });
     expect(statusOf(wield).wielding).toMatchObject({ id: 'rusty-dagger' });
+    const putAway = await act('ayla', { action_type: 'unequip', item: 'dagger' });
+    expect(putAway.narration).toContain('You lower the rusty dagger.');
+    expect(putAway).toMatchObject({ slot: 'weapon', now: { id: 'rusty-dagger' } });
+    expect(await act('ayla', { action_type: 'unequip', item: 'dagger' })).toMatchObject({
+      narration: 'You have not chosen the rusty dagger: you fight with the best you carry.',
+    });
   });
 
   it('eats food and drinks a potion, each used up, and refuses the wrong way round', async () => {

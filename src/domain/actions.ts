@@ -64,6 +64,7 @@ export const actionSchemas = {
   emote: z.object({ action_type: z.literal('emote'), message }),
   whisper: z.object({ action_type: z.literal('whisper'), to: name, message }),
   equip: z.object({ action_type: z.literal('equip'), item: name }),
+  unequip: z.object({ action_type: z.literal('unequip'), item: name }),
   drink: z.object({ action_type: z.literal('drink'), item: name }),
   eat: z.object({ action_type: z.literal('eat'), item: name }),
 } as const;
@@ -90,6 +91,7 @@ export const actionSchema = z.discriminatedUnion('action_type', [
   actionSchemas.emote,
   actionSchemas.whisper,
   actionSchemas.equip,
+  actionSchemas.unequip,
   actionSchemas.drink,
   actionSchemas.eat,
 ]);
@@ -100,6 +102,8 @@ export type ActionOf<T extends ActionType> = Extract<Action, { action_type: T }>
 export const ACTION_TYPE_ALIASES: Readonly<Record<string, ActionType>> = {
   wear: 'equip',
   wield: 'equip',
+  unwield: 'unequip',
+  remove: 'unequip',
   quaff: 'drink',
   inspect: 'examine',
   go: 'move',

@@ -89,6 +89,7 @@ const effectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('emote'), message: z.string() }),
   z.object({ kind: z.literal('whisper'), to: z.string(), message: z.string() }),
   z.object({ kind: z.literal('equip'), item: z.string() }),
+  z.object({ kind: z.literal('unequip'), item: z.string() }),
   z.object({ kind: z.literal('accept-quest'), quest: z.string() }),
   z.object({ kind: z.literal('abandon-quest'), quest: z.string() }),
 ]);
@@ -285,6 +286,13 @@ export const eventSchemas = {
         ),
     })
     .describe('A player chose the weapon they wield or the armour they wear.'),
+  ItemUnequipped: z
+    .object({
+      playerId,
+      itemId,
+      slot: z.enum(['weapon', 'armor']).describe('the slot cleared: from now on it holds the best carried'),
+    })
+    .describe('A player put away the weapon or armour they had chosen, back to the best they carry.'),
   QuestAccepted: z.object({ playerId, questId }).describe('A player took on a quest offered by its giver.'),
   QuestStepCompleted: z
     .object({
@@ -461,6 +469,7 @@ const everySchemaAgrees: Agrees = {
   PlayerEmoted: true,
   PlayerWhispered: true,
   ItemEquipped: true,
+  ItemUnequipped: true,
   QuestAccepted: true,
   QuestStepCompleted: true,
   QuestCompleted: true,

@@ -67,6 +67,16 @@ describe("the browser client's verbs for who, help, emote, whisper, gear and con
       action: { action_type: 'eat', item: 'loaf of bread' },
     });
   });
+
+  it('reads unequip, unwield, remove and take off', () => {
+    for (const text of ['unequip', 'unwield', 'remove', 'take off'])
+      expect(parseCommand(`${text} leather jerkin`)).toEqual({
+        action: { action_type: 'unequip', item: 'leather jerkin' },
+      });
+    expect(parseCommand('take leather jerkin')).toEqual({
+      action: { action_type: 'take', item: 'leather jerkin' },
+    });
+  });
 });
 
 describe('what the browser client leaves to the server to read', () => {

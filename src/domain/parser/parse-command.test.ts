@@ -237,6 +237,11 @@ describe('reading typed commands into actions', () => {
     for (const text of ['wear the jerkin', 'put on jerkin', 'put the jerkin on', 'equip jerkin'])
       expect(actionsOf(given(hut).typed(text)), text).toEqual([{ action_type: 'equip', item: 'jerkin' }]);
     expect(actionsOf(given(hut).typed('wield sword'))).toEqual([{ action_type: 'equip', item: 'sword' }]);
+    for (const text of ['take off the jerkin', 'remove jerkin', 'take the jerkin off', 'unequip jerkin'])
+      expect(actionsOf(given(hut).typed(text)), text).toEqual([{ action_type: 'unequip', item: 'jerkin' }]);
+    expect(actionsOf(given(hut).typed('unwield the sword'))).toEqual([
+      { action_type: 'unequip', item: 'sword' },
+    ]);
     expect(actionsOf(given(hut).typed('quaff the potion'))).toEqual([
       { action_type: 'drink', item: 'potion' },
     ]);

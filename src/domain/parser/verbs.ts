@@ -13,7 +13,7 @@ import {
   whisper,
 } from './social-verbs.ts';
 import { GREETING, SHOPPING, SOCIAL_VERBS } from './socials.ts';
-import { attack, drop, equip, inspect, look, move, put, take, use } from './world-verbs.ts';
+import { attack, drop, equip, inspect, look, move, put, take, unequip, use } from './world-verbs.ts';
 
 export type { Built, ClauseContext, Verb } from './clause.ts';
 
@@ -109,6 +109,12 @@ export const VERBS: readonly Verb[] = [
     makes: 'equip',
     repeats: true,
     build: equip,
+  },
+  {
+    spellings: ['unequip', 'unwield', 'remove', 'take off', 'doff'],
+    makes: 'unequip',
+    repeats: true,
+    build: unequip,
   },
   {
     spellings: ['drink', 'quaff', 'sip', 'drink from'],

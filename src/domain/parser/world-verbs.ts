@@ -67,6 +67,9 @@ export function inspect(words: string[], context: ClauseContext): Built {
 }
 
 export function take(words: string[], context: ClauseContext): Built {
+  // "take the jerkin off": taking off what one wears.
+  if (lower(words).at(-1) === 'off' && words.length > 1 && context.has('unequip'))
+    return unequip(words.slice(0, -1), context);
   const rest = lower(words).at(-1) === 'up' && words.length > 1 ? words.slice(0, -1) : words;
   const text = phrase(rest).toLowerCase();
   if (['all', 'everything', 'it all'].includes(text)) {
@@ -83,6 +86,7 @@ export function drop(words: string[], context: ClauseContext): Built {
 }
 
 export const equip = onThing('equip', 'item', (scene) => scene.carried, 'wear');
+export const unequip = onThing('unequip', 'item', (scene) => scene.carried, 'take off');
 
 /** "put on the jerkin", "put the jerkin on", "put the dagger down". */
 export function put(words: string[], context: ClauseContext): Built {

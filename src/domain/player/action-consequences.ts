@@ -13,6 +13,7 @@ const STATUS_EVENTS: ReadonlySet<PlayerEvent['type']> = new Set([
   'ItemAddedToInventory',
   'ItemRemovedFromInventory',
   'ItemEquipped',
+  'ItemUnequipped',
   'QuestAccepted',
   'QuestStepCompleted',
   'QuestCompleted',

@@ -161,6 +161,15 @@ export function applyEffects(
           emit({ type: 'ItemEquipped', data: { playerId, itemId: effect.item, slot } });
         break;
       }
+      case 'unequip': {
+        const slot = slotOf(world.items.get(effect.item));
+        if (!slot || state.equipped?.[slot] !== effect.item || !carried(effect.item)) {
+          refused.push({ effect, reason: `${effect.item} is not equipped` });
+          break;
+        }
+        emit({ type: 'ItemUnequipped', data: { playerId, itemId: effect.item, slot } });
+        break;
+      }
       case 'accept-quest':
         if (state.quests[effect.quest])
           refused.push({ effect, reason: `${effect.quest} was already accepted` });

@@ -73,6 +73,7 @@ export type PlayerEvent =
   | E<'PlayerEmoted', { playerId: string; locationId: string; message: string }>
   | E<'PlayerWhispered', { playerId: string; toPlayerId: string; locationId: string; message: string }>
   | E<'ItemEquipped', { playerId: string; itemId: string; slot: GearSlot }>
+  | E<'ItemUnequipped', { playerId: string; itemId: string; slot: GearSlot }>
   | E<'QuestAccepted', { playerId: string; questId: string }>
   | E<'QuestStepCompleted', { playerId: string; questId: string; stepId: string; step: number }>
   | E<'QuestCompleted', { playerId: string; questId: string }>

@@ -42,6 +42,10 @@ export function evolvePlayer(world: World, state: PlayerState, event: PlayerEven
     }
     case 'ItemEquipped':
       return { ...state, equipped: { ...state.equipped, [event.data.slot]: event.data.itemId } };
+    case 'ItemUnequipped': {
+      const { [event.data.slot]: _, ...kept } = state.equipped ?? {};
+      return { ...state, equipped: kept };
+    }
     case 'NpcConversationHeld': {
       const { npcId, told } = event.data;
       if (!told || told.length === 0) return state;

@@ -103,6 +103,38 @@ describe('player decider: equipping gear', () => {
     ]);
     expect(state.equipped).toEqual({ armor: 'vest' });
   });
+
+  it('unequips the chosen item: the slot goes back to the best carried', () => {
+    spec
+      .given([...registered, added('dagger'), added('vest'), equipped('vest', 'armor'), requested()])
+      .when(resolve([{ kind: 'unequip', item: 'vest' }]))
+      .then([
+        { type: 'ItemUnequipped', data: { playerId: p, itemId: 'vest', slot: 'armor' } },
+        resolved([], {
+          xp: 0,
+          status: status({
+            inventory: [dagger, vest],
+            wielding: { id: 'dagger', name: 'dagger' },
+            wearing: { id: 'vest', name: 'leather vest' },
+          }),
+        }),
+      ]);
+    const state = fold(playerDecider(fixtureWorld()), [
+      ...registered,
+      added('vest'),
+      equipped('vest', 'armor'),
+      { type: 'ItemUnequipped', data: { playerId: p, itemId: 'vest', slot: 'armor' } },
+    ]);
+    expect(state.equipped).toEqual({});
+  });
+
+  it('refuses to unequip what was not chosen', () => {
+    const unchosen = { kind: 'unequip', item: 'dagger' } as const;
+    spec
+      .given([...registered, added('dagger'), requested()])
+      .when(resolve([unchosen]))
+      .then([resolved([{ effect: unchosen, reason: 'dagger is not equipped' }])]);
+  });
 });
 
 describe('player decider: drinking and eating', () => {

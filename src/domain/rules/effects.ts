@@ -7,7 +7,7 @@ import type { PlayerState } from '../player/player.ts';
 import { npcsAt, weatherAt } from '../world/clock.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
 import { enemyHitRange, playerHitRange, withinRange } from './combat.ts';
-import { slotOf } from './gear.ts';
+import { isEquipped, slotOf } from './gear.ts';
 import { tradeRefusal } from './trade-effects.ts';
 
 /** Largest change of an NPC's feeling toward a player in one interaction. */
@@ -61,6 +61,8 @@ export type Effect =
   /** `to`: the player (id) at the same place who alone hears it. */
   | { kind: 'whisper'; to: string; message: string }
   | { kind: 'equip'; item: string }
+  /** Back to the best carried for the item's slot. */
+  | { kind: 'unequip'; item: string }
   | { kind: 'accept-quest'; quest: string }
   | { kind: 'abandon-quest'; quest: string };
 
@@ -183,6 +185,8 @@ function refusal(situation: Situation, effect: Effect): string | undefined {
       return slotOf(world.items.get(effect.item))
         ? undefined
         : `${effect.item} can be neither wielded nor worn`;
+    case 'unequip':
+      return isEquipped(player, effect.item) ? undefined : `${effect.item} is not equipped`;
     case 'accept-quest': {
       const quest = world.quests.get(effect.quest);
       if (!quest) return `unknown quest ${effect.quest}`;

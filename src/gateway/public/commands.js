@@ -24,7 +24,7 @@ export const HELP_LINES = [
   'who — who is in the world, and where',
   'attack <target> — fight',
   'take <item> / get <item>, drop <item>, use <item> [on <target>]',
-  'equip <weapon or armour> (wield, wear) — what you fight with and in',
+  'equip <weapon or armour> (wield, wear) — what you fight with and in; unequip <item> (remove, take off) — back to the best you carry',
   'drink <potion> (quaff), eat <food> — heal with what you carry',
   'examine <thing> (x) — a close look at something or someone here, or something you carry',
   'inventory (i) — what you carry',
@@ -112,6 +112,11 @@ export function parseCommand(input, npcNames = []) {
       const item = rest.replace(/^(on|up)\s+/i, '').trim();
       return item ? { action: { action_type: 'equip', item } } : usage(`${verb} <weapon or armour>`);
     }
+    case 'unequip':
+    case 'unwield':
+    case 'remove':
+    case 'doff':
+      return rest ? { action: { action_type: 'unequip', item: rest } } : usage(`${verb} <weapon or armour>`);
     case 'drink':
     case 'quaff':
     case 'sip':
@@ -146,6 +151,8 @@ export function parseCommand(input, npcNames = []) {
     case 'take':
     case 'get':
     case 'pick': {
+      const off = /^off\s+(.+)$/i.exec(rest);
+      if (verb === 'take' && off) return { action: { action_type: 'unequip', item: off[1].trim() } };
       const item = rest.replace(/^up\s+/i, '').trim();
       return item ? { action: { action_type: 'take', item } } : usage('take <item>');
     }

@@ -29,6 +29,7 @@ const ROUTES: Record<ActionType, Route> = {
   whisper: { lanes: 'rules', priority: 'exploration' },
   // Gear and consumables follow the content's numbers; the item's own text is the story.
   equip: { lanes: 'rules', priority: 'exploration' },
+  unequip: { lanes: 'rules', priority: 'exploration' },
   drink: { lanes: 'rules', priority: 'exploration' },
   eat: { lanes: 'rules', priority: 'exploration' },
 };

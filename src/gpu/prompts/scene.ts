@@ -140,6 +140,7 @@ export function commandText(action: Action): string {
       // What is whispered is for its one listener: never in a prompt.
       return `whisper to ${action.to}`;
     case 'equip':
+    case 'unequip':
     case 'drink':
     case 'eat':
       return `${action.action_type} ${action.item}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { playerLines } from '../prompts/scene.ts';
 import { actionContext } from '../prompts/testing/context.ts';
-import { equip } from './equip.ts';
+import { equip, unequip } from './equip.ts';
 import { inventory } from './items.ts';
 
 const act = (item: string, inventory: string[], equipped = {}) =>
@@ -48,5 +48,40 @@ describe('equip: wield a weapon or wear armour carried', () => {
     });
     expect(inventory(context).result.narration).toContain('You wield the dagger. You wear the leather vest.');
     expect(playerLines(context)).toContain('Wielding: dagger; wearing: leather vest.');
+  });
+});
+
+describe('unequip: back to the best carried for the slot', () => {
+  const put = (item: string, inventory: string[], equipped = {}) =>
+    unequip(actionContext({ action: { action_type: 'unequip', item }, player: { inventory, equipped } }), {
+      action_type: 'unequip',
+      item,
+    });
+
+  it('puts away the chosen item, telling what is used now', () => {
+    expect(put('vest', ['vest'], { armor: 'vest' })).toEqual({
+      effects: [{ kind: 'unequip', item: 'vest' }],
+      source: 'rules',
+      result: {
+        action_type: 'unequip',
+        narration:
+          'You take off the leather vest. It is still the best you carry, so you wear it all the same.',
+        item: { id: 'vest', name: 'leather vest' },
+        slot: 'armor',
+        now: { id: 'vest', name: 'leather vest' },
+      },
+    });
+  });
+
+  it('refuses clearly what was not chosen, is no gear, or is not carried', () => {
+    const unchosen = put('dagger', ['dagger']);
+    expect(unchosen.effects).toEqual([]);
+    expect(unchosen.result.narration).toBe(
+      'You have not chosen the dagger: you fight with the best you carry.',
+    );
+    expect(put('herb', ['herb']).result.narration).toBe(
+      'The healing herb is not something you wield or wear.',
+    );
+    expect(put('dagger', []).result.narration).toBe('You are not carrying any dagger.');
   });
 });

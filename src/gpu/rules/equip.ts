@@ -40,3 +40,35 @@ export function equip(context: ActionContext, action: ActionOf<'equip'>): Propos
     result: { action_type: 'equip', narration, ...shown },
   };
 }
+
+/**
+ * Put away the weapon or armour the player chose: the slot goes back to the best one carried (which
+ * may be the same item, when it is the best).
+ */
+export function unequip(context: ActionContext, action: ActionOf<'unequip'>): Proposal {
+  const { player, world } = context;
+  const item = findByName(itemsOf(context, player.inventory), action.item);
+  if (!item) return answer('unequip', `You are not carrying any ${action.item}.`);
+  const slot = slotOf(item);
+  const shown = { item: { id: item.id, name: item.name }, ...(slot ? { slot } : {}) };
+  if (!slot) return answer('unequip', `The ${item.name} is not something you wield or wear.`, shown);
+  if (player.equipped?.[slot] !== item.id)
+    return answer(
+      'unequip',
+      `You have not chosen the ${item.name}: you ${slot === 'weapon' ? 'fight with' : 'wear'} the best you carry.`,
+      shown,
+    );
+  // Never empty: the item itself is still carried, so the best carried is it or a better one.
+  const instead = inSlot(world, { inventory: player.inventory }, slot)!;
+  const uses = slot === 'weapon' ? 'fight with' : 'wear';
+  const after =
+    instead.id === item.id
+      ? `It is still the best you carry, so you ${uses} it all the same.`
+      : `You ${uses} the ${instead.name} instead, the best you carry.`;
+  const narration = `You ${slot === 'weapon' ? 'lower' : 'take off'} the ${item.name}. ${after}`;
+  return {
+    effects: [{ kind: 'unequip', item: item.id }],
+    source: 'rules',
+    result: { action_type: 'unequip', narration, ...shown, now: { id: instead.id, name: instead.name } },
+  };
+}

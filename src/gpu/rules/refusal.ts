@@ -12,6 +12,7 @@ const CHANGING: ReadonlySet<Action['action_type']> = new Set([
   'give',
   'trade',
   'equip',
+  'unequip',
   'drink',
   'eat',
   'whisper',

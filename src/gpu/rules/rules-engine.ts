@@ -8,7 +8,7 @@ import { attack } from './combat.ts';
 import { drink, eat } from './consume.ts';
 import { narrateLocation } from './describe.ts';
 import { emote } from './emote.ts';
-import { equip } from './equip.ts';
+import { equip, unequip } from './equip.ts';
 import { examine } from './examine.ts';
 import { give } from './give.ts';
 import { help } from './help.ts';
@@ -82,6 +82,8 @@ export class RulesEngine implements Lane {
         return whisper(context, action);
       case 'equip':
         return equip(context, action);
+      case 'unequip':
+        return unequip(context, action);
       case 'drink':
         return drink(context, action);
       case 'eat':
