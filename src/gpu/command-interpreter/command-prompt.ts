@@ -60,6 +60,7 @@ const SHAPES: Partial<Record<ActionType, string>> = {
   trade:
     'trade with another player here: op (offer, accept or decline), with (their name), give (your item), for (the item of theirs you want)',
   equip: 'wield a weapon or wear armour the player carries: item',
+  unequip: 'put away (take off) the weapon or armour the player chose: item',
   drink: 'drink a carried potion: item',
   eat: 'eat carried food: item',
   whisper: 'whisper to another player here: to (their name), message',
@@ -79,6 +80,8 @@ export function buildCommandMessages(text: string, scene: SceneNames, maxActions
     `Answer with JSON {"actions": [...]}: at most ${maxActions} actions; each has action_type and every one of the fields ${FIELDS.join(', ')}, "" where the action does not take it.`,
     'The actions:',
     ...shapes,
+    // The parser's conventions (domain/parser/socials.ts), so that both readings of a text agree.
+    'A greeting, farewell or thanks naming someone here ("hello elder", "thanks Mira") is talk with the whole text as message. A gesture ("wave", "smile at Tom") is emote in the third person ("waves", "smiles at Tom"). A statement, not a command ("I am lost"), is say with the whole text.',
     'Use the names as the scene spells them. Never add an action the player did not ask for. When the text asks for nothing the game can do, answer {"actions": []}.',
     PLAYER_TEXT_IS_DATA,
   ].join('\n');

@@ -116,6 +116,10 @@ describe('a model reading free-text commands', () => {
     expect(request.timeoutMs).toBeLessThanOrEqual(1_500);
     const [system, user] = request.messages;
     expect(system!.content).toContain('- give: give a carried item to someone here: item, to');
+    // The parser's conventions for greetings, socials and statements.
+    expect(system!.content).toContain('is talk with the whole text as message');
+    expect(system!.content).toContain('is emote in the third person');
+    expect(system!.content).toContain('is say with the whole text');
     expect(user!.content).toContain('People here: Elder Zorathian.');
     expect(user!.content).toContain('Ways: south to Village Square.');
     // The player's words last, neutralised between the delimiters.
