@@ -1,3 +1,4 @@
+import { whereThePlayerStood } from '../commands/where-the-player-stood.ts';
 import type { WorldRuntime } from '../commands/world-runtime.ts';
 import type { PlayerEvent } from '../domain/player/player.ts';
 import type { EventStore, Position, StoredEvent } from '../infrastructure/event-store/event-store.ts';
@@ -6,8 +7,6 @@ import { PLACE_NEWS_EVENT_TYPES, type PlaceNews, type PlaceNewsContext, placeNew
 
 /** What a spectator's subscription reads: the news, and where players were spawned (for a replay). */
 export const SPECTATOR_EVENT_TYPES = [...PLACE_NEWS_EVENT_TYPES, 'PlayerSpawned'];
-
-const STREAM_PAGE = 100;
 
 export interface SpectatorViewDeps {
   store: EventStore;
@@ -66,32 +65,12 @@ export class SpectatorView {
       case 'PlayerEnteredWorld':
       case 'PlayerLeftWorld':
         if (!replayed.has(event.data.playerId)) {
-          const at = await this.locationBefore(stored);
+          // Entering or leaving does not move the player: where they stood before this event.
+          const at = await whereThePlayerStood(this.deps.store, stored.streamId, stored.revision - 1n);
           if (at) replayed.set(event.data.playerId, at);
         }
         break;
     }
-  }
-
-  /** Where the event's stream (the player's) last put its player before the event. */
-  private async locationBefore(event: StoredEvent): Promise<string | undefined> {
-    let from = event.revision - 1n;
-    while (from >= 0n) {
-      const page = await this.deps.store.readStream(event.streamId, {
-        direction: 'backwards',
-        fromRevision: from,
-        maxCount: STREAM_PAGE,
-      });
-      for (const stored of page) {
-        const earlier = stored as unknown as PlayerEvent;
-        if (earlier.type === 'PlayerMoved') return earlier.data.to;
-        if (earlier.type === 'PlayerSpawned' || earlier.type === 'PlayerRespawned')
-          return earlier.data.locationId;
-      }
-      if (page.length < STREAM_PAGE) return undefined;
-      from = page[page.length - 1]!.revision - 1n;
-    }
-    return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import { nameBasedUuid } from '../commands/name-based-uuid.ts';
+import { whereThePlayerStood } from '../commands/where-the-player-stood.ts';
 import type { LocationEvent } from '../domain/location/location.ts';
 import {
   composeNpcConversation,
@@ -28,7 +29,6 @@ const NPC_LIFE_NAMESPACE = '3d8a7c1e-5b2f-4e69-a0d4-6c9f1b2e7a53';
 export const NPC_LIFE_CHECKPOINT = 'reactor:npc-life';
 /** The world events NPCs react to. */
 export const NPC_LIFE_EVENT_TYPES = ['QuestCompleted', 'PlayerDefeated', 'EnemyDefeated'];
-const STREAM_PAGE = 100;
 
 export interface NpcLifeDeps {
   store: EventStore;
@@ -237,7 +237,8 @@ export class NpcLife {
     switch (event.type) {
       case 'QuestCompleted': {
         const { playerId, questId } = event.data;
-        const locationId = await this.playerLocationAt(stored);
+        // The completion itself is in the player's stream: where they stood as of it, inclusive.
+        const locationId = await whereThePlayerStood(this.deps.store, stored.streamId, stored.revision);
         return {
           type: 'QuestCompleted',
           playerId,
@@ -257,26 +258,5 @@ export class NpcLife {
       default:
         return undefined;
     }
-  }
-
-  /** Where the event's stream (a player's) had its player when the event happened. */
-  private async playerLocationAt(event: StoredEvent): Promise<string | undefined> {
-    let from = event.revision;
-    while (from >= 0n) {
-      const page = await this.deps.store.readStream(event.streamId, {
-        direction: 'backwards',
-        fromRevision: from,
-        maxCount: STREAM_PAGE,
-      });
-      for (const stored of page) {
-        const earlier = stored as unknown as PlayerEvent;
-        if (earlier.type === 'PlayerMoved') return earlier.data.to;
-        if (earlier.type === 'PlayerSpawned' || earlier.type === 'PlayerRespawned')
-          return earlier.data.locationId;
-      }
-      if (page.length < STREAM_PAGE) return undefined;
-      from = page[page.length - 1]!.revision - 1n;
-    }
-    return undefined;
   }
 }
