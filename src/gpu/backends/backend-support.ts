@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LlmBackendError, type LlmRequest, type LlmResponse } from './llm-backend.ts';
+import { type LlmBackend, LlmBackendError, type LlmRequest, type LlmResponse } from './llm-backend.ts';
 
 /** What an adapter reads off the wire for one generation, before the shared parsing. */
 export interface WireReply {
@@ -116,4 +116,27 @@ export function preview(text: string, max = 300): string {
 
 export function trimSlashes(url: string): string {
   return url.replace(/\/+$/, '');
+}
+
+/**
+ * One generation under a deadline of the caller's own (a `performance.now()` time), shorter than what the
+ * backend is allowed. Running out of our own time says nothing about the backend's health, so no time
+ * left, or a timeout, is an `aborted` failure, which is not held against the backend's breaker.
+ */
+export async function generateBeforeOurDeadline<T>(
+  backend: Pick<LlmBackend, 'generate'>,
+  request: Omit<LlmRequest<T>, 'timeoutMs'>,
+  deadline: number,
+  doing: string,
+): Promise<T> {
+  const timeoutMs = Math.floor(deadline - performance.now());
+  if (timeoutMs <= 0) throw new LlmBackendError('aborted', `no time left to ${doing}`);
+  try {
+    const response = await backend.generate({ ...request, timeoutMs });
+    return response.output;
+  } catch (error) {
+    if (error instanceof LlmBackendError && error.failure === 'timeout')
+      throw new LlmBackendError('aborted', error.message, { cause: error });
+    throw error;
+  }
 }

@@ -2,7 +2,7 @@ import type { CommandInterpreter, Interpretation } from '../../domain/parser/com
 import type { SceneNames } from '../../domain/parser/scene-names.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import { limits } from '../../limits.ts';
-import { LlmBackendError } from '../backends/llm-backend.ts';
+import { generateBeforeOurDeadline } from '../backends/backend-support.ts';
 import type { LaneScheduler } from '../orchestrator/lane-scheduler.ts';
 import {
   buildCommandMessages,
@@ -43,26 +43,19 @@ export class LlmCommandInterpreter implements CommandInterpreter {
     try {
       const output = await this.deps.lane.submit(
         'exploration',
-        async (backend) => {
-          const timeoutMs = Math.floor(deadline - performance.now());
-          if (timeoutMs <= 0) throw new LlmBackendError('aborted', 'no time left to read the command');
-          try {
-            const response = await backend.generate({
+        (backend) =>
+          generateBeforeOurDeadline(
+            backend,
+            {
               messages: buildCommandMessages(text, scene, this.maxActions),
               schema: commandOutputSchema,
               schemaName: COMMAND_SCHEMA_NAME,
               maxTokens: MAX_TOKENS,
               temperature: 0,
-              timeoutMs,
-            });
-            return response.output;
-          } catch (error) {
-            // Our own short deadline says nothing about the backend's health: not held against its breaker.
-            if (error instanceof LlmBackendError && error.failure === 'timeout')
-              throw new LlmBackendError('aborted', error.message, { cause: error });
-            throw error;
-          }
-        },
+            },
+            deadline,
+            'read the command',
+          ),
         deadline,
       );
       const actions = checkedActions(output);

@@ -6,7 +6,8 @@ import type { TimeOfDay } from '../../domain/world/clock.ts';
 import type { Location, Npc } from '../../domain/world/world.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import { limits } from '../../limits.ts';
-import { type ChatMessage, LlmBackendError } from '../backends/llm-backend.ts';
+import { generateBeforeOurDeadline } from '../backends/backend-support.ts';
+import type { ChatMessage } from '../backends/llm-backend.ts';
 import type { LaneScheduler } from '../orchestrator/lane-scheduler.ts';
 import { neutralise } from '../prompts/player-text.ts';
 
@@ -56,26 +57,19 @@ export class LlmConversationWording implements ConversationWording {
     try {
       const output = await this.deps.lane.submit(
         'exploration',
-        async (backend) => {
-          const timeoutMs = Math.floor(deadline - performance.now());
-          if (timeoutMs <= 0) throw new LlmBackendError('aborted', 'no time left to word the conversation');
-          try {
-            const response = await backend.generate({
+        (backend) =>
+          generateBeforeOurDeadline(
+            backend,
+            {
               messages: buildWordingMessages(draft),
               schema: wordingOutputSchema,
               schemaName: WORDING_SCHEMA_NAME,
               maxTokens: MAX_TOKENS,
               temperature: 0.7,
-              timeoutMs,
-            });
-            return response.output;
-          } catch (error) {
-            // Our own deadline says nothing about the backend's health: not held against its breaker.
-            if (error instanceof LlmBackendError && error.failure === 'timeout')
-              throw new LlmBackendError('aborted', error.message, { cause: error });
-            throw error;
-          }
-        },
+            },
+            deadline,
+            'word the conversation',
+          ),
         deadline,
       );
       const worded = checkedLines(draft, output);
