@@ -1,22 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandHandler } from '../commands/command-handler.ts';
-import { SceneReader } from '../commands/scene-reader.ts';
 import { WorldRuntime } from '../commands/world-runtime.ts';
 import type { Action } from '../domain/actions.ts';
 import { type LocationStep, locationStream } from '../domain/location/location.ts';
 import { type Effect, playerStream } from '../domain/player/player.ts';
 import { fixtureWorld } from '../domain/testing/fixture-world.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
-import { openDatabase } from '../infrastructure/database.ts';
-import type { EventStore, Position } from '../infrastructure/event-store/event-store.ts';
-import { type EventStoreTables, SqlEventStore } from '../infrastructure/event-store/sql-event-store.ts';
+import type { EventStore } from '../infrastructure/event-store/event-store.ts';
 import { createLogger } from '../infrastructure/logger.ts';
-import { openInMemoryEventStore } from '../infrastructure/testing/embedded-store.ts';
 import { namespacedStore } from '../infrastructure/testing/namespaced-store.ts';
-import { dropSchema, reportSkipped, testServices, uniqueSchema } from '../infrastructure/testing/services.ts';
 import { PresenceProjection } from '../projections/presence.ts';
-import { ActionProcessor } from './action-processor.ts';
-import { RulesEngine } from './rules/rules-engine.ts';
+import {
+  actionResolved,
+  checkpointsFrom,
+  type Dies,
+  dyingProcess,
+  eventsByStream,
+  onEveryStore,
+  startActionProcessor,
+  waitFor,
+} from './testing/crash-fixture.ts';
 
 /**
  * Stops the processor after each step of an action (a process killed there), lets a fresh processor
@@ -94,11 +97,6 @@ const scenarios: Scenario[] = [
   },
 ];
 
-type Dies =
-  | { beforeAppend: number }
-  | { afterAppend: number | 'last' }
-  | { atCheckpointSave: 'before' | 'after' };
-
 const crashPoints: { name: string; dies: Dies; onlyWithLocation?: boolean }[] = [
   { name: 'after ActionRequested is appended', dies: { beforeAppend: 1 } },
   { name: 'after the location append', dies: { afterAppend: 1 }, onlyWithLocation: true },
@@ -106,71 +104,6 @@ const crashPoints: { name: string; dies: Dies; onlyWithLocation?: boolean }[] = 
   { name: 'before the checkpoint save', dies: { atCheckpointSave: 'before' } },
   { name: 'after the checkpoint save', dies: { atCheckpointSave: 'after' } },
 ];
-
-class Crashed extends Error {
-  override readonly name = 'Crashed';
-}
-
-/**
- * A process that dies at one point: the store and the checkpoints it writes to work until then, and
- * nothing it asks of them does afterwards (the live subscription is left alone: reading changes nothing).
- */
-function dyingProcess(store: EventStore, checkpoints: CheckpointStore, dies: Dies, appends: number) {
-  let dead = false;
-  let count = 0;
-  let died!: () => void;
-  const death = new Promise<void>((resolve) => {
-    died = resolve;
-  });
-  const die = () => {
-    dead = true;
-    died();
-  };
-  const alive = () => {
-    if (dead) throw new Crashed('this process is dead');
-  };
-  const lastAppend = 'afterAppend' in dies && dies.afterAppend === 'last' ? appends : undefined;
-  const dyingStore: EventStore = {
-    name: store.name,
-    async appendToStream(...args) {
-      alive();
-      count++;
-      if ('beforeAppend' in dies && dies.beforeAppend === count) {
-        die();
-        alive();
-      }
-      const result = await store.appendToStream(...args);
-      if ('afterAppend' in dies && (lastAppend ?? dies.afterAppend) === count) die();
-      alive();
-      return result;
-    },
-    async readStream(...args) {
-      alive();
-      return store.readStream(...args);
-    },
-    async readAll(...args) {
-      alive();
-      return store.readAll(...args);
-    },
-    subscribeToAll: (options) => store.subscribeToAll(options),
-    async headPosition() {
-      alive();
-      return store.headPosition();
-    },
-    close: async () => {},
-  };
-  const dyingCheckpoints: CheckpointStore = {
-    load: (name) => checkpoints.load(name),
-    async save(name, position) {
-      alive();
-      if ('atCheckpointSave' in dies && dies.atCheckpointSave === 'before') die();
-      alive();
-      await checkpoints.save(name, position);
-      if ('atCheckpointSave' in dies) die();
-    },
-  };
-  return { store: dyingStore, checkpoints: dyingCheckpoints, death };
-}
 
 interface RunResult {
   events: Record<string, [string, unknown][]>;
@@ -230,13 +163,7 @@ function crashSuite(label: string, open: () => Promise<EventStore>) {
         );
       });
 
-      let checkpoint: Position | undefined = await base.headPosition();
-      const checkpoints: CheckpointStore = {
-        load: async () => checkpoint,
-        save: async (_name, position) => {
-          checkpoint = position;
-        },
-      };
+      const checkpoints = checkpointsFrom(await base.headPosition());
       await gateway.handle(
         playerStream(PLAYER),
         players,
@@ -244,54 +171,32 @@ function crashSuite(label: string, open: () => Promise<EventStore>) {
         context('request-a1'),
       );
 
-      const resolved = async () =>
-        (await store.readStream(playerStream(PLAYER))).some(
-          (event) =>
-            event.type === 'ActionResolved' && (event.data as { actionId: string }).actionId === 'a1',
-        );
-      const processUntilResolved = async (processStore: EventStore, processCheckpoints: CheckpointStore) => {
-        const commands = new CommandHandler(processStore, { now: () => AT });
-        await commands.start();
-        const processor = new ActionProcessor({
+      const resolved = () => actionResolved(store, PLAYER, 'a1');
+      const processUntilResolved = (processStore: EventStore, processCheckpoints: CheckpointStore) =>
+        startActionProcessor({
           store: processStore,
-          commands,
           checkpoints: processCheckpoints,
           runtime,
-          lane: new RulesEngine(),
-          rules: new RulesEngine(),
-          scenes: new SceneReader(commands, runtime, new PresenceProjection()),
+          presence: new PresenceProjection(),
+          now: () => AT,
           logger,
-          retryDelayMs: 1,
         });
-        await processor.start();
-        return {
-          processor,
-          stop: async () => {
-            await processor.stop();
-            await commands.stop();
-          },
-        };
-      };
 
       if (dies) {
         const appends = scenario.touchesLocation ? 2 : 1;
         const dying = dyingProcess(store, checkpoints, dies, appends);
-        const first = await processUntilResolved(dying.store, dying.checkpoints);
+        const stopFirst = await processUntilResolved(dying.store, dying.checkpoints);
         if ('atCheckpointSave' in dies) await waitFor(resolved);
         else await dying.death;
-        await first.stop();
+        await stopFirst();
         await dying.death;
       }
-      const restarted = await processUntilResolved(store, checkpoints);
+      const stopRestarted = await processUntilResolved(store, checkpoints);
       await waitFor(resolved);
-      await restarted.stop();
+      await stopRestarted();
 
       await runtime.stop();
-      const events: RunResult['events'] = {};
-      for (const event of await store.readAll()) {
-        if (event.streamId === 'world-content') continue;
-        events[event.streamId] = [...(events[event.streamId] ?? []), [event.type, event.data]];
-      }
+      const events = await eventsByStream(store);
       const reader = new CommandHandler(store);
       return {
         events,
@@ -345,24 +250,4 @@ function crashSuite(label: string, open: () => Promise<EventStore>) {
   });
 }
 
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('timed out waiting');
-}
-
-crashSuite('embedded store', openInMemoryEventStore);
-
-const postgresUrl = testServices.postgres.url;
-if (postgresUrl) {
-  const schema = uniqueSchema('crash');
-  crashSuite('PostgreSQL', async () => {
-    const database = await openDatabase<EventStoreTables>({ kind: 'postgres', url: postgresUrl, schema });
-    return new SqlEventStore(database, { name: 'postgres', pollIntervalMs: 20 }, () => database.close());
-  });
-  afterAll(() => dropSchema(postgresUrl, schema));
-} else {
-  reportSkipped('PostgreSQL', testServices.postgres.variable);
-}
+onEveryStore('crash', crashSuite);

@@ -1,22 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandHandler } from '../commands/command-handler.ts';
-import { SceneReader } from '../commands/scene-reader.ts';
 import { WorldRuntime } from '../commands/world-runtime.ts';
 import type { Action } from '../domain/actions.ts';
 import { locationStream } from '../domain/location/location.ts';
 import { type PlayerState, playerStream } from '../domain/player/player.ts';
 import { fixtureWorld } from '../domain/testing/fixture-world.ts';
-import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
-import { openDatabase } from '../infrastructure/database.ts';
-import type { EventStore, Position } from '../infrastructure/event-store/event-store.ts';
-import { type EventStoreTables, SqlEventStore } from '../infrastructure/event-store/sql-event-store.ts';
+import type { EventStore } from '../infrastructure/event-store/event-store.ts';
 import { createLogger } from '../infrastructure/logger.ts';
-import { openInMemoryEventStore } from '../infrastructure/testing/embedded-store.ts';
 import { namespacedStore } from '../infrastructure/testing/namespaced-store.ts';
-import { dropSchema, reportSkipped, testServices, uniqueSchema } from '../infrastructure/testing/services.ts';
 import { PresenceProjection } from '../projections/presence.ts';
-import { ActionProcessor } from './action-processor.ts';
-import { RulesEngine } from './rules/rules-engine.ts';
+import {
+  actionResolved,
+  checkpointsFrom,
+  dyingProcess,
+  eventsByStream,
+  onEveryStore,
+  startActionProcessor,
+  waitFor,
+} from './testing/crash-fixture.ts';
 
 /**
  * An action that reaches another player's stream (an item given, a share in a kill) is killed after
@@ -29,6 +30,8 @@ const AT = new Date('2026-11-25T12:00:00.000Z');
 const logger = createLogger('silent', false);
 const GIVER = 'p1';
 const OTHER = 'p2';
+/** An action's appends: 1 the location step, 2 the other player's step, 3 the giver's own record. */
+const APPENDS = 3;
 
 interface Scenario {
   name: string;
@@ -61,51 +64,6 @@ const scenarios: Scenario[] = [
     kind: 'trade',
   },
 ];
-
-class Crashed extends Error {
-  override readonly name = 'Crashed';
-}
-
-/** A store that stops working after its `dieAfter`-th append (the process killed right there). */
-function dyingStore(store: EventStore, dieAfter: number) {
-  let count = 0;
-  let dead = false;
-  let died!: () => void;
-  const death = new Promise<void>((resolve) => {
-    died = resolve;
-  });
-  const alive = () => {
-    if (dead) throw new Crashed('this process is dead');
-  };
-  const dying: EventStore = {
-    name: store.name,
-    async appendToStream(...args) {
-      alive();
-      const result = await store.appendToStream(...args);
-      if (++count === dieAfter) {
-        dead = true;
-        died();
-      }
-      alive();
-      return result;
-    },
-    async readStream(...args) {
-      alive();
-      return store.readStream(...args);
-    },
-    async readAll(...args) {
-      alive();
-      return store.readAll(...args);
-    },
-    subscribeToAll: (options) => store.subscribeToAll(options),
-    async headPosition() {
-      alive();
-      return store.headPosition();
-    },
-    close: async () => {},
-  };
-  return { store: dying, death };
-}
 
 interface RunResult {
   events: Record<string, [string, unknown][]>;
@@ -235,47 +193,20 @@ function crashSuite(label: string, open: () => Promise<EventStore>) {
         );
       for (const event of await store.readAll()) presence.apply(event);
 
-      let checkpoint: Position | undefined = await base.headPosition();
-      const checkpoints: CheckpointStore = {
-        load: async () => checkpoint,
-        save: async (_name, position) => {
-          checkpoint = position;
-        },
-      };
+      const checkpoints = checkpointsFrom(await base.headPosition());
       await gateway.handle(
         playerStream(GIVER),
         players,
         { type: 'RequestAction', actionId: 'a1', action: scenario.action },
         context('request-a1', GIVER),
       );
-      const resolved = async () =>
-        (await store.readStream(playerStream(GIVER))).some(
-          (event) =>
-            event.type === 'ActionResolved' && (event.data as { actionId: string }).actionId === 'a1',
-        );
-      const startProcess = async (processStore: EventStore) => {
-        const commands = new CommandHandler(processStore, { now: () => AT });
-        await commands.start();
-        const processor = new ActionProcessor({
-          store: processStore,
-          commands,
-          checkpoints,
-          runtime,
-          lane: new RulesEngine(),
-          rules: new RulesEngine(),
-          scenes: new SceneReader(commands, runtime, presence),
-          logger,
-          retryDelayMs: 1,
-        });
-        await processor.start();
-        return async () => {
-          await processor.stop();
-          await commands.stop();
-        };
-      };
+      const resolved = () => actionResolved(store, GIVER, 'a1');
+      const startProcess = (processStore: EventStore) =>
+        startActionProcessor({ store: processStore, checkpoints, runtime, presence, now: () => AT, logger });
 
       if (dieAfter !== undefined) {
-        const dying = dyingStore(store, dieAfter);
+        // Only the store dies here: the checkpoints stay as they are.
+        const dying = dyingProcess(store, checkpoints, { afterAppend: dieAfter }, APPENDS);
         const stop = await startProcess(dying.store);
         await dying.death;
         await stop();
@@ -285,11 +216,7 @@ function crashSuite(label: string, open: () => Promise<EventStore>) {
       await stop();
       await runtime.stop();
 
-      const events: RunResult['events'] = {};
-      for (const event of await store.readAll()) {
-        if (event.streamId === 'world-content') continue;
-        events[event.streamId] = [...(events[event.streamId] ?? []), [event.type, event.data]];
-      }
+      const events = await eventsByStream(store);
       const reader = new CommandHandler(store);
       return {
         events,
@@ -332,9 +259,8 @@ function crashSuite(label: string, open: () => Promise<EventStore>) {
           }
         });
 
-        // Appends: 1 the location step, 2 the other player's step, 3 the giver's own record.
-        for (const dieAfter of [1, 2, 3]) {
-          it(`killed after append ${dieAfter} of 3, then restarted, ends as if never interrupted`, async () => {
+        for (let dieAfter = 1; dieAfter <= APPENDS; dieAfter++) {
+          it(`killed after append ${dieAfter} of ${APPENDS}, then restarted, ends as if never interrupted`, async () => {
             const interrupted = await run(scenario, dieAfter);
             expect(interrupted.events).toEqual(uninterrupted.events);
             expect(interrupted.giver).toEqual(uninterrupted.giver);
@@ -351,24 +277,4 @@ function crashSuite(label: string, open: () => Promise<EventStore>) {
   });
 }
 
-crashSuite('embedded store', openInMemoryEventStore);
-
-const postgresUrl = testServices.postgres.url;
-if (postgresUrl) {
-  const schema = uniqueSchema('deliveries');
-  crashSuite('PostgreSQL', async () => {
-    const database = await openDatabase<EventStoreTables>({ kind: 'postgres', url: postgresUrl, schema });
-    return new SqlEventStore(database, { name: 'postgres', pollIntervalMs: 20 }, () => database.close());
-  });
-  afterAll(() => dropSchema(postgresUrl, schema));
-} else {
-  reportSkipped('PostgreSQL', testServices.postgres.variable);
-}
-
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('timed out waiting');
-}
+onEveryStore('deliveries', crashSuite);
