@@ -2,7 +2,7 @@ import type { CommandInterpreter, Interpretation } from '../../domain/parser/com
 import type { SceneNames } from '../../domain/parser/scene-names.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import { limits } from '../../limits.ts';
-import { generateBeforeOurDeadline } from '../backends/backend-support.ts';
+import { askBeforeOurDeadline } from '../orchestrator/ask-before-our-deadline.ts';
 import type { LaneScheduler } from '../orchestrator/lane-scheduler.ts';
 import {
   buildCommandMessages,
@@ -39,24 +39,19 @@ export class LlmCommandInterpreter implements CommandInterpreter {
   }
 
   async interpret(text: string, scene: SceneNames): Promise<Interpretation> {
-    const deadline = performance.now() + this.timeoutMs;
     try {
-      const output = await this.deps.lane.submit(
+      const output = await askBeforeOurDeadline(
+        this.deps.lane,
         'exploration',
-        (backend) =>
-          generateBeforeOurDeadline(
-            backend,
-            {
-              messages: buildCommandMessages(text, scene, this.maxActions),
-              schema: commandOutputSchema,
-              schemaName: COMMAND_SCHEMA_NAME,
-              maxTokens: MAX_TOKENS,
-              temperature: 0,
-            },
-            deadline,
-            'read the command',
-          ),
-        deadline,
+        this.timeoutMs,
+        {
+          messages: buildCommandMessages(text, scene, this.maxActions),
+          schema: commandOutputSchema,
+          schemaName: COMMAND_SCHEMA_NAME,
+          maxTokens: MAX_TOKENS,
+          temperature: 0,
+        },
+        'read the command',
       );
       const actions = checkedActions(output);
       if (actions && actions.length > 0 && actions.length <= this.maxActions)

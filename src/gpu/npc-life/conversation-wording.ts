@@ -6,8 +6,8 @@ import type { TimeOfDay } from '../../domain/world/clock.ts';
 import type { Location, Npc } from '../../domain/world/world.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import { limits } from '../../limits.ts';
-import { generateBeforeOurDeadline } from '../backends/backend-support.ts';
 import type { ChatMessage } from '../backends/llm-backend.ts';
+import { askBeforeOurDeadline } from '../orchestrator/ask-before-our-deadline.ts';
 import type { LaneScheduler } from '../orchestrator/lane-scheduler.ts';
 import { neutralise } from '../prompts/player-text.ts';
 
@@ -53,24 +53,19 @@ export class LlmConversationWording implements ConversationWording {
   }
 
   async word(draft: ConversationDraft): Promise<ConversationLine[]> {
-    const deadline = performance.now() + this.timeoutMs;
     try {
-      const output = await this.deps.lane.submit(
+      const output = await askBeforeOurDeadline(
+        this.deps.lane,
         'exploration',
-        (backend) =>
-          generateBeforeOurDeadline(
-            backend,
-            {
-              messages: buildWordingMessages(draft),
-              schema: wordingOutputSchema,
-              schemaName: WORDING_SCHEMA_NAME,
-              maxTokens: MAX_TOKENS,
-              temperature: 0.7,
-            },
-            deadline,
-            'word the conversation',
-          ),
-        deadline,
+        this.timeoutMs,
+        {
+          messages: buildWordingMessages(draft),
+          schema: wordingOutputSchema,
+          schemaName: WORDING_SCHEMA_NAME,
+          maxTokens: MAX_TOKENS,
+          temperature: 0.7,
+        },
+        'word the conversation',
       );
       const worded = checkedLines(draft, output);
       if (worded) return worded;
