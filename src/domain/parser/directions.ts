@@ -1,14 +1,10 @@
+import { DIRECTION_LETTERS } from '../world/directions.ts';
 import { DIRECTIONS, type Direction } from '../world/world.ts';
 
 /** Every way a player may name one of the world's directions. */
 const DIRECTION_WORDS: Record<string, Direction> = {
   ...Object.fromEntries(DIRECTIONS.map((direction) => [direction, direction])),
-  n: 'north',
-  s: 'south',
-  e: 'east',
-  w: 'west',
-  u: 'up',
-  d: 'down',
+  ...DIRECTION_LETTERS,
   northward: 'north',
   northwards: 'north',
   southward: 'south',

@@ -1,5 +1,6 @@
 import type { ActionOf } from '../../domain/actions.ts';
 import { seededRandom } from '../../domain/random.ts';
+import { DIRECTION_LETTERS } from '../../domain/world/directions.ts';
 import { viewLocation } from '../../domain/world/location-view.ts';
 import { findByName } from '../../domain/world/lookup.ts';
 import { findExit } from '../../domain/world/world.ts';
@@ -19,15 +20,6 @@ import { composeReply } from './talk.ts';
 import { trade } from './trade.ts';
 import { whisper } from './whisper.ts';
 import { who } from './who.ts';
-
-const DIRECTION_WORDS: Record<string, string> = {
-  n: 'north',
-  s: 'south',
-  e: 'east',
-  w: 'west',
-  u: 'up',
-  d: 'down',
-};
 
 /**
  * The seed's "GPU offline → rule-based AI": resolves every action from the rules and the world data
@@ -112,7 +104,7 @@ export class RulesEngine implements Lane {
 
   private async move(context: ActionContext, wanted: string): Promise<Proposal> {
     const { world, location: here } = context;
-    const target = DIRECTION_WORDS[wanted] ?? wanted;
+    const target = Object.hasOwn(DIRECTION_LETTERS, wanted) ? DIRECTION_LETTERS[wanted]! : wanted;
     const exit = findExit(world, here, target);
     if (!exit) {
       const ways = Object.keys(here.exits).join(', ') || 'nowhere';
