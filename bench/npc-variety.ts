@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seededRandom } from '../src/domain/random.ts';
 import { npcLocationAt, worldTime } from '../src/domain/world/clock.ts';
-import { buildWorld, type Direction, type World } from '../src/domain/world/world.ts';
+import { routeBetween } from '../src/domain/world/routes.ts';
+import { buildWorld, type World } from '../src/domain/world/world.ts';
 import { replyVariety } from '../src/gpu/rules/talk/variety.ts';
 import { GameClient, register } from '../test/support/game-client.ts';
 import { describeMachine } from './machine.ts';
@@ -193,7 +194,7 @@ async function playerTalks(
     let here = (welcome.location as { id: string }).id;
     const goTo = async () => {
       const there = npcLocationAt(world.npcs.get(npcId)!, worldTime(world, new Date()).hourOfDay);
-      for (const direction of route(world, here, there)) {
+      for (const direction of routeBetween(world, here, there)) {
         const moved = (await client.act({ action_type: 'move', direction })).result as {
           moved?: boolean;
           location?: { id: string };
@@ -244,30 +245,6 @@ function conversation(n: number): string[] {
     fill(introduction!),
     ...shuffled([...moreAboutThem.slice(0, 3).map(fill), ...QUESTIONS.questions]),
   ];
-}
-
-/** The directions from one location to another (breadth-first over the exits). */
-function route(world: World, from: string, to: string): Direction[] {
-  const previous = new Map<string, { from: string; direction: Direction }>();
-  const queue = [from];
-  const seen = new Set([from]);
-  while (queue.length > 0) {
-    const here = queue.shift()!;
-    if (here === to) break;
-    for (const [direction, next] of Object.entries(world.locations.get(here)!.exits) as [
-      Direction,
-      string,
-    ][]) {
-      if (seen.has(next)) continue;
-      seen.add(next);
-      previous.set(next, { from: here, direction });
-      queue.push(next);
-    }
-  }
-  if (from !== to && !previous.has(to)) throw new Error(`no way from ${from} to ${to}`);
-  const steps: Direction[] = [];
-  for (let at = to; at !== from; at = previous.get(at)!.from) steps.unshift(previous.get(at)!.direction);
-  return steps;
 }
 
 function numberFlag(args: readonly string[], flag: string, fallback: number): number {

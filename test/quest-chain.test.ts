@@ -1,33 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import starterContent from '../content/starter-world.json' with { type: 'json' };
-import { buildWorld, type Direction } from '../src/domain/world/world.ts';
+import { routeBetween } from '../src/domain/world/routes.ts';
+import { buildWorld } from '../src/domain/world/world.ts';
 import { type Frame, GameClient, register } from './support/game-client.ts';
 import { clockFromGameHour, startTestSystem, type TestSystem } from './support/start-test-system.ts';
 
 const world = buildWorld(structuredClone(starterContent));
-
-/** The directions from one location to another (breadth-first over the world's exits). */
-function route(from: string, to: string): Direction[] {
-  const previous = new Map<string, { from: string; direction: Direction }>();
-  const queue = [from];
-  const seen = new Set([from]);
-  while (queue.length > 0) {
-    const here = queue.shift()!;
-    if (here === to) break;
-    for (const [direction, next] of Object.entries(world.locations.get(here)!.exits) as [
-      Direction,
-      string,
-    ][]) {
-      if (seen.has(next)) continue;
-      seen.add(next);
-      previous.set(next, { from: here, direction });
-      queue.push(next);
-    }
-  }
-  const steps: Direction[] = [];
-  for (let at = to; at !== from; at = previous.get(at)!.from) steps.unshift(previous.get(at)!.direction);
-  return steps;
-}
 
 type Result = Record<string, unknown> & { narration: string };
 const resultOf = (frame: Frame) => {
@@ -42,7 +20,7 @@ describe('a new character plays the first quest chain over the WebSocket protoco
 
   const act = async (data: Record<string, unknown>) => resultOf(await player.act(data));
   const travelTo = async (destination: string) => {
-    for (const direction of route(here, destination)) {
+    for (const direction of routeBetween(world, here, destination)) {
       const moved = await act({ action_type: 'move', direction });
       expect(moved.moved, moved.narration).toBe(true);
       here = (moved.location as { id: string }).id;
