@@ -62,9 +62,16 @@ export function auditActions(ledger: ActionLedger, sent: readonly ClientAction[]
     if (count !== 1 || outcomes !== 1)
       problems.push(`action ${id}: requested ${count}×, resolved ${outcomes}×`);
   }
-  for (const [id, outcomes] of ledger.resolved)
-    if (!ledger.requested.has(id))
-      problems.push(`action ${id}: resolved ${outcomes.length}× but never requested`);
+  for (const [id, outcomes] of ledger.resolved) {
+    if (ledger.requested.has(id)) continue;
+    // A delivery (an item given, a kill shared, a trade noted) reaches another player as an outcome
+    // of its own, `<actionId>/<kind>/<playerId>`, with no request: once, and only for a requested action.
+    const notice = /^(.+)\/(receive|share|note)\/[^/]+$/.exec(id);
+    if (!notice) problems.push(`action ${id}: resolved ${outcomes.length}× but never requested`);
+    else if (!ledger.requested.has(notice[1] as string))
+      problems.push(`delivery ${id}: its action ${notice[1]} was never requested`);
+    else if (outcomes.length !== 1) problems.push(`delivery ${id}: delivered ${outcomes.length}×`);
+  }
   const sentIds = new Set<string>();
   for (const action of sent) {
     const actionId = ActionRequests.actionId(action.playerId, action.frameId);
