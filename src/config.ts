@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseOptimizations } from './gpu/optimizations.ts';
 import { limits } from './limits.ts';
 
 const optionalUrl = z
@@ -84,6 +85,21 @@ export const environmentSchema = z.object({
   NPC_SLOTS: z.coerce.number().int().min(1).max(256).default(4),
   /** How long Ollama keeps a model loaded after a request. */
   OLLAMA_KEEP_ALIVE: z.string().min(1).default('30m'),
+  /**
+   * The inference optimizations in force (src/gpu/optimizations.ts): `all` (the default), `none`, a
+   * comma-separated list, or `all,-speculation` to leave some out.
+   */
+  INFERENCE_OPTIMIZATIONS: z
+    .string()
+    .default('all')
+    .transform((text, ctx) => {
+      try {
+        return parseOptimizations(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Bearer key for OpenAI-compatible servers that want one. */
   OPENAI_API_KEY: z.string().min(1).optional(),
   /**

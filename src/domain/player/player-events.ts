@@ -6,7 +6,7 @@ import type { GearSlot } from '../rules/gear.ts';
 import type { Direction } from '../world/world.ts';
 
 /** Where an action's outcome came from: an LLM, the response cache, a template, or the rule engine. */
-export type ResultSource = 'llm' | 'cache' | 'template' | 'rules';
+export type ResultSource = 'llm' | 'cache' | 'semantic_cache' | 'template' | 'rules';
 
 /** What the player is shown for one action: always a narration, plus action-specific fields. */
 export interface ActionResult {
