@@ -58,6 +58,11 @@ export interface ActionContext {
   /** For talk: the NPC addressed (if present) and what it remembers that bears on the message. */
   npc?: Npc;
   memories: RecalledMemory[];
+  /**
+   * Snippets found by embedding similarity to the command: public ones (places, NPCs) may go in any
+   * prompt; private ones (this player's own recent actions) only in that player's prompts.
+   */
+  related?: { public: readonly string[]; private: readonly string[] };
   /** The store was slow: the location's state is the last one seen, possibly a moment old. */
   stale: boolean;
   /** Another location as the player would find it (for describing where a move leads). */
