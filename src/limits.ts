@@ -160,6 +160,26 @@ export const limits = {
   npcRecentHappeningGameHours: 2,
   /** World events older than this when read (a process down for a while) get no NPC reaction. */
   npcReactionMaxAgeMs: 5 * 60_000,
+  /** Situation index: a player's recent actions kept for "similar situation" lookups (older ones are pruned). */
+  situationActionsPerPlayer: 20,
+  /** The situation lookup's share of an action: past it the action goes on without related snippets. */
+  situationLookupMs: 100,
+} as const;
+
+/**
+ * The semantic cache (src/gpu/orchestrator/semantic-cache.ts): a request worded differently from a
+ * cached one, in the same bucket, reuses its answer when their embeddings' cosine similarity reaches
+ * the threshold. A false hit serves a wrong answer; a miss costs one model call: the threshold leans
+ * to few false hits (figures: `npm run bench -- semantic-cache`).
+ */
+export const semanticCacheLimits = {
+  similarityThreshold: 0.8,
+  /** Wordings remembered per bucket (newest kept): each lookup compares against all of them. */
+  maxEntriesPerBucket: 8,
+  /** Query embeddings kept per process, by wording, so a repeated wording costs no embedding call. */
+  queryEmbeddingsKept: 2_000,
+  /** Stored embeddings are rounded to this many decimals (a smaller bucket; cosine moves < 0.001). */
+  embeddingDecimals: 3,
 } as const;
 
 /** The seed's cache table (time to live per kind of cached data). */
