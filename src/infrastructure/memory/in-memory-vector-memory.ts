@@ -97,14 +97,14 @@ function inScope(memory: StoredMemory, options: SearchOptions): boolean {
 }
 
 /** The unit vector in float32; the zero vector stays zero (similar to nothing). */
-function normalised(embedding: number[]): Float32Array {
+export function normalised(embedding: number[]): Float32Array {
   const vector = Float32Array.from(embedding);
   const norm = Math.sqrt(dot(vector, vector));
   if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
   return vector;
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
+export function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
