@@ -6,6 +6,14 @@ export const limits = {
   actionTimeoutMs: 5_000,
   /** A lane whose predicted or actual queue wait is longer answers from a template at once. */
   maxQueueWaitMs: 3_000,
+  /** How often the slot ceiling of an OpenAI-compatible backend is read from its server (vLLM, SGLang). */
+  serverCapacityPollMs: 10_000,
+  /** With vLLM's gauges only: slots added to the ceiling per poll while the server neither queues nor fills its KV cache. */
+  serverCapacityGrowStep: 4,
+  /** A slot ceiling read from a server is kept within 1..this (vLLM's default max_num_seqs). */
+  maxServerSlots: 256,
+  /** The fewest completion tokens a model is asked for, however little time is left (a short JSON answer). */
+  minCompletionTokens: 24,
   /** Per-player action throttle. */
   actionsPerSecondPerPlayer: 4,
   /** Per-IP HTTP API throttle. */
@@ -189,4 +197,14 @@ export const cacheTtlMs = {
   npcGreeting: 10 * 60_000,
   similarAction: 5 * 60_000,
   playerLastActions: 60_000,
+} as const;
+
+/** Speculative pre-computation (src/gpu/speculation): what is generated on idle slots before it is asked. */
+export const speculationLimits = {
+  /** Speculations running at once per process (each holds at most one idle lane slot). */
+  maxRunning: 4,
+  /** A place's description or an NPC's greeting speculated is not asked again for this long. */
+  repeatAfterMs: 60_000,
+  /** Speculated keys remembered per process (the oldest are forgotten first). */
+  keysRemembered: 5_000,
 } as const;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ServerCapacity } from './server-capacity.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -59,4 +60,9 @@ export interface LlmBackend {
   generate<T>(request: LlmRequest<T>): Promise<LlmResponse<T>>;
   /** Resolves when the server answers its cheapest endpoint; rejects with an LlmBackendError otherwise. */
   ping(): Promise<void>;
+  /**
+   * What the server reports it can batch (continuous batching: vLLM, SGLang); undefined when it reports
+   * nothing. Never rejects. Absent on backends whose servers never report it.
+   */
+  capacity?(signal?: AbortSignal): Promise<ServerCapacity | undefined>;
 }

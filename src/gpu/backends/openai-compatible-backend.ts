@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fetchText, generateWith, preview, trimSlashes, withDeadline } from './backend-support.ts';
 import { type LlmBackend, LlmBackendError, type LlmRequest, type LlmResponse } from './llm-backend.ts';
+import { probeServerCapacity, type ServerCapacity } from './server-capacity.ts';
 
 export interface OpenAiCompatibleBackendOptions {
   /** The server's root, e.g. `http://vllm:8000`; a trailing `/v1` is accepted too. */
@@ -9,6 +10,8 @@ export interface OpenAiCompatibleBackendOptions {
   apiKey?: string;
   pingTimeoutMs?: number;
   name?: string;
+  /** Where `capacity()` says why it read nothing (no such endpoint, a malformed answer). */
+  debug?: (detail: Record<string, unknown>, message: string) => void;
 }
 
 /** The subset of an OpenAI chat completion this adapter reads. */
@@ -32,12 +35,14 @@ export class OpenAiCompatibleBackend implements LlmBackend {
   private readonly baseUrl: string;
   private readonly headers: Record<string, string>;
   private readonly pingTimeoutMs: number;
+  private readonly debug: OpenAiCompatibleBackendOptions['debug'];
 
   constructor(options: OpenAiCompatibleBackendOptions) {
     this.baseUrl = trimSlashes(options.baseUrl).replace(/\/v1$/, '');
     this.model = options.model;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
     this.name = options.name ?? `openai:${options.model}`;
+    this.debug = options.debug;
     this.headers = { 'content-type': 'application/json', accept: 'application/json' };
     if (options.apiKey) this.headers['authorization'] = `Bearer ${options.apiKey}`;
   }
@@ -83,5 +88,17 @@ export class OpenAiCompatibleBackend implements LlmBackend {
     await withDeadline(this.pingTimeoutMs, undefined, (signal) =>
       fetchText(`${this.baseUrl}/v1/models`, { headers: this.headers, signal }),
     );
+  }
+
+  /** SGLang's `/get_server_info`, else vLLM's `/metrics` (src/gpu/backends/server-capacity.ts). */
+  capacity(signal?: AbortSignal): Promise<ServerCapacity | undefined> {
+    return probeServerCapacity({
+      baseUrl: this.baseUrl,
+      model: this.model,
+      headers: this.headers,
+      timeoutMs: this.pingTimeoutMs,
+      ...(signal ? { signal } : {}),
+      ...(this.debug ? { debug: this.debug } : {}),
+    });
   }
 }
