@@ -1,17 +1,23 @@
-import {
-  BrokenCircuitError,
-  type CircuitBreakerPolicy,
-  CircuitState,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  handleWhen,
-} from 'cockatiel';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import type { Metrics } from '../../infrastructure/metrics.ts';
 import { type LlmBackend, LlmBackendError } from '../backends/llm-backend.ts';
+import { HashRing } from './hash-ring.ts';
+import {
+  type BackendConfig,
+  BREAKER_STATE_NAMES,
+  checkMaxSlots,
+  freeSlots,
+  hasRoom,
+  type Instance,
+  type Job,
+  type LaneWork,
+  PRIORITIES,
+  type Priority,
+  type Running,
+} from './lane-instance.ts';
 
-/** The seed's priorities: combat before dialogue before exploration. */
-export const PRIORITIES = ['combat', 'dialogue', 'exploration'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+export { type BackendConfig, type LaneWork, PRIORITIES, type Priority } from './lane-instance.ts';
+
 export type LaneName = 'world' | 'npc';
 
 export type UnavailableCause = 'queue_wait' | 'breaker_open';
@@ -27,11 +33,8 @@ export class LaneUnavailableError extends Error {
   }
 }
 
-export interface BackendConfig {
-  backend: LlmBackend;
-  /** Requests the backend serves at once (what OLLAMA_NUM_PARALLEL or the server's batch allows). */
-  maxSlots: number;
-}
+/** `least-loaded`: any instance; `affinity`: a job's affinity key picks its instance on a hash ring. */
+export type LaneRouting = 'least-loaded' | 'affinity';
 
 export interface LaneSchedulerOptions {
   /** A job whose predicted or actual wait for a slot is longer is refused (template answer). */
@@ -42,35 +45,14 @@ export interface LaneSchedulerOptions {
   breakerThreshold?: number;
   /** How long an open breaker waits before letting one trial request through. */
   halfOpenAfterMs?: number;
+  routing?: LaneRouting;
   metrics?: Metrics;
 }
 
-interface Instance {
-  config: BackendConfig;
-  slots: number;
-  active: number;
-  breaker: CircuitBreakerPolicy;
-  /** Exponentially weighted mean service time. */
-  serviceMs: number;
-  openedAt: number;
+export interface SubmitOptions {
+  /** With `routing: 'affinity'`: jobs with the same key (a region id) go to the same instance. */
+  affinity?: string;
 }
-
-interface Job {
-  priority: Priority;
-  deadline: number;
-  enqueuedAt: number;
-  run: (backend: LlmBackend) => Promise<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  timer: NodeJS.Timeout;
-}
-
-const BREAKER_STATE_NAMES: Record<CircuitState, string> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half-open',
-  [CircuitState.Isolated]: 'isolated',
-};
 
 /** Failures that say something about the backend's health (not the model's output or our deadline). */
 const isBackendFailure = (error: unknown) =>
@@ -79,12 +61,20 @@ const isBackendFailure = (error: unknown) =>
 
 /**
  * One GPU lane: a priority queue in front of one or more backend instances, each with its own slots
- * and circuit breaker. Jobs go to the least-loaded healthy instance; a job that would wait (or has
- * waited) longer than maxQueueWaitMs is refused at once so the player gets a template instead.
+ * and circuit breaker. Jobs go to the least-loaded healthy instance, or with affinity routing to
+ * their key's instance on a consistent-hash ring; a job that would wait (or has waited) longer than
+ * maxQueueWaitMs is refused at once so the player gets a template instead. Speculative jobs only
+ * use slots nobody is waiting for, and give them back the moment a real job needs one.
  */
 export class LaneScheduler {
-  private readonly queues: Record<Priority, Job[]> = { combat: [], dialogue: [], exploration: [] };
-  private readonly instances: Instance[];
+  private readonly queues: Record<Priority, Job[]> = {
+    combat: [],
+    dialogue: [],
+    exploration: [],
+    speculative: [],
+  };
+  private instances: Instance[] = [];
+  private readonly ring = new HashRing();
   private readonly options: Required<Omit<LaneSchedulerOptions, 'metrics'>> & { metrics?: Metrics };
   private nextInstance = 0;
 
@@ -93,58 +83,71 @@ export class LaneScheduler {
     backends: BackendConfig[],
     options: LaneSchedulerOptions,
   ) {
-    this.options = { targetServiceMs: 2_500, breakerThreshold: 5, halfOpenAfterMs: 10_000, ...options };
-    this.instances = backends.map((config) => {
-      const breaker = circuitBreaker(handleWhen(isBackendFailure), {
-        halfOpenAfter: this.options.halfOpenAfterMs,
-        breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
-      });
-      const instance: Instance = {
-        config,
-        slots: config.maxSlots,
-        active: 0,
-        breaker,
-        serviceMs: this.options.targetServiceMs / 2,
-        openedAt: 0,
-      };
-      breaker.onStateChange((state) => this.reportBreaker(instance, state));
-      breaker.onBreak(() => {
-        instance.openedAt = performance.now();
-      });
-      this.reportBreaker(instance, CircuitState.Closed);
-      this.options.metrics?.laneSlots.set({ lane, backend: config.backend.name }, instance.slots);
-      return instance;
-    });
+    this.options = {
+      targetServiceMs: 2_500,
+      breakerThreshold: 5,
+      halfOpenAfterMs: 10_000,
+      routing: 'least-loaded',
+      ...options,
+    };
+    for (const config of backends) this.addBackend(config);
   }
 
   get queueDepth(): number {
     return PRIORITIES.reduce((sum, p) => sum + this.queues[p].length, 0);
   }
 
+  /** Slots free right now on usable instances that no queued job is about to take. */
+  idleSlots(): number {
+    const free = this.instances.filter((i) => this.usable(i)).reduce((sum, i) => sum + freeSlots(i), 0);
+    return Math.max(0, free - this.queueDepth);
+  }
+
   /**
    * Runs `work` on a backend of this lane when a slot is free, in priority order. With a `deadline`
    * (a performance.now() instant), a job is only admitted, and only started, while a typical answer
    * can still arrive before it: waiting longer would spend GPU time on an answer nobody gets.
+   * A `speculative` job never waits: it starts on a free slot or is refused, and its signal aborts
+   * it (the promise rejects with LlmBackendError 'aborted') when a real job needs the slot.
    */
   submit<T>(
     priority: Priority,
-    work: (backend: LlmBackend) => Promise<T>,
+    work: LaneWork<T>,
     deadline = Number.POSITIVE_INFINITY,
+    options: SubmitOptions = {},
   ): Promise<T> {
     const usable = this.instances.filter((i) => this.usable(i));
     if (usable.length === 0) {
       return Promise.reject(
         new LaneUnavailableError(
           'breaker_open',
-          `every ${this.lane} backend is failing; its circuit breaker is open`,
+          this.instances.length === 0
+            ? `the ${this.lane} lane has no backend`
+            : `every ${this.lane} backend is failing; its circuit breaker is open`,
         ),
       );
     }
-    const predicted = this.predictWaitMs(priority, usable);
+    const affinity = this.options.routing === 'affinity' ? options.affinity : undefined;
+    if (priority === 'speculative') return this.speculate(work, deadline, affinity);
     const affordable = Math.min(
       this.options.maxQueueWaitMs,
       deadline - performance.now() - this.typicalServiceMs(usable),
     );
+    let predicted = this.predictWaitMs(priority, usable);
+    let pinned: Instance | undefined;
+    if (affinity !== undefined) {
+      // Consistent hashing with bounded loads (Mirrokni, Thorup & Zadimoghaddam 2018): the key's home
+      // instance unless the wait there is more than the job can afford, then the next one on the ring.
+      predicted = Number.POSITIVE_INFINITY;
+      for (const instance of this.ringOrder(affinity)) {
+        const wait = this.predictWaitMs(priority, [instance]);
+        predicted = Math.min(predicted, wait);
+        if (wait <= affordable) {
+          pinned = instance;
+          break;
+        }
+      }
+    }
     if (predicted > affordable || affordable <= 0) {
       return Promise.reject(
         new LaneUnavailableError(
@@ -158,7 +161,9 @@ export class LaneScheduler {
         priority,
         deadline,
         enqueuedAt: performance.now(),
-        run: work as (backend: LlmBackend) => Promise<unknown>,
+        affinity,
+        instance: pinned,
+        run: work,
         resolve: resolve as (value: unknown) => void,
         reject,
         timer: setTimeout(() => {
@@ -177,8 +182,65 @@ export class LaneScheduler {
     });
   }
 
-  /** Per backend: slots in use, effective slots, breaker state. For /health and tests. */
+  /** Adds an instance (a new server): with affinity routing, only the keys that now map to it move. */
+  addBackend(config: BackendConfig): void {
+    const name = config.backend.name;
+    checkMaxSlots(name, config.maxSlots);
+    if (this.instances.some((i) => i.config.backend.name === name))
+      throw new Error(`the ${this.lane} lane already has a backend named ${name}`);
+    const breaker = circuitBreaker(handleWhen(isBackendFailure), {
+      halfOpenAfter: this.options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
+    });
+    const instance: Instance = {
+      config,
+      slots: config.maxSlots,
+      active: 0,
+      breaker,
+      serviceMs: this.options.targetServiceMs / 2,
+      openedAt: 0,
+      speculations: [],
+    };
+    breaker.onStateChange((state) => this.reportBreaker(instance, state));
+    breaker.onBreak(() => {
+      instance.openedAt = performance.now();
+    });
+    this.instances.push(instance);
+    this.ring.add(name);
+    this.reportBreaker(instance, CircuitState.Closed);
+    this.reportSlots(instance);
+    this.dispatch();
+  }
+
+  /** Takes an instance out: its running jobs finish, its waiting ones move to the next instance. */
+  removeBackend(backendName: string): boolean {
+    const before = this.instances.length;
+    this.instances = this.instances.filter((i) => i.config.backend.name !== backendName);
+    this.ring.remove(backendName);
+    if (this.instances.length === before) return false;
+    this.dispatch();
+    return true;
+  }
+
+  /**
+   * The server now serves `maxSlots` requests at once. Slots clamp to it at once; an instance that was
+   * running at its old maximum follows the new one, a throttled one grows back as answers speed up.
+   */
+  setMaxSlots(backendName: string, maxSlots: number): void {
+    checkMaxSlots(backendName, maxSlots);
+    const instance = this.instances.find((i) => i.config.backend.name === backendName);
+    if (!instance) throw new Error(`the ${this.lane} lane has no backend named ${backendName}`);
+    const atMaximum = instance.slots >= instance.config.maxSlots;
+    instance.config = { ...instance.config, maxSlots };
+    instance.slots = atMaximum ? maxSlots : Math.min(instance.slots, maxSlots);
+    this.reportSlots(instance);
+    this.dispatch();
+  }
+
+  /** Per backend: slots in use, effective slots, breaker state (and ring share). For /health and tests. */
   status() {
+    const shares =
+      this.options.routing === 'affinity' ? this.ring.shares((name) => this.usableByName(name)) : undefined;
     return this.instances.map((i) => ({
       backend: i.config.backend.name,
       active: i.active,
@@ -186,7 +248,42 @@ export class LaneScheduler {
       maxSlots: i.config.maxSlots,
       breaker: BREAKER_STATE_NAMES[i.breaker.state],
       serviceMs: Math.round(i.serviceMs),
+      speculative: i.speculations.length,
+      ...(shares ? { ringShare: Math.round((shares.get(i.config.backend.name) ?? 0) * 1000) / 1000 } : {}),
     }));
+  }
+
+  private speculate<T>(work: LaneWork<T>, deadline: number, affinity: string | undefined): Promise<T> {
+    const refuse = (why: string) => {
+      this.options.metrics?.speculativeJobs.inc({ lane: this.lane, outcome: 'refused' });
+      return Promise.reject(
+        new LaneUnavailableError('queue_wait', `no speculation on the ${this.lane} lane: ${why}`),
+      );
+    };
+    if (this.queueDepth > 0) return refuse('real jobs are waiting');
+    // Only on a healthy instance: speculation must never be the trial request of a recovering one.
+    const healthy = (i: Instance) => i.breaker.state === CircuitState.Closed && hasRoom(i);
+    const instance =
+      affinity === undefined ? this.leastLoaded(healthy) : this.ringOrder(affinity).find(healthy);
+    if (!instance) return refuse('no free slot');
+    if (deadline - performance.now() < this.typicalServiceMs([instance]))
+      return refuse('too little time left');
+    return new Promise<T>((resolve, reject) => {
+      this.start(
+        {
+          priority: 'speculative',
+          deadline,
+          enqueuedAt: performance.now(),
+          affinity,
+          instance,
+          run: work,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+          timer: undefined,
+        },
+        instance,
+      );
+    });
   }
 
   /** Healthy, or open long enough that the breaker will let a trial request through. */
@@ -198,31 +295,93 @@ export class LaneScheduler {
     );
   }
 
-  private predictWaitMs(priority: Priority, usable: Instance[]): number {
-    const free = usable.reduce((sum, i) => sum + Math.max(0, i.slots - i.active), 0);
+  private usableByName(name: string): boolean {
+    const instance = this.instances.find((i) => i.config.backend.name === name);
+    return instance !== undefined && this.usable(instance);
+  }
+
+  /** Usable instances from the key's home round the ring: a failing one hands its keys to the next. */
+  private ringOrder(key: string): Instance[] {
+    const order: Instance[] = [];
+    for (const name of this.ring.walk(key)) {
+      const instance = this.instances.find((i) => i.config.backend.name === name);
+      if (instance && this.usable(instance)) order.push(instance);
+    }
+    return order;
+  }
+
+  /** Jobs of this priority or higher that could take these instances' slots, spread over them. */
+  private predictWaitMs(priority: Priority, instances: Instance[]): number {
+    const free = instances.reduce((sum, i) => sum + freeSlots(i), 0);
     const ahead = PRIORITIES.slice(0, PRIORITIES.indexOf(priority) + 1).reduce(
-      (sum, p) => sum + this.queues[p].length,
+      (sum, p) =>
+        sum + this.queues[p].filter((job) => !job.instance || instances.includes(job.instance)).length,
       0,
     );
     if (free > ahead) return 0;
-    const capacity = usable.reduce((sum, i) => sum + i.slots, 0);
-    const service = usable.reduce((sum, i) => sum + i.serviceMs, 0) / usable.length;
-    return Math.ceil((ahead - free + 1) / capacity) * service;
+    const capacity = instances.reduce((sum, i) => sum + i.slots, 0);
+    const service = instances.reduce((sum, i) => sum + i.serviceMs, 0) / instances.length;
+    return Math.ceil((ahead - free + 1) / Math.max(1, capacity)) * service;
   }
 
   private dispatch(): void {
-    for (;;) {
-      const instance = this.leastLoaded();
-      if (!instance) return;
-      const job = this.takeNext();
-      if (!job) return;
-      if (job.deadline - performance.now() < this.typicalServiceMs([instance])) {
-        clearTimeout(job.timer);
-        job.reject(new LaneUnavailableError('queue_wait', `too little time left for a ${this.lane} answer`));
-        continue;
+    for (const priority of PRIORITIES) {
+      const queue = this.queues[priority];
+      for (let k = 0; k < queue.length; ) {
+        const job = queue[k]!;
+        const instance = this.roomFor(job) ?? this.preemptSpeculationFor(job);
+        if (!instance) {
+          k++;
+          continue;
+        }
+        queue.splice(k, 1);
+        this.reportDepth();
+        if (job.deadline - performance.now() < this.typicalServiceMs([instance])) {
+          clearTimeout(job.timer);
+          job.reject(
+            new LaneUnavailableError('queue_wait', `too little time left for a ${this.lane} answer`),
+          );
+          continue;
+        }
+        this.start(job, instance);
       }
-      this.start(job, instance);
     }
+  }
+
+  /** A free instance this job may take now, if any. */
+  private roomFor(job: Job): Instance | undefined {
+    if (job.affinity === undefined) return this.leastLoaded(hasRoom);
+    if (!job.instance || !this.instances.includes(job.instance) || !this.usable(job.instance)) {
+      // Its instance failed or left: the key's next instance on the ring (one with room if any).
+      const order = this.ringOrder(job.affinity);
+      job.instance = order.find(hasRoom) ?? order[0];
+    }
+    return job.instance && hasRoom(job.instance) ? job.instance : undefined;
+  }
+
+  /** Aborts speculation (newest first) on an instance this job could use, until a slot is free there. */
+  private preemptSpeculationFor(job: Job): Instance | undefined {
+    const candidates =
+      job.affinity === undefined
+        ? this.instances.filter((i) => this.usable(i))
+        : job.instance
+          ? [job.instance]
+          : [];
+    for (const instance of candidates) {
+      while (instance.speculations.length > 0 && !hasRoom(instance))
+        this.abortSpeculation(instance, instance.speculations.at(-1)!);
+      if (hasRoom(instance)) return instance;
+    }
+    return undefined;
+  }
+
+  private abortSpeculation(instance: Instance, running: Running): void {
+    running.aborted = true;
+    running.controller.abort();
+    instance.active--;
+    instance.speculations.splice(instance.speculations.indexOf(running), 1);
+    running.job.reject(new LlmBackendError('aborted', 'the speculation gave its slot to a real job'));
+    this.options.metrics?.speculativeJobs.inc({ lane: this.lane, outcome: 'aborted' });
   }
 
   /**
@@ -234,26 +393,16 @@ export class LaneScheduler {
     return Math.min(mean, this.options.maxQueueWaitMs);
   }
 
-  private leastLoaded(): Instance | undefined {
+  private leastLoaded(eligible: (instance: Instance) => boolean): Instance | undefined {
     let best: Instance | undefined;
-    for (let k = 0; k < this.instances.length; k++) {
-      const instance = this.instances[(this.nextInstance + k) % this.instances.length]!;
-      if (instance.active >= instance.slots || !this.usable(instance)) continue;
+    const count = this.instances.length;
+    for (let k = 0; k < count; k++) {
+      const instance = this.instances[(this.nextInstance + k) % count]!;
+      if (!eligible(instance) || !this.usable(instance)) continue;
       if (!best || instance.active / instance.slots < best.active / best.slots) best = instance;
     }
-    if (best) this.nextInstance = (this.instances.indexOf(best) + 1) % this.instances.length;
+    if (best) this.nextInstance = (this.instances.indexOf(best) + 1) % count;
     return best;
-  }
-
-  private takeNext(): Job | undefined {
-    for (const priority of PRIORITIES) {
-      const job = this.queues[priority].shift();
-      if (job) {
-        this.reportDepth();
-        return job;
-      }
-    }
-    return undefined;
   }
 
   private remove(job: Job): boolean {
@@ -267,28 +416,46 @@ export class LaneScheduler {
 
   private start(job: Job, instance: Instance): void {
     clearTimeout(job.timer);
-    const backendName = instance.config.backend.name;
+    const backend: LlmBackend = instance.config.backend;
     const metrics = this.options.metrics;
-    metrics?.laneWait.observe({ lane: this.lane }, (performance.now() - job.enqueuedAt) / 1000);
+    const speculative = job.priority === 'speculative';
+    const running: Running = { job, controller: new AbortController(), aborted: false };
+    const { signal } = running.controller;
+    if (speculative) {
+      instance.speculations.push(running);
+      metrics?.speculativeJobs.inc({ lane: this.lane, outcome: 'started' });
+    } else {
+      metrics?.laneWait.observe({ lane: this.lane }, (performance.now() - job.enqueuedAt) / 1000);
+    }
     instance.active++;
     const started = performance.now();
+    // Whatever an aborted job's work throws is reported as 'aborted', which the breaker does not count.
+    const work = () =>
+      job.run(backend, signal).catch((error: unknown) => {
+        throw signal.aborted
+          ? new LlmBackendError('aborted', 'the speculation was aborted', { cause: error })
+          : error;
+      });
     instance.breaker
-      .execute(() => job.run(instance.config.backend))
+      .execute(work)
       .then(job.resolve, (error: unknown) => {
         job.reject(
           error instanceof BrokenCircuitError
             ? new LaneUnavailableError(
                 'breaker_open',
-                `${backendName} is failing; its circuit breaker is open`,
+                `${backend.name} is failing; its circuit breaker is open`,
               )
             : error,
         );
       })
       .finally(() => {
+        // An aborted speculation already gave its slot back and must not skew the service time.
+        if (running.aborted) return;
+        if (speculative) instance.speculations.splice(instance.speculations.indexOf(running), 1);
         const elapsed = performance.now() - started;
         instance.active--;
         instance.serviceMs = instance.serviceMs * 0.8 + elapsed * 0.2;
-        metrics?.laneService.observe({ lane: this.lane, backend: backendName }, elapsed / 1000);
+        metrics?.laneService.observe({ lane: this.lane, backend: backend.name }, elapsed / 1000);
         this.resize(instance);
         this.dispatch();
       });
@@ -304,6 +471,10 @@ export class LaneScheduler {
       instance.slots < instance.config.maxSlots
     )
       instance.slots++;
+    this.reportSlots(instance);
+  }
+
+  private reportSlots(instance: Instance): void {
     this.options.metrics?.laneSlots.set(
       { lane: this.lane, backend: instance.config.backend.name },
       instance.slots,
