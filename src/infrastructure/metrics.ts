@@ -283,6 +283,15 @@ export function createMetrics() {
           registers,
         }),
     ),
+    speculativeJobs: metric(
+      (registers) =>
+        new Counter({
+          name: 'langomni_lane_speculative_jobs_total',
+          help: 'Speculative lane jobs by outcome (started|aborted|refused)',
+          labelNames: ['lane', 'outcome'],
+          registers,
+        }),
+    ),
     fallbacks: metric(
       (registers) =>
         new Counter({
