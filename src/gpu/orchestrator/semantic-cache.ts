@@ -89,7 +89,7 @@ export class SemanticCache {
     if (text === undefined || !(ttlMs > 0)) return;
     const embedding = await this.embed(text);
     if (!embedding) return;
-    const key = bucketKey(lookup.bucket);
+    const key = semanticBucketKey(lookup.bucket);
     const now = Date.now();
     try {
       const live = (await this.readBucket(key, now)).filter((entry) => entry.k !== answerKey);
@@ -106,7 +106,7 @@ export class SemanticCache {
     if (text === undefined) return undefined;
     let entries: StoredEntry[];
     try {
-      entries = await this.readBucket(bucketKey(lookup.bucket), Date.now());
+      entries = await this.readBucket(semanticBucketKey(lookup.bucket), Date.now());
     } catch (error) {
       this.cacheFailed(error);
       return undefined;
@@ -210,7 +210,7 @@ export function roundEmbedding(vector: readonly number[]): number[] {
 }
 
 /** After the bucket, so deleting a kind's or world version's keys by prefix takes its buckets too. */
-function bucketKey(bucket: string): string {
+export function semanticBucketKey(bucket: string): string {
   return `${bucket}:similar`;
 }
 
