@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LlmBackend } from './llm-backend.ts';
 import { OllamaBackend } from './ollama-backend.ts';
 import { OpenAiCompatibleBackend } from './openai-compatible-backend.ts';
 import { capacityFromVllmMetrics } from './server-capacity.ts';
@@ -88,7 +89,8 @@ describe('OpenAiCompatibleBackend.capacity', () => {
   });
 
   it('is not offered by the Ollama backend (Ollama reports no batch capacity)', () => {
-    expect(new OllamaBackend({ host: 'http://127.0.0.1:1', model: 'm' }).capacity).toBeUndefined();
+    const backend: LlmBackend = new OllamaBackend({ host: 'http://127.0.0.1:1', model: 'm' });
+    expect(backend.capacity).toBeUndefined();
   });
 });
 
