@@ -1,4 +1,4 @@
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
+import { BrokenCircuitError, CircuitState } from 'cockatiel';
 import type { Metrics } from '../../infrastructure/metrics.ts';
 import { type LlmBackend, LlmBackendError } from '../backends/llm-backend.ts';
 import { HashRing } from './hash-ring.ts';
@@ -6,58 +6,36 @@ import {
   type BackendConfig,
   BREAKER_STATE_NAMES,
   checkMaxSlots,
+  createInstance,
   freeSlots,
   hasRoom,
   type Instance,
+  isUsable,
   type Job,
+  type LaneName,
+  type LaneSchedulerOptions,
+  LaneUnavailableError,
   type LaneWork,
   PRIORITIES,
   type Priority,
+  predictWaitMs,
   type Running,
+  resizedSlots,
+  type SubmitOptions,
 } from './lane-instance.ts';
 
-export { type BackendConfig, type LaneWork, PRIORITIES, type Priority } from './lane-instance.ts';
-
-export type LaneName = 'world' | 'npc';
-
-export type UnavailableCause = 'queue_wait' | 'breaker_open';
-
-/** The lane cannot take the job: the caller answers without the LLM. */
-export class LaneUnavailableError extends Error {
-  override readonly name = 'LaneUnavailableError';
-  constructor(
-    readonly reason: UnavailableCause,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** `least-loaded`: any instance; `affinity`: a job's affinity key picks its instance on a hash ring. */
-export type LaneRouting = 'least-loaded' | 'affinity';
-
-export interface LaneSchedulerOptions {
-  /** A job whose predicted or actual wait for a slot is longer is refused (template answer). */
-  maxQueueWaitMs: number;
-  /** Slots shrink while answers take longer than this and grow back while they are faster. */
-  targetServiceMs?: number;
-  /** Consecutive backend failures that open its circuit breaker. */
-  breakerThreshold?: number;
-  /** How long an open breaker waits before letting one trial request through. */
-  halfOpenAfterMs?: number;
-  routing?: LaneRouting;
-  metrics?: Metrics;
-}
-
-export interface SubmitOptions {
-  /** With `routing: 'affinity'`: jobs with the same key (a region id) go to the same instance. */
-  affinity?: string;
-}
-
-/** Failures that say something about the backend's health (not the model's output or our deadline). */
-const isBackendFailure = (error: unknown) =>
-  error instanceof LlmBackendError &&
-  (error.failure === 'timeout' || error.failure === 'unavailable' || error.failure === 'http_error');
+export {
+  type BackendConfig,
+  type LaneName,
+  type LaneRouting,
+  type LaneSchedulerOptions,
+  LaneUnavailableError,
+  type LaneWork,
+  PRIORITIES,
+  type Priority,
+  type SubmitOptions,
+  type UnavailableCause,
+} from './lane-instance.ts';
 
 /**
  * One GPU lane: a priority queue in front of one or more backend instances, each with its own slots
@@ -133,14 +111,14 @@ export class LaneScheduler {
       this.options.maxQueueWaitMs,
       deadline - performance.now() - this.typicalServiceMs(usable),
     );
-    let predicted = this.predictWaitMs(priority, usable);
+    let predicted = predictWaitMs(this.queues, priority, usable);
     let pinned: Instance | undefined;
     if (affinity !== undefined) {
       // Consistent hashing with bounded loads (Mirrokni, Thorup & Zadimoghaddam 2018): the key's home
       // instance unless the wait there is more than the job can afford, then the next one on the ring.
       predicted = Number.POSITIVE_INFINITY;
       for (const instance of this.ringOrder(affinity)) {
-        const wait = this.predictWaitMs(priority, [instance]);
+        const wait = predictWaitMs(this.queues, priority, [instance]);
         predicted = Math.min(predicted, wait);
         if (wait <= affordable) {
           pinned = instance;
@@ -188,23 +166,7 @@ export class LaneScheduler {
     checkMaxSlots(name, config.maxSlots);
     if (this.instances.some((i) => i.config.backend.name === name))
       throw new Error(`the ${this.lane} lane already has a backend named ${name}`);
-    const breaker = circuitBreaker(handleWhen(isBackendFailure), {
-      halfOpenAfter: this.options.halfOpenAfterMs,
-      breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
-    });
-    const instance: Instance = {
-      config,
-      slots: config.maxSlots,
-      active: 0,
-      breaker,
-      serviceMs: this.options.targetServiceMs / 2,
-      openedAt: 0,
-      speculations: [],
-    };
-    breaker.onStateChange((state) => this.reportBreaker(instance, state));
-    breaker.onBreak(() => {
-      instance.openedAt = performance.now();
-    });
+    const instance = createInstance(config, this.options, (state) => this.reportBreaker(instance, state));
     this.instances.push(instance);
     this.ring.add(name);
     this.reportBreaker(instance, CircuitState.Closed);
@@ -286,13 +248,8 @@ export class LaneScheduler {
     });
   }
 
-  /** Healthy, or open long enough that the breaker will let a trial request through. */
   private usable(instance: Instance): boolean {
-    const state = instance.breaker.state;
-    if (state === CircuitState.Closed || state === CircuitState.HalfOpen) return true;
-    return (
-      state === CircuitState.Open && performance.now() - instance.openedAt >= this.options.halfOpenAfterMs
-    );
+    return isUsable(instance, this.options.halfOpenAfterMs);
   }
 
   private usableByName(name: string): boolean {
@@ -308,20 +265,6 @@ export class LaneScheduler {
       if (instance && this.usable(instance)) order.push(instance);
     }
     return order;
-  }
-
-  /** Jobs of this priority or higher that could take these instances' slots, spread over them. */
-  private predictWaitMs(priority: Priority, instances: Instance[]): number {
-    const free = instances.reduce((sum, i) => sum + freeSlots(i), 0);
-    const ahead = PRIORITIES.slice(0, PRIORITIES.indexOf(priority) + 1).reduce(
-      (sum, p) =>
-        sum + this.queues[p].filter((job) => !job.instance || instances.includes(job.instance)).length,
-      0,
-    );
-    if (free > ahead) return 0;
-    const capacity = instances.reduce((sum, i) => sum + i.slots, 0);
-    const service = instances.reduce((sum, i) => sum + i.serviceMs, 0) / instances.length;
-    return Math.ceil((ahead - free + 1) / Math.max(1, capacity)) * service;
   }
 
   private dispatch(): void {
@@ -456,22 +399,10 @@ export class LaneScheduler {
         instance.active--;
         instance.serviceMs = instance.serviceMs * 0.8 + elapsed * 0.2;
         metrics?.laneService.observe({ lane: this.lane, backend: backend.name }, elapsed / 1000);
-        this.resize(instance);
+        instance.slots = resizedSlots(instance, this.options.targetServiceMs, this.queueDepth > 0);
+        this.reportSlots(instance);
         this.dispatch();
       });
-  }
-
-  /** Dynamic slot sizing: fewer parallel requests while answers are slow, more while a queue waits. */
-  private resize(instance: Instance): void {
-    const target = this.options.targetServiceMs;
-    if (instance.serviceMs > target && instance.slots > 1) instance.slots--;
-    else if (
-      instance.serviceMs < target * 0.7 &&
-      this.queueDepth > 0 &&
-      instance.slots < instance.config.maxSlots
-    )
-      instance.slots++;
-    this.reportSlots(instance);
   }
 
   private reportSlots(instance: Instance): void {
