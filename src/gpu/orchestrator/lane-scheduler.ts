@@ -379,9 +379,26 @@ export class LaneScheduler {
           ? new LlmBackendError('aborted', 'the speculation was aborted', { cause: error })
           : error;
       });
-    instance.breaker
-      .execute(work)
-      .then(job.resolve, (error: unknown) => {
+    // The slot is free again before the caller hears the answer, so its next job can have it.
+    const release = () => {
+      // An aborted speculation already gave its slot back and must not skew the service time.
+      if (running.aborted) return;
+      if (speculative) instance.speculations.splice(instance.speculations.indexOf(running), 1);
+      const elapsed = performance.now() - started;
+      instance.active--;
+      instance.serviceMs = instance.serviceMs * 0.8 + elapsed * 0.2;
+      metrics?.laneService.observe({ lane: this.lane, backend: backend.name }, elapsed / 1000);
+      instance.slots = resizedSlots(instance, this.options.targetServiceMs, this.queueDepth > 0);
+      this.reportSlots(instance);
+      this.dispatch();
+    };
+    instance.breaker.execute(work).then(
+      (value) => {
+        release();
+        job.resolve(value);
+      },
+      (error: unknown) => {
+        release();
         job.reject(
           error instanceof BrokenCircuitError
             ? new LaneUnavailableError(
@@ -390,19 +407,8 @@ export class LaneScheduler {
               )
             : error,
         );
-      })
-      .finally(() => {
-        // An aborted speculation already gave its slot back and must not skew the service time.
-        if (running.aborted) return;
-        if (speculative) instance.speculations.splice(instance.speculations.indexOf(running), 1);
-        const elapsed = performance.now() - started;
-        instance.active--;
-        instance.serviceMs = instance.serviceMs * 0.8 + elapsed * 0.2;
-        metrics?.laneService.observe({ lane: this.lane, backend: backend.name }, elapsed / 1000);
-        instance.slots = resizedSlots(instance, this.options.targetServiceMs, this.queueDepth > 0);
-        this.reportSlots(instance);
-        this.dispatch();
-      });
+      },
+    );
   }
 
   private reportSlots(instance: Instance): void {
