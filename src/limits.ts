@@ -172,6 +172,13 @@ export const limits = {
   situationActionsPerPlayer: 20,
   /** The situation lookup's share of an action: past it the action goes on without related snippets. */
   situationLookupMs: 100,
+  /**
+   * Cosine similarity below which a situation snippet is not worth its tokens. The local embedder is
+   * lexical and a place's text is long: a short command sharing one word with it scores ~0.05–0.08,
+   * two or more ~0.1–0.2 (the starter world), so its floor asks for two. A model's embeddings score
+   * everything higher (unrelated texts ~0.3–0.5): its floor is an estimate to check with Ollama's.
+   */
+  situationSimilarityFloor: { localEmbedder: 0.1, modelEmbedder: 0.55 },
 } as const;
 
 /**

@@ -18,6 +18,7 @@ import { LlmConversationWording } from './gpu/npc-life/conversation-wording.ts';
 import { openLanes } from './gpu/orchestrator/open-lanes.ts';
 import { LlmOrchestrator } from './gpu/orchestrator/orchestrator.ts';
 import { RulesEngine } from './gpu/rules/rules-engine.ts';
+import { openSituations } from './gpu/situations/open-situations.ts';
 import { SqlActionPartitions } from './infrastructure/action-partitions.ts';
 import { MemoryCache } from './infrastructure/cache/memory-cache.ts';
 import { SqlCheckpointStore } from './infrastructure/checkpoint-store.ts';
@@ -143,6 +144,17 @@ export async function startSystem(
     );
     await memoryProjection.start();
     closers.push(() => memoryProjection.stop());
+    const situations = config.INFERENCE_OPTIMIZATIONS.has('situation-embeddings')
+      ? await openSituations({
+          settings: config,
+          embedder: npcMemory.embedder,
+          events: store,
+          checkpoints,
+          runtime,
+          logger: logger.child({ component: 'situations' }),
+        })
+      : undefined;
+    if (situations) closers.push(() => situations.close());
     const { hotState, projections, leadership } = await startReadModels(
       config,
       logger,
@@ -193,6 +205,7 @@ export async function startSystem(
       commands,
       checkpoints,
       memories: npcMemoryRecaller(npcMemory.recall, memoryProjection, runtime),
+      ...(situations ? { situations: situations.lookup } : {}),
       runtime,
       lane,
       rules,

@@ -7,6 +7,7 @@ import { findByName } from '../domain/world/lookup.ts';
 import { requireLocation } from '../domain/world/world.ts';
 import type { Position } from '../infrastructure/event-store/event-store.ts';
 import type { ActionContext, RecalledMemory } from './lane.ts';
+import type { SituationLookup } from './situations/situation-lookup.ts';
 
 /** What an NPC recalls for a talk; memory failures degrade to "no memories", never to an error. */
 export interface MemoryRecaller {
@@ -22,14 +23,20 @@ export interface MemoryRecaller {
 
 /** Everything a lane is told about an action: the scene around the player, and what a talked-to NPC recalls. */
 export async function actionContext(
-  deps: { runtime: WorldRuntime; scenes: SceneReader; memories?: MemoryRecaller | undefined },
+  deps: {
+    runtime: WorldRuntime;
+    scenes: SceneReader;
+    memories?: MemoryRecaller | undefined;
+    /** With the situation-embeddings optimization: related snippets, within its own short time bound. */
+    situations?: SituationLookup | undefined;
+  },
   actionId: string,
   action: Action,
   player: PlayerState,
   at: Date,
   position: Position,
 ): Promise<ActionContext> {
-  const { scenes, memories } = deps;
+  const { scenes, memories, situations } = deps;
   const world = deps.runtime.world;
   const scene = await scenes.scene(player.locationId, at, player);
   const npc = action.action_type === 'talk' ? findByName(scene.npcs, action.npc) : undefined;
@@ -43,6 +50,12 @@ export async function actionContext(
           upTo: position,
         })
       : [];
+  const related = await situations?.related({
+    playerId: player.playerId,
+    action,
+    locationId: player.locationId,
+    npcIdsHere: scene.npcs.map((here) => here.id),
+  });
   return {
     actionId,
     action,
@@ -64,6 +77,7 @@ export async function actionContext(
     },
     ...(npc ? { npc } : {}),
     memories: recalled,
+    ...(related ? { related } : {}),
     stale: scene.stale,
     describe: (locationId) => scenes.scene(locationId, at, player),
   };

@@ -21,6 +21,7 @@ import {
 } from './action-outcome.ts';
 import { deliveriesIn, deliveryCommand, deliveryId, withSharers } from './deliveries.ts';
 import type { ActionContext, Lane, Proposal } from './lane.ts';
+import type { SituationLookup } from './situations/situation-lookup.ts';
 
 export interface ActionResolverDeps {
   commands: CommandHandler;
@@ -30,6 +31,8 @@ export interface ActionResolverDeps {
   rules: Lane;
   scenes: SceneReader;
   memories?: MemoryRecaller;
+  /** The situation index's lookup (related snippets in the action context), when switched on. */
+  situations?: SituationLookup;
   logger: Logger;
 }
 
