@@ -10,7 +10,7 @@ export const limits = {
   serverCapacityPollMs: 10_000,
   /** With vLLM's gauges only: slots added to the ceiling per poll while the server neither queues nor fills its KV cache. */
   serverCapacityGrowStep: 4,
-  /** A slot ceiling read from a server is kept within 1..this (vLLM's default max_num_seqs). */
+  /** A slot ceiling read from a server is kept within 1..this, whatever batch the server claims. */
   maxServerSlots: 256,
   /** The fewest completion tokens a model is asked for, however little time is left (a short JSON answer). */
   minCompletionTokens: 24,

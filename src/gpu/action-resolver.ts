@@ -34,6 +34,11 @@ export interface ActionResolverDeps {
   /** The situation index's lookup (related snippets in the action context), when switched on. */
   situations?: SituationLookup;
   logger: Logger;
+  /**
+   * Told of each action resolved by a lane once its outcome is recorded (speculative pre-computation):
+   * called without waiting for it, and whatever it throws is logged at debug and otherwise ignored.
+   */
+  afterResolved?: (context: ActionContext, outcome: Proposal) => void;
 }
 
 /**
@@ -82,6 +87,15 @@ export class ActionResolver {
       if (!outcome) throw new Error(`the location refused the rules' answer to action ${actionId} as well`);
     }
     await this.record(event.streamId, ids, at, await this.deliver(ids, player, outcome));
+    this.tellResolved(context, outcome);
+  }
+
+  private tellResolved(context: ActionContext, outcome: Outcome): void {
+    try {
+      this.deps.afterResolved?.(context, outcome);
+    } catch (error) {
+      this.deps.logger.debug({ err: error, actionId: context.actionId }, 'afterResolved failed');
+    }
   }
 
   /**

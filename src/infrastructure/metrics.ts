@@ -292,6 +292,24 @@ export function createMetrics() {
           registers,
         }),
     ),
+    prefetches: metric(
+      (registers) =>
+        new Counter({
+          name: 'langomni_llm_prefetches_total',
+          help: 'Public answers the orchestrator was asked to generate ahead, by lane and outcome (cached|generated|skipped)',
+          labelNames: ['lane', 'outcome'],
+          registers,
+        }),
+    ),
+    speculations: metric(
+      (registers) =>
+        new Counter({
+          name: 'langomni_speculations_total',
+          help: 'Answers speculated after an action, by kind (description|greeting) and outcome (cached|generated|skipped|failed|no_room)',
+          labelNames: ['kind', 'outcome'],
+          registers,
+        }),
+    ),
     fallbacks: metric(
       (registers) =>
         new Counter({
