@@ -1,12 +1,14 @@
-import { factsOfTalk, PLAYER_FACT_KINDS } from '../../domain/memory/facts.ts';
-import { MAX_RELATIONSHIP_CHANGE, NPC_EMOTIONS } from '../../domain/rules/effects.ts';
+import { factsOfTalk } from '../../domain/memory/facts.ts';
 import type { Npc, World } from '../../domain/world/world.ts';
 import type { ChatMessage } from '../backends/llm-backend.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
+import { COMPACT_NPC_HISTORY, compactKnowledgeLines, compactNpcSystemMessage } from './compact-npc-prompt.ts';
 import { compressHistory } from './history.ts';
-import { neutralise, PLAYER_TEXT_IS_DATA, playerInput } from './player-text.ts';
+import { npcRoleRules } from './npc-rules.ts';
+import { neutralise, playerInput } from './player-text.ts';
 import { type Audience, memoizedPerWorld, placeLines, presenceLines } from './scene.ts';
 import type { NpcOutput } from './schemas.ts';
+import type { PromptOptions } from './world-prompt.ts';
 
 export { buildTauntMessages, opensFight, withTaunt } from './taunt-prompt.ts';
 
@@ -25,20 +27,27 @@ interface QuestOffer {
  * The NPC lane's prompt: the system message (the role's rules and the NPC's card, the same for every
  * player in one world version), then the situation and what the NPC remembers of this player, then
  * the player's words, delimited. A public prompt (a greeting, whose reply is shared) names no one and
- * tells only how warmly the NPC feels, in steps of 20.
+ * tells only how warmly the NPC feels, in steps of 20. Compressed, the card keeps the persona and the
+ * names of what the NPC knows; the situation brings the knowledge the words are about, and the
+ * memories fold into one line before the last talk, quoted.
  */
 export function buildNpcMessages(
   context: NpcContext,
   guidance: Proposal,
   audience: Audience = 'private',
+  options: PromptOptions = {},
 ): ChatMessage[] {
   const message = context.action.action_type === 'talk' ? context.action.message : '';
   const speaker = audience === 'public' ? 'A traveller' : neutralise(context.player.username, 40);
+  const system = options.compress ? compactNpcSystemMessage : npcSystemMessage;
   return [
-    { role: 'system', content: npcSystemMessage(context.world, context.npc.id) },
+    { role: 'system', content: system(context.world, context.npc.id) },
     {
       role: 'user',
-      content: audience === 'public' ? publicSituation(context, guidance) : situation(context, guidance),
+      content:
+        audience === 'public'
+          ? publicSituation(context, guidance)
+          : situation(context, guidance, options.compress === true),
     },
     { role: 'user', content: `${speaker} says to you:\n${playerInput(message)}` },
   ];
@@ -95,28 +104,7 @@ export function npcOutputToProposal(output: NpcOutput, context: NpcContext, guid
 const npcSystemMessage = memoizedPerWorld((world, npcId) => {
   const npc = world.npcs.get(npcId);
   if (!npc) throw new Error(`unknown npc ${npcId}`);
-  return [
-    `You are ${npc.name}, a character in "${world.content.name}", a multiplayer text adventure. You speak`,
-    `with one player at a time. Answer as ${npc.name} would, in character and in your own speech style, in one`,
-    'to four sentences (at most 1000 characters). Speak only for yourself: never narrate what the player does.',
-    'Stay within what your card and the situation tell you; never invent places, items, rewards or quests.',
-    'Offer a quest only when the situation says you may, and only that one.',
-    "The situation brings a suggested reply worked out by the game's rules from what you know: keep its facts",
-    'and improve its words.',
-    '',
-    'Answer with JSON only: {"reply": "...", "emotion": "...", "relationship_change": 0, "facts": []}.',
-    `- emotion: how you feel as you answer, one of ${NPC_EMOTIONS.join(', ')}.`,
-    `- relationship_change: a whole number from -${MAX_RELATIONSHIP_CHANGE} to ${MAX_RELATIONSHIP_CHANGE}: how this exchange changes your`,
-    '  feeling toward the player; negative for rudeness or threats, positive for kindness or help, 0 or 1',
-    '  for small talk.',
-    '- facts: what the player says about themselves in this very message, as they state it: their name,',
-    `  home, calling, a promise they make you, what they seek; each {"kind": one of ${PLAYER_FACT_KINDS.join(', ')},`,
-    '  "value": a few plain words}. [] when they tell none. Nothing about anyone else, nothing guessed.',
-    '',
-    PLAYER_TEXT_IS_DATA,
-    '',
-    npcCard(world, npc),
-  ].join('\n');
+  return [...npcRoleRules(world, npc), '', npcCard(world, npc)].join('\n');
 });
 
 function npcCard(world: World, npc: Npc): string {
@@ -173,10 +161,11 @@ function publicSituation(context: NpcContext, guidance: Proposal): string {
   ].join('\n');
 }
 
-function situation(context: NpcContext, guidance: Proposal): string {
+function situation(context: NpcContext, guidance: Proposal, compress: boolean): string {
   const { npc, player, world } = context;
   const score = player.relationships[npc.id] ?? 0;
-  const history = compressHistory(context.memories, NPC_HISTORY);
+  const history = compressHistory(context.memories, compress ? COMPACT_NPC_HISTORY : NPC_HISTORY);
+  const message = context.action.action_type === 'talk' ? context.action.message : '';
   const theirQuests = Object.entries(player.quests)
     .filter(([id]) => world.quests.get(id)?.giver === npc.id)
     .map(([id, progress]) => `${world.quests.get(id)?.name ?? id} (${progress.status})`);
@@ -191,6 +180,7 @@ function situation(context: NpcContext, guidance: Proposal): string {
     ...(theirQuests.length > 0 ? [`Quests they took from you: ${theirQuests.join(', ')}.`] : []),
     'What you remember (what they told you of themselves, your talks with them oldest first, what you saw and came to think):',
     history || '- nothing: you have not spoken before.',
+    ...(compress ? compactKnowledgeLines(world, npc, message, guidance, context.npcsHere) : []),
     '',
     "Suggested reply (the game's rules):",
     // Neutralised like any text built from what players said (it may hold a name a player gave).

@@ -1,6 +1,6 @@
 import type { Action } from '../../domain/actions.ts';
 import { wieldedWeapon, wornArmor } from '../../domain/rules/gear.ts';
-import type { World } from '../../domain/world/world.ts';
+import type { Enemy, Item, World } from '../../domain/world/world.ts';
 import type { ActionContext } from '../lane.ts';
 import { neutralise } from './player-text.ts';
 
@@ -55,19 +55,22 @@ export function placeLines(context: ActionContext, audience: Audience = 'private
   ];
 }
 
-/** Who and what is here besides the player. */
-export function presenceLines(context: ActionContext, options: { exceptNpc?: string } = {}): string[] {
+/** Who and what is here besides the player; `withNumbers` adds what the rules count (stats, damage, heals). */
+export function presenceLines(
+  context: ActionContext,
+  options: { exceptNpc?: string; withNumbers?: boolean } = {},
+): string[] {
   const { world } = context;
   const npcs = context.npcsHere.filter((npc) => npc.id !== options.exceptNpc);
   const lines: string[] = [];
   if (npcs.length > 0) lines.push(`People here: ${npcs.map((n) => `${n.name} (${n.id})`).join(', ')}.`);
   if (context.enemiesHere.length > 0)
     lines.push(
-      `Enemies here: ${context.enemiesHere.map((e) => `${e.enemy.name} (${e.enemy.id}, HP ${e.hp}/${e.enemy.hp})`).join(', ')}.`,
+      `Enemies here: ${context.enemiesHere.map(({ enemy, hp }) => `${enemy.name} (${enemy.id}, HP ${hp}/${enemy.hp}${options.withNumbers ? `, ${enemyNumbers(enemy)}` : ''})`).join(', ')}.`,
     );
   if (context.itemsHere.length > 0)
     lines.push(
-      `Lying here: ${context.itemsHere.map((id) => `${world.items.get(id)?.name ?? id} (${id})`).join(', ')}.`,
+      `Lying here: ${context.itemsHere.map((id) => itemMention(world, id, options.withNumbers)).join(', ')}.`,
     );
   if (context.playersHere.length > 0) {
     const unnamed = (context.playersHereCount ?? context.playersHere.length) - context.playersHere.length;
@@ -75,6 +78,27 @@ export function presenceLines(context: ActionContext, options: { exceptNpc?: str
     lines.push(`Other players here: ${named}${unnamed > 0 ? ` and ${unnamed} more` : ''}.`);
   }
   return lines;
+}
+
+export const range = (r: { min: number; max: number }) => `${r.min}-${r.max}`;
+
+/** An enemy's fighting numbers, as the combat rules use them. */
+export const enemyNumbers = (enemy: Enemy) => `damage ${range(enemy.damage)}, defense ${enemy.defense}`;
+
+/** What the rules count of an item: its weapon damage, armor, healing. */
+export function itemNumbers(item: Item): string[] {
+  return [
+    item.damage ? `damage ${range(item.damage)}` : '',
+    item.defense ? `armor ${item.defense}` : '',
+    item.use?.heal ? `heals ${item.use.heal}` : '',
+  ].filter(Boolean);
+}
+
+/** "rusty dagger (rusty-dagger)", or with numbers "rusty dagger (rusty-dagger, damage 2-5)". */
+export function itemMention(world: World, id: string, withNumbers = false): string {
+  const item = world.items.get(id);
+  const numbers = withNumbers && item ? itemNumbers(item) : [];
+  return `${item?.name ?? id} (${[id, ...numbers].join(', ')})`;
 }
 
 /** What the player fights with and in (the rules' choice: the one equipped, else the best carried). */
@@ -86,9 +110,9 @@ function gearLines({ world, player }: ActionContext): string[] {
 }
 
 /** The player as the world sees them: health, experience, what they carry, their quests. */
-export function playerLines(context: ActionContext): string[] {
+export function playerLines(context: ActionContext, options: { withNumbers?: boolean } = {}): string[] {
   const { world, player } = context;
-  const carried = player.inventory.map((id) => `${world.items.get(id)?.name ?? id} (${id})`);
+  const carried = player.inventory.map((id) => itemMention(world, id, options.withNumbers));
   const quests = Object.entries(player.quests).map(([id, progress]) => {
     const quest = world.quests.get(id);
     const step = quest?.steps[progress.step];

@@ -1,7 +1,9 @@
 import type { World } from '../../domain/world/world.ts';
 import type { ChatMessage } from '../backends/llm-backend.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
-import { neutralise, PLAYER_TEXT_IS_DATA, playerInput } from './player-text.ts';
+import { buildCompactWorldMessages } from './compact-world-prompt.ts';
+import { narratorRules } from './narrator-rules.ts';
+import { neutralise, playerInput } from './player-text.ts';
 import {
   type Audience,
   commandText,
@@ -18,16 +20,24 @@ export { worldOutputToProposal } from './world-result.ts';
 
 const MAX_GUIDANCE_NARRATION = 2000;
 
+/** How a prompt is built: `compress` sends what the situation needs instead of the whole world card. */
+export interface PromptOptions {
+  compress?: boolean;
+}
+
 /**
  * The world lane's prompt: the system message (the narrator's rules and the world's content, the same
  * for every request in one world version), then the situation with the rule engine's outcome as
  * guidance, then the player's command, delimited. A public prompt leaves the player's own state out.
+ * Compressed, the world card gives way to the region's card and what this situation involves.
  */
 export function buildWorldMessages(
   context: ActionContext,
   guidance: Proposal,
   audience: Audience = 'private',
+  options: PromptOptions = {},
 ): ChatMessage[] {
+  if (options.compress) return buildCompactWorldMessages(context, guidance, audience);
   return [
     { role: 'system', content: worldSystemMessage(context.world, '') },
     { role: 'user', content: situation(context, guidance, audience) },
@@ -36,31 +46,7 @@ export function buildWorldMessages(
 }
 
 const worldSystemMessage = memoizedPerWorld((world) =>
-  [
-    `You are the narrator and world simulator of "${world.content.name}", a multiplayer text adventure.`,
-    'For each command a player gives, you tell them what happens, in the second person and present tense,',
-    'in a few vivid sentences (at most 2000 characters), true to the place, the time of day and the weather.',
-    '',
-    "The game's rule engine has worked out a suggested outcome; it comes with the situation. Keep its facts:",
-    'what moves, which item, which enemy, how much damage. Improve the telling, not the outcome. Never invent',
-    'places, items, people, rewards or quests that the world below does not have.',
-    '',
-    'Answer with JSON only: {"narration": "...", "effects": [...]}. `effects` says what changes, in content ids',
-    "from the world below; [] when nothing changes. At most one effect, of the command's own kind:",
-    '- {"kind": "move", "to": location}: the player goes through an exit of the current place.',
-    '- {"kind": "take_item", "item": item}: picks up an item lying here.',
-    '- {"kind": "drop_item", "item": item}: sets down an item carried.',
-    '- {"kind": "use_item", "item": item, "heal": n}: uses up a consumable carried; heal at most what it heals.',
-    '- {"kind": "give_item", "item": item, "npc": npc}: hands an item carried to someone here.',
-    '- {"kind": "attack", "enemy": enemy, "damage_dealt": n, "damage_taken": n}: one round against an enemy',
-    '  here. Damage dealt = weapon (or fists) + weather modifier - enemy defense; damage taken = enemy damage',
-    '  + weather modifier - armor; each at least 1, and damage_taken is 0 when the blow fells the enemy.',
-    'Every effect is checked against the rules; one that breaks them is refused and the rule engine answers.',
-    '',
-    PLAYER_TEXT_IS_DATA,
-    '',
-    worldCard(world),
-  ].join('\n'),
+  [...narratorRules(world, 'world'), '', worldCard(world)].join('\n'),
 );
 
 /** The world's content in brief: the "world rules" every narration must respect. */
