@@ -1,5 +1,7 @@
+import type { LocationView } from '../../domain/world/location-view.ts';
 import { cacheTtlMs } from '../../limits.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
+import { descriptionFacts } from '../prompts/description-prompt.ts';
 import { feelingBand } from '../prompts/npc-prompt.ts';
 
 export interface CachePlan {
@@ -9,6 +11,11 @@ export interface CachePlan {
   /** Everything the answer depends on: same facts, same answer. */
   facts: unknown;
   ttlMs: number;
+  /**
+   * The field of `facts` that holds the player's own wording: without it, the facts say which answers
+   * may stand for one another when the wordings are alike (the semantic cache's bucket).
+   */
+  wording?: string;
 }
 
 const GREETING_ONLY = /^\s*(hi|hello|hey|greetings|good (morning|day|evening)|well met|hail)[\s!.,]*$/i;
@@ -47,6 +54,7 @@ export function cachePlan(context: ActionContext, guidance: Proposal): CachePlan
           scope: { public: true },
           facts: { npc, greeting: action.message.trim().toLowerCase(), band, offer, ...world },
           ttlMs: cacheTtlMs.npcGreeting,
+          wording: 'greeting',
         };
       }
       return {
@@ -60,6 +68,7 @@ export function cachePlan(context: ActionContext, guidance: Proposal): CachePlan
           ...world,
         },
         ttlMs: cacheTtlMs.similarAction,
+        wording: 'message',
       };
     }
     case 'attack':
@@ -80,4 +89,17 @@ export function cachePlan(context: ActionContext, guidance: Proposal): CachePlan
         ttlMs: cacheTtlMs.similarAction,
       };
   }
+}
+
+/**
+ * A place's description shared apart from the moment ('shared-descriptions'): its key holds only what
+ * the text depends on, so looking at a place and walking into it share one entry, whoever is there.
+ */
+export function sharedDescriptionPlan(view: LocationView): CachePlan {
+  return {
+    kind: 'description',
+    scope: { public: true },
+    facts: descriptionFacts(view),
+    ttlMs: cacheTtlMs.locationDescription,
+  };
 }

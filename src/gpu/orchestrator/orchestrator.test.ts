@@ -9,6 +9,7 @@ import {
   type LlmRequest,
   type LlmResponse,
 } from '../backends/llm-backend.ts';
+import { NO_OPTIMIZATIONS, type Optimizations } from '../optimizations.ts';
 import { AT, actionContext } from '../prompts/testing/context.ts';
 import { RulesEngine } from '../rules/rules-engine.ts';
 import { LaneScheduler } from './lane-scheduler.ts';
@@ -60,7 +61,7 @@ function scriptedBackend(name: string, script: Record<string, Reply[] | Reply>) 
 
 function orchestrator(
   backends: { world?: LlmBackend; npc?: LlmBackend },
-  options: { budgetMs?: number; maxQueueWaitMs?: number; slots?: number } = {},
+  options: { budgetMs?: number; maxQueueWaitMs?: number; slots?: number; optimizations?: Optimizations } = {},
 ) {
   const metrics = createMetrics();
   const lane = (name: 'world' | 'npc', backend: LlmBackend | undefined) =>
@@ -86,6 +87,7 @@ function orchestrator(
       // The contexts are requested at AT; the clock says they were requested just now.
       now: () => AT,
       ...(options.budgetMs ? { budgetMs: options.budgetMs } : {}),
+      ...(options.optimizations ? { optimizations: options.optimizations } : {}),
     }),
   };
 }
@@ -141,7 +143,8 @@ describe('the orchestrator', () => {
     const { backend, calls } = scriptedBackend('world-1', {
       world_outcome: worldSays('The square glows in the noon light.'),
     });
-    const { lanes, metrics } = orchestrator({ world: backend });
+    // Optimizations off: the whole answer is the model's, keyed by the whole scene.
+    const { lanes, metrics } = orchestrator({ world: backend }, { optimizations: NO_OPTIMIZATIONS });
     const [first, twin] = await Promise.all([
       lanes.resolve(actionContext({ action: look })),
       lanes.resolve(actionContext({ action: look, player: { playerId: 'p2' } })),

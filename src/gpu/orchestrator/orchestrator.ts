@@ -1,7 +1,7 @@
+import type { LocationView } from '../../domain/world/location-view.ts';
 import type { Cache } from '../../infrastructure/cache/cache.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import type { Metrics } from '../../infrastructure/metrics.ts';
-import { withTimeout } from '../../infrastructure/timeout.ts';
 import { limits } from '../../limits.ts';
 import {
   type ChatMessage,
@@ -9,8 +9,9 @@ import {
   LlmBackendError,
   type LlmRequest,
 } from '../backends/llm-backend.ts';
-import { cacheKey } from '../cache-keys.ts';
 import type { ActionContext, Lane, Proposal } from '../lane.ts';
+import { ALL_OPTIMIZATIONS, type Optimization, type Optimizations } from '../optimizations.ts';
+import { buildDescriptionMessages } from '../prompts/description-prompt.ts';
 import {
   buildNpcMessages,
   buildTauntMessages,
@@ -26,10 +27,12 @@ import {
   worldOutputSchema,
 } from '../prompts/schemas.ts';
 import { buildWorldMessages, worldOutputToProposal } from '../prompts/world-prompt.ts';
-import { SingleFlight } from '../single-flight.ts';
-import { type CachePlan, cachePlan } from './cache-plan.ts';
+import { withSharedDescription } from '../prompts/world-result.ts';
+import { cachePlan, sharedDescriptionPlan } from './cache-plan.ts';
 import { type LaneName, type LaneScheduler, LaneUnavailableError, type Priority } from './lane-scheduler.ts';
 import { routeOf } from './routing.ts';
+import { type SemanticCache, semanticText } from './semantic-cache.ts';
+import { type PrefetchOutcome, SharedAnswers, type SharedRequest } from './shared-answers.ts';
 
 export interface OrchestratorDeps {
   world?: LaneScheduler;
@@ -44,15 +47,26 @@ export interface OrchestratorDeps {
   budgetMs?: number;
   /** The clock the action timestamps come from. */
   now?: () => Date;
+  /** Which of the inference optimizations are on (INFERENCE_OPTIMIZATIONS); all by default. */
+  optimizations?: Optimizations;
+  /** Answers to similar wordings ('semantic-cache'). */
+  semanticCache?: SemanticCache;
 }
 
 /** Time kept back from the budget for checking and recording the outcome. */
 const RECORDING_MARGIN_MS = 300;
 /** A backend timeout counts against its breaker only when the request had at least this long. */
 const FAIR_TIMEOUT_MS = 3_000;
-const MAX_TOKENS = { world: 400, npc: 250, taunt: 60 } as const;
+const MAX_TOKENS = { world: 400, description: 160, npc: 250, taunt: 60 } as const;
 
 type FallbackCause = 'queue_wait' | 'breaker_open' | 'timeout' | 'unavailable' | 'malformed' | 'error';
+
+/** How one action is put to its lane: what may be shared of it, how to ask, and how the answer is told. */
+interface LaneAsk {
+  shared?: SharedRequest;
+  ask(priority: Priority, deadline: number): Promise<Proposal>;
+  tell(answer: Proposal): Proposal;
+}
 
 /**
  * The seed's Central Orchestrator: routes each action to its lane(s), asks the LLM within the action's
@@ -63,9 +77,19 @@ type FallbackCause = 'queue_wait' | 'breaker_open' | 'timeout' | 'unavailable' |
  */
 export class LlmOrchestrator implements Lane {
   readonly name = 'orchestrator';
-  private readonly inFlight = new SingleFlight<Proposal>();
+  private readonly shared: SharedAnswers;
+  private readonly optimizations: Optimizations;
 
-  constructor(private readonly deps: OrchestratorDeps) {}
+  constructor(private readonly deps: OrchestratorDeps) {
+    this.optimizations = deps.optimizations ?? ALL_OPTIMIZATIONS;
+    this.shared = new SharedAnswers({
+      cache: deps.cache,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      worldVersion: deps.worldVersion,
+      semanticCache: this.on('semantic-cache') ? deps.semanticCache : undefined,
+    });
+  }
 
   async resolve(context: ActionContext): Promise<Proposal> {
     // The budget runs from when the player asked, not from when this action's turn came.
@@ -75,29 +99,90 @@ export class LlmOrchestrator implements Lane {
     const guidance = await this.deps.rules.resolve(context);
     const route = routeOf(context.action.action_type);
     if (route.lanes === 'rules') return guidance;
-
     if (route.lanes === 'both') return this.combat(context, guidance, deadline);
     const lane = route.lanes;
-    const scheduler = this.deps[lane];
-    if (!scheduler) return guidance;
-    const npc = context.npc;
-    if (lane === 'npc' && !npc) return guidance;
     try {
-      const plan = cachePlan(context, guidance);
-      // An answer that is shared is generated from public facts only.
-      const audience = plan && 'public' in plan.scope ? 'public' : 'private';
-      const messages =
-        lane === 'npc' && npc
-          ? buildNpcMessages({ ...context, npc }, guidance, audience)
-          : buildWorldMessages(context, guidance, audience);
-      const generate = () =>
-        lane === 'npc' && npc
-          ? this.askNpc(scheduler, { ...context, npc }, guidance, messages, deadline)
-          : this.askWorld(scheduler, context, guidance, messages, route.priority, deadline);
-      return await (plan ? this.cached(plan, messages, deadline, generate) : generate());
+      const plan = this.laneAsk(lane, context, guidance);
+      if (!plan) return guidance;
+      const ask = () => plan.ask(route.priority, deadline);
+      return plan.tell(await (plan.shared ? this.shared.answer(plan.shared, deadline, ask) : ask()));
     } catch (error) {
       return this.fallback(lane, error, guidance);
     }
+  }
+
+  /**
+   * Speculative pre-computation: generates the public answer to `context` (a place's description, an
+   * NPC's greeting) into the cache, under the key the real request will look for, while the lane has
+   * an idle slot. 'skipped' when the answer is not public, the lane is busy, or the lane took the slot
+   * back for real work; never an error.
+   */
+  async prefetch(context: ActionContext, priority: Priority = 'speculative'): Promise<PrefetchOutcome> {
+    const lane = routeOf(context.action.action_type).lanes;
+    const outcome = await this.speculate(context, priority).catch((error: unknown) => {
+      this.deps.logger.debug({ err: error, lane }, 'prefetch failed');
+      return 'skipped' as const;
+    });
+    this.deps.metrics?.prefetches.inc({ lane, outcome });
+    return outcome;
+  }
+
+  private async speculate(context: ActionContext, priority: Priority): Promise<PrefetchOutcome> {
+    const lane = routeOf(context.action.action_type).lanes;
+    if (!this.on('speculation') || (lane !== 'world' && lane !== 'npc')) return 'skipped';
+    if ((this.deps[lane]?.idleSlots() ?? 0) === 0) return 'skipped';
+    const guidance = await this.deps.rules.resolve(context);
+    const plan = this.laneAsk(lane, context, guidance);
+    if (!plan?.shared || !('public' in plan.shared.plan.scope)) return 'skipped';
+    const deadline = performance.now() + (this.deps.budgetMs ?? limits.actionTimeoutMs) - RECORDING_MARGIN_MS;
+    return this.shared.prefill(plan.shared, () => plan.ask(priority, deadline));
+  }
+
+  private laneAsk(lane: LaneName, context: ActionContext, guidance: Proposal): LaneAsk | undefined {
+    const scheduler = this.deps[lane];
+    if (!scheduler) return undefined;
+    const view = guidance.result.location as LocationView | undefined;
+    const action = context.action.action_type;
+    if (
+      lane === 'world' &&
+      view &&
+      (action === 'look' || action === 'move') &&
+      this.on('shared-descriptions')
+    ) {
+      // The place is described for everyone; the rules tell the way taken, the moment and the exits.
+      const messages = buildDescriptionMessages(context.world, view);
+      const region = context.world.locations.get(view.id)?.region;
+      return {
+        shared: { plan: sharedDescriptionPlan(view), messages, action: context.action },
+        ask: (priority, deadline) => this.askDescription(scheduler, messages, region, priority, deadline),
+        tell: (answer) => ({
+          ...withSharedDescription(guidance, view, answer.result.narration),
+          source: answer.source,
+        }),
+      };
+    }
+    const npc = lane === 'npc' ? context.npc : undefined;
+    if (lane === 'npc' && !npc) return undefined;
+    const plan = cachePlan(context, guidance);
+    // An answer that is shared is generated from public facts only.
+    const audience = plan && 'public' in plan.scope ? 'public' : 'private';
+    const options = { compress: this.on('prompt-compression') };
+    const messages = npc
+      ? buildNpcMessages({ ...context, npc }, guidance, audience)
+      : buildWorldMessages(context, guidance, audience, options);
+    const wording = plan?.wording && this.on('semantic-cache') ? semanticText(context.action) : undefined;
+    return {
+      ...(plan
+        ? {
+            shared: { plan, messages, action: context.action, ...(wording === undefined ? {} : { wording }) },
+          }
+        : {}),
+      ask: (priority, deadline) =>
+        npc
+          ? this.askNpc(scheduler, { ...context, npc }, guidance, messages, priority, deadline)
+          : this.askWorld(scheduler, context, guidance, messages, priority, deadline),
+      tell: (answer) => answer,
+    };
   }
 
   /** Combat asks both lanes at once: the world for the blow and its consequences, the NPC lane for the taunt. */
@@ -110,7 +195,7 @@ export class LlmOrchestrator implements Lane {
           this.deps.world,
           context,
           guidance,
-          buildWorldMessages(context, guidance),
+          buildWorldMessages(context, guidance, 'private', { compress: this.on('prompt-compression') }),
           'combat',
           deadline,
         ).catch((error) => this.fallback('world', error, guidance))
@@ -159,8 +244,37 @@ export class LlmOrchestrator implements Lane {
         maxTokens: MAX_TOKENS.world,
       },
       deadline,
+      context.location.region,
     );
     return worldOutputToProposal(output, context, guidance);
+  }
+
+  /** A place's shared description, as a proposal of its own (cached as it is; told by `withSharedDescription`). */
+  private async askDescription(
+    scheduler: LaneScheduler,
+    messages: ChatMessage[],
+    region: string | undefined,
+    priority: Priority,
+    deadline: number,
+  ): Promise<Proposal> {
+    const output = await this.generate(
+      scheduler,
+      'world',
+      priority,
+      {
+        messages,
+        schema: worldOutputSchema,
+        schemaName: OUTPUT_SCHEMA_NAMES.world,
+        maxTokens: MAX_TOKENS.description,
+      },
+      deadline,
+      region,
+    );
+    return {
+      effects: [],
+      result: { action_type: 'look', narration: output.narration.trim() },
+      source: 'llm',
+    };
   }
 
   private async askNpc(
@@ -168,12 +282,13 @@ export class LlmOrchestrator implements Lane {
     context: NpcContext,
     guidance: Proposal,
     messages: ChatMessage[],
+    priority: Priority,
     deadline: number,
   ): Promise<Proposal> {
     const output = await this.generate(
       scheduler,
       'npc',
-      'dialogue',
+      priority,
       {
         messages,
         schema: npcOutputSchema,
@@ -185,23 +300,28 @@ export class LlmOrchestrator implements Lane {
     return npcOutputToProposal(output, context, guidance);
   }
 
-  /** One generation on a lane, within the deadline; output that does not parse is asked for once more. */
+  /**
+   * One generation on a lane, within the deadline; output that does not parse is asked for once more.
+   * `region`: the world lane keeps a region on one instance ('region-sharding'), its prompt cache warm.
+   */
   private async generate<T>(
     scheduler: LaneScheduler,
     lane: LaneName,
     priority: Priority,
     request: Omit<LlmRequest<T>, 'timeoutMs'>,
     deadline: number,
+    region?: string,
   ): Promise<T> {
+    const routing = region !== undefined && this.on('region-sharding') ? { affinity: region } : {};
     for (let attempt = 1; ; attempt++) {
       try {
         return await scheduler.submit(
           priority,
-          async (backend) => {
+          async (backend, signal) => {
             const timeoutMs = Math.floor(deadline - performance.now());
             if (timeoutMs <= 0) throw new LlmBackendError('aborted', 'no time left for this action');
             try {
-              const response = await backend.generate({ ...request, timeoutMs });
+              const response = await backend.generate({ ...request, timeoutMs, signal });
               this.countTokens(lane, backend, response);
               return response.output;
             } catch (error) {
@@ -218,6 +338,7 @@ export class LlmOrchestrator implements Lane {
             }
           },
           deadline,
+          routing,
         );
       } catch (error) {
         const retry =
@@ -231,44 +352,8 @@ export class LlmOrchestrator implements Lane {
     }
   }
 
-  /**
-   * Shared answers: a cache hit, or one generation for identical requests in flight. A public answer's
-   * key holds its exact prompt besides the facts its proposal is built from, so it is only ever shared
-   * with a request that would have asked the model the very same thing: whatever a prompt holds, no
-   * answer carries it to a player whose own prompt differs.
-   */
-  private async cached(
-    plan: CachePlan,
-    messages: ChatMessage[],
-    deadline: number,
-    generate: () => Promise<Proposal>,
-  ): Promise<Proposal> {
-    const key = cacheKey({
-      kind: plan.kind,
-      worldVersion: this.deps.worldVersion(),
-      scope: plan.scope,
-      facts: 'public' in plan.scope ? { facts: plan.facts, prompt: messages } : plan.facts,
-    });
-    // A cached proposal is checked by the rules again like any other: the facts in its key make it valid.
-    const hit = await this.deps.cache.get<Proposal>(key).catch(() => undefined);
-    this.deps.metrics?.cacheRequests.inc({ kind: plan.kind, outcome: hit === undefined ? 'miss' : 'hit' });
-    if (hit !== undefined) return { ...hit, source: 'cache' };
-    // Identical requests share one generation, which fills the cache even if its first caller gave up;
-    // each caller still waits no longer than its own deadline.
-    const shared = this.inFlight.run(key, async () => {
-      const proposal = await generate();
-      if (proposal.source === 'llm') {
-        await this.deps.cache
-          .set(key, proposal, plan.ttlMs)
-          .catch((error) => this.deps.logger.warn({ err: error }, 'response cache unavailable'));
-      }
-      return proposal;
-    });
-    return withTimeout(
-      shared,
-      deadline - performance.now(),
-      () => new LlmBackendError('timeout', 'the shared answer came too late'),
-    );
+  private on(optimization: Optimization): boolean {
+    return this.optimizations.has(optimization);
   }
 
   private fallback(lane: LaneName, error: unknown, guidance: Proposal): Proposal {

@@ -5,6 +5,7 @@ import { MemoryCache } from '../../infrastructure/cache/memory-cache.ts';
 import { createLogger } from '../../infrastructure/logger.ts';
 import type { LlmBackend, LlmRequest, LlmResponse } from '../backends/llm-backend.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
+import { NO_OPTIMIZATIONS, type Optimizations } from '../optimizations.ts';
 import { AT, actionContext } from '../prompts/testing/context.ts';
 import { RulesEngine } from '../rules/rules-engine.ts';
 import { LaneScheduler } from './lane-scheduler.ts';
@@ -45,9 +46,10 @@ function echoingBackend() {
   return { backend, calls };
 }
 
-function orchestrator(lane: 'world' | 'npc', backend: LlmBackend) {
+function orchestrator(lane: 'world' | 'npc', backend: LlmBackend, optimizations?: Optimizations) {
   const scheduler = new LaneScheduler(lane, [{ backend, maxSlots: 4 }], { maxQueueWaitMs: 3_000 });
   return new LlmOrchestrator({
+    ...(optimizations ? { optimizations } : {}),
     [lane]: scheduler,
     rules: new RulesEngine(),
     cache: new MemoryCache(),
@@ -156,8 +158,9 @@ describe('answers shared between players', () => {
 
   it('are found only by a request whose prompt is the very same', async () => {
     // Both go north to the hut, which looks the same to both; the square they leave does not.
+    // (Without shared descriptions: the whole answer is the model's, its key the whole prompt.)
     const world = echoingBackend();
-    const lanes = orchestrator('world', world.backend);
+    const lanes = orchestrator('world', world.backend, NO_OPTIMIZATIONS);
     const north: Action = { action_type: 'move', direction: 'north' };
     const first = await lanes.resolve(actionContext({ action: north, player: ayla, actionId: 'a1' }));
     const second = await lanes.resolve(

@@ -1,7 +1,9 @@
 import type { ActionType } from '../../domain/actions.ts';
 import type { ActionResult, Effect } from '../../domain/player/player.ts';
+import type { LocationView } from '../../domain/world/location-view.ts';
 import { findExit } from '../../domain/world/world.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
+import { exitsLine, headingLine, whoAndWhatIsHereLines } from '../rules/describe.ts';
 import type { WorldOutput } from './schemas.ts';
 import { toDomainEffect, toWireEffect } from './wire-effects.ts';
 
@@ -35,6 +37,21 @@ export function worldOutputToProposal(
     ? { ...guidance.result, narration }
     : reportEffect(context, guidance.result, narration, proposed);
   return { effects: [...kept, ...(proposed ? [proposed] : [])], result, source: 'llm' };
+}
+
+/**
+ * A look or a move told with a shared description of the place ('shared-descriptions'): the rules' own
+ * lines around it (the way the player went, who and what is here this moment, the exits) and the
+ * rules' effects, so nothing of the moment or of the player comes from the shared text.
+ */
+export function withSharedDescription(guidance: Proposal, view: LocationView, description: string): Proposal {
+  const place = [headingLine(view), description.trim(), ...whoAndWhatIsHereLines(view), exitsLine(view)];
+  const told = guidance.result.narration;
+  // The rule engine tells a move as the way taken ("You head north."), a blank line, then the place.
+  const cut = guidance.result.action_type === 'move' ? told.indexOf('\n\n') : -1;
+  const way = cut > 0 ? told.slice(0, cut) : '';
+  const narration = way ? `${way}\n\n${place.join('\n')}` : place.join('\n');
+  return { ...guidance, result: { ...guidance.result, narration } };
 }
 
 function sameEffect(a: Effect | undefined, b: Effect | undefined): boolean {

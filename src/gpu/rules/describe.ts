@@ -11,9 +11,19 @@ function list(names: string[]): string {
 
 /** The text a player reads on arriving or looking around. */
 export function narrateLocation(view: NarratedView): string {
-  const lines = [`${view.name} — ${view.region}`, view.description];
+  const lines = [headingLine(view), view.description];
   const sky = weatherLine(view.time_of_day, view.setting ?? 'outdoors', view.weather.description);
   if (sky) lines.push(sky);
+  return [...lines, ...whoAndWhatIsHereLines(view), exitsLine(view)].join('\n');
+}
+
+export function headingLine(view: NarratedView): string {
+  return `${view.name} — ${view.region}`;
+}
+
+/** Who and what is here this moment: people, enemies and their state, items lying, other players. */
+export function whoAndWhatIsHereLines(view: NarratedView): string[] {
+  const lines: string[] = [];
   if (view.npcs.length > 0)
     lines.push(`${list(view.npcs.map((n) => n.name))} ${view.npcs.length === 1 ? 'is' : 'are'} here.`);
   for (const enemy of view.enemies) {
@@ -25,8 +35,11 @@ export function narrateLocation(view: NarratedView): string {
   if (unnamed > 0)
     lines.push(`Also here: ${view.players.join(', ')} and ${unnamed} other${unnamed === 1 ? '' : 's'}.`);
   else if (view.players.length > 0) lines.push(`Also here: ${list(view.players)}.`);
-  lines.push(`Exits: ${view.exits.map((e) => `${e.direction} (${e.name})`).join(', ') || 'none'}.`);
-  return lines.join('\n');
+  return lines;
+}
+
+export function exitsLine(view: NarratedView): string {
+  return `Exits: ${view.exits.map((e) => `${e.direction} (${e.name})`).join(', ') || 'none'}.`;
 }
 
 function withArticle(name: string): string {
