@@ -75,6 +75,12 @@ export const environmentSchema = z.object({
   /** World-simulation lane (big model): an Ollama host, or an OpenAI-compatible server (vLLM, SGLang, llama.cpp, LM Studio). */
   OLLAMA_WORLD_HOST: optionalUrl,
   OPENAI_WORLD_URL: optionalUrl,
+  /**
+   * More world instances, comma-separated (added to the single ones above). With the optimization
+   * region-sharding each region's prompts keep to one instance (its prefix cache); else least loaded.
+   */
+  OLLAMA_WORLD_HOSTS: urlList,
+  OPENAI_WORLD_URLS: urlList,
   WORLD_MODEL: z.string().min(1).default('llama3.1:70b'),
   /** Requests the world backend serves at once (OLLAMA_NUM_PARALLEL, or the server's batch). */
   WORLD_SLOTS: z.coerce.number().int().min(1).max(256).default(4),

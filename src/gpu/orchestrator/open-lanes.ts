@@ -10,6 +10,8 @@ type LaneSettings = Pick<
   Config,
   | 'OLLAMA_WORLD_HOST'
   | 'OPENAI_WORLD_URL'
+  | 'OLLAMA_WORLD_HOSTS'
+  | 'OPENAI_WORLD_URLS'
   | 'WORLD_MODEL'
   | 'WORLD_SLOTS'
   | 'OLLAMA_NPC_HOSTS'
@@ -18,7 +20,13 @@ type LaneSettings = Pick<
   | 'NPC_SLOTS'
   | 'OLLAMA_KEEP_ALIVE'
   | 'OPENAI_API_KEY'
+  | 'INFERENCE_OPTIMIZATIONS'
 >;
+
+/** The single setting and the list together, each address once. */
+const urlsOf = (single: string | undefined, list: string[]) => [
+  ...new Set([...(single ? [single] : []), ...list]),
+];
 
 /** The LLM lanes the configuration asks for (none: the rule engine answers everything). */
 export function openLanes(
@@ -40,24 +48,33 @@ export function openLanes(
           name: `${lane}:${url}`,
         });
 
-  const worldUrl = settings.OPENAI_WORLD_URL ?? settings.OLLAMA_WORLD_HOST;
-  const worldKind = settings.OPENAI_WORLD_URL ? 'openai' : 'ollama';
-  const npcUrls = settings.OPENAI_NPC_URLS.length > 0 ? settings.OPENAI_NPC_URLS : settings.OLLAMA_NPC_HOSTS;
+  const openAiWorldUrls = urlsOf(settings.OPENAI_WORLD_URL, settings.OPENAI_WORLD_URLS);
+  const worldUrls =
+    openAiWorldUrls.length > 0
+      ? openAiWorldUrls
+      : urlsOf(settings.OLLAMA_WORLD_HOST, settings.OLLAMA_WORLD_HOSTS);
+  const worldKind = openAiWorldUrls.length > 0 ? 'openai' : 'ollama';
+  const npcUrls = urlsOf(
+    undefined,
+    settings.OPENAI_NPC_URLS.length > 0 ? settings.OPENAI_NPC_URLS : settings.OLLAMA_NPC_HOSTS,
+  );
   const npcKind = settings.OPENAI_NPC_URLS.length > 0 ? 'openai' : 'ollama';
   const options = { maxQueueWaitMs: limits.maxQueueWaitMs, ...(metrics ? { metrics } : {}) };
 
   return {
-    ...(worldUrl
+    ...(worldUrls.length > 0
       ? {
           world: new LaneScheduler(
             'world',
-            [
-              {
-                backend: backend(worldKind, worldUrl, settings.WORLD_MODEL, 'world'),
-                maxSlots: settings.WORLD_SLOTS,
-              },
-            ],
-            options,
+            worldUrls.map((url) => ({
+              backend: backend(worldKind, url, settings.WORLD_MODEL, 'world'),
+              maxSlots: settings.WORLD_SLOTS,
+            })),
+            {
+              ...options,
+              // Each region's prompts keep to one instance, whose prefix cache already holds its scene.
+              routing: settings.INFERENCE_OPTIMIZATIONS.has('region-sharding') ? 'affinity' : 'least-loaded',
+            },
           ),
         }
       : {}),
