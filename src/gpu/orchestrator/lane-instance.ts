@@ -150,13 +150,16 @@ export function isUsable(instance: Instance, halfOpenAfterMs: number): boolean {
   return state === CircuitState.Open && performance.now() - instance.openedAt >= halfOpenAfterMs;
 }
 
-/** Jobs of this priority or higher that could take these instances' slots, spread over them. */
+/**
+ * Jobs of this priority or higher that could take these instances' slots, spread over them. A slot
+ * held by speculation counts as free: a real job takes it at once by aborting the speculation.
+ */
 export function predictWaitMs(
   queues: Record<Priority, Job[]>,
   priority: Priority,
   instances: Instance[],
 ): number {
-  const free = instances.reduce((sum, i) => sum + freeSlots(i), 0);
+  const free = instances.reduce((sum, i) => sum + freeSlots(i) + i.speculations.length, 0);
   const ahead = PRIORITIES.slice(0, PRIORITIES.indexOf(priority) + 1).reduce(
     (sum, p) => sum + queues[p].filter((job) => !job.instance || instances.includes(job.instance)).length,
     0,

@@ -111,6 +111,17 @@ describe('speculative lane jobs', () => {
     expect([outcome('started'), outcome('aborted')]).toEqual([1, 1]);
   });
 
+  it('given a speculation holding the only slot, when a real job with little time to wait arrives, then it is admitted, not refused', async () => {
+    const lane = new LaneScheduler('world', [{ backend: fakeBackend('gpu'), maxSlots: 1 }], {
+      maxQueueWaitMs: 100,
+      targetServiceMs: 4_000,
+    });
+    const speculation = heldJob();
+    const speculated = lane.submit('speculative', speculation.work);
+    await expect(lane.submit('exploration', async () => 'looked around')).resolves.toBe('looked around');
+    await expect(speculated).rejects.toMatchObject({ failure: 'aborted' });
+  });
+
   it('given an aborted speculation whose request then fails, then neither the breaker nor the service time counts it', async () => {
     const lane = oneSlotLane({ breakerThreshold: 1 });
     const serviceBefore = lane.status()[0]!.serviceMs;
