@@ -1,0 +1,240 @@
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { registerAccounts, SourceAddresses } from '../pipeline/accounts.ts';
+import {
+  backingServices,
+  Cleanup,
+  newDeployment,
+  note,
+  REPO_ROOT,
+  ServerProcess,
+  withTimeout,
+} from '../pipeline/server.ts';
+import type { WorldMap } from './player-model.ts';
+import { type ActionRecord, LanePlayers } from './players.ts';
+import {
+  type SimulatedModelOptions,
+  SimulatedModelServer,
+  type SimulatedModelStats,
+} from './simulated-model-server.ts';
+
+/** The seed's token rates: a big model on the world lane, a small one on the NPC lane. */
+export const SIMULATED_MODELS: Record<'world' | 'npc', Omit<SimulatedModelOptions, 'maxRunningRequests'>> = {
+  world: {
+    model: 'simulated-big (the seed: 70B class)',
+    generationTokensPerSecond: [15, 25],
+    promptTokensPerSecond: [500, 1000],
+    completionTokens: { world_outcome: [40, 90] },
+    otherCompletionTokens: [20, 60],
+    batchPenalty: 0.1,
+  },
+  npc: {
+    model: 'simulated-small (the seed: 8B class)',
+    generationTokensPerSecond: [30, 40],
+    promptTokensPerSecond: [500, 1000],
+    completionTokens: {
+      npc_reply: [30, 70],
+      enemy_taunt: [10, 20],
+      npc_conversation: [60, 150],
+      command_actions: [20, 60],
+    },
+    otherCompletionTokens: [20, 60],
+    batchPenalty: 0.1,
+  },
+};
+
+export type Mode = 'on' | 'off';
+
+export interface StepOptions {
+  players: number;
+  mode: Mode;
+  seconds: number;
+  thinkMs: number;
+  worldInstances: number;
+  npcInstances: number;
+  slots: number;
+  /** max_running_requests each simulated server reports (and keeps to). */
+  serverCapacity: number;
+  seed: string;
+}
+
+export interface StepRaw {
+  records: ActionRecord[];
+  windowSeconds: number;
+  models: Record<'world' | 'npc', Record<string, SimulatedModelStats>>;
+  health: unknown;
+  metrics: Record<string, Record<string, number>>;
+  settings: Record<string, string>;
+  setup: { healthy_ms: number; register_s: number; connect_s: number; world_urls_setting: string };
+  unexpectedFrames: number;
+  eventLoopDelayMs: { p99: number; max: number };
+}
+
+/**
+ * One cold step: fresh simulated model servers, a fresh server (src/main.ts as `npm start` ships it,
+ * embedded default, its own data dir) pointed at them, fresh accounts; the players act for
+ * `seconds`, then everything is stopped.
+ */
+export async function runStep(options: StepOptions, map: WorldMap): Promise<StepRaw> {
+  const cleanup = new Cleanup();
+  const seed = `${options.seed}/${options.players}/${options.mode}`;
+  const started = (lane: 'world' | 'npc', count: number) =>
+    Array.from(
+      { length: count },
+      (_, i) =>
+        new SimulatedModelServer(
+          `${lane}-${i + 1}`,
+          { ...SIMULATED_MODELS[lane], maxRunningRequests: options.serverCapacity },
+          `${seed}/${lane}-${i + 1}`,
+        ),
+    );
+  const models = {
+    world: started('world', options.worldInstances),
+    npc: started('npc', options.npcInstances),
+  };
+  try {
+    for (const server of [...models.world, ...models.npc]) {
+      await server.start();
+      cleanup.add(`stop ${server.name}`, () => server.close());
+    }
+    const worldUrls = models.world.map((s) => s.url);
+    const worldSetting = worldUrlsSetting(worldUrls);
+    const metricsPort = await freePort();
+    const deployment = newDeployment('embedded', backingServices(), cleanup);
+    deployment.env = {
+      ...deployment.env,
+      ...worldSetting.env,
+      OPENAI_NPC_URLS: models.npc.map((s) => s.url).join(','),
+      WORLD_SLOTS: String(options.slots),
+      NPC_SLOTS: String(options.slots),
+      INFERENCE_OPTIMIZATIONS: options.mode === 'on' ? 'all' : 'none',
+      METRICS_PORT: String(metricsPort),
+    };
+    const server = await ServerProcess.spawn('embedded', backingServices(), cleanup, deployment);
+    const healthyMs = await server.waitHealthy();
+
+    const addresses = new SourceAddresses();
+    const registered = await registerAccounts(
+      server.baseUrl,
+      Array.from({ length: options.players }, (_, i) => `lanes${i}`),
+      addresses.registration,
+      addresses.take(options.players),
+    );
+    const connectStarted = performance.now();
+    const players = await LanePlayers.connect(server.baseUrl, registered.accounts, map, seed);
+    cleanup.add('close the players', () => players.close());
+    const connectSeconds = (performance.now() - connectStarted) / 1000;
+    note(
+      `lanes: ${options.players} players, optimizations ${options.mode}: healthy in ${Math.round(healthyMs)} ms, ` +
+        `registered in ${registered.seconds.toFixed(1)} s, connected in ${connectSeconds.toFixed(1)} s; playing`,
+    );
+
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    // The lanes as /health shows them near the end of the window, while the load is on.
+    let health: unknown;
+    const healthTimer = setTimeout(
+      () => {
+        void getJson(`${server.baseUrl}/health`).then((body) => {
+          health = (body as { components?: { lanes?: unknown } } | undefined)?.components?.lanes ?? body;
+        });
+      },
+      Math.max(0, options.seconds * 1000 - 1_000),
+    );
+    const { records, windowSeconds } = await players.play(options.seconds, options.thinkMs);
+    clearTimeout(healthTimer);
+    loopDelay.disable();
+    server.assertRunning();
+    const metrics = parseMetrics(await getText(`http://127.0.0.1:${metricsPort}/metrics`));
+    return {
+      records,
+      windowSeconds,
+      models: {
+        world: Object.fromEntries(models.world.map((s) => [s.name, s.stats()])),
+        npc: Object.fromEntries(models.npc.map((s) => [s.name, s.stats()])),
+      },
+      health,
+      metrics,
+      settings: server.settings,
+      setup: {
+        healthy_ms: Math.round(healthyMs),
+        register_s: Math.round(registered.seconds * 10) / 10,
+        connect_s: Math.round(connectSeconds * 10) / 10,
+        world_urls_setting: worldSetting.note,
+      },
+      unexpectedFrames: players.unexpectedFrames,
+      eventLoopDelayMs: {
+        p99: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+        max: Math.round(loopDelay.max / 1e5) / 10,
+      },
+    };
+  } finally {
+    await withTimeout(cleanup.run(), 60_000).catch((error: unknown) =>
+      note(`lanes: cleanup: ${String(error)}`),
+    );
+  }
+}
+
+/**
+ * OPENAI_WORLD_URLS (several world instances, region sharding) when this server knows the setting;
+ * otherwise OPENAI_WORLD_URL with the first instance only, and the step says so.
+ */
+function worldUrlsSetting(urls: string[]): { env: Record<string, string>; note: string } {
+  const config = readFileSync(join(REPO_ROOT, 'src', 'config.ts'), 'utf8');
+  if (config.includes('OPENAI_WORLD_URLS'))
+    return {
+      env: { OPENAI_WORLD_URLS: urls.join(',') },
+      note: `OPENAI_WORLD_URLS: ${urls.length} instances`,
+    };
+  return {
+    env: { OPENAI_WORLD_URL: urls[0]! },
+    note: 'OPENAI_WORLD_URL: the server has no OPENAI_WORLD_URLS setting yet, so one world instance only',
+  };
+}
+
+/** The counters of interest (speculation, prefetches, caches, fallbacks) from Prometheus text. */
+export function parseMetrics(text: string | undefined): Record<string, Record<string, number>> {
+  const wanted = /speculat|prefetch|cache|fallback|semantic|tokens_total/;
+  const metrics: Record<string, Record<string, number>> = {};
+  for (const line of (text ?? '').split('\n')) {
+    if (line.startsWith('#') || !line.trim()) continue;
+    const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!match || !wanted.test(match[1]!) || match[1]!.endsWith('_bucket')) continue;
+    const value = Number(match[3]);
+    if (!Number.isFinite(value)) continue;
+    metrics[match[1]!] ??= {};
+    metrics[match[1]!]![match[2] ?? '{}'] = value;
+  }
+  return metrics;
+}
+
+async function getText(url: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    return await response.text();
+  } catch {
+    return undefined;
+  }
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const text = await getText(url);
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
