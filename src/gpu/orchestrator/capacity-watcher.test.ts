@@ -1,9 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.ts';
 import { limits } from '../../limits.ts';
 import { OllamaBackend } from '../backends/ollama-backend.ts';
 import { OpenAiCompatibleBackend } from '../backends/openai-compatible-backend.ts';
 import { CapacityServer, sglangServerInfo, vllmMetrics } from '../backends/testing/capacity-server.ts';
-import { CapacityWatcher, nextSlotCeiling, type SlotCeilingTarget } from './capacity-watcher.ts';
+import {
+  CapacityWatcher,
+  nextSlotCeiling,
+  type SlotCeilingTarget,
+  watchServerCapacity,
+} from './capacity-watcher.ts';
+import { openLanes } from './open-lanes.ts';
 
 const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 const servers: CapacityServer[] = [];
@@ -102,6 +109,38 @@ describe('CapacityWatcher', () => {
     await watcher.pollOnce();
     await watcher.stop();
     expect(server.paths).toEqual(['/get_server_info']);
+  });
+});
+
+describe('watchServerCapacity', () => {
+  it("given lanes opened on SGLang and Ollama servers, then the SGLang backend's slots follow its batch", async () => {
+    const sglang = await CapacityServer.start({
+      '/get_server_info': { body: sglangServerInfo({ maxRunning: 48 }) },
+    });
+    const ollama = await CapacityServer.start();
+    servers.push(sglang, ollama);
+    const config = loadConfig({
+      OPENAI_WORLD_URL: sglang.url,
+      OLLAMA_NPC_HOSTS: ollama.url,
+      WORLD_SLOTS: '4',
+      NPC_SLOTS: '4',
+    });
+    const lanes = openLanes(config);
+    const watcher = watchServerCapacity(config, lanes);
+    expect(watcher).toBeDefined();
+    watchers.push(watcher!);
+    await watcher!.pollOnce();
+    expect(lanes.world?.status().map((s) => s.maxSlots)).toEqual([48]);
+    expect(lanes.npc?.status().map((s) => s.maxSlots)).toEqual([4]);
+    expect(ollama.paths).toEqual([]);
+  });
+
+  it('given only Ollama servers, then nothing is watched', async () => {
+    const config = loadConfig({
+      OLLAMA_WORLD_HOST: 'http://127.0.0.1:1',
+      OLLAMA_NPC_HOSTS: 'http://127.0.0.1:2',
+    });
+    expect(watchServerCapacity(config, openLanes(config))).toBeUndefined();
   });
 });
 

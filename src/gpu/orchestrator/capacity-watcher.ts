@@ -1,6 +1,8 @@
+import type { Config } from '../../config.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import { limits } from '../../limits.ts';
 import type { LlmBackend } from '../backends/llm-backend.ts';
+import { OpenAiCompatibleBackend } from '../backends/openai-compatible-backend.ts';
 import type { ServerCapacity } from '../backends/server-capacity.ts';
 
 /** The part of a LaneScheduler the watcher drives: a backend's slot ceiling. */
@@ -92,8 +94,14 @@ export class CapacityWatcher {
     const current = this.ceilings.get(backend.name) ?? configuredSlots;
     const next = nextSlotCeiling(current, capacity);
     if (next === this.ceilings.get(backend.name)) return;
+    try {
+      lane.setMaxSlots(backend.name, next);
+    } catch (error) {
+      // The backend left its lane between the listing and now.
+      this.options.logger?.debug({ backend: backend.name, err: error }, 'slot ceiling not set');
+      return;
+    }
     this.ceilings.set(backend.name, next);
-    lane.setMaxSlots(backend.name, next);
     this.options.logger?.debug(
       { backend: backend.name, capacity, from: current, to: next },
       'slot ceiling set',
@@ -117,4 +125,62 @@ export function nextSlotCeiling(current: number, capacity: ServerCapacity): numb
   if (waiting === 0 && (kvCacheUsage === undefined || kvCacheUsage < 0.9))
     return clamp(current + limits.serverCapacityGrowStep);
   return clamp(current);
+}
+
+/** A lane as the watcher sees it: its backends by name, and their ceilings. */
+export interface WatchableLane extends SlotCeilingTarget {
+  status(): readonly { backend: string; maxSlots: number }[];
+}
+
+type ProbeSettings = Pick<
+  Config,
+  'OPENAI_WORLD_URL' | 'OPENAI_NPC_URLS' | 'OPENAI_API_KEY' | 'WORLD_MODEL' | 'NPC_MODEL'
+> & { OPENAI_WORLD_URLS?: readonly string[] };
+
+/**
+ * Starts a watcher over the lanes' backends on OpenAI-compatible servers (undefined when there are
+ * none). The lanes do not hand out their backends, so each server gets a probe of its own, named as
+ * openLanes names the lane's backend for it (`<lane>:<url>`); a lane backend without a probe (Ollama)
+ * is not polled.
+ */
+export function watchServerCapacity(
+  settings: ProbeSettings,
+  lanes: { world?: WatchableLane; npc?: WatchableLane },
+  logger?: Pick<Logger, 'debug' | 'info'>,
+): CapacityWatcher | undefined {
+  const probes = new Map<string, OpenAiCompatibleBackend>();
+  const addProbes = (lane: 'world' | 'npc', urls: readonly (string | undefined)[], model: string) => {
+    for (const url of urls) {
+      if (!url || probes.has(`${lane}:${url}`)) continue;
+      const probe = new OpenAiCompatibleBackend({
+        baseUrl: url,
+        model,
+        name: `${lane}:${url}`,
+        ...(settings.OPENAI_API_KEY ? { apiKey: settings.OPENAI_API_KEY } : {}),
+        ...(logger ? { debug: (detail, message) => logger.debug(detail, message) } : {}),
+      });
+      probes.set(probe.name, probe);
+    }
+  };
+  addProbes(
+    'world',
+    [settings.OPENAI_WORLD_URL, ...(settings.OPENAI_WORLD_URLS ?? [])],
+    settings.WORLD_MODEL,
+  );
+  addProbes('npc', settings.OPENAI_NPC_URLS, settings.NPC_MODEL);
+  if (probes.size === 0) return undefined;
+  const watcher = new CapacityWatcher({
+    backends: () =>
+      [lanes.world, lanes.npc].flatMap((lane) =>
+        lane
+          ? lane.status().flatMap(({ backend, maxSlots }) => {
+              const probe = probes.get(backend);
+              return probe ? [{ backend: probe, lane, configuredSlots: maxSlots }] : [];
+            })
+          : [],
+      ),
+    ...(logger ? { logger } : {}),
+  });
+  watcher.start();
+  return watcher;
 }
