@@ -34,6 +34,14 @@ const benchmarks = new Map<string, { description: string; load: () => Promise<Be
     },
   ],
   [
+    'semantic-cache',
+    {
+      description:
+        "The semantic cache's hit and false-hit rates over the shipped labelled request pairs (Ollama's embedder when OLLAMA_EMBED_HOST is set)",
+      load: () => import('./lanes/semantic-pairs.ts'),
+    },
+  ],
+  [
     'npc-variety',
     {
       description:

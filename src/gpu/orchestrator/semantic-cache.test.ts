@@ -5,7 +5,13 @@ import { MemoryCache } from '../../infrastructure/cache/memory-cache.ts';
 import { RedisCache } from '../../infrastructure/cache/redis-cache.ts';
 import type { Embedder } from '../../infrastructure/memory/embedder.ts';
 import { reportSkipped, testServices } from '../../infrastructure/testing/services.ts';
-import { normaliseSemanticText, SemanticCache, semanticBucketKey, semanticText } from './semantic-cache.ts';
+import {
+  normaliseSemanticText,
+  SemanticCache,
+  semanticBucketKey,
+  semanticText,
+  wordingForm,
+} from './semantic-cache.ts';
 
 const MINUTE = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,6 +49,11 @@ const vectors = {
   'where is the blacksmith?': at(0.99),
   'tell me about the blacksmith': at(0.5),
   'hello elder': [0, 1],
+  // An embedder blind to negation and to asking versus telling, as they are.
+  'i am ready': [1, 0],
+  'i am not ready': [1, 0],
+  'the bridge is safe': [1, 0],
+  'is the bridge safe?': [1, 0],
 };
 
 function semanticCacheSuite(name: string, openCache: () => Promise<Cache>): void {
@@ -98,6 +109,17 @@ function semanticCacheSuite(name: string, openCache: () => Promise<Cache>): void
       );
       const hit = await cached.find({ bucket: bucket('bea'), text: 'where is the blacksmith' });
       expect(hit?.answerKey).toBe('answer:near');
+    });
+
+    it('given a wording remembered, when its negation or its question is looked up, then it is a miss whatever the embedder says', async () => {
+      const cached = semantic();
+      await cached.remember({ bucket: bucket('bea'), text: 'I am ready' }, 'answer:ready', MINUTE);
+      await cached.remember({ bucket: bucket('bea'), text: 'The bridge is safe.' }, 'answer:told', MINUTE);
+      expect(await cached.find({ bucket: bucket('bea'), text: 'I am not ready' })).toBeUndefined();
+      expect(await cached.find({ bucket: bucket('bea'), text: 'Is the bridge safe?' })).toBeUndefined();
+      expect((await cached.find({ bucket: bucket('bea'), text: 'i am ready!' }))?.answerKey).toBe(
+        'answer:ready',
+      );
     });
 
     it("given a player's private wording, when another player asks the very same thing, then nothing is found", async () => {
@@ -231,5 +253,18 @@ describe('semanticText', () => {
   it('keeps a closing question mark, so a question and a statement stay apart', () => {
     expect(normaliseSemanticText('the bridge is safe.')).toBe('the bridge is safe');
     expect(normaliseSemanticText('is the bridge safe ?')).toBe('is the bridge safe?');
+  });
+});
+
+describe('wordingForm', () => {
+  it('tells negated from plain wordings, and asking (a question, a request to tell) from telling', () => {
+    const form = (text: string) => wordingForm(normaliseSemanticText(text)!);
+    expect(form('I am ready')).toBe('tell');
+    expect(form("I don't trust you")).toBe('tell:not');
+    expect(form('no thanks')).toBe('tell:not');
+    expect(form('is the bridge safe')).toBe('ask');
+    expect(form('the bridge is safe?')).toBe('ask');
+    expect(form('Tell me about the prophecy')).toBe('ask');
+    expect(form("isn't the bridge safe?")).toBe('ask:not');
   });
 });

@@ -1,9 +1,11 @@
 import { LRUCache } from 'lru-cache';
-import type { Action } from '../../domain/actions.ts';
 import type { Cache } from '../../infrastructure/cache/cache.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import type { Embedder } from '../../infrastructure/memory/embedder.ts';
 import { semanticCacheLimits } from '../../limits.ts';
+import { normaliseSemanticText, wordingForm } from './semantic-wording.ts';
+
+export { normaliseSemanticText, semanticText, wordingForm } from './semantic-wording.ts';
 
 export const SEMANTIC_SIMILARITY_THRESHOLD: number = semanticCacheLimits.similarityThreshold;
 
@@ -41,13 +43,16 @@ interface StoredEntry {
   k: string;
   /** Epoch ms, the answer's own expiry. */
   x: number;
+  /** Its wordingForm: only a wording of the same form may match it. */
+  f: string;
 }
 
 /**
  * Similar, not only identical, requests share an answer: per bucket a short list of the wordings
  * answered (their embeddings) and where each answer is; a lookup embeds its wording and takes the
- * most similar one at or above the threshold. Stored through the Cache port, so processes share it
- * when the cache is Redis.
+ * most similar one at or above the threshold (wordingSimilarity: 0 between wordings of different
+ * forms, negated or not, asking or telling, which embeddings are blind to). Stored through the Cache
+ * port, so processes share it when the cache is Redis.
  *
  * Scope: a lookup only ever compares within its own bucket, and the bucket key holds the scope, so a
  * player's private bucket is only ever found by that player.
@@ -93,7 +98,9 @@ export class SemanticCache {
     const now = Date.now();
     try {
       const live = (await this.readBucket(key, now)).filter((entry) => entry.k !== answerKey);
-      const entries = [...live, { e: embedding, k: answerKey, x: now + ttlMs }].slice(-this.maxPerBucket);
+      const entries = [...live, { e: embedding, k: answerKey, x: now + ttlMs, f: wordingForm(text) }].slice(
+        -this.maxPerBucket,
+      );
       const lastExpiry = Math.max(...entries.map((entry) => entry.x));
       await this.deps.cache.set<StoredBucket>(key, { entries }, lastExpiry - now);
     } catch (error) {
@@ -115,10 +122,10 @@ export class SemanticCache {
     if (entries.length === 0) return undefined;
     const query = await this.embed(text);
     if (!query) return undefined;
+    const asked = { form: wordingForm(text), embedding: query };
     let best: SemanticHit | undefined;
     for (const entry of entries) {
-      if (entry.e.length !== query.length) continue; // another embedder wrote it
-      const similarity = cosineSimilarity(query, entry.e);
+      const similarity = wordingSimilarity(asked, { form: entry.f, embedding: entry.e });
       if (similarity >= this.threshold && (!best || similarity > best.similarity))
         best = { answerKey: entry.k, similarity };
     }
@@ -161,32 +168,18 @@ export class SemanticCache {
   }
 }
 
-/**
- * The free wording of an action, normalised: what a talk, say, emote or whisper says. Undefined for
- * actions that carry none (their structured fields are compared exactly by the exact cache).
- */
-export function semanticText(action: Action): string | undefined {
-  switch (action.action_type) {
-    case 'talk':
-    case 'say':
-    case 'emote':
-    case 'whisper':
-      return normaliseSemanticText(action.message);
-    default:
-      return undefined;
-  }
+export interface EmbeddedWording {
+  form: string;
+  embedding: readonly number[];
 }
 
 /**
- * Lower case, one space between words, no punctuation around them except a closing question mark
- * (a question and a statement differ). Undefined when no letter or digit is left.
+ * How alike two wordings are for the cache: their cosine similarity, or 0 when their forms differ
+ * (wordingForm) or another embedder wrote one of them (other dimensions).
  */
-export function normaliseSemanticText(text: string): string | undefined {
-  const words = text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
-  if (!/[\p{L}\p{N}]/u.test(words)) return undefined;
-  const question = /\?[\s\p{P}]*$/u.test(words);
-  const bare = words.replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '');
-  return question ? `${bare}?` : bare;
+export function wordingSimilarity(a: EmbeddedWording, b: EmbeddedWording): number {
+  if (a.form !== b.form || a.embedding.length !== b.embedding.length) return 0;
+  return cosineSimilarity(a.embedding, b.embedding);
 }
 
 /** Cosine similarity; 0 when either vector is all zeros (a text with no words is similar to nothing). */
@@ -223,6 +216,7 @@ function isStoredBucket(value: unknown): value is StoredBucket {
       entry !== null &&
       typeof entry.k === 'string' &&
       typeof entry.x === 'number' &&
+      typeof entry.f === 'string' &&
       Array.isArray(entry.e) &&
       entry.e.every((n) => typeof n === 'number'),
   );
