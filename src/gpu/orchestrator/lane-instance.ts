@@ -61,6 +61,20 @@ export const BREAKER_STATE_NAMES: Record<CircuitState, string> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
+/** An instance as /health shows it; `ringShare` is its part of the hash ring with affinity routing. */
+export function describeInstance(instance: Instance, ringShare: number | undefined) {
+  return {
+    backend: instance.config.backend.name,
+    active: instance.active,
+    slots: instance.slots,
+    maxSlots: instance.config.maxSlots,
+    breaker: BREAKER_STATE_NAMES[instance.breaker.state],
+    serviceMs: Math.round(instance.serviceMs),
+    speculative: instance.speculations.length,
+    ...(ringShare === undefined ? {} : { ringShare: Math.round(ringShare * 1000) / 1000 }),
+  };
+}
+
 export const hasRoom = (instance: Instance) => instance.active < instance.slots;
 
 export const freeSlots = (instance: Instance) => Math.max(0, instance.slots - instance.active);

@@ -4,9 +4,9 @@ import { type LlmBackend, LlmBackendError } from '../backends/llm-backend.ts';
 import { HashRing } from './hash-ring.ts';
 import {
   type BackendConfig,
-  BREAKER_STATE_NAMES,
   checkMaxSlots,
   createInstance,
+  describeInstance,
   freeSlots,
   hasRoom,
   type Instance,
@@ -203,16 +203,7 @@ export class LaneScheduler {
   status() {
     const shares =
       this.options.routing === 'affinity' ? this.ring.shares((name) => this.usableByName(name)) : undefined;
-    return this.instances.map((i) => ({
-      backend: i.config.backend.name,
-      active: i.active,
-      slots: i.slots,
-      maxSlots: i.config.maxSlots,
-      breaker: BREAKER_STATE_NAMES[i.breaker.state],
-      serviceMs: Math.round(i.serviceMs),
-      speculative: i.speculations.length,
-      ...(shares ? { ringShare: Math.round((shares.get(i.config.backend.name) ?? 0) * 1000) / 1000 } : {}),
-    }));
+    return this.instances.map((i) => describeInstance(i, shares && (shares.get(i.config.backend.name) ?? 0)));
   }
 
   private speculate<T>(work: LaneWork<T>, deadline: number, affinity: string | undefined): Promise<T> {
