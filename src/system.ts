@@ -15,6 +15,7 @@ import { buildGateway } from './gateway/app.ts';
 import { ActionProcessor } from './gpu/action-processor.ts';
 import { LlmCommandInterpreter } from './gpu/command-interpreter/llm-command-interpreter.ts';
 import { LlmConversationWording } from './gpu/npc-life/conversation-wording.ts';
+import { watchServerCapacity } from './gpu/orchestrator/capacity-watcher.ts';
 import { openLanes } from './gpu/orchestrator/open-lanes.ts';
 import { LlmOrchestrator } from './gpu/orchestrator/orchestrator.ts';
 import { RulesEngine } from './gpu/rules/rules-engine.ts';
@@ -179,6 +180,10 @@ export async function startSystem(
       : new MemoryCache();
     closers.push(() => cache.close());
     const lanes = openLanes(config, metrics);
+    if (config.INFERENCE_OPTIMIZATIONS.has('server-capacity')) {
+      const capacity = watchServerCapacity(config, lanes, logger.child({ component: 'capacity' }));
+      if (capacity) closers.push(() => capacity.stop());
+    }
     // Free-text commands: read by a model first when there is one (the world lane's), else by the parser.
     const commandLane = lanes.world ?? lanes.npc;
     const commandInterpreter = commandLane
