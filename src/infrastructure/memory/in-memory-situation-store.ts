@@ -13,12 +13,16 @@ import {
 type Stored = Omit<Situation, 'embedding'> & { vector: Float32Array };
 
 /**
- * Exact cosine search in process (a world's places and NPCs and a few dozen actions per player online:
- * a search is one dot product per entry in scope). Lost on restart: rebuilt from the world and the log.
+ * Exact cosine search in process: places and NPCs in one map, each player's actions in a map of their
+ * own, so a search compares the query with the public entries and that one player's actions only.
+ * Lost on restart: rebuilt from the world and the log.
  */
 export class InMemorySituationStore implements SituationStore {
   readonly name = 'in-memory';
-  private readonly entries = new Map<string, Stored>();
+  private readonly publicEntries = new Map<string, Stored>();
+  private readonly actionsByPlayer = new Map<string, Map<string, Stored>>();
+  /** An action's player, by the action's id (an upsert may move an id from one scope to another). */
+  private readonly playerOf = new Map<string, string>();
 
   /** Without `dimensions`, the first upserted embedding decides. */
   constructor(private dimensions?: number) {}
@@ -29,20 +33,38 @@ export class InMemorySituationStore implements SituationStore {
       this.checkDimensions(entry.embedding);
     }
     for (const { embedding, ...entry } of entries) {
-      this.entries.set(entry.id, { ...entry, vector: normalised(embedding) });
+      this.remove(entry.id);
+      const stored = { ...entry, vector: normalised(embedding) };
+      if (entry.kind !== 'player_action') {
+        this.publicEntries.set(entry.id, stored);
+        continue;
+      }
+      const playerId = entry.playerId!;
+      let actions = this.actionsByPlayer.get(playerId);
+      if (!actions) {
+        actions = new Map();
+        this.actionsByPlayer.set(playerId, actions);
+      }
+      actions.set(entry.id, stored);
+      this.playerOf.set(entry.id, playerId);
     }
   }
 
   async search(embedding: number[], options: SituationSearch): Promise<FoundSituation[]> {
     if (this.dimensions !== undefined) this.checkDimensions(embedding);
     const query = normalised(embedding);
-    const found: { entry: Stored; similarity: number }[] = [];
-    for (const entry of this.entries.values()) {
-      if (!inScope(entry, options)) continue;
-      // float32 rounding can step just outside -1..1
-      found.push({ entry, similarity: Math.min(1, Math.max(-1, dot(query, entry.vector))) });
-    }
-    return found
+    const inScope = [
+      ...[...this.publicEntries.values()].filter((entry) => options.kinds.includes(entry.kind)),
+      ...(options.kinds.includes('player_action') && options.playerId !== undefined
+        ? (this.actionsByPlayer.get(options.playerId)?.values() ?? [])
+        : []),
+    ];
+    return inScope
+      .map((entry) => ({
+        entry,
+        // float32 rounding can step just outside -1..1
+        similarity: Math.min(1, Math.max(-1, dot(query, entry.vector))),
+      }))
       .sort((a, b) => b.similarity - a.similarity)
       .slice(0, Math.max(0, options.limit))
       .map(({ entry: { vector, ...entry }, similarity }) => ({
@@ -53,50 +75,47 @@ export class InMemorySituationStore implements SituationStore {
   }
 
   async prunePlayerActions(playerIds: readonly string[], keep: number): Promise<void> {
-    const players = new Set(playerIds);
-    const byPlayer = new Map<string, Stored[]>();
-    for (const entry of this.entries.values()) {
-      if (entry.kind !== 'player_action' || !players.has(entry.playerId!)) continue;
-      const actions = byPlayer.get(entry.playerId!) ?? [];
-      actions.push(entry);
-      byPlayer.set(entry.playerId!, actions);
-    }
-    for (const actions of byPlayer.values()) {
-      for (const old of actions.sort(latestFirst).slice(Math.max(0, keep))) this.entries.delete(old.id);
+    for (const playerId of new Set(playerIds)) {
+      const actions = [...(this.actionsByPlayer.get(playerId)?.values() ?? [])];
+      for (const old of actions.sort(latestFirst).slice(Math.max(0, keep))) this.remove(old.id);
     }
   }
 
   async retainPublic(keepIds: ReadonlySet<string>): Promise<void> {
-    for (const [id, entry] of this.entries) {
-      if (entry.kind !== 'player_action' && !keepIds.has(id)) this.entries.delete(id);
-    }
+    for (const id of this.publicEntries.keys()) if (!keepIds.has(id)) this.publicEntries.delete(id);
   }
 
   async count(kind?: SituationKind): Promise<number> {
-    if (kind === undefined) return this.entries.size;
+    if (kind === 'player_action') return this.playerOf.size;
+    if (kind === undefined) return this.publicEntries.size + this.playerOf.size;
     let count = 0;
-    for (const entry of this.entries.values()) if (entry.kind === kind) count++;
+    for (const entry of this.publicEntries.values()) if (entry.kind === kind) count++;
     return count;
   }
 
   async clear(): Promise<void> {
-    this.entries.clear();
+    this.publicEntries.clear();
+    this.actionsByPlayer.clear();
+    this.playerOf.clear();
   }
 
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
 
+  private remove(id: string): void {
+    this.publicEntries.delete(id);
+    const playerId = this.playerOf.get(id);
+    if (playerId === undefined) return;
+    this.playerOf.delete(id);
+    const actions = this.actionsByPlayer.get(playerId)!;
+    actions.delete(id);
+    if (actions.size === 0) this.actionsByPlayer.delete(playerId);
+  }
+
   private checkDimensions(embedding: number[]): void {
     this.dimensions ??= embedding.length;
     if (embedding.length !== this.dimensions)
       throw new EmbeddingDimensionError(this.dimensions, embedding.length);
   }
-}
-
-function inScope(entry: Stored, options: SituationSearch): boolean {
-  if (!options.kinds.includes(entry.kind)) return false;
-  return (
-    entry.kind !== 'player_action' || (options.playerId !== undefined && entry.playerId === options.playerId)
-  );
 }
