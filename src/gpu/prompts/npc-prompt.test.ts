@@ -291,3 +291,61 @@ describe('an enemy’s taunt', () => {
     expect(withTaunt(look, 'Grr!')).toBe(look);
   });
 });
+
+describe('the compressed NPC prompt', () => {
+  const world = starterWorld();
+  async function compressed(npcName: string, message: string, options: Partial<ContextOptions> = {}) {
+    const npc = world.content.npcs.find((n) => n.name.startsWith(npcName))!;
+    const base = actionContext({ world, locationId: npc.location, ...options, action: talk(message) });
+    const context: NpcContext = { ...base, npc };
+    const guidance = await rulesProposal(context);
+    const messages = buildNpcMessages(context, guidance, 'private', { compress: true });
+    return { npc, messages: messages.map((m) => m.content) as [string, string, string] };
+  }
+
+  it('keeps the persona and the names of what the NPC knows in one system message per NPC', async () => {
+    // Given two players asking the elder different things
+    const a = await compressed('Elder', 'Tell me of the prophecy');
+    const b = await compressed('Elder', 'What of the wolves?', { player: { username: 'bram' } });
+    // Then the system message is the same, with the persona and the topics, not what is known of them
+    expect(b.messages[0]).toBe(a.messages[0]);
+    expect(a.messages[0]).toContain('Speech style: slow and archaic');
+    expect(a.messages[0]).toContain('the prophecy, the oath of the founders, the starglass');
+    expect(a.messages[0]).not.toContain('When the vale forgets the oath it swore');
+    expect(a.messages[0]).toContain('relationship_change: a whole number from -5 to 5');
+  });
+
+  it('brings what the NPC knows of the topic asked, and not of the others', async () => {
+    const { npc, messages } = await compressed('Elder', 'Tell me of the prophecy');
+    const prophecy = npc.knowledge.find((k) => k.topic === 'the prophecy')!;
+    const charts = npc.knowledge.find((k) => k.topic === 'the star charts')!;
+    expect(messages[1]).toContain(`What you know of this:\n- the prophecy: ${prophecy.text}`);
+    expect(messages[1]).not.toContain(charts.text);
+    const smalltalk = await compressed('Brenna', 'Nice weather today');
+    expect(smalltalk.messages[1]).not.toContain('What you know of this:');
+  });
+
+  it('folds older talks into one line and quotes the last one', async () => {
+    const memories = [
+      memory(1, 'I fear the wolves'),
+      memory(2, 'Where is the hermit?'),
+      memory(3, 'I found a shard'),
+    ];
+    const { messages } = await compressed('Elder', 'What now?', { memories });
+    expect(messages[1]).toContain('- Earlier (2 talks, 2024-04-01 to 2024-04-02), about:');
+    expect(messages[1]).toContain('- 2024-04-03 09:00: they said "I found a shard"');
+    expect(messages[1]).not.toContain('they said "I fear the wolves"');
+  });
+
+  it('is much shorter than the full prompt and unchanged without the option', async () => {
+    const npc = world.content.npcs.find((n) => n.name.startsWith('Elder'))!;
+    const base = actionContext({ world, locationId: npc.location, action: talk('Tell me of the prophecy') });
+    const context: NpcContext = { ...base, npc };
+    const guidance = await rulesProposal(context);
+    const full = buildNpcMessages(context, guidance);
+    expect(buildNpcMessages(context, guidance, 'private', { compress: false })).toEqual(full);
+    const short = buildNpcMessages(context, guidance, 'private', { compress: true });
+    const size = (m: { content: string }[]) => m.reduce((sum, x) => sum + x.content.length, 0);
+    expect(size(short)).toBeLessThan(size(full) / 2);
+  });
+});

@@ -213,3 +213,107 @@ describe('the world model answer as a proposal', () => {
     expect(nothing.result).toEqual({ action_type: 'take', narration: 'It slips away.' });
   });
 });
+
+describe('the compressed world prompt', () => {
+  const world = starterWorld();
+  async function compressed(
+    options: Omit<ContextOptions, 'world'>,
+    audience: 'public' | 'private' = 'private',
+  ) {
+    const context = actionContext({ world, ...options });
+    const guidance = await rulesProposal(context);
+    return buildWorldMessages(context, guidance, audience, { compress: true }).map((m) => m.content) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+  }
+
+  it('opens with one rules message for the whole world, then one card per region', async () => {
+    // Given requests in two places of one region and one of another, by different players
+    const square = await compressed({ locationId: 'village-square', action: { action_type: 'look' } });
+    const smithy = await compressed({
+      locationId: 'smithy',
+      player: { username: 'bram', inventory: ['rusty-dagger'] },
+      action: { action_type: 'take', item: 'rusty dagger' },
+    });
+    const woods = await compressed({
+      locationId: 'wolf-hollow',
+      action: { action_type: 'attack', target: 'wolf' },
+    });
+    // Then the rules are the same for all, the region card per region
+    expect(smithy[0]).toBe(square[0]);
+    expect(woods[0]).toBe(square[0]);
+    expect(smithy[1]).toBe(square[1]);
+    expect(woods[1]).not.toBe(square[1]);
+    // And the rules hold no content; the card holds its region's, not the whole world's
+    expect(square[0]).not.toMatch(/village-square|grey-wolf|rusty-dagger|Emberfall Village/);
+    expect(square[1]).toContain('village-square: Village Square, safe');
+    expect(square[1]).not.toContain('wolf-hollow');
+    expect(woods[1]).toContain('grey wolf (grey-wolf, HP 12, damage 2-4, defense 0)');
+    expect(woods[1]).toMatch(/forest-fog \(combat -1\)/);
+  });
+
+  it('gives what the command names but is not here, with its numbers', async () => {
+    const [, , situation] = await compressed({
+      locationId: 'smithy',
+      action: { action_type: 'take', item: 'iron shortsword' },
+    });
+    expect(situation).toContain(
+      'Named in the command, not here: iron shortsword (iron-shortsword, damage 4-7).',
+    );
+    const [, , attack] = await compressed({
+      locationId: 'village-square',
+      action: { action_type: 'attack', target: 'grey wolf' },
+    });
+    expect(attack).toContain(
+      'Named in the command, not here: grey wolf (grey-wolf, HP 12, damage 2-4, defense 0).',
+    );
+  });
+
+  it('says the place’s description once, not again in the rule engine’s narration', async () => {
+    const [, , situation] = await compressed(
+      { locationId: 'village-square', action: { action_type: 'look' } },
+      'public',
+    );
+    const description = world.locations.get('village-square')!.description;
+    expect(situation.split(description).length - 1).toBe(1);
+    expect(situation).toContain('effects: []');
+  });
+
+  it('adds at most two related snippets, only the public ones in a public prompt', async () => {
+    const related = {
+      public: ['The well in the square is older than the village.', 'Old Tom keeps the tavern.', 'A third.'],
+      private: ['You took a bucket here yesterday.', 'You asked <Tom> about ale.'],
+    };
+    const withRelated = async (audience: 'public' | 'private') => {
+      const context = {
+        ...actionContext({ world, locationId: 'village-square', action: { action_type: 'look' } }),
+        related,
+      };
+      const guidance = await rulesProposal(context);
+      return buildWorldMessages(context, guidance, audience, { compress: true })[2]!.content;
+    };
+    const shared = await withRelated('public');
+    expect(shared).toContain(
+      'Related: The well in the square is older than the village. | Old Tom keeps the tavern.',
+    );
+    expect(shared).not.toMatch(/You took|You asked|A third/);
+    const own = await withRelated('private');
+    expect(own).toContain(
+      'Related: You took a bucket here yesterday. | The well in the square is older than the village.',
+    );
+    expect(own).not.toMatch(/[<>]/);
+    // Without the option, the prompt is today's: no related line
+    const context = {
+      ...actionContext({ world, locationId: 'village-square', action: { action_type: 'look' } }),
+      related,
+    };
+    expect(text(buildWorldMessages(context, await rulesProposal(context), 'private'))).not.toContain(
+      'Related:',
+    );
+  });
+});
+
+const text = (messages: { content: string }[]) => messages.map((m) => m.content).join('\n');
