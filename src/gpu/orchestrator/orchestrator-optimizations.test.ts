@@ -17,8 +17,11 @@ import { LaneScheduler, type LaneWork, type Priority, type SubmitOptions } from 
 import { LlmOrchestrator } from './orchestrator.ts';
 import { SemanticCache } from './semantic-cache.ts';
 
-/** A model that numbers its answers and takes `delayMs` over each, giving up when its signal aborts. */
-function numberingBackend(delayMs = 0) {
+/**
+ * A model that numbers its answers and takes `delayMs` over each, giving up when its signal aborts;
+ * it reports writing at `tokensPerSecond`.
+ */
+function numberingBackend(delayMs = 0, tokensPerSecond = 1_000) {
   const calls: LlmRequest<unknown>[] = [];
   const backend: LlmBackend = {
     name: 'model-1',
@@ -45,8 +48,8 @@ function numberingBackend(delayMs = 0) {
         output: request.schema.parse(reply),
         raw: JSON.stringify(reply),
         promptTokens: 1,
-        completionTokens: 1,
-        durationMs: 1,
+        completionTokens: 10,
+        durationMs: (10 * 1000) / tokensPerSecond,
         model: 'numbering',
       };
     },
@@ -134,6 +137,19 @@ describe('shared descriptions', () => {
     expect(looked.result.narration).toBe('Told 1.');
     expect(walkedIn.result.narration).toBe('Told 2.');
     expect(model.calls).toHaveLength(2);
+  });
+});
+
+describe('the output budget', () => {
+  it('asks for no longer an answer than the backend writes in the time left, the kind’s ceiling at most', async () => {
+    const model = numberingBackend(0, 10);
+    const { lanes } = orchestrator('world', model.backend);
+    await lanes.resolve(actionContext({ action: look, locationId: 'hut' }));
+    await lanes.resolve(actionContext({ action: look, locationId: 'woods' }));
+    // Unmeasured: the description's ceiling; then 10 tokens/s for the 4.7 s left of the action's budget.
+    expect(model.calls[0]!.maxTokens).toBe(160);
+    expect(model.calls[1]!.maxTokens).toBeGreaterThanOrEqual(40);
+    expect(model.calls[1]!.maxTokens).toBeLessThanOrEqual(47);
   });
 });
 

@@ -30,6 +30,7 @@ import { buildWorldMessages, worldOutputToProposal } from '../prompts/world-prom
 import { withSharedDescription } from '../prompts/world-result.ts';
 import { cachePlan, sharedDescriptionPlan } from './cache-plan.ts';
 import { type LaneName, type LaneScheduler, LaneUnavailableError, type Priority } from './lane-scheduler.ts';
+import { maxTokensFor, TokenRates } from './output-budget.ts';
 import { routeOf } from './routing.ts';
 import { type SemanticCache, semanticText } from './semantic-cache.ts';
 import { type PrefetchOutcome, SharedAnswers, type SharedRequest } from './shared-answers.ts';
@@ -57,6 +58,7 @@ export interface OrchestratorDeps {
 const RECORDING_MARGIN_MS = 300;
 /** A backend timeout counts against its breaker only when the request had at least this long. */
 const FAIR_TIMEOUT_MS = 3_000;
+/** The most each kind of answer may take; less when the time left at the backend's rate allows less. */
 const MAX_TOKENS = { world: 400, description: 160, npc: 250, taunt: 60 } as const;
 
 type FallbackCause = 'queue_wait' | 'breaker_open' | 'timeout' | 'unavailable' | 'malformed' | 'error';
@@ -79,6 +81,7 @@ export class LlmOrchestrator implements Lane {
   readonly name = 'orchestrator';
   private readonly shared: SharedAnswers;
   private readonly optimizations: Optimizations;
+  private readonly rates = new TokenRates();
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.optimizations = deps.optimizations ?? ALL_OPTIMIZATIONS;
@@ -168,7 +171,7 @@ export class LlmOrchestrator implements Lane {
     const audience = plan && 'public' in plan.scope ? 'public' : 'private';
     const options = { compress: this.on('prompt-compression') };
     const messages = npc
-      ? buildNpcMessages({ ...context, npc }, guidance, audience)
+      ? buildNpcMessages({ ...context, npc }, guidance, audience, options)
       : buildWorldMessages(context, guidance, audience, options);
     const wording = plan?.wording && this.on('semantic-cache') ? semanticText(context.action) : undefined;
     return {
@@ -321,7 +324,14 @@ export class LlmOrchestrator implements Lane {
             const timeoutMs = Math.floor(deadline - performance.now());
             if (timeoutMs <= 0) throw new LlmBackendError('aborted', 'no time left for this action');
             try {
-              const response = await backend.generate({ ...request, timeoutMs, signal });
+              // As long an answer as this backend can write in the time left, never more than the kind's.
+              const maxTokens = maxTokensFor({
+                remainingMs: timeoutMs,
+                tokensPerSecond: this.rates.tokensPerSecond(backend.name),
+                ceiling: request.maxTokens ?? MAX_TOKENS.world,
+              });
+              const response = await backend.generate({ ...request, maxTokens, timeoutMs, signal });
+              this.rates.record(backend.name, response.completionTokens, response.durationMs);
               this.countTokens(lane, backend, response);
               return response.output;
             } catch (error) {
