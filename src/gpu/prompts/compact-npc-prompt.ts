@@ -5,8 +5,8 @@ import type { HistoryOptions } from './history.ts';
 import { npcRoleRules } from './npc-rules.ts';
 import { memoizedPerWorld } from './scene.ts';
 
-/** What the compressed prompt keeps of the NPC's memories: older talks folded into one line, the last quoted. */
-export const COMPACT_NPC_HISTORY: HistoryOptions = { verbatim: 1, budgetChars: 600 };
+/** What the compressed prompt keeps of the NPC's memories: older talks folded into one line, the last exchange whole. */
+export const COMPACT_NPC_HISTORY: HistoryOptions = { verbatim: 1, budgetChars: 700, lastReply: true };
 /** How many knowledge entries the compressed prompt gives in full: the ones the words are about. */
 const MAX_KNOWLEDGE = 2;
 const SAMPLE_LINES = 2;

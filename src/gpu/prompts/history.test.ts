@@ -133,3 +133,26 @@ describe('compressHistory with facts, observations and reflections', () => {
     }
   });
 });
+
+describe('compressHistory, folded to the last exchange', () => {
+  it('sums up everything before the last talk in one line and gives that talk whole, reply and all', () => {
+    // Given six talks, the last one answered
+    const answered = { ...talks[5]!, npcReply: 'A moon petal! Bring it to <the elder>.' };
+    // When only the last exchange is kept word for word
+    const text = compressHistory([...talks.slice(0, 5), answered], {
+      verbatim: 1,
+      budgetChars: 700,
+      lastReply: true,
+    });
+    // Then the older talks are one line, the last comes with what the NPC said, neutralised
+    expect(text.split('\n')).toEqual([
+      expect.stringMatching(/^- Earlier \(5 talks, 2024-05-01 to 2024-05-05\), about: /),
+      '- 2024-05-06 10:30: they said "I found the moon petal"; you answered "A moon petal! Bring it to &lt;the elder&gt;."',
+    ]);
+  });
+
+  it('gives no reply without the option', () => {
+    const answered = { ...talks[5]!, npcReply: 'A moon petal!' };
+    expect(compressHistory([answered], { verbatim: 1, budgetChars: 700 })).not.toContain('you answered');
+  });
+});

@@ -7,6 +7,8 @@ export interface HistoryOptions {
   verbatim: number;
   /** The longest the whole text may be. */
   budgetChars: number;
+  /** Whether the newest quoted talk also says what the NPC answered then: the last exchange, whole. */
+  lastReply?: boolean;
 }
 
 const MAX_QUOTE = 200;
@@ -91,7 +93,7 @@ function seenLine(memory: RecalledMemory): string {
  */
 function compressTalks(memories: readonly RecalledMemory[], options: HistoryOptions): string {
   const newestFirst = [...memories].sort((a, b) => time(b) - time(a));
-  const lines = newestFirst.map(quoteLine);
+  const lines = newestFirst.map((memory, i) => quoteLine(memory, options.lastReply === true && i === 0));
   for (let quoted = Math.min(options.verbatim, newestFirst.length); quoted >= 0; quoted--) {
     const quotes = lines.slice(0, quoted).reverse();
     const older = newestFirst.slice(quoted);
@@ -104,8 +106,11 @@ function compressTalks(memories: readonly RecalledMemory[], options: HistoryOpti
   return '';
 }
 
-function quoteLine(memory: RecalledMemory): string {
-  return `- ${when(memory)}: they said "${neutralise(memory.playerMessage ?? memory.text, MAX_QUOTE)}"`;
+function quoteLine(memory: RecalledMemory, withReply = false): string {
+  const said = `- ${when(memory)}: they said "${neutralise(memory.playerMessage ?? memory.text, MAX_QUOTE)}"`;
+  return withReply && memory.npcReply
+    ? `${said}; you answered "${neutralise(memory.npcReply, MAX_QUOTE)}"`
+    : said;
 }
 
 /** "- Earlier (4 talks, 2024-05-01 to 2024-05-03), about: well, dragon, prophecy", shortened to fit. */
