@@ -7,7 +7,7 @@ import { seededRandom } from '../../src/domain/random.ts';
 import type { Account } from '../pipeline/accounts.ts';
 import { PLAYER, type SimPlayer, type WorldMap } from './player-model.ts';
 
-/** How long after the window the players wait for answers still owed (an action_timeout's late result too). */
+/** How long after the window the players wait for first answers still owed. */
 const DRAIN_MS = 12_000;
 const WELCOME_TIMEOUT_MS = 60_000;
 
@@ -82,7 +82,9 @@ export class LanePlayers {
     const windowSeconds = (performance.now() - startedAt) / 1000;
     await Promise.all(loops);
     const drainUntil = performance.now() + DRAIN_MS;
-    while (performance.now() < drainUntil && this.players.some((p) => p.pending.size > 0)) await sleep(50);
+    // Until every action has had its first answer; late results after a timeout count if they come meanwhile.
+    const owed = (p: Connected) => [...p.pending.values()].some((waiting) => !waiting.record);
+    while (performance.now() < drainUntil && this.players.some(owed)) await sleep(50);
     for (const player of this.players) {
       for (const [, waiting] of player.pending)
         if (!waiting.record)

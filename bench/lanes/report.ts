@@ -17,7 +17,14 @@ export interface StepResult {
   throughput_per_s: number;
   sources: Record<string, number>;
   source_shares_pct: Record<string, number>;
-  latency_ms: { all: Percentiles; model_written: Percentiles; fresh_llm: Percentiles };
+  latency_ms: {
+    all: Percentiles;
+    model_written: Percentiles;
+    fresh_llm: Percentiles;
+    to_outcome: Percentiles;
+  };
+  /** The source of every outcome that arrived, on time or late (after an action_timeout). */
+  outcome_sources: Record<string, number>;
   model_answers_per_s: number;
   fresh_llm_per_s: number;
   errors: Record<string, number>;
@@ -52,7 +59,11 @@ export function stepResult(options: StepOptions, raw: StepRaw): StepResult {
   const answered = records.filter((r) => !r.source.startsWith('error:') && r.source !== 'no_answer');
   const modelWritten = records.filter((r) => MODEL_WRITTEN.has(r.source));
   const fresh = records.filter((r) => r.source === 'llm');
+  const onTime = new Set(answered);
   const late = records.flatMap((r) => (r.late ? [{ ...r.late, type: r.type }] : []));
+  const outcomes = records.flatMap((r) =>
+    r.late ? [{ ...r.late, type: r.type }] : onTime.has(r) ? [r] : [],
+  );
   return {
     players: options.players,
     mode: options.mode,
@@ -71,7 +82,9 @@ export function stepResult(options: StepOptions, raw: StepRaw): StepResult {
       all: percentiles(records.filter((r) => r.source !== 'no_answer').map((r) => r.latencyMs)),
       model_written: percentiles(modelWritten.map((r) => r.latencyMs)),
       fresh_llm: percentiles(fresh.map((r) => r.latencyMs)),
+      to_outcome: percentiles(outcomes.map((r) => r.latencyMs)),
     },
+    outcome_sources: count((r) => r.source, outcomes),
     model_answers_per_s: round(modelWritten.length / windowSeconds, 2),
     fresh_llm_per_s: round(fresh.length / windowSeconds, 2),
     errors: count(
