@@ -52,6 +52,17 @@ const SAMPLE: [string, Omit<ContextOptions, 'world'>][] = [
     { locationId: 'tavern', playersHere: ['bram'], action: { action_type: 'say', message: 'hello all' } },
   ],
   [
+    'hand over a shard',
+    {
+      locationId: 'elders-hut',
+      player: {
+        inventory: ['starglass-shard'],
+        quests: { 'elders-prophecy': { status: 'active', step: 2 } },
+      },
+      action: { action_type: 'use', item: 'starglass shard', target: 'Elder Zorathian' },
+    },
+  ],
+  [
     'attack a wolf',
     {
       locationId: 'wolf-hollow',
