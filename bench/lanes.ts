@@ -86,7 +86,7 @@ export async function run(args: readonly string[]): Promise<LanesBenchResult> {
         `lanes: ${players} players, optimizations ${mode}: ${result.actions} actions, ${result.throughput_per_s}/s; ` +
           `model-written ${result.model_answers_per_s}/s (fresh llm ${result.fresh_llm_per_s}/s), ` +
           `P95 all ${result.latency_ms.all.p95} ms, model-written ${result.latency_ms.model_written.p95} ms; ` +
-          `sources ${JSON.stringify(result.sources)}`,
+          `sources ${JSON.stringify(result.sources)}; load average ${result.setup.load_average_1m}`,
       );
     }
     const [on, off] = [byMode.get('on'), byMode.get('off')];

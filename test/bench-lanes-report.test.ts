@@ -37,7 +37,7 @@ function raw(records: ActionRecord[], worldPromptTokens: number): StepRaw {
     health: undefined,
     metrics: {},
     settings: {},
-    setup: { healthy_ms: 0, register_s: 0, connect_s: 0, world_urls_setting: '' },
+    setup: { healthy_ms: 0, register_s: 0, connect_s: 0, world_urls_setting: '', load_average_1m: 0 },
     unexpectedFrames: 0,
     eventLoopDelayMs: { p99: 0, max: 0 },
   };

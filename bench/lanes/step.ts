@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { registerAccounts, SourceAddresses } from '../pipeline/accounts.ts';
@@ -67,7 +68,14 @@ export interface StepRaw {
   health: unknown;
   metrics: Record<string, Record<string, number>>;
   settings: Record<string, string>;
-  setup: { healthy_ms: number; register_s: number; connect_s: number; world_urls_setting: string };
+  setup: {
+    healthy_ms: number;
+    register_s: number;
+    connect_s: number;
+    world_urls_setting: string;
+    /** The machine's 1-minute load average at the end of the window (it is shared: the figures' noise). */
+    load_average_1m: number;
+  };
   unexpectedFrames: number;
   eventLoopDelayMs: { p99: number; max: number };
 }
@@ -144,6 +152,7 @@ export async function runStep(options: StepOptions, map: WorldMap): Promise<Step
       Math.max(0, options.seconds * 1000 - 1_000),
     );
     const { records, windowSeconds } = await players.play(options.seconds, options.thinkMs);
+    const loadAverage = os.loadavg()[0]!;
     clearTimeout(healthTimer);
     loopDelay.disable();
     server.assertRunning();
@@ -163,6 +172,7 @@ export async function runStep(options: StepOptions, map: WorldMap): Promise<Step
         register_s: Math.round(registered.seconds * 10) / 10,
         connect_s: Math.round(connectSeconds * 10) / 10,
         world_urls_setting: worldSetting.note,
+        load_average_1m: Math.round(loadAverage * 10) / 10,
       },
       unexpectedFrames: players.unexpectedFrames,
       eventLoopDelayMs: {
