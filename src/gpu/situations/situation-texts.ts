@@ -27,14 +27,28 @@ export function playerActionSituationId(eventId: string): string {
   return nameBasedUuid(`player_action/${eventId}`, SITUATION_NAMESPACE);
 }
 
-/** A place as its snippet: name, region, description and how it changes through the day. */
+/** A place's or an NPC's snippet at most (the compact world prompt keeps 200 characters of one). */
+const SNIPPET_CHARS = 190;
+
+/** A place as a prompt is told of it: its name, region and the first sentence of its description. */
+export function placeSnippet(world: World, location: Location): string {
+  return snippet(`${location.name} (${regionName(world, location)}): `, location.description);
+}
+
+/** An NPC as a prompt is told of it: who, where usually, and the first sentence of their description. */
+export function npcSnippet(world: World, npc: Npc): string {
+  const home = world.locations.get(npc.location)?.name ?? npc.location;
+  return snippet(`${npc.name}, usually at ${home}: `, npc.description);
+}
+
+/** A place as it is embedded: name, region, description and how it changes through the day. */
 export function placeText(world: World, location: Location): string {
-  const region = world.content.regions.find((r) => r.id === location.region)?.name ?? location.region;
+  const region = regionName(world, location);
   const times = Object.entries(location.timeOfDay).map(([time, line]) => `${capitalised(time)}: ${line}`);
   return [`${location.name} (${region}): ${location.description}`, ...times].join(' ');
 }
 
-/** An NPC as its snippet: who they are, where they are usually found and what they know of (topics only). */
+/** An NPC as it is embedded: who they are, where they are usually found and what they know of (topics only). */
 export function npcText(world: World, npc: Npc): string {
   const home = world.locations.get(npc.location)?.name ?? npc.location;
   const topics = npc.knowledge.map((k) => k.topic);
@@ -50,7 +64,7 @@ export function npcText(world: World, npc: Npc): string {
  */
 export function playerActionLine(action: Action, placeName: string, narration: string): string | undefined {
   if (NOT_SITUATIONS.has(action.action_type)) return undefined;
-  return `At ${placeName}: ${commandText(action).trim()}. ${narrationHead(narration)}`.trim();
+  return `At ${placeName}: ${commandText(action).trim()}. ${head(narration, NARRATION_HEAD_CHARS)}`.trim();
 }
 
 /**
@@ -64,12 +78,21 @@ export function situationQuery(action: Action): string | undefined {
   return NOT_LOOKED_UP.has(action.action_type) ? undefined : commandText(action);
 }
 
-function narrationHead(narration: string): string {
-  const flat = narration.replace(/\s+/g, ' ').trim();
+function snippet(lead: string, description: string): string {
+  return `${lead}${head(description, Math.max(SNIPPET_CHARS - lead.length, 40))}`;
+}
+
+/** The first sentence of a text, cut at a word within `maxChars`. */
+function head(text: string, maxChars: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
   const sentence = flat.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? flat;
-  if (sentence.length <= NARRATION_HEAD_CHARS) return sentence;
-  const cut = sentence.slice(0, NARRATION_HEAD_CHARS);
+  if (sentence.length <= maxChars) return sentence;
+  const cut = sentence.slice(0, maxChars);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}…`;
+}
+
+function regionName(world: World, location: Location): string {
+  return world.content.regions.find((region) => region.id === location.region)?.name ?? location.region;
 }
 
 function capitalised(word: string): string {

@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { starterWorld } from '../../domain/testing/starter-world.ts';
 import { buildWorld } from '../../domain/world/world.ts';
+import { waitUntil } from '../../infrastructure/consumers/crash-testing.ts';
 import { createLogger } from '../../infrastructure/logger.ts';
 import { LocalHashEmbedder } from '../../infrastructure/memory/embedder.ts';
 import { InMemorySituationStore } from '../../infrastructure/memory/in-memory-situation-store.ts';
-import { npcText, placeText, playerActionLine, publicSituationId } from './situation-texts.ts';
+import {
+  npcSnippet,
+  npcText,
+  placeSnippet,
+  placeText,
+  playerActionLine,
+  publicSituationId,
+} from './situation-texts.ts';
 import { type IndexedWorld, WorldSituationIndexer, worldSituations } from './world-situations.ts';
 
 const logger = createLogger('silent', false);
@@ -31,6 +39,15 @@ describe('situation texts', () => {
     expect(text).toMatch(/^Elder Zorathian, usually at Elder's Hut: /);
     expect(text).toContain('Knows of: the prophecy');
     expect(text).not.toContain(elder.knowledge[0]!.text);
+  });
+
+  it('a snippet is short: name, where, and the description’s first sentence within 190 characters', () => {
+    expect(placeSnippet(world, world.locations.get('village-square')!)).toBe(
+      'Village Square (Emberfall Village): Cobblestones ring a moss-covered well at the heart of Emberfall, worn smooth by three hundred years of buckets.',
+    );
+    const brenna = npcSnippet(world, world.npcs.get('brenna')!);
+    expect(brenna).toMatch(/^Brenna the Blacksmith, usually at The Smithy: A broad-shouldered woman .*…$/);
+    expect(brenna.length).toBeLessThanOrEqual(190);
   });
 
   it('a player action is one line of what, where and the narration’s first sentence', () => {
@@ -107,15 +124,28 @@ describe('the world in the situation index', () => {
     const found = await store.search(fountain!, { kinds: ['place'], limit: 1 });
     expect(found[0]).toMatchObject({
       id: publicSituationId('place', 'starter-next', 'village-square'),
-      text: expect.stringContaining('new fountain'),
+      text: 'Village Square (Emberfall Village): A quiet square with a new fountain.',
     });
   });
 
-  it('given a store that fails, then the failure is logged and not thrown', async () => {
+  it('given a store that fails, then the failure is logged, not thrown, and tried again later', async () => {
     const store = new InMemorySituationStore();
-    store.upsert = () => Promise.reject(new Error('store down'));
-    const background = indexer(store);
+    const upsert = store.upsert.bind(store);
+    let failures = 1;
+    store.upsert = (entries) => (failures-- > 0 ? Promise.reject(new Error('store down')) : upsert(entries));
+    const seen: IndexedWorld[] = [];
+    const background = new WorldSituationIndexer({
+      embedder: new LocalHashEmbedder(),
+      store,
+      logger,
+      onIndexed: (indexed) => seen.push(indexed),
+      retryAfterMs: 5,
+    });
     background.request(world);
     await expect(background.idle()).resolves.toBeUndefined();
+    await waitUntil(() => seen.length === 1, 'the retry');
+    await background.idle();
+    expect(await store.count()).toBe(world.locations.size + world.npcs.size);
+    await background.stop();
   });
 });

@@ -2,10 +2,12 @@ import type { World } from '../../domain/world/world.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import type { Embedder } from '../../infrastructure/memory/embedder.ts';
 import type { Situation, SituationStore } from '../../infrastructure/memory/situation-store.ts';
-import { npcText, placeText, publicSituationId } from './situation-texts.ts';
+import { npcSnippet, npcText, placeSnippet, placeText, publicSituationId } from './situation-texts.ts';
 
 /** Texts embedded in one call: an Ollama embedder takes a batch, within a sane request size. */
 const EMBED_BATCH = 64;
+/** After a failed indexing (the store or the embedder down), the latest content is tried again. */
+const RETRY_AFTER_MS = 30_000;
 
 export interface IndexedWorld {
   version: string;
@@ -14,8 +16,11 @@ export interface IndexedWorld {
   ms: number;
 }
 
-/** Every place and NPC of a content version as entries without embeddings, ids from (version, id). */
-export function worldSituations(world: World): Omit<Situation, 'embedding'>[] {
+/**
+ * Every place and NPC of a content version as entries without embeddings, ids from (version, id): the
+ * short snippet a prompt gets is stored, the fuller text (time of day, topics) is what is embedded.
+ */
+export function worldSituations(world: World): (Omit<Situation, 'embedding'> & { embedText: string })[] {
   const { version } = world.content;
   const createdAt = new Date(0).toISOString();
   return [
@@ -23,14 +28,16 @@ export function worldSituations(world: World): Omit<Situation, 'embedding'>[] {
       id: publicSituationId('place', version, location.id),
       kind: 'place' as const,
       subjectId: location.id,
-      text: placeText(world, location),
+      text: placeSnippet(world, location),
+      embedText: placeText(world, location),
       createdAt,
     })),
     ...[...world.npcs.values()].map((npc) => ({
       id: publicSituationId('npc', version, npc.id),
       kind: 'npc' as const,
       subjectId: npc.id,
-      text: npcText(world, npc),
+      text: npcSnippet(world, npc),
+      embedText: npcText(world, npc),
       createdAt,
     })),
   ];
@@ -40,11 +47,14 @@ export function worldSituations(world: World): Omit<Situation, 'embedding'>[] {
  * Embeds the world's places and NPCs into the situation store in the background, at start and again
  * whenever the content in force changes; never on a request's path. Entries of an older version are
  * dropped once the new one is in. One indexing runs at a time: a change during one is indexed after
- * it (only the latest content, when several came).
+ * it (only the latest content, when several came). A failed indexing is tried again a while later,
+ * unless newer content came meanwhile.
  */
 export class WorldSituationIndexer {
   private running: Promise<void> | undefined;
   private next: World | undefined;
+  private latest: World | undefined;
+  private retry: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
@@ -54,13 +64,16 @@ export class WorldSituationIndexer {
       logger: Logger;
       /** Called after each content version is in (for tests and figures). */
       onIndexed?: (indexed: IndexedWorld) => void;
+      retryAfterMs?: number;
     },
   ) {}
 
   /** Starts indexing `world`, or queues it behind the one running. Failures are logged, not thrown. */
   request(world: World): void {
     if (this.stopped) return;
+    clearTimeout(this.retry);
     this.next = world;
+    this.latest = world;
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
     });
@@ -73,6 +86,7 @@ export class WorldSituationIndexer {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.retry);
     this.next = undefined;
     await this.idle();
   }
@@ -83,8 +97,10 @@ export class WorldSituationIndexer {
     const entries = worldSituations(world);
     for (let i = 0; i < entries.length && !this.stopped; i += EMBED_BATCH) {
       const batch = entries.slice(i, i + EMBED_BATCH);
-      const embeddings = await this.deps.embedder.embed(batch.map((entry) => entry.text));
-      await this.deps.store.upsert(batch.map((entry, j) => ({ ...entry, embedding: embeddings[j]! })));
+      const embeddings = await this.deps.embedder.embed(batch.map((entry) => entry.embedText));
+      await this.deps.store.upsert(
+        batch.map(({ embedText: _, ...entry }, j) => ({ ...entry, embedding: embeddings[j]! })),
+      );
     }
     if (!this.stopped) await this.deps.store.retainPublic(new Set(entries.map((entry) => entry.id)));
     const indexed = {
@@ -109,7 +125,15 @@ export class WorldSituationIndexer {
           { err: error, version: world.content.version },
           'situation index: could not embed the places and NPCs; lookups go without them',
         );
+        if (!this.next) this.retryLater(world);
       }
     }
+  }
+
+  private retryLater(world: World): void {
+    this.retry = setTimeout(() => {
+      if (world === this.latest) this.request(world);
+    }, this.deps.retryAfterMs ?? RETRY_AFTER_MS);
+    this.retry.unref();
   }
 }
