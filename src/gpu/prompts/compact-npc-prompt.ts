@@ -10,6 +10,8 @@ export const COMPACT_NPC_HISTORY: HistoryOptions = { verbatim: 1, budgetChars: 7
 /** How many knowledge entries the compressed prompt gives in full: the ones the words are about. */
 const MAX_KNOWLEDGE = 2;
 const SAMPLE_LINES = 2;
+/** The most of one knowledge entry the compressed prompt gives, in characters (whole lines). */
+const KNOWLEDGE_CHARS = 400;
 
 /**
  * The compressed NPC system message: the rules and a persona card (who the NPC is, how it speaks, the
@@ -54,6 +56,22 @@ export function relevantKnowledge(npc: Npc, message: string, guidance: Proposal)
     .map((k) => k.entry);
 }
 
+/**
+ * An entry's lines the suggested reply does not already say, in order, within a budget: the model gets
+ * what it could add, not the same words twice.
+ */
+function untold(entry: Knowledge, reply: string): string {
+  const lines = [entry.text, ...entry.more].filter((line) => !reply.includes(line));
+  const kept: string[] = [];
+  let room = KNOWLEDGE_CHARS;
+  for (const line of lines) {
+    if (line.length > room) break;
+    kept.push(line);
+    room -= line.length + 1;
+  }
+  return kept.join(' ') || 'as the suggested reply says.';
+}
+
 /** "What you know of this:" lines, and how the NPC feels about the people the words name or who are here. */
 export function compactKnowledgeLines(
   world: World,
@@ -75,7 +93,10 @@ export function compactKnowledgeLines(
   });
   return [
     ...(entries.length > 0
-      ? ['What you know of this:', ...entries.map((k) => `- ${k.topic}: ${[k.text, ...k.more].join(' ')}`)]
+      ? [
+          'What you know of this (besides what the suggested reply says):',
+          ...entries.map((k) => `- ${k.topic}: ${untold(k, String(guidance.result.npc_response ?? ''))}`),
+        ]
       : []),
     ...(relationships.length > 0
       ? [

@@ -315,14 +315,22 @@ describe('the compressed NPC prompt', () => {
     expect(a.messages[0]).toContain('relationship_change: a whole number from -5 to 5');
   });
 
-  it('brings what the NPC knows of the topic asked, and not of the others', async () => {
+  it('brings what the NPC knows of the topic asked beyond the suggested reply, and not of the others', async () => {
     const { npc, messages } = await compressed('Elder', 'Tell me of the prophecy');
     const prophecy = npc.knowledge.find((k) => k.topic === 'the prophecy')!;
     const charts = npc.knowledge.find((k) => k.topic === 'the star charts')!;
-    expect(messages[1]).toContain(`What you know of this:\n- the prophecy: ${prophecy.text}`);
-    expect(messages[1]).not.toContain(charts.text);
+    const situation = messages[1];
+    const known = situation.slice(
+      situation.indexOf('What you know of this'),
+      situation.indexOf('Suggested reply'),
+    );
+    // The suggested reply says the entry's first line: the knowledge gives what follows it
+    expect(situation.slice(situation.indexOf('reply: "'))).toContain(prophecy.text);
+    expect(known).toContain(`- the prophecy: ${prophecy.more[0]}`);
+    expect(known).not.toContain(prophecy.text);
+    expect(situation).not.toContain(charts.text);
     const smalltalk = await compressed('Brenna', 'Nice weather today');
-    expect(smalltalk.messages[1]).not.toContain('What you know of this:');
+    expect(smalltalk.messages[1]).not.toContain('What you know of this');
   });
 
   it('folds older talks into one line and quotes the last one', async () => {
