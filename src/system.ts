@@ -18,8 +18,10 @@ import { LlmConversationWording } from './gpu/npc-life/conversation-wording.ts';
 import { watchServerCapacity } from './gpu/orchestrator/capacity-watcher.ts';
 import { openLanes } from './gpu/orchestrator/open-lanes.ts';
 import { LlmOrchestrator } from './gpu/orchestrator/orchestrator.ts';
+import { SemanticCache } from './gpu/orchestrator/semantic-cache.ts';
 import { RulesEngine } from './gpu/rules/rules-engine.ts';
 import { openSituations } from './gpu/situations/open-situations.ts';
+import { openSpeculation } from './gpu/speculation/open-speculation.ts';
 import { SqlActionPartitions } from './infrastructure/action-partitions.ts';
 import { MemoryCache } from './infrastructure/cache/memory-cache.ts';
 import { SqlCheckpointStore } from './infrastructure/checkpoint-store.ts';
@@ -203,8 +205,27 @@ export async function startSystem(
             logger: logger.child({ component: 'orchestrator' }),
             worldVersion: () => runtime.world.content.version,
             now: clock,
+            optimizations: config.INFERENCE_OPTIMIZATIONS,
+            ...(config.INFERENCE_OPTIMIZATIONS.has('semantic-cache')
+              ? {
+                  semanticCache: new SemanticCache({
+                    cache,
+                    embedder: npcMemory.embedder,
+                    logger: logger.child({ component: 'semantic-cache' }),
+                  }),
+                }
+              : {}),
           })
         : rules;
+    // Speculative pre-computation ('speculation'): what players are likely to ask next, on idle slots only.
+    const speculator = openSpeculation(config.INFERENCE_OPTIMIZATIONS, lane, {
+      runtime,
+      scenes,
+      metrics,
+      clock,
+      logger: logger.child({ component: 'speculation' }),
+    });
+    if (speculator) closers.push(() => speculator.stop());
     const processor = new ActionProcessor({
       store,
       commands,
@@ -216,6 +237,9 @@ export async function startSystem(
       rules,
       scenes,
       logger: logger.child({ component: 'lanes' }),
+      ...(speculator
+        ? { afterResolved: (context, outcome) => speculator.afterResolved(context, outcome) }
+        : {}),
       owner: {
         processId: lease.processId,
         partitions: new SqlActionPartitions(untyped(database.db)),
