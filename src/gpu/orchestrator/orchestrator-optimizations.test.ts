@@ -189,7 +189,7 @@ describe('prefetch', () => {
   });
 
   it('skips what is not public, what a busy lane has no slot for, and everything when switched off', async () => {
-    const model = numberingBackend(50);
+    const model = numberingBackend(500);
     const { lanes } = orchestrator('world', model.backend, { slots: 1 });
     expect(await lanes.prefetch(actionContext({ action: { action_type: 'say', message: 'hi' } }))).toBe(
       'skipped',
@@ -204,15 +204,17 @@ describe('prefetch', () => {
   });
 
   it('leaves a real request that joined a speculation to ask for itself when the lane takes the slot back', async () => {
-    const model = numberingBackend(100);
-    const { lanes } = orchestrator('world', model.backend, { slots: 1 });
+    const model = numberingBackend(500);
+    const { lanes, metrics } = orchestrator('world', model.backend, { slots: 1 });
     const speculation = lanes.prefetch(actionContext({ action: look, locationId: 'hut', actionId: 'spec' }));
     await vi.waitFor(() => expect(model.calls).toHaveLength(1));
-    // The real look at the hut joins the speculation in flight...
+    // The real look at the hut joins the speculation in flight (right after counting its cache miss)...
     const joined = lanes.resolve(
       actionContext({ action: look, locationId: 'hut', player: { playerId: 'p2' } }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(async () =>
+      expect(await counted(metrics.cacheRequests)).toEqual({ 'description:miss': 1 }),
+    );
     // ...which gives its slot up when other real work arrives.
     const other = lanes.resolve(
       actionContext({ action: look, locationId: 'woods', player: { playerId: 'p3' } }),
