@@ -4,10 +4,11 @@
  *
  *   npm run -s bench -- lanes [--players 160,300] [--seconds 15] [--modes on,off] [--think-ms 5000]
  *                             [--world-instances 2] [--npc-instances 2] [--slots 4]
- *                             [--server-capacity 16] [--seed lanes-1]
+ *                             [--server-capacity 16] [--optimizations all] [--seed lanes-1]
  *
  * One JSON document on stdout (progress on stderr). For each players count and each mode (`on`:
- * INFERENCE_OPTIMIZATIONS=all, `off`: none), one cold step: fresh simulated model servers, a fresh
+ * INFERENCE_OPTIMIZATIONS=all, or what `--optimizations` says, e.g. `all,-speculation`; `off`: none),
+ * one cold step: fresh simulated model servers, a fresh
  * server (src/main.ts as `npm start` ships it, in a child process, embedded default: PGlite and
  * in-process cache, its own data dir), fresh accounts registered through POST /auth/register, each
  * player on its own WebSocket from its own loopback address. The players act for `seconds`, then the
@@ -52,6 +53,7 @@ interface Options {
   npcInstances: number;
   slots: number;
   serverCapacity: number;
+  optimizations: string;
   seed: string;
 }
 
@@ -86,7 +88,7 @@ export async function run(args: readonly string[]): Promise<LanesBenchResult> {
         `lanes: ${players} players, optimizations ${mode}: ${result.actions} actions, ${result.throughput_per_s}/s; ` +
           `model-written ${result.model_answers_per_s}/s (fresh llm ${result.fresh_llm_per_s}/s), ` +
           `P95 all ${result.latency_ms.all.p95} ms, model-written ${result.latency_ms.model_written.p95} ms; ` +
-          `sources ${JSON.stringify(result.sources)}; load average ${result.setup.load_average_1m}`,
+          `sources ${JSON.stringify(result.sources)}; server CPU ${result.setup.server_cpu_per_s}/s, load average ${result.setup.load_average_1m}`,
       );
     }
     const [on, off] = [byMode.get('on'), byMode.get('off')];
@@ -139,7 +141,9 @@ function describeConfig(options: Options, version: string, locations: number): R
     world: `${WORLD_FILE} (version ${version}, ${locations} locations)`,
     players: options.players,
     seconds_per_step: options.seconds,
-    modes: options.modes.map((m) => `${m}: INFERENCE_OPTIMIZATIONS=${m === 'on' ? 'all' : 'none'}`),
+    modes: options.modes.map(
+      (m) => `${m}: INFERENCE_OPTIMIZATIONS=${m === 'on' ? options.optimizations : 'none'}`,
+    ),
     server: `src/main.ts in a child process, WORLD_SLOTS=NPC_SLOTS=${options.slots}, the game clock running`,
     latency:
       'from the action frame’s send to its action_result or error; model-written = llm + cache + semantic_cache',
@@ -184,6 +188,7 @@ function parseOptions(args: readonly string[]): Options {
       'npc-instances': { type: 'string', default: '2' },
       slots: { type: 'string', default: '4' },
       'server-capacity': { type: 'string', default: '16' },
+      optimizations: { type: 'string', default: 'all' },
       seed: { type: 'string', default: 'lanes-1' },
     },
     strict: true,
@@ -211,6 +216,7 @@ function parseOptions(args: readonly string[]): Options {
     npcInstances: whole('npc-instances', values['npc-instances']),
     slots: whole('slots', values.slots),
     serverCapacity: whole('server-capacity', values['server-capacity']),
+    optimizations: values.optimizations,
     seed: values.seed,
   };
 }

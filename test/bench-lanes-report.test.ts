@@ -14,6 +14,7 @@ const OPTIONS: StepOptions = {
   npcInstances: 2,
   slots: 4,
   serverCapacity: 16,
+  optimizations: 'all',
   seed: 's',
 };
 
@@ -37,7 +38,15 @@ function raw(records: ActionRecord[], worldPromptTokens: number): StepRaw {
     health: undefined,
     metrics: {},
     settings: {},
-    setup: { healthy_ms: 0, register_s: 0, connect_s: 0, world_urls_setting: '', load_average_1m: 0 },
+    setup: {
+      healthy_ms: 0,
+      register_s: 0,
+      connect_s: 0,
+      world_urls_setting: '',
+      load_average_1m: 0,
+      server_cpu_per_s: null,
+      inference_optimizations: 'all',
+    },
     unexpectedFrames: 0,
     eventLoopDelayMs: { p99: 0, max: 0 },
   };

@@ -11,7 +11,7 @@ type Percentiles = { p50: number; p95: number; p99: number; max: number; count: 
 export interface StepResult {
   players: number;
   mode: Mode;
-  inference_optimizations: 'all' | 'none';
+  inference_optimizations: string;
   actions: number;
   seconds: number;
   throughput_per_s: number;
@@ -67,7 +67,7 @@ export function stepResult(options: StepOptions, raw: StepRaw): StepResult {
   return {
     players: options.players,
     mode: options.mode,
-    inference_optimizations: options.mode === 'on' ? 'all' : 'none',
+    inference_optimizations: raw.setup.inference_optimizations,
     actions: records.length,
     seconds: round(windowSeconds, 1),
     throughput_per_s: round(answered.length / windowSeconds, 1),

@@ -58,6 +58,8 @@ export interface StepOptions {
   slots: number;
   /** max_running_requests each simulated server reports (and keeps to). */
   serverCapacity: number;
+  /** INFERENCE_OPTIMIZATIONS in mode `on` (`all` unless told). */
+  optimizations: string;
   seed: string;
 }
 
@@ -75,6 +77,9 @@ export interface StepRaw {
     world_urls_setting: string;
     /** The machine's 1-minute load average at the end of the window (it is shared: the figures' noise). */
     load_average_1m: number;
+    /** CPU the server process used during the window (user + system), per second of the window. */
+    server_cpu_per_s: number | null;
+    inference_optimizations: string;
   };
   unexpectedFrames: number;
   eventLoopDelayMs: { p99: number; max: number };
@@ -117,7 +122,7 @@ export async function runStep(options: StepOptions, map: WorldMap): Promise<Step
       OPENAI_NPC_URLS: models.npc.map((s) => s.url).join(','),
       WORLD_SLOTS: String(options.slots),
       NPC_SLOTS: String(options.slots),
-      INFERENCE_OPTIMIZATIONS: options.mode === 'on' ? 'all' : 'none',
+      INFERENCE_OPTIMIZATIONS: options.mode === 'on' ? options.optimizations : 'none',
       METRICS_PORT: String(metricsPort),
     };
     const server = await ServerProcess.spawn('embedded', backingServices(), cleanup, deployment);
@@ -151,7 +156,9 @@ export async function runStep(options: StepOptions, map: WorldMap): Promise<Step
       },
       Math.max(0, options.seconds * 1000 - 1_000),
     );
+    const cpuBefore = cpuSeconds(server.pid);
     const { records, windowSeconds } = await players.play(options.seconds, options.thinkMs);
+    const cpuAfter = cpuSeconds(server.pid);
     const loadAverage = os.loadavg()[0]!;
     clearTimeout(healthTimer);
     loopDelay.disable();
@@ -173,6 +180,11 @@ export async function runStep(options: StepOptions, map: WorldMap): Promise<Step
         connect_s: Math.round(connectSeconds * 10) / 10,
         world_urls_setting: worldSetting.note,
         load_average_1m: Math.round(loadAverage * 10) / 10,
+        server_cpu_per_s:
+          cpuBefore === undefined || cpuAfter === undefined
+            ? null
+            : Math.round(((cpuAfter - cpuBefore) / windowSeconds) * 100) / 100,
+        inference_optimizations: deployment.env['INFERENCE_OPTIMIZATIONS']!,
       },
       unexpectedFrames: players.unexpectedFrames,
       eventLoopDelayMs: {
@@ -237,6 +249,21 @@ async function getJson(url: string): Promise<unknown> {
     return text;
   }
 }
+
+/** User + system CPU seconds of a process so far (Linux /proc; undefined elsewhere). */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name (in parentheses, may hold spaces): fields 14 and 15 are utime and stime.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ of Linux on every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
