@@ -29,7 +29,8 @@ const benchmarks = new Map<string, { description: string; load: () => Promise<Be
   [
     'lanes',
     {
-      description: 'LLM lanes under load: orchestrator + schedulers over simulated backends, 10-300 players',
+      description:
+        'LLM lanes as players feel them: the real server over the protocol on simulated model servers, optimizations on and off',
       load: () => import('./lanes.ts'),
     },
   ],
