@@ -23,7 +23,13 @@ describe('LLM lanes seen from a player', () => {
     npc = await FakeLlmServer.start();
     server = await startTestSystem({
       clock: clockFromGameHour(11),
-      env: { OLLAMA_WORLD_HOST: world.url, OLLAMA_NPC_HOSTS: npc.url, ADMIN_TOKEN: METRICS_TOKEN },
+      env: {
+        OLLAMA_WORLD_HOST: world.url,
+        OLLAMA_NPC_HOSTS: npc.url,
+        ADMIN_TOKEN: METRICS_TOKEN,
+        // The fake servers answer in the order replies are queued: speculation would take some of them.
+        INFERENCE_OPTIMIZATIONS: 'all,-speculation',
+      },
     });
     const { token } = await register(server.baseUrl, 'listener');
     player = await GameClient.connect(server.baseUrl, token);
