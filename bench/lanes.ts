@@ -38,6 +38,7 @@ import { buildWorld } from '../src/domain/world/world.ts';
 import { countTextTokens } from '../src/gpu/prompts/prompt-tokens.ts';
 import { ACTIVITY, GREETING_SHARE, MIX, PLAYER, WorldMap } from './lanes/player-model.ts';
 import { type Comparison, compare, type StepResult, stepResult, TARGET } from './lanes/report.ts';
+import { benchEmbedder, evaluateSemanticPairs } from './lanes/semantic-pairs.ts';
 import { type Mode, runStep, SIMULATED_MODELS, type StepOptions } from './lanes/step.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { note, REPO_ROOT } from './pipeline/server.ts';
@@ -109,16 +110,11 @@ export async function run(args: readonly string[]): Promise<LanesBenchResult> {
 /**
  * The semantic cache's hit and false-hit rates over the labelled request pairs the benchmark ships
  * (bench/lanes/semantic-pairs.ts), with the embedder the server would use here (the local one unless
- * OLLAMA_EMBED_HOST is set). Loaded by name so that this benchmark runs while that module is absent.
+ * OLLAMA_EMBED_HOST is set).
  */
 async function semanticPairs(): Promise<unknown> {
-  const path = './lanes/semantic-pairs.ts';
   try {
-    const pairs = (await import(path)) as {
-      evaluateSemanticPairs: (embedder: unknown) => Promise<unknown>;
-      benchEmbedder: () => unknown;
-    };
-    return await pairs.evaluateSemanticPairs(pairs.benchEmbedder());
+    return await evaluateSemanticPairs(benchEmbedder());
   } catch (error) {
     return { note: `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
   }
