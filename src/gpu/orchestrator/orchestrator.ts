@@ -105,10 +105,10 @@ export class LlmOrchestrator implements Lane {
     if (route.lanes === 'both') return this.combat(context, guidance, deadline);
     const lane = route.lanes;
     try {
-      const plan = this.laneAsk(lane, context, guidance);
-      if (!plan) return guidance;
-      const ask = () => plan.ask(route.priority, deadline);
-      return plan.tell(await (plan.shared ? this.shared.answer(plan.shared, deadline, ask) : ask()));
+      const asking = this.laneAsk(lane, context, guidance);
+      if (!asking) return guidance;
+      const ask = () => asking.ask(route.priority, deadline);
+      return asking.tell(await (asking.shared ? this.shared.answer(asking.shared, deadline, ask) : ask()));
     } catch (error) {
       return this.fallback(lane, error, guidance);
     }
@@ -135,10 +135,10 @@ export class LlmOrchestrator implements Lane {
     if (!this.on('speculation') || (lane !== 'world' && lane !== 'npc')) return 'skipped';
     if ((this.deps[lane]?.idleSlots() ?? 0) === 0) return 'skipped';
     const guidance = await this.deps.rules.resolve(context);
-    const plan = this.laneAsk(lane, context, guidance);
-    if (!plan?.shared || !('public' in plan.shared.plan.scope)) return 'skipped';
+    const asking = this.laneAsk(lane, context, guidance);
+    if (!asking?.shared || !('public' in asking.shared.plan.scope)) return 'skipped';
     const deadline = performance.now() + (this.deps.budgetMs ?? limits.actionTimeoutMs) - RECORDING_MARGIN_MS;
-    return this.shared.prefill(plan.shared, () => plan.ask(priority, deadline));
+    return this.shared.prefill(asking.shared, () => asking.ask(priority, deadline));
   }
 
   private laneAsk(lane: LaneName, context: ActionContext, guidance: Proposal): LaneAsk | undefined {
