@@ -21,7 +21,8 @@
  * - the model servers (bench/lanes/simulated-model-server.ts): OpenAI-compatible HTTP servers (and
  *   SGLang's /get_server_info), each request taking uncached prompt tokens / prompt rate + completion
  *   tokens / generation rate, slowed by the requests beside it; Llama 3 prompt tokens; a prefix cache
- *   of whole messages; at most `--server-capacity` requests running at once, the rest queued;
+ *   of whole messages; at most `--server-capacity` requests running at once, the rest queued; an
+ *   answer longer than its max_tokens cut there, mid-JSON, as a server cuts it;
  * - players (bench/lanes/player-model.ts): bursts of 2-4 actions at the per-player limit, think pauses
  *   (exponential, mean `--think-ms`), the look/move/talk/attack/take/say/inventory/quest mix, open
  *   loop (they send without waiting for answers), each choosing from where the server last told it it
@@ -125,7 +126,7 @@ function DIFFERENCES(options: Options): string[] {
     `simulated model servers in the benchmark's own process (node:http on loopback), not GPUs: ${options.worldInstances} world and ${options.npcInstances} NPC instances at the seed's token rates, answers of the drawn length made of filler words`,
     'the embedded default as `npm start` ships it (PGlite, in-process cache and NPC memory with the local hashing embedder), not PostgreSQL, Redis, Qdrant and Ollama embeddings',
     'all players in one client process on the same machine as the server, over loopback (each from its own 127.x address)',
-    'every step starts cold: fresh server, data dir, accounts, caches and prefix caches; 15 s is short of a warmed-up server',
+    `every step starts cold: fresh server, data dir, accounts, caches and prefix caches; ${options.seconds} s is short of a warmed-up server`,
     'scripted players (the mix, bursts and think pauses above); a new account each, at the start location',
     'PASSWORD_HASH_MEMORY_KIB=1024 (cheaper password hashing for registration), as in the pipeline benchmark',
     'the machine is shared with other work: figures are noisy',
@@ -157,7 +158,9 @@ function describeConfig(options: Options, version: string, locations: number): R
       npc: { instances: options.npcInstances, ...SIMULATED_MODELS.npc },
       max_running_requests: options.serverCapacity,
       request_time:
-        'uncached prompt tokens / prompt rate + completion tokens (capped by max_tokens) / generation rate, rates drawn per request',
+        'uncached prompt tokens / prompt rate + completion tokens / generation rate, rates drawn per request',
+      max_tokens:
+        'the model does not know it: an answer drawn longer is cut there, mid-JSON (finish_reason length), and fails the schema',
       prompt_tokens: 'Llama 3 tokenizer through its chat template (src/gpu/prompts/prompt-tokens.ts)',
       prefix_cache:
         'the longest prefix of whole messages the instance processed before costs nothing (LRU of 400)',

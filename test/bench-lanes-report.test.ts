@@ -23,6 +23,7 @@ function raw(records: ActionRecord[], worldPromptTokens: number): StepRaw {
     requests: 2,
     completed: 2,
     aborted: 0,
+    cutAtMaxTokens: 0,
     malformedRequests: 0,
     promptTokens,
     cachedPromptTokens: promptTokens / 2,

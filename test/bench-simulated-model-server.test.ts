@@ -59,16 +59,20 @@ describe('the simulated model server (bench lanes)', () => {
     expect(answer.completionTokens).toBeLessThanOrEqual(90);
   });
 
-  it('caps the completion at max_tokens and answers other schemas in their own shape', async () => {
-    const { backend } = await started();
-    const npc = await backend.generate({
+  it('cuts an answer longer than max_tokens mid-JSON, as a server does, and answers other schemas in their shape', async () => {
+    // Given a server whose NPC replies are 30-70 tokens long
+    const { server, backend } = await started();
+    // When the lane allows 10 tokens
+    const cut = backend.generate({
       messages: [SYSTEM, { role: 'user', content: 'hello' }],
       schema: npcOutputSchema,
       schemaName: 'npc_reply',
       maxTokens: 10,
       timeoutMs: 10_000,
     });
-    expect(npc.completionTokens).toBe(10);
+    // Then the answer is cut (not JSON) and counted so
+    await expect(cut).rejects.toMatchObject({ failure: 'malformed' });
+    expect(server.stats()).toMatchObject({ cutAtMaxTokens: 1, completionTokens: 10 });
     const wording = await backend.generate({
       messages: [{ role: 'system', content: 'Answer with JSON, exactly 3 lines.' }, LOOK],
       schema: wordingOutputSchema,

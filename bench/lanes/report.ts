@@ -31,7 +31,11 @@ export interface StepResult {
   late_results_after_timeout: Record<string, number>;
   actions_by_type: Record<string, number>;
   prompt_tokens: Record<'world' | 'npc', LaneTokens>;
-  completion_tokens: Record<'world' | 'npc', { total: number; mean_per_request: number }>;
+  /** cut_at_max_tokens: answers longer than their max_tokens, cut there (not valid JSON: a fallback). */
+  completion_tokens: Record<
+    'world' | 'npc',
+    { total: number; mean_per_request: number; cut_at_max_tokens: number }
+  >;
   model_servers: StepRaw['models'];
   lanes: unknown;
   metrics: StepRaw['metrics'];
@@ -130,7 +134,11 @@ function completion(instances: Record<string, SimulatedModelStats>) {
   const all = Object.values(instances);
   const total = sum(all.map((s) => s.completionTokens));
   const completed = sum(all.map((s) => s.completed));
-  return { total, mean_per_request: completed > 0 ? Math.round(total / completed) : 0 };
+  return {
+    total,
+    mean_per_request: completed > 0 ? Math.round(total / completed) : 0,
+    cut_at_max_tokens: sum(all.map((s) => s.cutAtMaxTokens)),
+  };
 }
 
 export interface Comparison {

@@ -14,7 +14,7 @@ export interface SimulatedModelOptions {
   generationTokensPerSecond: Range;
   /** Prompt tokens processed per second of one request running alone, drawn per request. */
   promptTokensPerSecond: Range;
-  /** Completion length per schema name (tokens), drawn per request, capped by max_tokens. */
+  /** Completion length per schema name (tokens), drawn per request; cut at max_tokens. */
   completionTokens: Readonly<Record<string, Range>>;
   /** Completion length of a schema not listed. */
   otherCompletionTokens: Range;
@@ -36,6 +36,8 @@ export interface SimulatedModelStats {
   requests: number;
   completed: number;
   aborted: number;
+  /** Answers longer than their max_tokens, cut there (finish_reason `length`: not valid JSON). */
+  cutAtMaxTokens: number;
   malformedRequests: number;
   promptTokens: number;
   cachedPromptTokens: number;
@@ -53,7 +55,8 @@ export interface SimulatedModelStats {
  *   GET /v1/models; GET /get_server_info → { max_running_requests }.
  * A request takes, in real time:
  *   uncached prompt tokens / prompt rate + completion tokens / generation rate
- * (rates drawn per request), slowed by the requests running beside it (SimulatedGpu); past
+ * (rates drawn per request; an answer longer than max_tokens is cut there, mid-JSON, with
+ * finish_reason `length`, as a server cuts it), slowed by the requests running beside it (SimulatedGpu); past
  * max_running_requests at once, requests wait their turn, first come first served. Prompt tokens
  * are Llama 3 tokens through the chat template; the longest prefix of whole messages this instance
  * processed before costs nothing (PrefixCache). A request whose client goes away stops running.
@@ -69,6 +72,7 @@ export class SimulatedModelServer {
     requests: 0,
     completed: 0,
     aborted: 0,
+    cutAtMaxTokens: 0,
     malformedRequests: 0,
     promptTokens: 0,
     cachedPromptTokens: 0,
@@ -154,14 +158,16 @@ export class SimulatedModelServer {
     perSchema.cachedPromptTokens += cachedTokens;
 
     const range = this.options.completionTokens[schemaName] ?? this.options.otherCompletionTokens;
-    const completionTokens = Math.min(maxTokens ?? Number.POSITIVE_INFINITY, this.draw(range, true));
+    const wanted = this.draw(range, true);
+    // A model does not know max_tokens: an answer longer than it is cut there, mid-JSON, as servers do.
+    const cut = maxTokens !== undefined && wanted > maxTokens;
+    const completionTokens = cut ? maxTokens : wanted;
     const workMs =
       ((promptTokens - cachedTokens) / this.draw(this.options.promptTokensPerSecond)) * 1000 +
       (completionTokens / this.draw(this.options.generationTokensPerSecond)) * 1000;
     // Drawn now, so that the sequence of draws does not depend on when answers finish.
-    const content = JSON.stringify(
-      simulatedAnswer(schemaName, schema, messages, completionTokens, this.random),
-    );
+    const whole = JSON.stringify(simulatedAnswer(schemaName, schema, messages, wanted, this.random));
+    const content = cut ? whole.slice(0, Math.floor((whole.length * completionTokens) / wanted)) : whole;
 
     const gone = new AbortController();
     response.on('close', () => {
@@ -179,6 +185,7 @@ export class SimulatedModelServer {
       return;
     }
     this.counters.completed++;
+    if (cut) this.counters.cutAtMaxTokens++;
     this.counters.completionTokens += completionTokens;
     this.serviceMsTotal += performance.now() - arrived;
     reply(response, 200, {
@@ -186,7 +193,9 @@ export class SimulatedModelServer {
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: this.options.model,
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content }, finish_reason: cut ? 'length' : 'stop' },
+      ],
       usage: {
         prompt_tokens: promptTokens,
         completion_tokens: completionTokens,
