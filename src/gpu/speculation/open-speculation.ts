@@ -4,6 +4,7 @@ import type { Logger } from '../../infrastructure/logger.ts';
 import type { Metrics } from '../../infrastructure/metrics.ts';
 import type { Lane } from '../lane.ts';
 import type { Optimizations } from '../optimizations.ts';
+import type { LaneName, LaneScheduler } from '../orchestrator/lane-scheduler.ts';
 import { LlmOrchestrator } from '../orchestrator/orchestrator.ts';
 import { Speculator } from './speculator.ts';
 import { speculativeContexts } from './stand-in.ts';
@@ -21,6 +22,8 @@ export function openSpeculation(
     logger: Logger;
     metrics?: Metrics;
     clock?: () => Date;
+    /** The orchestrator's lanes, to skip a speculation on a busy one before reading its scene. */
+    lanes?: Partial<Record<LaneName, LaneScheduler>>;
   },
 ): Speculator | undefined {
   if (!optimizations.has('speculation') || !(lane instanceof LlmOrchestrator)) return undefined;
@@ -28,6 +31,7 @@ export function openSpeculation(
     world: () => deps.runtime.world,
     contextFor: speculativeContexts(deps),
     prefetch: (context) => lane.prefetch(context),
+    ...(deps.lanes ? { idleSlots: (name: LaneName) => deps.lanes?.[name]?.idleSlots() ?? 0 } : {}),
     logger: deps.logger,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(deps.clock ? { now: deps.clock } : {}),

@@ -27,14 +27,20 @@ const asked = (context: ActionContext) =>
 /** A speculator over a scripted prefetch: each call answers what `answer` says, when it says. */
 function speculator(
   answer: (context: ActionContext) => PrefetchOutcome | Promise<PrefetchOutcome> = () => 'generated',
-  options: { maxRunning?: number; contextFails?: boolean } = {},
+  options: {
+    maxRunning?: number;
+    contextFails?: boolean;
+    idleSlots?: (lane: 'world' | 'npc') => number;
+  } = {},
 ) {
   const calls: string[] = [];
+  const scenesRead: string[] = [];
   const { logger, lines, aboveDebug } = recordingLogger();
   const metrics = createMetrics();
   const subject = new Speculator({
     world: () => actionContext({ action: { action_type: 'look' } }).world,
     contextFor: async (locationId, action) => {
+      scenesRead.push(locationId);
       if (options.contextFails) throw new Error('the store is down');
       return actionContext({ action, locationId, player: { playerId: 'speculation-stand-in' } });
     },
@@ -46,12 +52,13 @@ function speculator(
     metrics,
     now: () => AT,
     ...(options.maxRunning ? { maxRunning: options.maxRunning } : {}),
+    ...(options.idleSlots ? { idleSlots: options.idleSlots } : {}),
   });
   const counted = async () =>
     Object.fromEntries(
       (await metrics.speculations.get()).values.map((v) => [`${v.labels.kind}:${v.labels.outcome}`, v.value]),
     );
-  return { subject, calls, lines, aboveDebug, counted };
+  return { subject, calls, scenesRead, lines, aboveDebug, counted };
 }
 
 describe('the speculator', () => {
@@ -90,6 +97,19 @@ describe('the speculator', () => {
     mixed.subject.afterResolved(...moveNorthToHut());
     await mixed.subject.settled();
     expect(mixed.calls.sort()).toEqual(['description:square', 'greeting:Elder Zorathian@hut']);
+  });
+
+  it('skips a lane with no idle slot before reading any scene for it', async () => {
+    // Given a world lane with every slot taken and an NPC lane with one idle
+    const { subject, calls, scenesRead, counted } = speculator(() => 'generated', {
+      idleSlots: (lane) => (lane === 'world' ? 0 : 1),
+    });
+    subject.afterResolved(...moveNorthToHut());
+    await subject.settled();
+    // Then only the greeting was asked; the square's scene was not even read
+    expect(calls).toEqual(['greeting:Elder Zorathian@hut']);
+    expect(scenesRead).toEqual(['hut']);
+    expect(await counted()).toEqual({ 'greeting:generated': 1, 'description:skipped': 1 });
   });
 
   it('does not ask again within a minute for what it asked, but asks again for what was skipped', async () => {

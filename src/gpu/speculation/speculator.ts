@@ -17,6 +17,8 @@ export interface SpeculatorDeps {
   contextFor: SpeculativeContextBuilder;
   /** Fills the response cache for a public context at the lowest priority; 'skipped' when no slot is idle. */
   prefetch: (context: ActionContext) => Promise<PrefetchOutcome>;
+  /** Slots idle on a lane now: with none, a speculation is skipped before its scene is read. */
+  idleSlots?: (lane: LaneName) => number;
   logger: Logger;
   metrics?: Metrics;
   now?: () => Date;
@@ -112,6 +114,7 @@ export class Speculator {
   }
 
   private async speculate(speculation: Speculation, at: Date): Promise<SpeculationOutcome> {
+    if (this.deps.idleSlots?.(speculation.lane) === 0) return 'skipped';
     try {
       const context = await this.deps.contextFor(speculation.locationId, speculation.action, at);
       return await this.deps.prefetch(context);
