@@ -23,6 +23,8 @@ export interface StepResult {
     fresh_llm: Percentiles;
     to_outcome: Percentiles;
   };
+  /** Latency of the first answer by its source (error:<code> included). */
+  latency_ms_by_source: Record<string, Percentiles>;
   /** The source of every outcome that arrived, on time or late (after an action_timeout). */
   outcome_sources: Record<string, number>;
   model_answers_per_s: number;
@@ -88,6 +90,14 @@ export function stepResult(options: StepOptions, raw: StepRaw): StepResult {
       fresh_llm: percentiles(fresh.map((r) => r.latencyMs)),
       to_outcome: percentiles(outcomes.map((r) => r.latencyMs)),
     },
+    latency_ms_by_source: Object.fromEntries(
+      Object.keys(sources)
+        .filter((source) => source !== 'no_answer')
+        .map((source) => [
+          source,
+          percentiles(records.filter((r) => r.source === source).map((r) => r.latencyMs)),
+        ]),
+    ),
     outcome_sources: count((r) => r.source, outcomes),
     model_answers_per_s: round(modelWritten.length / windowSeconds, 2),
     fresh_llm_per_s: round(fresh.length / windowSeconds, 2),
