@@ -42,7 +42,7 @@ import { type Comparison, compare, type StepResult, stepResult, TARGET } from '.
 import { benchEmbedder, evaluateSemanticPairs } from './lanes/semantic-pairs.ts';
 import { type Mode, runStep, SIMULATED_MODELS, type StepOptions } from './lanes/step.ts';
 import { describeMachine, type Machine } from './machine.ts';
-import { note, REPO_ROOT } from './pipeline/server.ts';
+import { Cleanup, note, REPO_ROOT } from './pipeline/server.ts';
 
 const WORLD_FILE = 'content/starter-world.json';
 
@@ -79,11 +79,13 @@ export async function run(args: readonly string[]): Promise<LanesBenchResult> {
   const map = new WorldMap(world);
   const results: StepResult[] = [];
   const comparisons: Comparison[] = [];
+  // One for the run: a step's server, model servers and data dir go at its end, or on Ctrl-C.
+  const cleanup = new Cleanup().onSignals();
   for (const players of options.players) {
     const byMode = new Map<Mode, StepResult>();
     for (const mode of options.modes) {
       const step: StepOptions = { ...options, players, mode };
-      const result = stepResult(step, await runStep(step, map));
+      const result = stepResult(step, await runStep(step, map, cleanup));
       byMode.set(mode, result);
       results.push(result);
       note(

@@ -6,7 +6,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { registerAccounts, SourceAddresses } from '../pipeline/accounts.ts';
 import {
   backingServices,
-  Cleanup,
+  type Cleanup,
   newDeployment,
   note,
   REPO_ROOT,
@@ -88,10 +88,9 @@ export interface StepRaw {
 /**
  * One cold step: fresh simulated model servers, a fresh server (src/main.ts as `npm start` ships it,
  * embedded default, its own data dir) pointed at them, fresh accounts; the players act for
- * `seconds`, then everything is stopped.
+ * `seconds`, then everything is stopped (through `cleanup`, which also runs on SIGINT/SIGTERM).
  */
-export async function runStep(options: StepOptions, map: WorldMap): Promise<StepRaw> {
-  const cleanup = new Cleanup();
+export async function runStep(options: StepOptions, map: WorldMap, cleanup: Cleanup): Promise<StepRaw> {
   const seed = `${options.seed}/${options.players}/${options.mode}`;
   const started = (lane: 'world' | 'npc', count: number) =>
     Array.from(
