@@ -4,7 +4,8 @@
  *
  *   npm run -s bench -- lanes [--players 160,300] [--seconds 15] [--modes on,off] [--think-ms 5000]
  *                             [--world-instances 2] [--npc-instances 2] [--slots 4]
- *                             [--server-capacity 16] [--optimizations all] [--seed lanes-1]
+ *                             [--server-capacity 16] [--batch-penalty 0.1] [--optimizations all]
+ *                             [--seed lanes-1]
  *
  * One JSON document on stdout (progress on stderr). For each players count and each mode (`on`:
  * INFERENCE_OPTIMIZATIONS=all, or what `--optimizations` says, e.g. `all,-speculation`; `off`: none),
@@ -55,6 +56,7 @@ interface Options {
   npcInstances: number;
   slots: number;
   serverCapacity: number;
+  batchPenalty?: number;
   optimizations: string;
   seed: string;
 }
@@ -166,7 +168,7 @@ function describeConfig(options: Options, version: string, locations: number): R
       prompt_tokens: 'Llama 3 tokenizer through its chat template (src/gpu/prompts/prompt-tokens.ts)',
       prefix_cache:
         'the longest prefix of whole messages the instance processed before costs nothing (LRU of 400)',
-      batching: 'each running request advances at 1/(1 + batchPenalty·(active − 1)) of its rate',
+      batching: `each running request advances at 1/(1 + batchPenalty·(active − 1)) of its rate${options.batchPenalty === undefined ? '' : `; batchPenalty ${options.batchPenalty} (--batch-penalty)`}`,
     },
     target: {
       model_answers_gain_at_least: TARGET.modelAnswersGainAtLeast,
@@ -189,6 +191,7 @@ function parseOptions(args: readonly string[]): Options {
       'npc-instances': { type: 'string', default: '2' },
       slots: { type: 'string', default: '4' },
       'server-capacity': { type: 'string', default: '16' },
+      'batch-penalty': { type: 'string' },
       optimizations: { type: 'string', default: 'all' },
       seed: { type: 'string', default: 'lanes-1' },
     },
@@ -198,6 +201,11 @@ function parseOptions(args: readonly string[]): Options {
     const value = Number(text);
     if (!Number.isFinite(value) || value <= 0)
       throw new Error(`--${name} must be a positive number, got ${text}`);
+    return value;
+  };
+  const nonNegative = (name: string, text: string): number => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0, got ${text}`);
     return value;
   };
   const whole = (name: string, text: string) => {
@@ -217,6 +225,9 @@ function parseOptions(args: readonly string[]): Options {
     npcInstances: whole('npc-instances', values['npc-instances']),
     slots: whole('slots', values.slots),
     serverCapacity: whole('server-capacity', values['server-capacity']),
+    ...(values['batch-penalty'] === undefined
+      ? {}
+      : { batchPenalty: nonNegative('batch-penalty', values['batch-penalty']) }),
     optimizations: values.optimizations,
     seed: values.seed,
   };

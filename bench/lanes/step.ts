@@ -58,6 +58,8 @@ export interface StepOptions {
   slots: number;
   /** max_running_requests each simulated server reports (and keeps to). */
   serverCapacity: number;
+  /** The simulated servers' slow-down per extra request running at once (SIMULATED_MODELS' unless told). */
+  batchPenalty?: number;
   /** INFERENCE_OPTIMIZATIONS in mode `on` (`all` unless told). */
   optimizations: string;
   seed: string;
@@ -98,7 +100,11 @@ export async function runStep(options: StepOptions, map: WorldMap, cleanup: Clea
       (_, i) =>
         new SimulatedModelServer(
           `${lane}-${i + 1}`,
-          { ...SIMULATED_MODELS[lane], maxRunningRequests: options.serverCapacity },
+          {
+            ...SIMULATED_MODELS[lane],
+            maxRunningRequests: options.serverCapacity,
+            ...(options.batchPenalty === undefined ? {} : { batchPenalty: options.batchPenalty }),
+          },
           `${seed}/${lane}-${i + 1}`,
         ),
     );
