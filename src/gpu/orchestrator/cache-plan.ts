@@ -45,7 +45,10 @@ export function cachePlan(context: ActionContext, guidance: Proposal): CachePlan
     case 'talk': {
       const npc = context.npc?.id;
       if (!npc) return undefined;
-      const greeting = GREETING_ONLY.test(action.message) && context.memories.length === 0;
+      // What the NPC saw happen nearby (public observations, reflections) is not about this player and
+      // not in a shared greeting's prompt: only a memory of this player makes the greeting theirs.
+      const greeting =
+        GREETING_ONLY.test(action.message) && context.memories.every((m) => m.playerId === undefined);
       if (greeting) {
         const offer = (guidance.result.quest_offer as { id?: string } | undefined)?.id ?? null;
         const band = feelingBand(context.player.relationships[npc] ?? 0);

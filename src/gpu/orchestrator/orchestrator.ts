@@ -169,7 +169,10 @@ export class LlmOrchestrator implements Lane {
     const plan = cachePlan(context, guidance);
     // An answer that is shared is generated from public facts only.
     const audience = plan && 'public' in plan.scope ? 'public' : 'private';
-    const options = { compress: this.on('prompt-compression') };
+    const options = {
+      compress: this.on('prompt-compression'),
+      sharedScene: this.on('shared-descriptions'),
+    };
     const messages = npc
       ? buildNpcMessages({ ...context, npc }, guidance, audience, options)
       : buildWorldMessages(context, guidance, audience, options);

@@ -144,6 +144,23 @@ describe('the public greeting prompt', () => {
     expect(ayla).toContain('Your feeling toward them: about 0');
     expect(ayla).not.toMatch(/ayla|bram|\(active\)|\(completed\)|hour \d/);
   });
+
+  it('with a shared scene, is the same whoever else stands there, and names none of them', async () => {
+    const prompt = async (playersHere: string[], sharedScene: boolean) => {
+      const { context, guidance } = await npcPrompt({ message: 'Hello!', playersHere, actionId: 'g1' });
+      return buildNpcMessages(context, guidance, 'public', { sharedScene })
+        .map((m) => m.content)
+        .join('\n');
+    };
+    // Given two moments at the elder's hut, one with Corin and Dara looking on, one with nobody
+    const crowded = await prompt(['corin', 'dara'], true);
+    const alone = await prompt([], true);
+    // Then the shared greeting's prompt is one and the same, and names neither onlooker
+    expect(crowded).toBe(alone);
+    expect(crowded).not.toMatch(/corin|dara/);
+    // While without the option the onlookers are in it (and split the shared answer's key)
+    expect(await prompt(['corin', 'dara'], false)).toMatch(/corin, dara/);
+  });
 });
 
 describe('the NPC model answer as a proposal', () => {

@@ -46,7 +46,7 @@ export function buildNpcMessages(
       role: 'user',
       content:
         audience === 'public'
-          ? publicSituation(context, guidance)
+          ? publicSituation(context, guidance, options.sharedScene === true)
           : situation(context, guidance, options.compress === true),
     },
     { role: 'user', content: `${speaker} says to you:\n${playerInput(message)}` },
@@ -139,7 +139,7 @@ function npcCard(world: World, npc: Npc): string {
  * place, the feeling to the nearest 20, the quest on offer, and what the rules suggest in outline (their
  * exact words are picked at random per action, and would split the shared answer's key).
  */
-function publicSituation(context: NpcContext, guidance: Proposal): string {
+function publicSituation(context: NpcContext, guidance: Proposal, sharedScene: boolean): string {
   const { npc, player } = context;
   const feeling = feelingBand(player.relationships[npc.id] ?? 0) * 20;
   const offer = guidance.result.quest_offer as QuestOffer | undefined;
@@ -147,7 +147,7 @@ function publicSituation(context: NpcContext, guidance: Proposal): string {
   return [
     'Situation',
     ...placeLines(context, 'public'),
-    ...presenceLines(context, { exceptNpc: npc.id }),
+    ...(sharedScene ? lastingPresenceLines(context) : presenceLines(context, { exceptNpc: npc.id })),
     '',
     'Speaking to you: a traveller. Your reply is shared with everyone who greets you so: do not name them or guess who they are.',
     `Your feeling toward them: about ${feeling} (-100 hostile … 100 devoted).`,
@@ -190,4 +190,10 @@ function situation(context: NpcContext, guidance: Proposal, compress: boolean): 
       ? `You may offer this quest now: ${offer.name}: ${offer.description}`
       : 'You have no quest to offer this player now.',
   ].join('\n');
+}
+
+/** The people who belong here (the other NPCs by their schedules), without this moment's passers-by. */
+function lastingPresenceLines(context: NpcContext): string[] {
+  const others = context.npcsHere.filter((n) => n.id !== context.npc.id);
+  return others.length > 0 ? [`People here: ${others.map((n) => `${n.name} (${n.id})`).join(', ')}.`] : [];
 }

@@ -23,6 +23,11 @@ const MAX_GUIDANCE_NARRATION = 2000;
 /** How a prompt is built: `compress` sends what the situation needs instead of the whole world card. */
 export interface PromptOptions {
   compress?: boolean;
+  /**
+   * A public answer describes the scene as it stays (the place, who lives there), not who else is
+   * there this moment (other players, what lies about, enemies' wounds): those would split its key.
+   */
+  sharedScene?: boolean;
 }
 
 /**
