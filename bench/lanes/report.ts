@@ -153,6 +153,12 @@ function completion(instances: Record<string, SimulatedModelStats>) {
 
 export interface Comparison {
   players: number;
+  /** Side by side: answers by source (counts), and P50/P95 of all first answers and of the model-written. */
+  sources: { on: Record<string, number>; off: Record<string, number> };
+  latency_ms: {
+    all: { on: { p50: number; p95: number }; off: { p50: number; p95: number } };
+    model_written: { on: { p50: number; p95: number }; off: { p50: number; p95: number } };
+  };
   model_answers_per_s: { on: number; off: number };
   /** Answers a model wrote (fresh llm, exact or semantic cache) per second, on ÷ off. */
   model_answers_gain: number | null;
@@ -176,8 +182,14 @@ export function compare(on: StepResult, off: StepResult): Comparison {
   const gain = ratio(on.model_answers_per_s, off.model_answers_per_s);
   const freshNotLower = on.fresh_llm_per_s >= off.fresh_llm_per_s;
   const p95 = on.latency_ms.model_written.p95;
+  const p50p95 = ({ p50, p95 }: Percentiles) => ({ p50, p95 });
   return {
     players: on.players,
+    sources: { on: on.sources, off: off.sources },
+    latency_ms: {
+      all: { on: p50p95(on.latency_ms.all), off: p50p95(off.latency_ms.all) },
+      model_written: { on: p50p95(on.latency_ms.model_written), off: p50p95(off.latency_ms.model_written) },
+    },
     model_answers_per_s: { on: on.model_answers_per_s, off: off.model_answers_per_s },
     model_answers_gain: gain,
     fresh_llm_per_s_on_vs_off: {
