@@ -221,6 +221,7 @@ export async function startSystem(
     const speculator = openSpeculation(config.INFERENCE_OPTIMIZATIONS, lane, {
       runtime,
       scenes,
+      situations: situations?.lookup,
       lanes,
       metrics,
       clock,

@@ -6,6 +6,7 @@ import type { Lane } from '../lane.ts';
 import type { Optimizations } from '../optimizations.ts';
 import type { LaneName, LaneScheduler } from '../orchestrator/lane-scheduler.ts';
 import { LlmOrchestrator } from '../orchestrator/orchestrator.ts';
+import type { SituationLookup } from '../situations/situation-lookup.ts';
 import { Speculator } from './speculator.ts';
 import { speculativeContexts } from './stand-in.ts';
 
@@ -22,6 +23,8 @@ export function openSpeculation(
     logger: Logger;
     metrics?: Metrics;
     clock?: () => Date;
+    /** The situation index's lookup, when the processor has one (see speculativeContexts). */
+    situations?: SituationLookup | undefined;
     /** The orchestrator's lanes, to skip a speculation on a busy one before reading its scene. */
     lanes?: Partial<Record<LaneName, LaneScheduler>>;
   },

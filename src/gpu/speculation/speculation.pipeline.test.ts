@@ -18,10 +18,14 @@ import { ALL_OPTIMIZATIONS, parseOptimizations } from '../optimizations.ts';
 import { LaneScheduler } from '../orchestrator/lane-scheduler.ts';
 import { LlmOrchestrator } from '../orchestrator/orchestrator.ts';
 import { RulesEngine } from '../rules/rules-engine.ts';
+import type { SituationLookup } from '../situations/situation-lookup.ts';
 import { openSpeculation } from './open-speculation.ts';
 import { recordingLogger } from './testing/recording-logger.ts';
 
-/** A model server that answers every request at once, and counts them. */
+/**
+ * A model server that answers every request at once, and counts them. Asked to go north (the only move
+ * in these tests: from the square to the hut), it proposes the move, as the rules would.
+ */
 function quickGpu() {
   const asked: string[] = [];
   const backend: LlmBackend = {
@@ -32,7 +36,12 @@ function quickGpu() {
       const reply =
         request.schemaName === 'npc_reply'
           ? { reply: 'Well met.', emotion: 'happy', relationship_change: 0, facts: [] }
-          : { narration: `Written by the model (${asked.length}).`, effects: [] };
+          : {
+              narration: `Written by the model (${asked.length}).`,
+              effects: request.messages.at(-1)?.content.includes('<player_input>go north</player_input>')
+                ? [{ kind: 'move', to: 'hut' }]
+                : [],
+            };
       return {
         output: request.schema.parse(reply),
         raw: JSON.stringify(reply),
@@ -53,7 +62,10 @@ afterEach(async () => {
 });
 
 /** The action pipeline (store, processor, real scenes) with the orchestrator and the speculator as system.ts wires them. */
-async function pipeline(options: { throwingHook?: boolean } = {}) {
+async function pipeline(
+  options: { throwingHook?: boolean; optimizations?: string; situations?: SituationLookup } = {},
+) {
+  const optimizations = options.optimizations ? parseOptimizations(options.optimizations) : ALL_OPTIMIZATIONS;
   const store: EventStore = await openInMemoryEventStore();
   closers.push(() => store.close());
   const commands = new CommandHandler(store);
@@ -82,8 +94,16 @@ async function pipeline(options: { throwingHook?: boolean } = {}) {
     logger,
     metrics,
     worldVersion: () => runtime.world.content.version,
+    optimizations,
   });
-  const speculator = openSpeculation(ALL_OPTIMIZATIONS, orchestrator, { runtime, scenes, logger, metrics });
+  const { situations } = options;
+  const speculator = openSpeculation(optimizations, orchestrator, {
+    runtime,
+    scenes,
+    situations,
+    logger,
+    metrics,
+  });
   if (!speculator) throw new Error('no speculator with every optimization on');
   const saved = new Map<string, bigint>();
   const checkpoints: CheckpointStore = {
@@ -99,6 +119,7 @@ async function pipeline(options: { throwingHook?: boolean } = {}) {
     rules,
     scenes,
     logger,
+    ...(situations ? { situations } : {}),
     afterResolved: options.throwingHook
       ? () => {
           throw new Error('the hook broke');
@@ -136,18 +157,32 @@ async function pipeline(options: { throwingHook?: boolean } = {}) {
     }
     throw new Error(`action ${actionId} was never resolved`);
   };
-  return { register, act, speculator, gpu, aboveDebug };
+  /**
+   * Waits for the speculation after an action to be done: the action's result is recorded a moment
+   * before the speculator is told of it, so first wait until it has counted the descriptions it wrote.
+   */
+  const speculated = async (descriptions: number) => {
+    for (let i = 0; i < 1_000; i++) {
+      const written = (await metrics.speculations.get()).values
+        .filter((v) => v.labels.kind === 'description' && v.labels.outcome === 'generated')
+        .reduce((sum, v) => sum + v.value, 0);
+      if (written >= descriptions) return speculator.settled();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`fewer than ${descriptions} descriptions were speculated`);
+  };
+  return { register, act, speculator, speculated, gpu, aboveDebug };
 }
 
 // An embedded database per test: slow to open on a loaded machine.
 describe('speculation in the action pipeline', { timeout: 120_000 }, () => {
   it('a player walking into the hut has the square described for the next one who looks there', async () => {
-    const { register, act, speculator, gpu, aboveDebug } = await pipeline();
+    const { register, act, speculator, speculated, gpu, aboveDebug } = await pipeline();
     await register('p1');
     await register('p2');
     // Given p1 walked from the square north into the hut (the square is the hut's only way out)
     expect((await act('p1', { action_type: 'move', direction: 'north' })).source).toBe('llm');
-    await speculator.settled();
+    await speculated(1);
     const asked = gpu.asked.length;
     // When p2, in the square, looks around
     const looked = await act('p2', { action_type: 'look' });
@@ -157,6 +192,24 @@ describe('speculation in the action pipeline', { timeout: 120_000 }, () => {
     expect(written).toBeLessThanOrEqual(asked);
     await speculator.settled();
     expect(aboveDebug()).toEqual([]);
+  });
+
+  it('builds the stand-in’s context as the processor does: related public snippets in a prompt match too', async () => {
+    // Given descriptions not shared apart (the look's own public prompt) and a situation index whose
+    // public snippets go into that prompt
+    const situations: SituationLookup = {
+      related: async () => ({ public: ['The old mill creaks in the wind.'], private: [] }),
+    };
+    const { register, act, speculated } = await pipeline({
+      optimizations: 'all,-shared-descriptions',
+      situations,
+    });
+    await register('p1');
+    await register('p2');
+    await act('p1', { action_type: 'move', direction: 'north' });
+    await speculated(1);
+    // When p2 looks around the square, the speculated answer is the one found
+    expect((await act('p2', { action_type: 'look' })).source).toBe('cache');
   });
 
   it('a hook that throws does not hold up nor fail the action', async () => {

@@ -5,6 +5,7 @@ import type { PlayerState } from '../../domain/player/player.ts';
 import type { World } from '../../domain/world/world.ts';
 import { actionContext } from '../action-context.ts';
 import type { ActionContext } from '../lane.ts';
+import type { SituationLookup } from '../situations/situation-lookup.ts';
 
 /** No player has this id (player ids are UUIDs): the stand-in is never mistaken for someone present. */
 export const STAND_IN_PLAYER_ID = 'speculation-stand-in';
@@ -48,10 +49,12 @@ export type SpeculativeContextBuilder = (
 export function speculativeContexts(deps: {
   runtime: WorldRuntime;
   scenes: SceneReader;
+  /** As the processor has it: the related public snippets are part of a public prompt. */
+  situations?: SituationLookup | undefined;
 }): SpeculativeContextBuilder {
   return (locationId, action, at) =>
     actionContext(
-      { runtime: deps.runtime, scenes: deps.scenes },
+      { runtime: deps.runtime, scenes: deps.scenes, situations: deps.situations },
       `speculation/${locationId}/${action.action_type}`,
       action,
       standInPlayer(deps.runtime.world, locationId),
