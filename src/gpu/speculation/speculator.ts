@@ -62,7 +62,9 @@ export class Speculator {
         at,
       ).filter((s) => !this.recent.has(s.key));
       if (speculations.length === 0) return;
-      const round = this.round(speculations, at).finally(() => this.rounds.delete(round));
+      const round = this.round(speculations, at)
+        .catch((error: unknown) => this.deps.logger.debug({ err: error }, 'speculation failed'))
+        .finally(() => this.rounds.delete(round));
       this.rounds.add(round);
     } catch (error) {
       this.deps.logger.debug({ err: error }, 'speculation failed');
