@@ -188,6 +188,22 @@ describe('prefetch', () => {
     expect(await counted(metrics.prefetches)).toEqual({ 'world:generated': 1, 'world:cached': 1 });
   });
 
+  it('does not hold a speculation’s timeouts against the backend: its breaker stays closed', async () => {
+    // Given a model that times out on everything, with the whole budget still ahead
+    const timingOut: LlmBackend = {
+      name: 'model-1',
+      model: 'slow',
+      generate: () => Promise.reject(new LlmBackendError('timeout', 'no answer within the time given')),
+      ping: async () => {},
+    };
+    const { lanes, scheduler } = orchestrator('world', timingOut);
+    // When more speculations than the breaker's threshold time out
+    for (const place of ['hut', 'woods', 'square', 'hut', 'woods', 'square', 'hut'])
+      expect(await lanes.prefetch(actionContext({ action: look, locationId: place }))).toBe('skipped');
+    // Then the lane still takes real requests
+    expect(scheduler.status()[0]?.breaker).toBe('closed');
+  });
+
   it('skips what is not public, what a busy lane has no slot for, and everything when switched off', async () => {
     const model = numberingBackend(500);
     const { lanes } = orchestrator('world', model.backend, { slots: 1 });

@@ -340,10 +340,11 @@ export class LlmOrchestrator implements Lane {
             } catch (error) {
               // Running out of a budget already mostly spent is our deadline, not the backend's health:
               // only a backend that cannot answer within a fair share of the budget counts against it.
+              // Speculation is never owed an answer: its timeouts say nothing a real request's would not.
               if (
                 error instanceof LlmBackendError &&
                 error.failure === 'timeout' &&
-                timeoutMs < FAIR_TIMEOUT_MS
+                (timeoutMs < FAIR_TIMEOUT_MS || priority === 'speculative')
               ) {
                 throw new LlmBackendError('aborted', error.message, { cause: error });
               }
