@@ -310,7 +310,9 @@ export const eventSchemas = {
       result: z
         .looseObject({ action_type: z.string(), narration: z.string().describe('what the player is told') })
         .describe('what the player is shown; more fields per action type'),
-      source: z.enum(['llm', 'cache', 'semantic_cache', 'template', 'rules']).describe('where the outcome came from'),
+      source: z
+        .enum(['llm', 'cache', 'semantic_cache', 'template', 'rules'])
+        .describe('where the outcome came from'),
       refusedEffects: z
         .array(z.object({ effect: effectSchema, reason: z.string() }))
         .describe('what the lane proposed and the rules refused, with why'),
