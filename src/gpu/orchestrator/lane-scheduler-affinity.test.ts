@@ -143,13 +143,14 @@ describe('lane scheduler with affinity routing', () => {
 });
 
 describe('lane capacity changes', () => {
-  it('clamps an instance’s slots to a lower maximum and follows a higher one', () => {
+  it('clamps an instance’s slots to a lower maximum, and takes a higher one as room to grow, not at once', () => {
     const lane = new LaneScheduler('world', [instance('gpu-a', 4)], { maxQueueWaitMs: 5_000 });
     lane.setMaxSlots('gpu-a', 2);
     expect(lane.status()[0]).toMatchObject({ slots: 2, maxSlots: 2 });
+    // Nothing waits: the slots stay where they are under the new ceiling.
     lane.setMaxSlots('gpu-a', 16);
-    expect(lane.status()[0]).toMatchObject({ slots: 16, maxSlots: 16 });
-    expect(lane.idleSlots()).toBe(16);
+    expect(lane.status()[0]).toMatchObject({ slots: 2, maxSlots: 16 });
+    expect(lane.idleSlots()).toBe(2);
   });
 
   it('starts waiting jobs at once when capacity grows', async () => {

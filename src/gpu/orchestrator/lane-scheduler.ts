@@ -192,9 +192,15 @@ export class LaneScheduler {
     checkMaxSlots(backendName, maxSlots);
     const instance = this.instances.find((i) => i.config.backend.name === backendName);
     if (!instance) throw new Error(`the ${this.lane} lane has no backend named ${backendName}`);
-    const atMaximum = instance.slots >= instance.config.maxSlots;
     instance.config = { ...instance.config, maxSlots };
-    instance.slots = atMaximum ? maxSlots : Math.min(instance.slots, maxSlots);
+    // A lower ceiling binds at once; a higher one is room to grow, taken a slot at a time while answers
+    // stay fast and a queue waits (resizedSlots): a server that batches 16 does not answer 16 of ours
+    // within our budget just because it would take them (found in the lanes bench: a jump from 4 to 16
+    // on the world lane timed every answer out and opened both breakers).
+    instance.slots = Math.min(
+      resizedSlots(instance, this.options.targetServiceMs, this.queueDepth > 0),
+      maxSlots,
+    );
     this.reportSlots(instance);
     this.dispatch();
   }
