@@ -18,6 +18,7 @@ import { LlmConversationWording } from './gpu/npc-life/conversation-wording.ts';
 import { watchServerCapacity } from './gpu/orchestrator/capacity-watcher.ts';
 import { openLanes } from './gpu/orchestrator/open-lanes.ts';
 import { LlmOrchestrator } from './gpu/orchestrator/orchestrator.ts';
+import { mayWaitForModel } from './gpu/orchestrator/routing.ts';
 import { SemanticCache } from './gpu/orchestrator/semantic-cache.ts';
 import { RulesEngine } from './gpu/rules/rules-engine.ts';
 import { openSituations } from './gpu/situations/open-situations.ts';
@@ -306,6 +307,7 @@ export async function startSystem(
         worldFile: config.WORLD_FILE,
         ...(redis ? { redis, redisPrefix: config.REDIS_PREFIX } : {}),
         ...(commandInterpreter ? { commandInterpreter } : {}),
+        ...(lane === rules ? {} : { mayWaitForModel: (type: string) => mayWaitForModel(lanes, type) }),
         role,
         healthChecks: healthChecks({
           role,

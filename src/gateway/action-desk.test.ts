@@ -22,7 +22,7 @@ function controlledRequests() {
   return { requests, calls };
 }
 
-function deskWith(requests: ActionRequests) {
+function deskWith(requests: ActionRequests, mayWaitForModel?: (actionType: string) => boolean) {
   const sent: Record<string, unknown>[] = [];
   const answered: number[] = [];
   const metrics = createMetrics();
@@ -33,6 +33,7 @@ function deskWith(requests: ActionRequests) {
     budgetMs: 300,
     appendTimeoutMs: 100,
     answered: (waitedMs) => answered.push(waitedMs),
+    ...(mayWaitForModel ? { mayWaitForModel } : {}),
   });
   const accept = (frameId: string) =>
     desk.accept({
@@ -123,6 +124,21 @@ describe('ActionDesk', () => {
     expect(answered).toHaveLength(1);
     await answerAlone('g4', 'template');
     expect(answered).toHaveLength(2);
+  });
+
+  it('with lanes, reports no answer to an action that may have waited for a model, whatever its source', async () => {
+    // Given a world lane that answers looks (a template comes after up to 3 s in its queue)
+    const { requests, calls } = controlledRequests();
+    const { desk, accept, answered } = deskWith(requests, (type) => type === 'look');
+    // When a look, alone in flight, is answered by a template
+    accept('t1');
+    await pause(0);
+    const actionId = ActionRequests.actionId('p1', 't1');
+    calls[0]!.complete({ actionId, status: 'recorded' });
+    await pause(0);
+    desk.resolved(actionId, { ...outcome, source: 'template' });
+    // Then the admission control does not take its wait for the server's backlog
+    expect(answered).toEqual([]);
   });
 
   it('counts an action whose socket closed before its outcome, once the outcome comes (langomni_actions_total)', async () => {

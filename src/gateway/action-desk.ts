@@ -57,6 +57,12 @@ export interface ActionDeskDeps {
    * for no earlier action of its player was answered `waitedMs` after its frame arrived.
    */
   answered?: (waitedMs: number) => void;
+  /**
+   * Whether an action of this type may have waited for a model (then its answer, whatever its source,
+   * is not reported to `answered`: a template comes after up to 3 s in a lane's queue, the rules after
+   * a model's timeout). Only `llm` answers are left out when absent.
+   */
+  mayWaitForModel?: (actionType: string) => boolean;
   /** A frame is taken on (`accept`), and finished with (answered for good, or its socket gone). */
   started?: () => void;
   settled?: () => void;
@@ -198,7 +204,8 @@ export class ActionDesk {
     if (!ticket.replayed) {
       this.deps.metrics.actionLatency.observe({ action_type: result.action_type, source }, latency / 1000);
       this.countAction({ result, source });
-      if (ticket.alone && source !== 'llm') this.deps.answered?.(latency);
+      const model = source === 'llm' || this.deps.mayWaitForModel?.(result.action_type) === true;
+      if (ticket.alone && !model) this.deps.answered?.(latency);
     }
     ticket.arrival.reply({
       type: 'action_result',

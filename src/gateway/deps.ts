@@ -49,6 +49,11 @@ export interface GatewayDeps {
   redisPrefix?: string;
   /** Reads free-text `command` actions into actions (a model first, when one is configured); the parser when absent. */
   commandInterpreter?: CommandInterpreter;
+  /**
+   * Whether an action of this type may wait for a model (a lane's queue, its answer, a shared
+   * generation): such answers say nothing of the server's own backlog. None when absent (no lanes).
+   */
+  mayWaitForModel?: (actionType: string) => boolean;
 }
 
 export interface ApiError {

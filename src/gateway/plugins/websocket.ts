@@ -47,6 +47,7 @@ type Deps = Pick<
   | 'redisPrefix'
   | 'reconnectGraceMs'
   | 'commandInterpreter'
+  | 'mayWaitForModel'
 >;
 
 /** The game's WebSocket at /ws: authenticates, turns frames into commands and pushes outcomes back. */
@@ -88,6 +89,7 @@ export const websocketPlugin = fp(async (app: FastifyInstance, deps: Deps) => {
     log: app.log,
     recorded: (waitedMs) => app.admission.recorded(waitedMs),
     answered: (waitedMs) => app.admission.answered(waitedMs),
+    ...(deps.mayWaitForModel ? { mayWaitForModel: deps.mayWaitForModel } : {}),
     started: () => app.admission.started(),
     settled: () => app.admission.settled(),
   });

@@ -37,3 +37,14 @@ const ROUTES: Record<ActionType, Route> = {
 export function routeOf(actionType: ActionType): Route {
   return ROUTES[actionType];
 }
+
+/**
+ * Whether an action of this type may wait for one of these lanes (its queue, its answer, a generation
+ * shared with others): answers to it say nothing of how fast the server itself answers.
+ */
+export function mayWaitForModel(lanes: { world?: unknown; npc?: unknown }, actionType: string): boolean {
+  const route = Object.hasOwn(ROUTES, actionType) ? ROUTES[actionType as ActionType] : undefined;
+  if (!route || route.lanes === 'rules') return false;
+  if (route.lanes === 'both') return lanes.world !== undefined || lanes.npc !== undefined;
+  return lanes[route.lanes] !== undefined;
+}
