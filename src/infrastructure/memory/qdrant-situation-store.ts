@@ -1,5 +1,6 @@
-import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
 import { z } from 'zod';
+import { ensureCosineCollection, qdrantClient } from './qdrant-collection.ts';
 import {
   checkScope,
   EmbeddingDimensionError,
@@ -49,12 +50,7 @@ export class QdrantSituationStore implements SituationStore {
 
   /** Connects and creates the collection and its payload indexes when they are missing. */
   static async open(options: QdrantSituationStoreOptions): Promise<QdrantSituationStore> {
-    const client = new QdrantClient({
-      url: options.url,
-      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-      timeout: options.timeoutMs ?? 10_000,
-      checkCompatibility: false,
-    });
+    const client = qdrantClient(options);
     const store = new QdrantSituationStore(client, options.collection, options.dimensions);
     await store.ensureCollection();
     return store;
@@ -158,31 +154,10 @@ export class QdrantSituationStore implements SituationStore {
   async close(): Promise<void> {}
 
   private async ensureCollection(): Promise<void> {
-    if (!(await this.client.collectionExists(this.collection)).exists) {
-      try {
-        await this.client.createCollection(this.collection, {
-          vectors: { size: this.dimensions, distance: 'Cosine' },
-        });
-      } catch (error) {
-        // Another process may have created it since we looked.
-        if (!(await this.client.collectionExists(this.collection)).exists) throw error;
-      }
-    }
-    const info = await this.client.getCollection(this.collection);
-    const vectors = info.config.params.vectors;
-    if (!vectors || vectors.size !== this.dimensions || vectors.distance !== 'Cosine') {
-      throw new Error(
-        `Qdrant collection ${this.collection} holds ${JSON.stringify(vectors)}, expected ${this.dimensions} dimensions with Cosine distance`,
-      );
-    }
-    for (const field of ['kind', 'playerId']) {
-      if (info.payload_schema[field]) continue;
-      await this.client.createPayloadIndex(this.collection, {
-        field_name: field,
-        field_schema: 'keyword',
-        wait: true,
-      });
-    }
+    await ensureCosineCollection(this.client, this.collection, this.dimensions, [
+      ['kind', 'keyword'],
+      ['playerId', 'keyword'],
+    ]);
   }
 
   private checkDimensions(embedding: number[]): void {

@@ -1,7 +1,8 @@
-import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
 import { z } from 'zod';
 import { PLAYER_FACT_KINDS } from '../../domain/memory/facts.ts';
 import { MEMORY_KINDS, type MemoryKind } from '../../domain/memory/memory-constants.ts';
+import { ensureCosineCollection, qdrantClient } from './qdrant-collection.ts';
 import {
   EmbeddingDimensionError,
   type FoundMemory,
@@ -48,12 +49,7 @@ export class QdrantVectorMemory implements VectorMemory {
 
   /** Connects and creates the collection and its payload indexes when they are missing. */
   static async open(options: QdrantVectorMemoryOptions): Promise<QdrantVectorMemory> {
-    const client = new QdrantClient({
-      url: options.url,
-      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-      timeout: options.timeoutMs ?? 10_000,
-      checkCompatibility: false,
-    });
+    const client = qdrantClient(options);
     const memory = new QdrantVectorMemory(client, options.collection ?? 'npc_memories', options.dimensions);
     await memory.ensureCollection();
     return memory;
@@ -122,36 +118,11 @@ export class QdrantVectorMemory implements VectorMemory {
   async close(): Promise<void> {}
 
   private async ensureCollection(): Promise<void> {
-    if (!(await this.client.collectionExists(this.collection)).exists) {
-      try {
-        await this.client.createCollection(this.collection, {
-          vectors: { size: this.dimensions, distance: 'Cosine' },
-        });
-      } catch (error) {
-        // Another process may have created it since we looked.
-        if (!(await this.client.collectionExists(this.collection)).exists) throw error;
-      }
-    }
-    const info = await this.client.getCollection(this.collection);
-    const vectors = info.config.params.vectors;
-    if (!vectors || vectors.size !== this.dimensions || vectors.distance !== 'Cosine') {
-      throw new Error(
-        `Qdrant collection ${this.collection} holds ${JSON.stringify(vectors)}, expected ${this.dimensions} dimensions with Cosine distance`,
-      );
-    }
-    const indexes: [string, Schemas['PayloadFieldSchema']][] = [
+    await ensureCosineCollection(this.client, this.collection, this.dimensions, [
       ['npcId', { type: 'keyword', is_tenant: true }],
       ['playerId', 'keyword'],
       ['kind', 'keyword'],
-    ];
-    for (const [field, schema] of indexes) {
-      if (info.payload_schema[field]) continue;
-      await this.client.createPayloadIndex(this.collection, {
-        field_name: field,
-        field_schema: schema,
-        wait: true,
-      });
-    }
+    ]);
   }
 
   private checkDimensions(embedding: number[]): void {
