@@ -1,4 +1,4 @@
-import { dot, normalised } from './in-memory-vector-memory.ts';
+import { mostSimilar, normalised } from './cosine.ts';
 import {
   checkScope,
   EmbeddingDimensionError,
@@ -59,19 +59,7 @@ export class InMemorySituationStore implements SituationStore {
         ? (this.actionsByPlayer.get(options.playerId)?.values() ?? [])
         : []),
     ];
-    return inScope
-      .map((entry) => ({
-        entry,
-        // float32 rounding can step just outside -1..1
-        similarity: Math.min(1, Math.max(-1, dot(query, entry.vector))),
-      }))
-      .sort((a, b) => b.similarity - a.similarity)
-      .slice(0, Math.max(0, options.limit))
-      .map(({ entry: { vector, ...entry }, similarity }) => ({
-        ...entry,
-        embedding: Array.from(vector),
-        similarity,
-      }));
+    return mostSimilar(query, inScope, options.limit);
   }
 
   async prunePlayerActions(playerIds: readonly string[], keep: number): Promise<void> {

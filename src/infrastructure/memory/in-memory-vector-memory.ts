@@ -1,3 +1,4 @@
+import { mostSimilar, normalised } from './cosine.ts';
 import {
   EmbeddingDimensionError,
   type FoundMemory,
@@ -39,21 +40,10 @@ export class InMemoryVectorMemory implements VectorMemory {
   async search(npcId: string, embedding: number[], options: SearchOptions): Promise<FoundMemory[]> {
     if (this.dimensions !== undefined) this.checkDimensions(embedding);
     const query = normalised(embedding);
-    const found: { memory: StoredMemory; similarity: number }[] = [];
-    for (const memory of this.byNpc.get(npcId)?.values() ?? []) {
-      if (!inScope(memory, options)) continue;
-      // float32 rounding can step just outside -1..1
-      const similarity = Math.min(1, Math.max(-1, dot(query, memory.vector)));
-      found.push({ memory, similarity });
-    }
-    return found
-      .sort((a, b) => b.similarity - a.similarity)
-      .slice(0, Math.max(0, options.limit))
-      .map(({ memory: { vector, ...memory }, similarity }) => ({
-        ...memory,
-        embedding: Array.from(vector),
-        similarity,
-      }));
+    const inScopeMemories = [...(this.byNpc.get(npcId)?.values() ?? [])].filter((memory) =>
+      inScope(memory, options),
+    );
+    return mostSimilar(query, inScopeMemories, options.limit);
   }
 
   async touch(ids: string[], at: string): Promise<void> {
@@ -94,18 +84,4 @@ function inScope(memory: StoredMemory, options: SearchOptions): boolean {
   )
     return false;
   return options.kinds === undefined || options.kinds.includes(memory.kind ?? 'conversation');
-}
-
-/** The unit vector in float32; the zero vector stays zero (similar to nothing). */
-export function normalised(embedding: number[]): Float32Array {
-  const vector = Float32Array.from(embedding);
-  const norm = Math.sqrt(dot(vector, vector));
-  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
-  return vector;
-}
-
-export function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }
