@@ -37,7 +37,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildWorld } from '../src/domain/world/world.ts';
-import { countTextTokens } from '../src/gpu/prompts/prompt-tokens.ts';
+import { countTextTokens } from '../src/gpu/prompts/testing/prompt-tokens.ts';
 import { ACTIVITY, GREETING_SHARE, MIX, PLAYER, WorldMap } from './lanes/player-model.ts';
 import { type Comparison, compare, type StepResult, stepResult, TARGET } from './lanes/report.ts';
 import { benchEmbedder, evaluateSemanticPairs } from './lanes/semantic-pairs.ts';
@@ -165,7 +165,7 @@ function describeConfig(options: Options, version: string, locations: number): R
         'uncached prompt tokens / prompt rate + completion tokens / generation rate, rates drawn per request',
       max_tokens:
         'the model does not know it: an answer drawn longer is cut there, mid-JSON (finish_reason length), and fails the schema',
-      prompt_tokens: 'Llama 3 tokenizer through its chat template (src/gpu/prompts/prompt-tokens.ts)',
+      prompt_tokens: 'Llama 3 tokenizer through its chat template (src/gpu/prompts/testing/prompt-tokens.ts)',
       prefix_cache:
         'the longest prefix of whole messages the instance processed before costs nothing (LRU of 400)',
       batching: `each running request advances at 1/(1 + batchPenalty·(active − 1)) of its rate${options.batchPenalty === undefined ? '' : `; batchPenalty ${options.batchPenalty} (--batch-penalty)`}`,

@@ -5,8 +5,8 @@ import { OpenAiCompatibleBackend } from '../src/gpu/backends/openai-compatible-b
 import { probeServerCapacity } from '../src/gpu/backends/server-capacity.ts';
 import { commandOutputSchema } from '../src/gpu/command-interpreter/command-prompt.ts';
 import { wordingOutputSchema } from '../src/gpu/npc-life/conversation-wording.ts';
-import { countPromptTokens } from '../src/gpu/prompts/prompt-tokens.ts';
 import { npcOutputSchema, worldOutputSchema } from '../src/gpu/prompts/schemas.ts';
+import { countPromptTokens } from '../src/gpu/prompts/testing/prompt-tokens.ts';
 
 const FAST: SimulatedModelOptions = {
   model: 'simulated',

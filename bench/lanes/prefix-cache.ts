@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { countTextTokens } from '../../src/gpu/prompts/prompt-tokens.ts';
+import { countTextTokens } from '../../src/gpu/prompts/testing/prompt-tokens.ts';
 
 export interface PromptMessage {
   role: string;
@@ -19,7 +19,7 @@ const TEXT_MEMO_SIZE = 2_000;
 
 /**
  * Prompt tokens as a Llama 3 server counts them (the model family's tokenizer, through
- * src/gpu/prompts/prompt-tokens.ts), and the server's prefix cache: the longest prefix of whole
+ * src/gpu/prompts/testing/prompt-tokens.ts), and the server's prefix cache: the longest prefix of whole
  * messages this instance has processed before costs nothing again (the KV cache of a shared prefix,
  * as vLLM's automatic prefix caching and SGLang's radix cache keep it), least recently used
  * prefixes forgotten past `capacity`.

