@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorldRuntime } from '../commands/world-runtime.ts';
 import { starterWorld } from '../domain/testing/starter-world.ts';
-import { type CheckpointStore, SqlCheckpointStore } from '../infrastructure/checkpoint-store.ts';
+import { SqlCheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import {
   CRASHES,
-  type Crash,
+  CrashPlan,
+  crashingCheckpoints,
   keepWriting,
   sqlBackends,
-  waitUntil,
 } from '../infrastructure/consumers/crash-testing.ts';
 import { createLogger } from '../infrastructure/logger.ts';
 import { LocalHashEmbedder } from '../infrastructure/memory/embedder.ts';
@@ -100,42 +100,27 @@ describe.each(sqlBackends())('NPC memories killed and restarted on $name', (back
       onDegraded: () => {},
     });
     const calls = new Map<string, number>();
-    let plan: Crash | 'none' = 'none';
-    const fired: Crash[] = [];
-    let saves = 0;
+    const plan = new CrashPlan();
     let projection!: NpcMemoryProjection;
-    let stopped: Promise<void> = Promise.resolve();
 
     const remembering = {
       async rememberAll(memories: readonly Omit<NpcMemory, 'embedding'>[]) {
-        const crash = plan;
+        const crash = plan.planned;
         const partial = crash === 'fail-mid-batch' || crash === 'stop-mid-batch';
         // Dying mid-batch: the first memory is stored, the others are not.
         const written = partial ? memories.slice(0, 1) : memories;
         const stored = await recall.rememberAll(written);
         for (const memory of written) calls.set(memory.id, (calls.get(memory.id) ?? 0) + 1);
         if (partial) {
-          plan = 'none';
-          fired.push(crash);
-          if (crash === 'stop-mid-batch') stopped = projection.stop();
+          plan.fire(crash, crash === 'stop-mid-batch' ? () => projection.stop() : undefined);
           throw new Error(`${crash} after one memory of the batch`);
         }
         return stored;
       },
     };
-    const sqlCheckpoints = SqlCheckpointStore.on(opened.database.db);
-    const checkpoints: CheckpointStore = {
-      load: (name) => sqlCheckpoints.load(name),
-      async save(name, position) {
-        await sqlCheckpoints.save(name, position);
-        saves++;
-        if (plan === 'stop-after-checkpoint') {
-          plan = 'none';
-          fired.push('stop-after-checkpoint');
-          stopped = projection.stop();
-        }
-      },
-    };
+    const { checkpoints, saves } = crashingCheckpoints(SqlCheckpointStore.on(opened.database.db), plan, () =>
+      projection.stop(),
+    );
     const start = async () => {
       projection = new NpcMemoryProjection(opened.store, remembering, logger, () => world, checkpoints, {
         maxBatch: 4,
@@ -147,20 +132,11 @@ describe.each(sqlBackends())('NPC memories killed and restarted on $name', (back
 
     const writer = keepWriting((n) => appendTalks(n + 3));
     await start();
-    for (const crash of CRASHES) {
-      plan = crash;
-      await waitUntil(() => fired.at(-1) === crash && plan === 'none', crash);
-      if (crash !== 'fail-mid-batch') {
-        await stopped;
-        await start();
-      }
-      const after = saves;
-      await waitUntil(() => saves >= after + 2, 'checkpoints after the crash');
-    }
+    await plan.fireAll(start, saves, 'checkpoints after the crash');
     await writer.stop();
     await projection.caughtUp();
     await projection.stop();
-    expect(fired).toEqual([...CRASHES]);
+    expect(plan.fired).toEqual([...CRASHES]);
 
     const clean = await cleanRun();
     expect(new Set(calls.keys())).toEqual(new Set(clean.keys()));

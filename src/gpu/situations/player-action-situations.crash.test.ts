@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { starterWorld } from '../../domain/testing/starter-world.ts';
-import { type CheckpointStore, SqlCheckpointStore } from '../../infrastructure/checkpoint-store.ts';
+import { SqlCheckpointStore } from '../../infrastructure/checkpoint-store.ts';
 import {
   CRASHES,
-  type Crash,
+  CrashPlan,
+  crashingCheckpoints,
   keepWriting,
   sqlBackends,
-  waitUntil,
 } from '../../infrastructure/consumers/crash-testing.ts';
 import { createLogger } from '../../infrastructure/logger.ts';
 import { LocalHashEmbedder } from '../../infrastructure/memory/embedder.ts';
@@ -86,41 +86,28 @@ describe.each(sqlBackends())(
       for (let n = 0; n < 6; n++) await appendAction(n);
       const situations = new InMemorySituationStore();
       const calls = new Map<string, number>();
-      let plan: Crash | 'none' = 'none';
-      const fired: Crash[] = [];
-      let saves = 0;
+      const plan = new CrashPlan();
       let projection!: PlayerActionSituations;
-      let stopped: Promise<void> = Promise.resolve();
 
       const dying: SituationStore = Object.assign(Object.create(situations) as SituationStore, {
         async upsert(entries: Parameters<SituationStore['upsert']>[0]) {
-          const crash = plan;
+          const crash = plan.planned;
           const partial = crash === 'fail-mid-batch' || crash === 'stop-mid-batch';
           // Dying mid-batch: the first entry is stored, the others are not, and nothing is pruned.
           const written = partial ? entries.slice(0, 1) : entries;
           await situations.upsert(written);
           for (const entry of written) calls.set(entry.id, (calls.get(entry.id) ?? 0) + 1);
           if (partial) {
-            plan = 'none';
-            fired.push(crash);
-            if (crash === 'stop-mid-batch') stopped = projection.stop();
+            plan.fire(crash, crash === 'stop-mid-batch' ? () => projection.stop() : undefined);
             throw new Error(`${crash} after one entry of the batch`);
           }
         },
       });
-      const sqlCheckpoints = SqlCheckpointStore.on(opened.database.db);
-      const checkpoints: CheckpointStore = {
-        load: (name) => sqlCheckpoints.load(name),
-        async save(name, position) {
-          await sqlCheckpoints.save(name, position);
-          saves++;
-          if (plan === 'stop-after-checkpoint') {
-            plan = 'none';
-            fired.push('stop-after-checkpoint');
-            stopped = projection.stop();
-          }
-        },
-      };
+      const { checkpoints, saves } = crashingCheckpoints(
+        SqlCheckpointStore.on(opened.database.db),
+        plan,
+        () => projection.stop(),
+      );
       const start = async () => {
         projection = new PlayerActionSituations(
           {
@@ -138,20 +125,11 @@ describe.each(sqlBackends())(
 
       const writer = keepWriting((n) => appendAction(n + 6));
       await start();
-      for (const crash of CRASHES) {
-        plan = crash;
-        await waitUntil(() => fired.at(-1) === crash && plan === 'none', crash);
-        if (crash !== 'fail-mid-batch') {
-          await stopped;
-          await start();
-        }
-        const after = saves;
-        await waitUntil(() => saves >= after + 2, 'checkpoints after the crash');
-      }
+      await plan.fireAll(start, saves, 'checkpoints after the crash');
       await writer.stop();
       await projection.caughtUp();
       await projection.stop();
-      expect(fired).toEqual([...CRASHES]);
+      expect(plan.fired).toEqual([...CRASHES]);
 
       const clean = await cleanRun();
       // Nothing lost: every action of the log went in at least once.

@@ -87,6 +87,73 @@ export const CRASHES = [
 ] as const;
 export type Crash = (typeof CRASHES)[number];
 
+/** The crash a test's sink or checkpoints fire next, those fired so far, and the stop the last one began. */
+export class CrashPlan {
+  planned: Crash | 'none' = 'none';
+  readonly fired: Crash[] = [];
+  stopped: Promise<void> = Promise.resolve();
+
+  /** Records the planned crash as fired, and begins stopping the consumer when one is given. */
+  fire(crash: Crash, stop?: () => Promise<void>): void {
+    this.planned = 'none';
+    this.fired.push(crash);
+    if (stop) this.stopped = stop();
+  }
+
+  /**
+   * One batch of a sink that may die in it: all of it when no crash is planned; else its first part, then
+   * the crash: the sink fails, or the consumer is stopped mid-batch, or stopped and the rest written.
+   */
+  async batch(
+    parts: { all(): Promise<void>; firstPart(): Promise<void>; rest(): Promise<void> },
+    stop: () => Promise<void>,
+  ): Promise<void> {
+    const crash = this.planned;
+    if (crash === 'none') return parts.all();
+    this.planned = 'none';
+    await parts.firstPart();
+    if (crash === 'fail-mid-batch') {
+      this.fire(crash);
+      throw new Error('the sink failed mid-batch');
+    }
+    this.fire(crash, stop);
+    if (crash === 'stop-mid-batch') throw new Error('killed mid-batch');
+    await parts.rest();
+  }
+
+  /**
+   * Plans each of CRASHES in turn and waits for it to fire; after a stop, starts a new consumer (nothing
+   * kept in memory from the one that died). Then waits for `progress` to move twice, so later batches
+   * commit before the next crash and a batch skipped in memory would stay lost.
+   */
+  async fireAll(restart: () => Promise<void>, progress: () => number, progressName: string): Promise<void> {
+    for (const crash of CRASHES) {
+      this.planned = crash;
+      await waitUntil(() => this.fired.at(-1) === crash && this.planned === 'none', crash);
+      if (crash !== 'fail-mid-batch') {
+        await this.stopped;
+        await restart();
+      }
+      const after = progress();
+      await waitUntil(() => progress() >= after + 2, progressName);
+    }
+  }
+}
+
+/** Checkpoints that count their saves and stop the consumer right after one when that crash is planned. */
+export function crashingCheckpoints(inner: CheckpointStore, plan: CrashPlan, stop: () => Promise<void>) {
+  let saves = 0;
+  const checkpoints: CheckpointStore = {
+    load: (name) => inner.load(name),
+    async save(name, position) {
+      await inner.save(name, position);
+      saves++;
+      if (plan.planned === 'stop-after-checkpoint') plan.fire('stop-after-checkpoint', stop);
+    },
+  };
+  return { checkpoints, saves: () => saves };
+}
+
 export class Killed extends Error {}
 
 /** The store and checkpoints as one process sees them: `kill()` makes every later call fail. */

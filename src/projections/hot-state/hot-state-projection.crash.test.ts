@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CRASHES, type Crash, keepWriting, waitUntil } from '../../infrastructure/consumers/crash-testing.ts';
+import { CRASHES, CrashPlan, keepWriting } from '../../infrastructure/consumers/crash-testing.ts';
 import type { NewEvent } from '../../infrastructure/event-store/event-store.ts';
 import type { SqlEventStore } from '../../infrastructure/event-store/sql-event-store.ts';
 import type { HotState } from '../../infrastructure/hot-state/hot-state.ts';
@@ -66,33 +66,31 @@ function crashSuite(subject: Subject): void {
         store.appendToStream(`player-p${n}`, playerEvents(n), { expectedRevision: 'any' }).then(() => {});
       for (let n = 0; n < 3; n++) await appendPlayer(n);
       const hotState = await open();
-      let plan: Crash | 'none' = 'none';
-      const fired: Crash[] = [];
+      const plan = new CrashPlan();
       let normalBatches = 0;
       let runner!: HotStateRunner;
-      let stopped: Promise<void> = Promise.resolve();
       const crashing: HotState = Object.create(hotState, {
         applyBatch: {
           value: async (generation: number, batch: Parameters<HotState['applyBatch']>[1]) => {
-            const crash = plan;
-            if (crash === 'none') {
-              await hotState.applyBatch(generation, batch);
-              normalBatches++;
-              return;
-            }
-            plan = 'none';
-            // Part of the writes land, the checkpoint does not move (as when the script stops at an error).
-            const unchanged = (await hotState.checkpoint(generation)) ?? -1n;
-            await hotState.applyBatch(generation, {
-              positions: batch.positions.slice(0, Math.floor(batch.positions.length / 2)),
-              actions: batch.actions.slice(0, Math.floor(batch.actions.length / 2)),
-              checkpoint: unchanged,
-            });
-            fired.push(crash);
-            if (crash === 'fail-mid-batch') throw new Error('the sink failed mid-batch');
-            stopped = runner.stop();
-            if (crash === 'stop-mid-batch') throw new Error('killed mid-batch');
-            await hotState.applyBatch(generation, batch);
+            await plan.batch(
+              {
+                all: async () => {
+                  await hotState.applyBatch(generation, batch);
+                  normalBatches++;
+                },
+                // Part of the writes land, the checkpoint does not move (as when the script stops at an error).
+                firstPart: async () => {
+                  const unchanged = (await hotState.checkpoint(generation)) ?? -1n;
+                  await hotState.applyBatch(generation, {
+                    positions: batch.positions.slice(0, Math.floor(batch.positions.length / 2)),
+                    actions: batch.actions.slice(0, Math.floor(batch.actions.length / 2)),
+                    checkpoint: unchanged,
+                  });
+                },
+                rest: () => hotState.applyBatch(generation, batch),
+              },
+              () => runner.stop(),
+            );
           },
         },
       });
@@ -103,20 +101,11 @@ function crashSuite(subject: Subject): void {
 
       const writer = keepWriting((n) => appendPlayer(n + 3));
       await start();
-      for (const crash of CRASHES) {
-        plan = crash;
-        await waitUntil(() => fired.at(-1) === crash && plan === 'none', crash);
-        if (crash !== 'fail-mid-batch') {
-          await stopped;
-          await start();
-        }
-        const after = normalBatches;
-        await waitUntil(() => normalBatches >= after + 2, 'batches after the crash');
-      }
+      await plan.fireAll(start, () => normalBatches, 'batches after the crash');
       const players = 3 + (await writer.stop());
       await runner.caughtUp();
       await runner.stop();
-      expect(fired).toEqual([...CRASHES]);
+      expect(plan.fired).toEqual([...CRASHES]);
 
       const fresh = await open();
       const freshRunner = new HotStateRunner(fresh, store, logger);

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CRASHES,
-  type Crash,
+  CrashPlan,
   keepWriting,
   sqlBackends,
-  waitUntil,
 } from '../../infrastructure/consumers/crash-testing.ts';
 import { untyped } from '../../infrastructure/database.ts';
 import { createLogger } from '../../infrastructure/logger.ts';
@@ -45,28 +44,24 @@ describe.each(sqlBackends())('SQL read model killed and restarted on $name', (ba
 
   it('loses and doubles nothing: the read model equals one rebuilt from zero', async () => {
     for (let n = 0; n < 3; n++) await appendPlayer(n);
-    let plan: Crash | 'none' = 'none';
-    const fired: Crash[] = [];
+    const plan = new CrashPlan();
     let runner!: ProjectionRunner;
-    let stopped: Promise<void> = Promise.resolve();
     let normalBatches = 0;
     const crashing: SqlProjection = {
       ...playersProjection,
       async apply(trx, events, names) {
-        const crash = plan;
-        if (crash === 'none') {
-          await playersProjection.apply(trx, events, names);
-          normalBatches++;
-          return;
-        }
-        plan = 'none';
         const half = Math.floor(events.length / 2);
-        await playersProjection.apply(trx, events.slice(0, half), names);
-        fired.push(crash);
-        if (crash === 'fail-mid-batch') throw new Error('the sink failed mid-batch');
-        stopped = runner.stop();
-        if (crash === 'stop-mid-batch') throw new Error('killed mid-batch');
-        await playersProjection.apply(trx, events.slice(half), names);
+        await plan.batch(
+          {
+            all: async () => {
+              await playersProjection.apply(trx, events, names);
+              normalBatches++;
+            },
+            firstPart: () => playersProjection.apply(trx, events.slice(0, half), names),
+            rest: () => playersProjection.apply(trx, events.slice(half), names),
+          },
+          () => runner.stop(),
+        );
       },
     };
     const open = async () => {
@@ -79,21 +74,11 @@ describe.each(sqlBackends())('SQL read model killed and restarted on $name', (ba
 
     const writer = keepWriting((n) => appendPlayer(n + 3));
     await open();
-    for (const crash of CRASHES) {
-      plan = crash;
-      await waitUntil(() => fired.length > 0 && fired.at(-1) === crash && plan === 'none', crash);
-      if (crash !== 'fail-mid-batch') {
-        await stopped;
-        await open(); // a new runner: nothing kept in memory from the one that died
-      }
-      // Later batches commit before the next crash, so a batch skipped in memory would stay lost.
-      const after = normalBatches;
-      await waitUntil(() => normalBatches >= after + 2, 'batches after the crash');
-    }
+    await plan.fireAll(open, () => normalBatches, 'batches after the crash');
     const players = 3 + (await writer.stop());
     await runner.caughtUp();
     await runner.stop();
-    expect(fired).toEqual([...CRASHES]);
+    expect(plan.fired).toEqual([...CRASHES]);
 
     const fresh = new ProjectionRunner(
       twinOf(playersProjection, 'fresh'),
