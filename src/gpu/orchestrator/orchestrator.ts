@@ -24,6 +24,7 @@ import {
   npcOutputSchema,
   OUTPUT_SCHEMA_NAMES,
   tauntOutputSchema,
+  type WorldOutput,
   worldOutputSchema,
 } from '../prompts/schemas.ts';
 import { buildWorldMessages, worldOutputToProposal } from '../prompts/world-prompt.ts';
@@ -239,16 +240,12 @@ export class LlmOrchestrator implements Lane {
     priority: Priority,
     deadline: number,
   ): Promise<Proposal> {
+    const request = worldRequest(messages, MAX_TOKENS.world);
     const output = await this.generate(
       scheduler,
       'world',
       priority,
-      {
-        messages,
-        schema: worldOutputSchema,
-        schemaName: OUTPUT_SCHEMA_NAMES.world,
-        maxTokens: MAX_TOKENS.world,
-      },
+      request,
       deadline,
       context.location.region,
     );
@@ -263,19 +260,8 @@ export class LlmOrchestrator implements Lane {
     priority: Priority,
     deadline: number,
   ): Promise<Proposal> {
-    const output = await this.generate(
-      scheduler,
-      'world',
-      priority,
-      {
-        messages,
-        schema: worldOutputSchema,
-        schemaName: OUTPUT_SCHEMA_NAMES.world,
-        maxTokens: MAX_TOKENS.description,
-      },
-      deadline,
-      region,
-    );
+    const request = worldRequest(messages, MAX_TOKENS.description);
+    const output = await this.generate(scheduler, 'world', priority, request, deadline, region);
     return {
       effects: [],
       result: { action_type: 'look', narration: output.narration.trim() },
@@ -408,4 +394,11 @@ function causeOf(error: unknown): FallbackCause {
     return 'unavailable';
   }
   return 'error';
+}
+
+function worldRequest(
+  messages: ChatMessage[],
+  maxTokens: number,
+): Omit<LlmRequest<WorldOutput>, 'timeoutMs'> {
+  return { messages, schema: worldOutputSchema, schemaName: OUTPUT_SCHEMA_NAMES.world, maxTokens };
 }
