@@ -9,6 +9,7 @@ import {
   type Audience,
   commandText,
   enemyNumbers,
+  exitsLine,
   itemMention,
   memoizedPerWorld,
   placeLines,
@@ -17,10 +18,9 @@ import {
   range,
   SHARED_PLAYER_LINE,
   signed,
+  suggestedOutcomeLines,
 } from './scene.ts';
-import { toWireEffect } from './wire-effects.ts';
 
-const MAX_GUIDANCE_NARRATION = 2000;
 const MAX_RELATED = 2;
 const MAX_RELATED_CHARS = 200;
 
@@ -75,36 +75,16 @@ export const regionCard = memoizedPerWorld((world, regionId) => {
 const placeEntry = (l: Location) => `${l.id}: ${l.name}${l.safe ? ', safe' : ''}`;
 
 function situation(context: ActionContext, guidance: Proposal, audience: Audience): string {
-  const { world, location } = context;
-  const exits = Object.entries(location.exits).map(
-    ([direction, to]) => `${direction} to ${world.locations.get(to)?.name ?? to} (${to})`,
-  );
-  const effects = guidance.effects.map(toWireEffect).filter((e) => e !== undefined);
   const head = [
     'Situation',
     ...placeLines(context, audience),
-    `Exits: ${exits.join(', ') || 'none'}.`,
+    exitsLine(context),
     ...presenceLines(context, { withNumbers: true }),
     ...(audience === 'public' ? [SHARED_PLAYER_LINE] : playerLines(context, { withNumbers: true })),
     ...namedElsewhereLines(context, audience),
     ...relatedLines(context, audience),
   ];
-  const shown = head.join('\n');
-  return [
-    ...head,
-    '',
-    `Command: ${context.action.action_type}.`,
-    "Suggested outcome (the rule engine's):",
-    `effects: ${JSON.stringify(effects)}`,
-    'narration:',
-    // The rule engine's narration can quote the player ("There is no <what they typed> here"); lines the
-    // situation already gives word for word (the place's description) are not said twice.
-    ...guidance.result.narration
-      .slice(0, MAX_GUIDANCE_NARRATION)
-      .split('\n')
-      .filter((line) => line.trim() && !shown.includes(line.trim()))
-      .map((line) => `  ${neutralise(line, MAX_GUIDANCE_NARRATION)}`),
-  ].join('\n');
+  return [...head, '', ...suggestedOutcomeLines(context, guidance, head.join('\n'))].join('\n');
 }
 
 /** What the command names that is neither here nor carried, with its numbers: the rules may need them. */

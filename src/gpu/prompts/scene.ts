@@ -1,8 +1,11 @@
 import type { Action } from '../../domain/actions.ts';
 import { wieldedWeapon, wornArmor } from '../../domain/rules/gear.ts';
 import type { Enemy, Item, World } from '../../domain/world/world.ts';
-import type { ActionContext } from '../lane.ts';
+import type { ActionContext, Proposal } from '../lane.ts';
 import { neutralise } from './player-text.ts';
+import { toWireEffect } from './wire-effects.ts';
+
+const MAX_GUIDANCE_NARRATION = 2000;
 
 /**
  * A system message built once per world content and key (an NPC's or enemy's id, or '' for the world
@@ -175,4 +178,35 @@ export function commandText(action: Action): string {
         ? `trade ${action.give} for ${action.for} with ${action.with}`
         : `trade ${action.op}${action.with ? ` ${action.with}` : ''}`;
   }
+}
+
+export function exitsLine({ world, location }: ActionContext): string {
+  const exits = Object.entries(location.exits).map(
+    ([direction, to]) => `${direction} to ${world.locations.get(to)?.name ?? to} (${to})`,
+  );
+  return `Exits: ${exits.join(', ') || 'none'}.`;
+}
+
+/**
+ * The command and the rule engine's outcome, as the world model is asked to tell it. The rule engine's
+ * narration can quote the player ("There is no <what they typed> here"); its lines found word for word
+ * in `alreadyShown` (the place's description in the situation) are not said twice.
+ */
+export function suggestedOutcomeLines(
+  context: ActionContext,
+  guidance: Proposal,
+  alreadyShown = '',
+): string[] {
+  const effects = guidance.effects.map(toWireEffect).filter((e) => e !== undefined);
+  return [
+    `Command: ${context.action.action_type}.`,
+    "Suggested outcome (the rule engine's):",
+    `effects: ${JSON.stringify(effects)}`,
+    'narration:',
+    ...guidance.result.narration
+      .slice(0, MAX_GUIDANCE_NARRATION)
+      .split('\n')
+      .filter((line) => line.trim() && !alreadyShown.includes(line.trim()))
+      .map((line) => `  ${neutralise(line, MAX_GUIDANCE_NARRATION)}`),
+  ];
 }

@@ -3,22 +3,21 @@ import type { ChatMessage } from '../backends/llm-backend.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
 import { buildCompactWorldMessages } from './compact-world-prompt.ts';
 import { narratorRules } from './narrator-rules.ts';
-import { neutralise, playerInput } from './player-text.ts';
+import { playerInput } from './player-text.ts';
 import {
   type Audience,
   commandText,
+  exitsLine,
   memoizedPerWorld,
   placeLines,
   playerLines,
   presenceLines,
   SHARED_PLAYER_LINE,
   signed,
+  suggestedOutcomeLines,
 } from './scene.ts';
-import { toWireEffect } from './wire-effects.ts';
 
 export { worldOutputToProposal } from './world-result.ts';
-
-const MAX_GUIDANCE_NARRATION = 2000;
 
 /** How a prompt is built: `compress` sends what the situation needs instead of the whole world card. */
 export interface PromptOptions {
@@ -94,27 +93,13 @@ function worldCard(world: World): string {
 }
 
 function situation(context: ActionContext, guidance: Proposal, audience: Audience): string {
-  const { world, location } = context;
-  const exits = Object.entries(location.exits).map(
-    ([direction, to]) => `${direction} to ${world.locations.get(to)?.name ?? to} (${to})`,
-  );
-  const effects = guidance.effects.map(toWireEffect).filter((e) => e !== undefined);
   return [
     'Situation',
     ...placeLines(context, audience),
-    `Exits: ${exits.join(', ') || 'none'}.`,
+    exitsLine(context),
     ...presenceLines(context),
     ...(audience === 'public' ? [SHARED_PLAYER_LINE] : playerLines(context)),
     '',
-    `Command: ${context.action.action_type}.`,
-    "Suggested outcome (the rule engine's):",
-    `effects: ${JSON.stringify(effects)}`,
-    'narration:',
-    // The rule engine's narration can quote the player ("There is no <what they typed> here").
-    ...guidance.result.narration
-      .slice(0, MAX_GUIDANCE_NARRATION)
-      .split('\n')
-      .filter((line) => line.trim())
-      .map((line) => `  ${neutralise(line, MAX_GUIDANCE_NARRATION)}`),
+    ...suggestedOutcomeLines(context, guidance),
   ].join('\n');
 }
