@@ -6,7 +6,6 @@ import {
   CRASHES,
   CrashPlan,
   crashingCheckpoints,
-  keepWriting,
   sqlBackends,
 } from '../infrastructure/consumers/crash-testing.ts';
 import { createLogger } from '../infrastructure/logger.ts';
@@ -130,12 +129,13 @@ describe.each(sqlBackends())('NPC memories killed and restarted on $name', (back
       await projection.start();
     };
 
-    const writer = keepWriting((n) => appendTalks(n + 3));
-    await start();
-    await plan.fireAll(start, saves, 'checkpoints after the crash');
-    await writer.stop();
-    await projection.caughtUp();
-    await projection.stop();
+    await plan.runWhileWriting({
+      start,
+      running: () => projection,
+      write: (n) => appendTalks(n + 3),
+      progress: saves,
+      progressName: 'checkpoints after the crash',
+    });
     expect(plan.fired).toEqual([...CRASHES]);
 
     const clean = await cleanRun();

@@ -5,7 +5,6 @@ import {
   CRASHES,
   CrashPlan,
   crashingCheckpoints,
-  keepWriting,
   sqlBackends,
 } from '../../infrastructure/consumers/crash-testing.ts';
 import { createLogger } from '../../infrastructure/logger.ts';
@@ -123,12 +122,13 @@ describe.each(sqlBackends())(
         await projection.start();
       };
 
-      const writer = keepWriting((n) => appendAction(n + 6));
-      await start();
-      await plan.fireAll(start, saves, 'checkpoints after the crash');
-      await writer.stop();
-      await projection.caughtUp();
-      await projection.stop();
+      await plan.runWhileWriting({
+        start,
+        running: () => projection,
+        write: (n) => appendAction(n + 6),
+        progress: saves,
+        progressName: 'checkpoints after the crash',
+      });
       expect(plan.fired).toEqual([...CRASHES]);
 
       const clean = await cleanRun();

@@ -122,6 +122,26 @@ export class CrashPlan {
   }
 
   /**
+   * Starts a consumer and fires every crash while `write(n)` keeps appending; then lets the consumer
+   * running last catch up, stops it, and resolves to how many writes were made.
+   */
+  async runWhileWriting(run: {
+    start(): Promise<void>;
+    running(): { caughtUp(): Promise<void>; stop(): Promise<void> };
+    write(n: number): Promise<void>;
+    progress(): number;
+    progressName: string;
+  }): Promise<number> {
+    const writer = keepWriting(run.write);
+    await run.start();
+    await this.fireAll(run.start, run.progress, run.progressName);
+    const written = await writer.stop();
+    await run.running().caughtUp();
+    await run.running().stop();
+    return written;
+  }
+
+  /**
    * Plans each of CRASHES in turn and waits for it to fire; after a stop, starts a new consumer (nothing
    * kept in memory from the one that died). Then waits for `progress` to move twice, so later batches
    * commit before the next crash and a batch skipped in memory would stay lost.

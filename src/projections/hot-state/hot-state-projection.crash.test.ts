@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CRASHES, CrashPlan, keepWriting } from '../../infrastructure/consumers/crash-testing.ts';
+import { CRASHES, CrashPlan } from '../../infrastructure/consumers/crash-testing.ts';
 import type { NewEvent } from '../../infrastructure/event-store/event-store.ts';
 import type { SqlEventStore } from '../../infrastructure/event-store/sql-event-store.ts';
 import type { HotState } from '../../infrastructure/hot-state/hot-state.ts';
@@ -99,12 +99,14 @@ function crashSuite(subject: Subject): void {
         await runner.start();
       };
 
-      const writer = keepWriting((n) => appendPlayer(n + 3));
-      await start();
-      await plan.fireAll(start, () => normalBatches, 'batches after the crash');
-      const players = 3 + (await writer.stop());
-      await runner.caughtUp();
-      await runner.stop();
+      const written = await plan.runWhileWriting({
+        start,
+        running: () => runner,
+        write: (n) => appendPlayer(n + 3),
+        progress: () => normalBatches,
+        progressName: 'batches after the crash',
+      });
+      const players = 3 + written;
       expect(plan.fired).toEqual([...CRASHES]);
 
       const fresh = await open();

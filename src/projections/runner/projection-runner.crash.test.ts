@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CRASHES,
-  CrashPlan,
-  keepWriting,
-  sqlBackends,
-} from '../../infrastructure/consumers/crash-testing.ts';
+import { CRASHES, CrashPlan, sqlBackends } from '../../infrastructure/consumers/crash-testing.ts';
 import { untyped } from '../../infrastructure/database.ts';
 import { createLogger } from '../../infrastructure/logger.ts';
 import { playersProjection } from '../read-models/players.ts';
@@ -72,12 +67,14 @@ describe.each(sqlBackends())('SQL read model killed and restarted on $name', (ba
       await runner.start();
     };
 
-    const writer = keepWriting((n) => appendPlayer(n + 3));
-    await open();
-    await plan.fireAll(open, () => normalBatches, 'batches after the crash');
-    const players = 3 + (await writer.stop());
-    await runner.caughtUp();
-    await runner.stop();
+    const written = await plan.runWhileWriting({
+      start: open, // a new runner after each stop: nothing kept in memory from the one that died
+      running: () => runner,
+      write: (n) => appendPlayer(n + 3),
+      progress: () => normalBatches,
+      progressName: 'batches after the crash',
+    });
+    const players = 3 + written;
     expect(plan.fired).toEqual([...CRASHES]);
 
     const fresh = new ProjectionRunner(
