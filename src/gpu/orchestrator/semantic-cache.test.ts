@@ -64,6 +64,11 @@ function semanticCacheSuite(name: string, openCache: () => Promise<Cache>): void
     const bucket = (who: string) => `action:v1:player:${who}:${run}`;
     const semantic = (embedder: Embedder = new TableEmbedder(vectors), options = {}) =>
       new SemanticCache({ cache, embedder, threshold: 0.9, ...options });
+    /** What player `who` says, in this run's bucket of theirs. */
+    const said = (text: string, who = 'bea') => ({ bucket: bucket(who), text });
+    /** The answer key the cache finds for player `who`'s wording, if any. */
+    const answerTo = async (cached: SemanticCache, text: string, who?: string) =>
+      (await cached.find(said(text, who)))?.answerKey;
 
     beforeEach(async () => {
       run = randomBytes(4).toString('hex');
@@ -79,8 +84,8 @@ function semanticCacheSuite(name: string, openCache: () => Promise<Cache>): void
 
     it('given a wording remembered, when a similar wording above the threshold is looked up, then its answer is found', async () => {
       const cached = semantic();
-      await cached.remember({ bucket: bucket('bea'), text: 'Where is the blacksmith' }, 'answer:1', MINUTE);
-      const hit = await cached.find({ bucket: bucket('bea'), text: 'Where can I find the blacksmith?' });
+      await cached.remember(said('Where is the blacksmith'), 'answer:1', MINUTE);
+      const hit = await cached.find(said('Where can I find the blacksmith?'));
       expect(hit?.answerKey).toBe('answer:1');
       expect(hit?.similarity).toBeCloseTo(0.95, 2);
       expect(cached.counts.hits).toBe(1);
@@ -88,88 +93,58 @@ function semanticCacheSuite(name: string, openCache: () => Promise<Cache>): void
 
     it('given a wording remembered, when a wording below the threshold is looked up, then it is a miss', async () => {
       const cached = semantic();
-      await cached.remember({ bucket: bucket('bea'), text: 'where is the blacksmith' }, 'answer:1', MINUTE);
-      expect(
-        await cached.find({ bucket: bucket('bea'), text: 'tell me about the blacksmith' }),
-      ).toBeUndefined();
+      await cached.remember(said('where is the blacksmith'), 'answer:1', MINUTE);
+      expect(await cached.find(said('tell me about the blacksmith'))).toBeUndefined();
       expect(cached.counts.misses).toBe(1);
     });
 
     it('given several similar wordings remembered, when looked up, then the most similar one answers', async () => {
       const cached = semantic();
-      await cached.remember(
-        { bucket: bucket('bea'), text: 'where can I find the blacksmith?' },
-        'answer:far',
-        MINUTE,
-      );
-      await cached.remember(
-        { bucket: bucket('bea'), text: 'where is the blacksmith?' },
-        'answer:near',
-        MINUTE,
-      );
-      const hit = await cached.find({ bucket: bucket('bea'), text: 'where is the blacksmith' });
+      await cached.remember(said('where can I find the blacksmith?'), 'answer:far', MINUTE);
+      await cached.remember(said('where is the blacksmith?'), 'answer:near', MINUTE);
+      const hit = await cached.find(said('where is the blacksmith'));
       expect(hit?.answerKey).toBe('answer:near');
     });
 
     it('given a wording remembered, when its negation or its question is looked up, then it is a miss whatever the embedder says', async () => {
       const cached = semantic();
-      await cached.remember({ bucket: bucket('bea'), text: 'I am ready' }, 'answer:ready', MINUTE);
-      await cached.remember({ bucket: bucket('bea'), text: 'The bridge is safe.' }, 'answer:told', MINUTE);
-      expect(await cached.find({ bucket: bucket('bea'), text: 'I am not ready' })).toBeUndefined();
-      expect(await cached.find({ bucket: bucket('bea'), text: 'Is the bridge safe?' })).toBeUndefined();
-      expect((await cached.find({ bucket: bucket('bea'), text: 'i am ready!' }))?.answerKey).toBe(
-        'answer:ready',
-      );
+      await cached.remember(said('I am ready'), 'answer:ready', MINUTE);
+      await cached.remember(said('The bridge is safe.'), 'answer:told', MINUTE);
+      expect(await cached.find(said('I am not ready'))).toBeUndefined();
+      expect(await cached.find(said('Is the bridge safe?'))).toBeUndefined();
+      expect(await answerTo(cached, 'i am ready!')).toBe('answer:ready');
     });
 
     it("given a player's private wording, when another player asks the very same thing, then nothing is found", async () => {
       const cached = semantic();
-      await cached.remember({ bucket: bucket('bea'), text: 'where is the blacksmith' }, 'answer:bea', MINUTE);
-      expect(await cached.find({ bucket: bucket('tom'), text: 'where is the blacksmith' })).toBeUndefined();
-      expect((await cached.find({ bucket: bucket('bea'), text: 'where is the blacksmith' }))?.answerKey).toBe(
-        'answer:bea',
-      );
+      await cached.remember(said('where is the blacksmith'), 'answer:bea', MINUTE);
+      expect(await cached.find(said('where is the blacksmith', 'tom'))).toBeUndefined();
+      expect(await answerTo(cached, 'where is the blacksmith')).toBe('answer:bea');
     });
 
     it('given another process remembered a wording in the same cache, when this one looks it up, then it is found', async () => {
-      await semantic().remember(
-        { bucket: bucket('bea'), text: 'where is the blacksmith' },
-        'answer:1',
-        MINUTE,
-      );
-      const hit = await semantic().find({ bucket: bucket('bea'), text: 'where is the blacksmith?' });
+      await semantic().remember(said('where is the blacksmith'), 'answer:1', MINUTE);
+      const hit = await semantic().find(said('where is the blacksmith?'));
       expect(hit?.answerKey).toBe('answer:1');
     });
 
     it("given a wording whose answer's time to live has passed, when looked up, then it is a miss, and the others stay", async () => {
       const cached = semantic();
-      await cached.remember({ bucket: bucket('bea'), text: 'where is the blacksmith?' }, 'answer:short', 80);
-      await cached.remember({ bucket: bucket('bea'), text: 'hello elder' }, 'answer:long', MINUTE);
-      expect((await cached.find({ bucket: bucket('bea'), text: 'where is the blacksmith' }))?.answerKey).toBe(
-        'answer:short',
-      );
+      await cached.remember(said('where is the blacksmith?'), 'answer:short', 80);
+      await cached.remember(said('hello elder'), 'answer:long', MINUTE);
+      expect(await answerTo(cached, 'where is the blacksmith')).toBe('answer:short');
       await sleep(200);
-      expect(await cached.find({ bucket: bucket('bea'), text: 'where is the blacksmith' })).toBeUndefined();
-      expect((await cached.find({ bucket: bucket('bea'), text: 'hello elder' }))?.answerKey).toBe(
-        'answer:long',
-      );
+      expect(await cached.find(said('where is the blacksmith'))).toBeUndefined();
+      expect(await answerTo(cached, 'hello elder')).toBe('answer:long');
     });
 
     it('given more wordings than maxPerBucket, when looked up, then only the newest are kept', async () => {
       const cached = semantic(new TableEmbedder(vectors), { maxPerBucket: 2 });
-      await cached.remember(
-        { bucket: bucket('bea'), text: 'where is the blacksmith' },
-        'answer:oldest',
-        MINUTE,
-      );
-      await cached.remember(
-        { bucket: bucket('bea'), text: 'tell me about the blacksmith' },
-        'answer:2',
-        MINUTE,
-      );
-      await cached.remember({ bucket: bucket('bea'), text: 'hello elder' }, 'answer:3', MINUTE);
-      expect(await cached.find({ bucket: bucket('bea'), text: 'where is the blacksmith?' })).toBeUndefined();
-      expect((await cached.find({ bucket: bucket('bea'), text: 'hello elder' }))?.answerKey).toBe('answer:3');
+      await cached.remember(said('where is the blacksmith'), 'answer:oldest', MINUTE);
+      await cached.remember(said('tell me about the blacksmith'), 'answer:2', MINUTE);
+      await cached.remember(said('hello elder'), 'answer:3', MINUTE);
+      expect(await cached.find(said('where is the blacksmith?'))).toBeUndefined();
+      expect(await answerTo(cached, 'hello elder')).toBe('answer:3');
       const stored = await cache.get<{ entries: unknown[] }>(semanticBucketKey(bucket('bea')));
       expect(stored?.entries).toHaveLength(2);
     });
@@ -177,36 +152,28 @@ function semanticCacheSuite(name: string, openCache: () => Promise<Cache>): void
     it('given a bucket value of another shape, when looked up, then it is a miss, counted and dropped, and the bucket works again', async () => {
       await cache.set(semanticBucketKey(bucket('bea')), { entries: [{ e: 'not a vector' }] }, MINUTE);
       const cached = semantic();
-      expect(await cached.find({ bucket: bucket('bea'), text: 'where is the blacksmith' })).toBeUndefined();
+      expect(await cached.find(said('where is the blacksmith'))).toBeUndefined();
       expect(cached.counts.corruptBuckets).toBe(1);
-      await cached.remember({ bucket: bucket('bea'), text: 'where is the blacksmith' }, 'answer:1', MINUTE);
-      expect((await cached.find({ bucket: bucket('bea'), text: 'where is the blacksmith' }))?.answerKey).toBe(
-        'answer:1',
-      );
+      await cached.remember(said('where is the blacksmith'), 'answer:1', MINUTE);
+      expect(await answerTo(cached, 'where is the blacksmith')).toBe('answer:1');
     });
 
     it('given the embedder fails, when remembering and looking up, then nothing throws and it is a miss', async () => {
-      await semantic().remember(
-        { bucket: bucket('bea'), text: 'where is the blacksmith' },
-        'answer:1',
-        MINUTE,
-      );
+      await semantic().remember(said('where is the blacksmith'), 'answer:1', MINUTE);
       const cached = semantic(failing);
-      await expect(
-        cached.remember({ bucket: bucket('bea'), text: 'hello elder' }, 'answer:2', MINUTE),
-      ).resolves.toBeUndefined();
-      expect(await cached.find({ bucket: bucket('bea'), text: 'where is the blacksmith' })).toBeUndefined();
+      await expect(cached.remember(said('hello elder'), 'answer:2', MINUTE)).resolves.toBeUndefined();
+      expect(await cached.find(said('where is the blacksmith'))).toBeUndefined();
       expect(cached.counts.embedFailures).toBe(2);
     });
 
     it('given an empty bucket, when looked up, then no embedding is asked for; a repeated wording is embedded once', async () => {
       const embedder = new TableEmbedder(vectors);
       const cached = semantic(embedder);
-      expect(await cached.find({ bucket: bucket('bea'), text: 'where is the blacksmith' })).toBeUndefined();
+      expect(await cached.find(said('where is the blacksmith'))).toBeUndefined();
       expect(embedder.calls).toBe(0);
-      await cached.remember({ bucket: bucket('bea'), text: 'where is the blacksmith' }, 'answer:1', MINUTE);
-      await cached.find({ bucket: bucket('bea'), text: 'Where is the  blacksmith!' });
-      await cached.find({ bucket: bucket('bea'), text: 'where is the blacksmith' });
+      await cached.remember(said('where is the blacksmith'), 'answer:1', MINUTE);
+      await cached.find(said('Where is the  blacksmith!'));
+      await cached.find(said('where is the blacksmith'));
       expect(embedder.calls).toBe(1);
     });
   });
