@@ -1,7 +1,7 @@
 import type { SceneReader } from '../../commands/scene-reader.ts';
 import type { WorldRuntime } from '../../commands/world-runtime.ts';
 import type { Action } from '../../domain/actions.ts';
-import type { PlayerState } from '../../domain/player/player.ts';
+import { type PlayerState, playerDecider } from '../../domain/player/player.ts';
 import type { World } from '../../domain/world/world.ts';
 import { actionContext } from '../action-context.ts';
 import type { ActionContext } from '../lane.ts';
@@ -18,20 +18,13 @@ export const STAND_IN_PLAYER_ID = 'speculation-stand-in';
 export function standInPlayer(world: World, locationId: string): PlayerState {
   const { maxHp } = world.content.player;
   return {
+    ...playerDecider(world).initialState(),
     registered: true,
     playerId: STAND_IN_PLAYER_ID,
     username: 'traveller',
     locationId,
     hp: maxHp,
     maxHp,
-    xp: 0,
-    inventory: [],
-    equipped: {},
-    relationships: {},
-    toldByNpc: {},
-    quests: {},
-    sessions: [],
-    pendingActions: {},
   };
 }
 
