@@ -14,6 +14,7 @@ import { openInMemoryEventStore } from '../../infrastructure/testing/embedded-st
 import { PresenceProjection } from '../../projections/presence.ts';
 import { ActionProcessor } from '../action-processor.ts';
 import type { LlmBackend, LlmRequest, LlmResponse } from '../backends/llm-backend.ts';
+import { scriptedResponse } from '../backends/testing/scripted-response.ts';
 import { ALL_OPTIMIZATIONS, parseOptimizations } from '../optimizations.ts';
 import { LaneScheduler } from '../orchestrator/lane-scheduler.ts';
 import { LlmOrchestrator } from '../orchestrator/orchestrator.ts';
@@ -42,14 +43,7 @@ function quickGpu() {
                 ? [{ kind: 'move', to: 'hut' }]
                 : [],
             };
-      return {
-        output: request.schema.parse(reply),
-        raw: JSON.stringify(reply),
-        promptTokens: 100,
-        completionTokens: 40,
-        durationMs: 100,
-        model: 'scripted',
-      };
+      return scriptedResponse(request, reply);
     },
     async ping() {},
   };

@@ -9,6 +9,7 @@ import {
   type LlmRequest,
   type LlmResponse,
 } from '../backends/llm-backend.ts';
+import { scriptedResponse } from '../backends/testing/scripted-response.ts';
 import { LaneScheduler } from '../orchestrator/lane-scheduler.ts';
 import { LlmOrchestrator } from '../orchestrator/orchestrator.ts';
 import { AT, actionContext } from '../prompts/testing/context.ts';
@@ -48,14 +49,7 @@ function scriptedGpu(name: string, turns: Turn[]) {
         request.schemaName === 'npc_reply'
           ? { reply: `Well met, traveller (${n}).`, emotion: 'happy', relationship_change: 0, facts: [] }
           : { narration: `Written by the model (${n}).`, effects: [] };
-      return {
-        output: request.schema.parse(reply),
-        raw: JSON.stringify(reply),
-        promptTokens: 100,
-        completionTokens: 40,
-        durationMs: 100,
-        model: 'scripted',
-      };
+      return scriptedResponse(request, reply);
     },
     async ping() {},
   };
