@@ -47,19 +47,8 @@ import { Cleanup, note, REPO_ROOT } from './pipeline/server.ts';
 
 const WORLD_FILE = 'content/starter-world.json';
 
-interface Options {
-  players: number[];
-  seconds: number;
-  modes: Mode[];
-  thinkMs: number;
-  worldInstances: number;
-  npcInstances: number;
-  slots: number;
-  serverCapacity: number;
-  batchPenalty?: number;
-  optimizations: string;
-  seed: string;
-}
+/** A step's options, with every player count and mode to run. */
+type Options = Omit<StepOptions, 'players' | 'mode'> & { players: number[]; modes: Mode[] };
 
 export interface LanesBenchResult {
   benchmark: 'lanes';
