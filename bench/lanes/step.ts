@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -7,6 +6,7 @@ import { registerAccounts, SourceAddresses } from '../pipeline/accounts.ts';
 import {
   backingServices,
   type Cleanup,
+  freePort,
   newDeployment,
   note,
   REPO_ROOT,
@@ -269,14 +269,3 @@ function cpuSeconds(pid: number): number | undefined {
 
 /** USER_HZ of Linux on every architecture Node runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}

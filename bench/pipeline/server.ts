@@ -214,7 +214,8 @@ export function newDeployment(mode: Mode, backing: Backing, cleanup: Cleanup): D
   return deployment;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
