@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type LlmBackend, LlmBackendError } from '../backends/llm-backend.ts';
+import { LlmBackendError } from '../backends/llm-backend.ts';
 import { type BackendConfig, LaneScheduler } from './lane-scheduler.ts';
+import { inertBackend } from './testing/inert-backend.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function fakeBackend(name: string): LlmBackend {
-  return {
-    name,
-    model: 'fake',
-    async generate() {
-      throw new Error('not used: the scheduler only hands the backend to the job');
-    },
-    async ping() {},
-  };
-}
-
-const instance = (name: string, maxSlots = 64): BackendConfig => ({ backend: fakeBackend(name), maxSlots });
+const instance = (name: string, maxSlots = 64): BackendConfig => ({ backend: inertBackend(name), maxSlots });
 
 const regions = Array.from({ length: 300 }, (_, i) => `region-${i}`);
 

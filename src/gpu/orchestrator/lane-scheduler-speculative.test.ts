@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../infrastructure/metrics.ts';
 import { type LlmBackend, LlmBackendError } from '../backends/llm-backend.ts';
 import { LaneScheduler } from './lane-scheduler.ts';
-
-function fakeBackend(name: string): LlmBackend {
-  return {
-    name,
-    model: 'fake',
-    async generate() {
-      throw new Error('not used: the scheduler only hands the backend to the job');
-    },
-    async ping() {},
-  };
-}
+import { inertBackend } from './testing/inert-backend.ts';
 
 /** A job that runs until the test lets it finish (or its signal fires, if it listens). */
 function heldJob() {
@@ -39,14 +29,14 @@ function heldJob() {
 }
 
 const oneSlotLane = (options: { breakerThreshold?: number } = {}) =>
-  new LaneScheduler('world', [{ backend: fakeBackend('gpu'), maxSlots: 1 }], {
+  new LaneScheduler('world', [{ backend: inertBackend('gpu'), maxSlots: 1 }], {
     maxQueueWaitMs: 5_000,
     ...options,
   });
 
 describe('speculative lane jobs', () => {
   it('given an idle slot, when a speculation is submitted, then it runs there and the slot is no longer idle', async () => {
-    const lane = new LaneScheduler('world', [{ backend: fakeBackend('gpu'), maxSlots: 2 }], {
+    const lane = new LaneScheduler('world', [{ backend: inertBackend('gpu'), maxSlots: 2 }], {
       maxQueueWaitMs: 5_000,
     });
     expect(lane.idleSlots()).toBe(2);
@@ -74,7 +64,7 @@ describe('speculative lane jobs', () => {
   });
 
   it('given a real job waiting, when a speculation is submitted, then it is refused even if a slot frees later', async () => {
-    const lane = new LaneScheduler('world', [{ backend: fakeBackend('gpu'), maxSlots: 1 }], {
+    const lane = new LaneScheduler('world', [{ backend: inertBackend('gpu'), maxSlots: 1 }], {
       maxQueueWaitMs: 5_000,
     });
     const busy = heldJob();
@@ -91,7 +81,7 @@ describe('speculative lane jobs', () => {
 
   it('given a speculation holding the only slot, when a real job arrives, then the speculation is aborted and the real job starts at once', async () => {
     const metrics = createMetrics();
-    const lane = new LaneScheduler('world', [{ backend: fakeBackend('gpu'), maxSlots: 1 }], {
+    const lane = new LaneScheduler('world', [{ backend: inertBackend('gpu'), maxSlots: 1 }], {
       maxQueueWaitMs: 5_000,
       metrics,
     });
@@ -112,7 +102,7 @@ describe('speculative lane jobs', () => {
   });
 
   it('given a speculation holding the only slot, when a real job with little time to wait arrives, then it is admitted, not refused', async () => {
-    const lane = new LaneScheduler('world', [{ backend: fakeBackend('gpu'), maxSlots: 1 }], {
+    const lane = new LaneScheduler('world', [{ backend: inertBackend('gpu'), maxSlots: 1 }], {
       maxQueueWaitMs: 100,
       targetServiceMs: 4_000,
     });
@@ -148,8 +138,8 @@ describe('speculative lane jobs', () => {
     const lane = new LaneScheduler(
       'npc',
       [
-        { backend: fakeBackend('a'), maxSlots: 1 },
-        { backend: fakeBackend('b'), maxSlots: 1 },
+        { backend: inertBackend('a'), maxSlots: 1 },
+        { backend: inertBackend('b'), maxSlots: 1 },
       ],
       { maxQueueWaitMs: 5_000 },
     );

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type LlmBackend, LlmBackendError } from '../backends/llm-backend.ts';
+import { LlmBackendError } from '../backends/llm-backend.ts';
 import { LaneScheduler, LaneUnavailableError } from './lane-scheduler.ts';
+import { inertBackend } from './testing/inert-backend.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function fakeBackend(name: string): LlmBackend & { calls: number } {
-  return {
-    name,
-    model: 'fake',
-    calls: 0,
-    async generate() {
-      throw new Error('not used: the scheduler only hands the backend to the job');
-    },
-    async ping() {},
-  };
-}
-
 describe('lane scheduler', () => {
   it('serves waiting jobs by priority: combat, then dialogue, then exploration', async () => {
-    const scheduler = new LaneScheduler('world', [{ backend: fakeBackend('a'), maxSlots: 1 }], {
+    const scheduler = new LaneScheduler('world', [{ backend: inertBackend('a'), maxSlots: 1 }], {
       maxQueueWaitMs: 5_000,
     });
     const order: string[] = [];
@@ -38,8 +27,8 @@ describe('lane scheduler', () => {
   });
 
   it('spreads jobs over instances, least loaded first', async () => {
-    const a = fakeBackend('npc-a');
-    const b = fakeBackend('npc-b');
+    const a = inertBackend('npc-a');
+    const b = inertBackend('npc-b');
     const scheduler = new LaneScheduler(
       'npc',
       [
@@ -61,7 +50,7 @@ describe('lane scheduler', () => {
   });
 
   it('refuses at once a job whose predicted wait is over the limit', async () => {
-    const scheduler = new LaneScheduler('world', [{ backend: fakeBackend('slow'), maxSlots: 1 }], {
+    const scheduler = new LaneScheduler('world', [{ backend: inertBackend('slow'), maxSlots: 1 }], {
       maxQueueWaitMs: 100,
       targetServiceMs: 400,
     });
@@ -72,7 +61,7 @@ describe('lane scheduler', () => {
   });
 
   it('refuses a job that has waited longer than the limit', async () => {
-    const scheduler = new LaneScheduler('world', [{ backend: fakeBackend('slow'), maxSlots: 1 }], {
+    const scheduler = new LaneScheduler('world', [{ backend: inertBackend('slow'), maxSlots: 1 }], {
       maxQueueWaitMs: 60,
       targetServiceMs: 10,
     });
@@ -85,7 +74,7 @@ describe('lane scheduler', () => {
   });
 
   it('opens the circuit breaker after repeated backend failures, and closes it again after a good trial', async () => {
-    const scheduler = new LaneScheduler('npc', [{ backend: fakeBackend('flaky'), maxSlots: 1 }], {
+    const scheduler = new LaneScheduler('npc', [{ backend: inertBackend('flaky'), maxSlots: 1 }], {
       maxQueueWaitMs: 1_000,
       breakerThreshold: 3,
       halfOpenAfterMs: 80,
@@ -103,7 +92,7 @@ describe('lane scheduler', () => {
   });
 
   it('does not count malformed model output against the backend’s health', async () => {
-    const scheduler = new LaneScheduler('npc', [{ backend: fakeBackend('chatty'), maxSlots: 1 }], {
+    const scheduler = new LaneScheduler('npc', [{ backend: inertBackend('chatty'), maxSlots: 1 }], {
       maxQueueWaitMs: 1_000,
       breakerThreshold: 2,
     });
@@ -116,7 +105,7 @@ describe('lane scheduler', () => {
   });
 
   it('shrinks a backend’s slots while it answers slower than the target', async () => {
-    const scheduler = new LaneScheduler('world', [{ backend: fakeBackend('big'), maxSlots: 4 }], {
+    const scheduler = new LaneScheduler('world', [{ backend: inertBackend('big'), maxSlots: 4 }], {
       maxQueueWaitMs: 5_000,
       targetServiceMs: 20,
     });
