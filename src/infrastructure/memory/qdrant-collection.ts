@@ -1,4 +1,5 @@
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+import { EmbeddingDimensionError } from './vector-memory.ts';
 
 export interface QdrantConnection {
   url: string;
@@ -48,5 +49,38 @@ export async function ensureCosineCollection(
   for (const [field, schema] of indexes) {
     if (info.payload_schema[field]) continue;
     await client.createPayloadIndex(collection, { field_name: field, field_schema: schema, wait: true });
+  }
+}
+
+/** What both Qdrant stores share: one cosine collection of fixed dimensions, with payload indexes. */
+export abstract class QdrantCosineStore {
+  readonly name = 'qdrant';
+
+  protected constructor(
+    protected readonly client: QdrantClient,
+    protected readonly collection: string,
+    protected readonly dimensions: number,
+    private readonly indexes: readonly PayloadIndex[],
+  ) {}
+
+  /** Drops and recreates the collection: readers see it missing for a moment. */
+  async clear(): Promise<void> {
+    await this.client.deleteCollection(this.collection);
+    await this.ensureCollection();
+  }
+
+  async ping(): Promise<void> {
+    await this.client.collectionExists(this.collection);
+  }
+
+  async close(): Promise<void> {}
+
+  protected async ensureCollection(): Promise<void> {
+    await ensureCosineCollection(this.client, this.collection, this.dimensions, this.indexes);
+  }
+
+  protected checkDimensions(embedding: number[]): void {
+    if (embedding.length !== this.dimensions)
+      throw new EmbeddingDimensionError(this.dimensions, embedding.length);
   }
 }

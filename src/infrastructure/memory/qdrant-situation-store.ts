@@ -1,9 +1,8 @@
 import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
 import { z } from 'zod';
-import { ensureCosineCollection, qdrantClient } from './qdrant-collection.ts';
+import { QdrantCosineStore, qdrantClient } from './qdrant-collection.ts';
 import {
   checkScope,
-  EmbeddingDimensionError,
   type FoundSituation,
   latestFirst,
   SITUATION_KINDS,
@@ -39,14 +38,13 @@ const SCROLL_PAGE = 256;
  * Thin over Qdrant, beside the NPC memory: one collection with cosine distance, point ids are the
  * entries' UUIDs, the rest is the payload, with kind and playerId indexed for the filters.
  */
-export class QdrantSituationStore implements SituationStore {
-  readonly name = 'qdrant';
-
-  private constructor(
-    private readonly client: QdrantClient,
-    private readonly collection: string,
-    private readonly dimensions: number,
-  ) {}
+export class QdrantSituationStore extends QdrantCosineStore implements SituationStore {
+  private constructor(client: QdrantClient, collection: string, dimensions: number) {
+    super(client, collection, dimensions, [
+      ['kind', 'keyword'],
+      ['playerId', 'keyword'],
+    ]);
+  }
 
   /** Connects and creates the collection and its payload indexes when they are missing. */
   static async open(options: QdrantSituationStoreOptions): Promise<QdrantSituationStore> {
@@ -139,30 +137,6 @@ export class QdrantSituationStore implements SituationStore {
       exact: true,
     });
     return count;
-  }
-
-  /** Drops and recreates the collection: readers see it missing for a moment. */
-  async clear(): Promise<void> {
-    await this.client.deleteCollection(this.collection);
-    await this.ensureCollection();
-  }
-
-  async ping(): Promise<void> {
-    await this.client.collectionExists(this.collection);
-  }
-
-  async close(): Promise<void> {}
-
-  private async ensureCollection(): Promise<void> {
-    await ensureCosineCollection(this.client, this.collection, this.dimensions, [
-      ['kind', 'keyword'],
-      ['playerId', 'keyword'],
-    ]);
-  }
-
-  private checkDimensions(embedding: number[]): void {
-    if (embedding.length !== this.dimensions)
-      throw new EmbeddingDimensionError(this.dimensions, embedding.length);
   }
 }
 

@@ -2,14 +2,8 @@ import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
 import { z } from 'zod';
 import { PLAYER_FACT_KINDS } from '../../domain/memory/facts.ts';
 import { MEMORY_KINDS, type MemoryKind } from '../../domain/memory/memory-constants.ts';
-import { ensureCosineCollection, qdrantClient } from './qdrant-collection.ts';
-import {
-  EmbeddingDimensionError,
-  type FoundMemory,
-  type NpcMemory,
-  type SearchOptions,
-  type VectorMemory,
-} from './vector-memory.ts';
+import { QdrantCosineStore, qdrantClient } from './qdrant-collection.ts';
+import type { FoundMemory, NpcMemory, SearchOptions, VectorMemory } from './vector-memory.ts';
 
 export interface QdrantVectorMemoryOptions {
   url: string;
@@ -38,14 +32,14 @@ const payloadSchema = z.object({
  * Thin over Qdrant: one collection with cosine distance, point ids are the memory UUIDs, the rest of
  * the memory is the payload, and npcId (a tenant index) and playerId are indexed for the filters.
  */
-export class QdrantVectorMemory implements VectorMemory {
-  readonly name = 'qdrant';
-
-  private constructor(
-    private readonly client: QdrantClient,
-    private readonly collection: string,
-    private readonly dimensions: number,
-  ) {}
+export class QdrantVectorMemory extends QdrantCosineStore implements VectorMemory {
+  private constructor(client: QdrantClient, collection: string, dimensions: number) {
+    super(client, collection, dimensions, [
+      ['npcId', { type: 'keyword', is_tenant: true }],
+      ['playerId', 'keyword'],
+      ['kind', 'keyword'],
+    ]);
+  }
 
   /** Connects and creates the collection and its payload indexes when they are missing. */
   static async open(options: QdrantVectorMemoryOptions): Promise<QdrantVectorMemory> {
@@ -103,31 +97,6 @@ export class QdrantVectorMemory implements VectorMemory {
       exact: true,
     });
     return count;
-  }
-
-  /** Drops and recreates the collection: readers see it missing for a moment. */
-  async clear(): Promise<void> {
-    await this.client.deleteCollection(this.collection);
-    await this.ensureCollection();
-  }
-
-  async ping(): Promise<void> {
-    await this.client.collectionExists(this.collection);
-  }
-
-  async close(): Promise<void> {}
-
-  private async ensureCollection(): Promise<void> {
-    await ensureCosineCollection(this.client, this.collection, this.dimensions, [
-      ['npcId', { type: 'keyword', is_tenant: true }],
-      ['playerId', 'keyword'],
-      ['kind', 'keyword'],
-    ]);
-  }
-
-  private checkDimensions(embedding: number[]): void {
-    if (embedding.length !== this.dimensions)
-      throw new EmbeddingDimensionError(this.dimensions, embedding.length);
   }
 }
 
