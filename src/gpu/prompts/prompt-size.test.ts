@@ -2,23 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../domain/actions.ts';
 import { starterWorld } from '../../domain/testing/starter-world.ts';
 import type { ChatMessage } from '../backends/llm-backend.ts';
-import type { ActionContext, Proposal, RecalledMemory } from '../lane.ts';
+import type { ActionContext, Proposal } from '../lane.ts';
 import { cachePlan } from '../orchestrator/cache-plan.ts';
 import { buildNpcMessages } from './npc-prompt.ts';
-import { actionContext, type ContextOptions, rulesProposal } from './testing/context.ts';
+import { actionContext, type ContextOptions, recalledMemory, rulesProposal } from './testing/context.ts';
 import { countPromptTokens } from './testing/prompt-tokens.ts';
 import { toWireEffect } from './wire-effects.ts';
 import { buildWorldMessages } from './world-prompt.ts';
 
 const world = starterWorld();
-
-const memory = (day: number, words: string): RecalledMemory => ({
-  text: words,
-  playerMessage: words,
-  playerId: 'p1',
-  createdAt: `2024-04-0${day}T09:00:00.000Z`,
-  importance: 4,
-});
 
 const talk = (npc: string, message: string): Action => ({ action_type: 'talk', npc, message });
 
@@ -85,9 +77,9 @@ const SAMPLE: [string, Omit<ContextOptions, 'world'>][] = [
     {
       locationId: 'tavern',
       memories: [
-        memory(1, 'Any rumours about the wolves?'),
-        memory(2, 'I am looking for the hermit Corwen'),
-        memory(3, 'Pour me an ale, Tom'),
+        recalledMemory(1, 'Any rumours about the wolves?'),
+        recalledMemory(2, 'I am looking for the hermit Corwen'),
+        recalledMemory(3, 'Pour me an ale, Tom'),
       ],
       action: talk('Old Tom', 'What do you know of Corwen?'),
     },

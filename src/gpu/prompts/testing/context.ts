@@ -98,3 +98,12 @@ export function actionContext(options: ContextOptions): ActionContext {
 export function rulesProposal(context: ActionContext): Promise<Proposal> {
   return new RulesEngine().resolve(context);
 }
+
+/** What an NPC recalls of player p1's words, said on day `day` of April 2024. */
+export const recalledMemory = (day: number, words: string): RecalledMemory => ({
+  text: words,
+  playerMessage: words,
+  playerId: 'p1',
+  createdAt: `2024-04-0${day}T09:00:00.000Z`,
+  importance: 4,
+});
