@@ -1,5 +1,27 @@
+import { EmbeddingDimensionError } from './vector-memory.ts';
+
 /** An entry held in process with its embedding as a unit vector. */
 export type WithVector = { vector: Float32Array };
+
+/** An entry with an embedding, as held in process: the embedding as a unit vector. */
+export type Vectorised<T extends { embedding: number[] }> = Omit<T, 'embedding'> & WithVector;
+
+/** An in-process store's embedding size: without `expected`, the first embedding stored decides. */
+export class EmbeddingDimensions {
+  constructor(private expected?: number) {}
+
+  /** Before storing: sets the size when none is known yet. */
+  check(embedding: number[]): void {
+    this.expected ??= embedding.length;
+    if (embedding.length !== this.expected)
+      throw new EmbeddingDimensionError(this.expected, embedding.length);
+  }
+
+  /** A query against a store that has not learnt its size yet (it holds nothing) is not checked. */
+  checkQuery(embedding: number[]): void {
+    if (this.expected !== undefined) this.check(embedding);
+  }
+}
 
 export type Ranked<T extends WithVector> = Omit<T, 'vector'> & { embedding: number[]; similarity: number };
 

@@ -1,7 +1,6 @@
-import { mostSimilar, normalised } from './cosine.ts';
+import { EmbeddingDimensions, mostSimilar, normalised, type Vectorised } from './cosine.ts';
 import {
   checkScope,
-  EmbeddingDimensionError,
   type FoundSituation,
   latestFirst,
   type Situation,
@@ -10,7 +9,7 @@ import {
   type SituationStore,
 } from './situation-store.ts';
 
-type Stored = Omit<Situation, 'embedding'> & { vector: Float32Array };
+type Stored = Vectorised<Situation>;
 
 /**
  * Exact cosine search in process: places and NPCs in one map, each player's actions in a map of their
@@ -25,12 +24,16 @@ export class InMemorySituationStore implements SituationStore {
   private readonly playerOf = new Map<string, string>();
 
   /** Without `dimensions`, the first upserted embedding decides. */
-  constructor(private dimensions?: number) {}
+  private readonly dimensions: EmbeddingDimensions;
+
+  constructor(dimensions?: number) {
+    this.dimensions = new EmbeddingDimensions(dimensions);
+  }
 
   async upsert(entries: Situation[]): Promise<void> {
     for (const entry of entries) {
       checkScope(entry);
-      this.checkDimensions(entry.embedding);
+      this.dimensions.check(entry.embedding);
     }
     for (const { embedding, ...entry } of entries) {
       this.remove(entry.id);
@@ -51,7 +54,7 @@ export class InMemorySituationStore implements SituationStore {
   }
 
   async search(embedding: number[], options: SituationSearch): Promise<FoundSituation[]> {
-    if (this.dimensions !== undefined) this.checkDimensions(embedding);
+    this.dimensions.checkQuery(embedding);
     const query = normalised(embedding);
     const inScope = [
       ...[...this.publicEntries.values()].filter((entry) => options.kinds.includes(entry.kind)),
@@ -99,11 +102,5 @@ export class InMemorySituationStore implements SituationStore {
     const actions = this.actionsByPlayer.get(playerId)!;
     actions.delete(id);
     if (actions.size === 0) this.actionsByPlayer.delete(playerId);
-  }
-
-  private checkDimensions(embedding: number[]): void {
-    this.dimensions ??= embedding.length;
-    if (embedding.length !== this.dimensions)
-      throw new EmbeddingDimensionError(this.dimensions, embedding.length);
   }
 }

@@ -1,13 +1,7 @@
-import { mostSimilar, normalised } from './cosine.ts';
-import {
-  EmbeddingDimensionError,
-  type FoundMemory,
-  type NpcMemory,
-  type SearchOptions,
-  type VectorMemory,
-} from './vector-memory.ts';
+import { EmbeddingDimensions, mostSimilar, normalised, type Vectorised } from './cosine.ts';
+import type { FoundMemory, NpcMemory, SearchOptions, VectorMemory } from './vector-memory.ts';
 
-type StoredMemory = Omit<NpcMemory, 'embedding'> & { vector: Float32Array };
+type StoredMemory = Vectorised<NpcMemory>;
 
 /**
  * Exact cosine search in process: vectors are normalised once on upsert, so a search is one dot product
@@ -20,10 +14,14 @@ export class InMemoryVectorMemory implements VectorMemory {
   private readonly npcOf = new Map<string, string>();
 
   /** Without `dimensions`, the first upserted embedding decides. */
-  constructor(private dimensions?: number) {}
+  private readonly dimensions: EmbeddingDimensions;
+
+  constructor(dimensions?: number) {
+    this.dimensions = new EmbeddingDimensions(dimensions);
+  }
 
   async upsert(memories: NpcMemory[]): Promise<void> {
-    for (const memory of memories) this.checkDimensions(memory.embedding);
+    for (const memory of memories) this.dimensions.check(memory.embedding);
     for (const { embedding, ...memory } of memories) {
       const previousNpc = this.npcOf.get(memory.id);
       if (previousNpc !== undefined) this.byNpc.get(previousNpc)?.delete(memory.id);
@@ -38,7 +36,7 @@ export class InMemoryVectorMemory implements VectorMemory {
   }
 
   async search(npcId: string, embedding: number[], options: SearchOptions): Promise<FoundMemory[]> {
-    if (this.dimensions !== undefined) this.checkDimensions(embedding);
+    this.dimensions.checkQuery(embedding);
     const query = normalised(embedding);
     const inScopeMemories = [...(this.byNpc.get(npcId)?.values() ?? [])].filter((memory) =>
       inScope(memory, options),
@@ -66,13 +64,6 @@ export class InMemoryVectorMemory implements VectorMemory {
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
-
-  private checkDimensions(embedding: number[]): void {
-    this.dimensions ??= embedding.length;
-    if (embedding.length !== this.dimensions) {
-      throw new EmbeddingDimensionError(this.dimensions, embedding.length);
-    }
-  }
 }
 
 function inScope(memory: StoredMemory, options: SearchOptions): boolean {
