@@ -2,6 +2,7 @@ import type { Decider } from '../decider.ts';
 import type { RefusedEffect } from '../rules/effects.ts';
 import { slotOf } from '../rules/gear.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
+import { EventFold } from './event-fold.ts';
 import type { PlayerCommand, PlayerState } from './player.ts';
 import type { PlayerEvent } from './player-events.ts';
 import { type ActionFacts, clampRelationship, questProgress } from './quests.ts';
@@ -17,30 +18,25 @@ export function applyEffects(
   initial: PlayerState,
   command: Extract<PlayerCommand, { type: 'ResolveAction' }>,
 ): { events: PlayerEvent[]; refused: RefusedEffect[] } {
-  const events: PlayerEvent[] = [];
+  const fold = new EventFold<PlayerState, PlayerEvent>((s, e) => decider.evolve(s, e), initial);
+  const { events } = fold;
+  const emit = (...more: PlayerEvent[]) => fold.emit(...more);
   const refused: RefusedEffect[] = [];
   const facts: ActionFacts = { talkedTo: [], defeated: [], delivered: [] };
-  let state = initial;
-  const playerId = state.playerId;
-  const emit = (...more: PlayerEvent[]) => {
-    for (const event of more) {
-      events.push(event);
-      state = decider.evolve(state, event);
-    }
-  };
-  const carried = (itemId: string) => state.inventory.includes(itemId);
+  const playerId = initial.playerId;
+  const carried = (itemId: string) => fold.state.inventory.includes(itemId);
 
   for (const effect of command.effects) {
     switch (effect.kind) {
       case 'move': {
-        const exit = findExit(world, requireLocation(world, state.locationId), effect.to);
+        const exit = findExit(world, requireLocation(world, fold.state.locationId), effect.to);
         if (!exit) {
-          refused.push({ effect, reason: `no exit from ${state.locationId} leads to ${effect.to}` });
+          refused.push({ effect, reason: `no exit from ${fold.state.locationId} leads to ${effect.to}` });
           break;
         }
         emit({
           type: 'PlayerMoved',
-          data: { playerId, from: state.locationId, to: exit.to.id, direction: exit.direction },
+          data: { playerId, from: fold.state.locationId, to: exit.to.id, direction: exit.direction },
         });
         break;
       }
@@ -58,8 +54,11 @@ export function applyEffects(
           effect.kind === 'drop-item' ? 'dropped' : effect.kind === 'use-item' ? 'used' : 'given';
         emit({ type: 'ItemRemovedFromInventory', data: { playerId, itemId: effect.item, reason } });
         if (effect.kind === 'use-item' && effect.heal > 0) {
-          const hp = Math.min(state.maxHp, state.hp + effect.heal);
-          emit({ type: 'PlayerHealed', data: { playerId, amount: hp - state.hp, hp, cause: effect.item } });
+          const hp = Math.min(fold.state.maxHp, fold.state.hp + effect.heal);
+          emit({
+            type: 'PlayerHealed',
+            data: { playerId, amount: hp - fold.state.hp, hp, cause: effect.item },
+          });
         }
         if (effect.kind === 'give-item') {
           emit({ type: 'ItemGivenToNpc', data: { playerId, itemId: effect.item, npcId: effect.npc } });
@@ -88,13 +87,13 @@ export function applyEffects(
           facts.defeated.push(effect.enemy);
           emit({
             type: 'EnemySlain',
-            data: { playerId, enemyId: effect.enemy, locationId: state.locationId },
+            data: { playerId, enemyId: effect.enemy, locationId: fold.state.locationId },
           });
           const xp = world.enemies.get(effect.enemy)?.xp ?? 0;
           if (xp > 0)
             emit({
               type: 'XpGained',
-              data: { playerId, amount: xp, xp: state.xp + xp, reason: `defeated:${effect.enemy}` },
+              data: { playerId, amount: xp, xp: fold.state.xp + xp, reason: `defeated:${effect.enemy}` },
             });
         }
         if (effect.damageTaken > 0) takeDamage(effect.damageTaken, effect.enemy);
@@ -108,7 +107,7 @@ export function applyEffects(
           data: {
             playerId,
             npcId: npc,
-            locationId: state.locationId,
+            locationId: fold.state.locationId,
             message,
             reply,
             emotion,
@@ -118,7 +117,7 @@ export function applyEffects(
           },
         });
         if (relationshipChange !== 0) {
-          const before = state.relationships[npc] ?? 0;
+          const before = fold.state.relationships[npc] ?? 0;
           const score = clampRelationship(before + relationshipChange);
           if (score !== before) {
             emit({
@@ -132,13 +131,13 @@ export function applyEffects(
       case 'say':
         emit({
           type: 'PlayerSaid',
-          data: { playerId, locationId: state.locationId, message: effect.message },
+          data: { playerId, locationId: fold.state.locationId, message: effect.message },
         });
         break;
       case 'emote':
         emit({
           type: 'PlayerEmoted',
-          data: { playerId, locationId: state.locationId, message: effect.message },
+          data: { playerId, locationId: fold.state.locationId, message: effect.message },
         });
         break;
       case 'whisper':
@@ -148,7 +147,12 @@ export function applyEffects(
         }
         emit({
           type: 'PlayerWhispered',
-          data: { playerId, toPlayerId: effect.to, locationId: state.locationId, message: effect.message },
+          data: {
+            playerId,
+            toPlayerId: effect.to,
+            locationId: fold.state.locationId,
+            message: effect.message,
+          },
         });
         break;
       case 'equip': {
@@ -157,13 +161,13 @@ export function applyEffects(
           refused.push({ effect, reason: `${effect.item} is not carried gear` });
           break;
         }
-        if (state.equipped?.[slot] !== effect.item)
+        if (fold.state.equipped?.[slot] !== effect.item)
           emit({ type: 'ItemEquipped', data: { playerId, itemId: effect.item, slot } });
         break;
       }
       case 'unequip': {
         const slot = slotOf(world.items.get(effect.item));
-        if (!slot || state.equipped?.[slot] !== effect.item || !carried(effect.item)) {
+        if (!slot || fold.state.equipped?.[slot] !== effect.item || !carried(effect.item)) {
           refused.push({ effect, reason: `${effect.item} is not equipped` });
           break;
         }
@@ -171,30 +175,30 @@ export function applyEffects(
         break;
       }
       case 'accept-quest':
-        if (state.quests[effect.quest])
+        if (fold.state.quests[effect.quest])
           refused.push({ effect, reason: `${effect.quest} was already accepted` });
         else emit({ type: 'QuestAccepted', data: { playerId, questId: effect.quest } });
         break;
       case 'abandon-quest':
-        if (state.quests[effect.quest]?.status !== 'active')
+        if (fold.state.quests[effect.quest]?.status !== 'active')
           refused.push({ effect, reason: `${effect.quest} is not active` });
         else emit({ type: 'QuestAbandoned', data: { playerId, questId: effect.quest } });
         break;
     }
   }
-  emit(...questProgress(world, state, facts));
+  emit(...questProgress(world, fold.state, facts));
   return { events, refused };
 
   function takeDamage(amount: number, enemyId: string) {
-    const hp = Math.max(0, state.hp - amount);
-    emit({ type: 'DamageTaken', data: { playerId, amount: state.hp - hp, hp, cause: enemyId } });
+    const hp = Math.max(0, fold.state.hp - amount);
+    emit({ type: 'DamageTaken', data: { playerId, amount: fold.state.hp - hp, hp, cause: enemyId } });
     if (hp > 0) return;
-    const from = state.locationId;
+    const from = fold.state.locationId;
     emit(
       { type: 'PlayerDefeated', data: { playerId, locationId: from, by: enemyId } },
       {
         type: 'PlayerRespawned',
-        data: { playerId, from, locationId: world.content.startLocation, hp: state.maxHp },
+        data: { playerId, from, locationId: world.content.startLocation, hp: fold.state.maxHp },
       },
     );
   }

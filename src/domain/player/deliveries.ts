@@ -2,6 +2,7 @@ import type { Decider } from '../decider.ts';
 import { withArticle } from '../world/grammar.ts';
 import type { World } from '../world/world.ts';
 import { withConsequences } from './action-consequences.ts';
+import { EventFold } from './event-fold.ts';
 import type { PlayerState } from './player.ts';
 import type { ActionResult, PlayerEvent } from './player-events.ts';
 import { type ActionFacts, questProgress } from './quests.ts';
@@ -51,15 +52,10 @@ export function decideDelivery(
   initial: PlayerState,
   command: DeliveryCommand,
 ): PlayerEvent[] {
-  const events: PlayerEvent[] = [];
-  let state = initial;
-  const playerId = state.playerId;
-  const emit = (...more: PlayerEvent[]) => {
-    for (const event of more) {
-      events.push(event);
-      state = decider.evolve(state, event);
-    }
-  };
+  const fold = new EventFold<PlayerState, PlayerEvent>((s, e) => decider.evolve(s, e), initial);
+  const { events } = fold;
+  const emit = (...more: PlayerEvent[]) => fold.emit(...more);
+  const playerId = initial.playerId;
   const facts: ActionFacts = { talkedTo: [], defeated: [], delivered: [] };
   const itemName = (itemId: string) => world.items.get(itemId)?.name ?? itemId;
   let result: ActionResult;
@@ -94,7 +90,7 @@ export function decideDelivery(
       if (xp > 0)
         emit({
           type: 'XpGained',
-          data: { playerId, amount: xp, xp: state.xp + xp, reason: `shared:${enemyId}` },
+          data: { playerId, amount: xp, xp: fold.state.xp + xp, reason: `shared:${enemyId}` },
         });
       const name = enemy?.name ?? enemyId;
       result = {
@@ -129,14 +125,14 @@ export function decideDelivery(
       break;
     }
   }
-  emit(...questProgress(world, state, facts));
+  emit(...questProgress(world, fold.state, facts));
   return [
     ...events,
     {
       type: 'ActionResolved',
       data: {
         actionId: command.noticeId,
-        result: withConsequences(world, result, events, state),
+        result: withConsequences(world, result, events, fold.state),
         source: 'rules',
         refusedEffects: [],
       },
