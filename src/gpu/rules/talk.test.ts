@@ -14,13 +14,32 @@ import { LocalHashEmbedder } from '../../infrastructure/memory/embedder.ts';
 import { InMemoryVectorMemory } from '../../infrastructure/memory/in-memory-vector-memory.ts';
 import { MemoryRecall } from '../../infrastructure/memory/memory-recall.ts';
 import { recalledMemory } from '../../projections/npc-memories.ts';
-import type { ActionContext, RecalledMemory } from '../lane.ts';
+import type { ActionContext, PlayerFact, RecalledMemory } from '../lane.ts';
 import { actionContext } from '../prompts/testing/context.ts';
 import { replyVariety } from './talk/variety.ts';
 import { composeReply } from './talk.ts';
 
 const world = starterWorld();
 const npc = (id: string) => world.npcs.get(id)!;
+/** What player p1 once said to the NPC, and its answer, as recall gives it. */
+const talkedBefore = (said: string, npcReply: string, importance = 1): RecalledMemory => ({
+  kind: 'conversation',
+  text: said,
+  playerMessage: said,
+  npcReply,
+  playerId: 'p1',
+  createdAt: '2024-05-01T11:00:00Z',
+  importance,
+});
+/** What player p1 once told of themselves, as recall gives it. */
+const toldFact = (kind: PlayerFact['kind'], value: string): RecalledMemory => ({
+  kind: 'fact',
+  text: `${kind}: ${value}`,
+  fact: { kind, value },
+  playerId: 'p1',
+  createdAt: '2024-05-01T11:00:00Z',
+  importance: 6,
+});
 const HOURS: Record<TimeOfDay, number> = { morning: 8, day: 13, evening: 19, night: 23 };
 
 interface Talk {
@@ -170,25 +189,7 @@ describe('an NPC answers from the situation', () => {
       message: 'Hello again',
       actionId: 'a7',
       player: { relationships: { 'elder-zorathian': 5 } },
-      memories: [
-        {
-          kind: 'fact',
-          text: 'name: Aldric',
-          fact: { kind: 'name', value: 'Aldric' },
-          playerId: 'p1',
-          createdAt: '2024-05-01T11:00:00Z',
-          importance: 6,
-        },
-        {
-          kind: 'conversation',
-          text: said,
-          playerMessage: said,
-          npcReply: 'Aldric. A good name.',
-          playerId: 'p1',
-          createdAt: '2024-05-01T11:00:00Z',
-          importance: 4,
-        },
-      ],
+      memories: [toldFact('name', 'Aldric'), talkedBefore(said, 'Aldric. A good name.', 4)],
     });
     expect(answer.reply).toContain('Aldric');
     expect(answer.reply).not.toContain('aldric and I walked');
@@ -296,18 +297,7 @@ describe('an NPC answers from the situation', () => {
           npcId: 'old-tom',
           message: 'Hello there',
           player: { relationships: { 'old-tom': 10 } },
-          memories: [
-            ...memories,
-            {
-              kind: 'conversation',
-              text: 'hi',
-              playerMessage: 'hi',
-              npcReply: 'Ah, a new face!',
-              playerId: 'p1',
-              createdAt: '2024-05-01T11:00:00Z',
-              importance: 1,
-            },
-          ],
+          memories: [...memories, talkedBefore('hi', 'Ah, a new face!')],
         })
       ).reply;
     expect(await greeting([seen('Wren came back from the woods with a wolf pelt.', 5)])).toContain(
@@ -331,17 +321,7 @@ describe('an NPC answers from the situation', () => {
       message: 'Farewell, elder.',
       timeOfDay: 'night',
       player: { relationships: { 'elder-zorathian': 5 } },
-      memories: [
-        {
-          kind: 'conversation',
-          text: 'hi',
-          playerMessage: 'hi',
-          npcReply: 'Sit, child.',
-          playerId: 'p1',
-          createdAt: '2024-05-01T11:00:00Z',
-          importance: 1,
-        },
-      ],
+      memories: [talkedBefore('hi', 'Sit, child.')],
     });
     const farewells = [...npc('elder-zorathian').farewells, 'Take a lantern, child.'];
     expect(farewells.some((line) => answer.reply.startsWith(line.slice(0, 12)))).toBe(true);
@@ -358,23 +338,7 @@ describe('an NPC answers from the situation', () => {
   });
 
   it('given a home and a promise the player told before, when they greet, the NPC asks after them in its own words', async () => {
-    const fact = (kind: 'home' | 'promise', value: string): RecalledMemory => ({
-      kind: 'fact',
-      text: `${kind}: ${value}`,
-      fact: { kind, value },
-      playerId: 'p1',
-      createdAt: '2024-05-01T11:00:00Z',
-      importance: 6,
-    });
-    const talked: RecalledMemory = {
-      kind: 'conversation',
-      text: 'hi',
-      playerMessage: 'hi',
-      npcReply: 'Sit, child.',
-      playerId: 'p1',
-      createdAt: '2024-05-01T11:00:00Z',
-      importance: 1,
-    };
+    const talked = talkedBefore('hi', 'Sit, child.');
     const promised = await reply({
       npcId: 'elder-zorathian',
       message: 'Hello again',
@@ -382,7 +346,7 @@ describe('an NPC answers from the situation', () => {
         relationships: { 'elder-zorathian': 30 },
         quests: { 'elders-prophecy': { status: 'active', step: 0 } },
       },
-      memories: [fact('home', 'Millbrook'), fact('promise', 'find my brother'), talked],
+      memories: [toldFact('home', 'Millbrook'), toldFact('promise', 'find my brother'), talked],
     });
     expect(promised.reply).toMatch(/You promised to find your brother/);
     const home = await reply({
@@ -392,7 +356,7 @@ describe('an NPC answers from the situation', () => {
         relationships: { 'elder-zorathian': 30 },
         quests: { 'elders-prophecy': { status: 'active', step: 0 } },
       },
-      memories: [fact('home', 'Millbrook'), talked],
+      memories: [toldFact('home', 'Millbrook'), talked],
     });
     expect(home.reply).toMatch(/Millbrook/);
     expect(home.memoriesUsed).toBeGreaterThanOrEqual(1);
