@@ -148,17 +148,6 @@ export async function startSystem(
     );
     await memoryProjection.start();
     closers.push(() => memoryProjection.stop());
-    const situations = config.INFERENCE_OPTIMIZATIONS.has('situation-embeddings')
-      ? await openSituations({
-          settings: config,
-          embedder: npcMemory.embedder,
-          events: store,
-          checkpoints,
-          runtime,
-          logger: logger.child({ component: 'situations' }),
-        })
-      : undefined;
-    if (situations) closers.push(() => situations.close());
     const { hotState, projections, leadership } = await startReadModels(
       config,
       logger,
@@ -183,6 +172,19 @@ export async function startSystem(
       : new MemoryCache();
     closers.push(() => cache.close());
     const lanes = openLanes(config, metrics);
+    // Related snippets are for model prompts only: without a model lane nothing would read them.
+    const situations =
+      config.INFERENCE_OPTIMIZATIONS.has('situation-embeddings') && (lanes.world || lanes.npc)
+        ? await openSituations({
+            settings: config,
+            embedder: npcMemory.embedder,
+            events: store,
+            checkpoints,
+            runtime,
+            logger: logger.child({ component: 'situations' }),
+          })
+        : undefined;
+    if (situations) closers.push(() => situations.close());
     if (config.INFERENCE_OPTIMIZATIONS.has('server-capacity')) {
       const capacity = watchServerCapacity(config, lanes, logger.child({ component: 'capacity' }));
       if (capacity) closers.push(() => capacity.stop());
