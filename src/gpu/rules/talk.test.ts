@@ -5,75 +5,16 @@ import { factsOfTalk } from '../../domain/memory/facts.ts';
 import { FACT_IMPORTANCE, MEMORIES_RECALLED } from '../../domain/memory/memory-constants.ts';
 import { rateImportance } from '../../domain/memory/retrieval.ts';
 import { afterTelling } from '../../domain/npc/told-lines.ts';
-import type { PlayerState } from '../../domain/player/player.ts';
 import { seededRandom } from '../../domain/random.ts';
-import { starterWorld } from '../../domain/testing/starter-world.ts';
 import type { TimeOfDay } from '../../domain/world/clock.ts';
 import { knowledgeLines } from '../../domain/world/npc-lines.ts';
 import { LocalHashEmbedder } from '../../infrastructure/memory/embedder.ts';
 import { InMemoryVectorMemory } from '../../infrastructure/memory/in-memory-vector-memory.ts';
 import { MemoryRecall } from '../../infrastructure/memory/memory-recall.ts';
 import { recalledMemory } from '../../projections/npc-memories.ts';
-import type { ActionContext, PlayerFact, RecalledMemory } from '../lane.ts';
-import { actionContext } from '../prompts/testing/context.ts';
+import type { RecalledMemory } from '../lane.ts';
+import { npc, reply, type Talk, talkedBefore, toldFact, world } from './talk/testing.ts';
 import { replyVariety } from './talk/variety.ts';
-import { composeReply } from './talk.ts';
-
-const world = starterWorld();
-const npc = (id: string) => world.npcs.get(id)!;
-/** What player p1 once said to the NPC, and its answer, as recall gives it. */
-const talkedBefore = (said: string, npcReply: string, importance = 1): RecalledMemory => ({
-  kind: 'conversation',
-  text: said,
-  playerMessage: said,
-  npcReply,
-  playerId: 'p1',
-  createdAt: '2024-05-01T11:00:00Z',
-  importance,
-});
-/** What player p1 once told of themselves, as recall gives it. */
-const toldFact = (kind: PlayerFact['kind'], value: string): RecalledMemory => ({
-  kind: 'fact',
-  text: `${kind}: ${value}`,
-  fact: { kind, value },
-  playerId: 'p1',
-  createdAt: '2024-05-01T11:00:00Z',
-  importance: 6,
-});
-const HOURS: Record<TimeOfDay, number> = { morning: 8, day: 13, evening: 19, night: 23 };
-
-interface Talk {
-  npcId: string;
-  message: string;
-  locationId?: string;
-  timeOfDay?: TimeOfDay;
-  player?: Partial<PlayerState>;
-  memories?: RecalledMemory[];
-  actionId?: string;
-}
-
-function contextFor(talk: Talk): ActionContext {
-  const base = actionContext({
-    world,
-    action: { action_type: 'talk', npc: npc(talk.npcId).name, message: talk.message },
-    locationId: talk.locationId ?? npc(talk.npcId).location,
-    ...(talk.player ? { player: talk.player } : {}),
-    memories: talk.memories ?? [],
-    actionId: talk.actionId ?? 'a1',
-  });
-  const timeOfDay = talk.timeOfDay ?? 'day';
-  return { ...base, time: { hour: HOURS[timeOfDay], hourOfDay: HOURS[timeOfDay], timeOfDay } };
-}
-
-function reply(talk: Talk) {
-  const context = contextFor(talk);
-  return composeReply(
-    context,
-    npc(talk.npcId),
-    context.action as { action_type: 'talk'; npc: string; message: string },
-    seededRandom(context.actionId),
-  );
-}
 
 /**
  * One player's talks with an NPC, remembered and recalled as the game does it: each talk (the player's

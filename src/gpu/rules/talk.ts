@@ -6,8 +6,8 @@ import type { Npc, Quest } from '../../domain/world/world.ts';
 import type { ActionContext } from '../lane.ts';
 import { availableQuests } from './quest-offers.ts';
 import { type Intent, readIntent } from './talk/intent.ts';
-import { askElsewhereLine, mentionedNpcs, nameWords, opinionOf } from './talk/people.ts';
-import { heardLine, recalledFactLine } from './talk/player-facts.ts';
+import { askElsewhereLine, mentionedNpcs, nameWords, opinionOf, selfTopicAsked } from './talk/people.ts';
+import { askedFactLine, heardLine, recalledFactLine } from './talk/player-facts.ts';
 import {
   activeHint,
   deliveryCommand,
@@ -20,7 +20,7 @@ import {
   toldOfDelivery,
 } from './talk/quest-talk.ts';
 import { type Recollection, recollect } from './talk/recall.ts';
-import { freshHappening, memoryLine, useFact } from './talk/remembering.ts';
+import { freshHappening, memoryLine, quietLine, useFact } from './talk/remembering.ts';
 import { allToldLine, type Knowledge, keywordHits, lastTopic, matchTopic, nextLine } from './talk/topics.ts';
 import { addressByName, anywhere, capitalise, chooseLine, speaksTo } from './talk/voice.ts';
 
@@ -185,12 +185,18 @@ function answer(turn: Turn, draft: Draft): void {
     }
   }
   if (draft.answered) return;
-  if (intent.askMemory) {
+  if (intent.askFact) {
+    draft.parts.push(askedFactLine(intent.askFact, recollection));
+    useFact(context, recollection, intent.askFact);
+    draft.emotion = 'thoughtful';
+    draft.answered = true;
+  } else if (intent.askMemory) {
     draft.parts.push(memoryLine(context, npc, recollection));
     draft.emotion = 'thoughtful';
     draft.answered = true;
   } else if (draft.topic) {
-    const next = nextLine(npc, draft.topic, recollection, intent.text);
+    const next = nextLine(npc, draft.topic, recollection, intent.text, carriedNames(context));
+    if (next?.carriedItem) draft.parts.push(`You carry the ${next.carriedItem} already, I see.`);
     draft.parts.push(next ? next.line : allToldLine(context, npc, draft.topic, recollection, random));
     draft.topics.push(draft.topic.topic);
     draft.emotion = 'thoughtful';
@@ -204,10 +210,13 @@ function answer(turn: Turn, draft: Draft): void {
     }
     draft.answered = others.length > 0;
   }
-  const news = !draft.answered && intent.askNews ? freshHappening(context, recollection) : undefined;
+  const news = !draft.answered && intent.askNews ? freshHappening(context, recollection, true) : undefined;
   if (news) {
     draft.parts.push(news);
     draft.answered = true;
+  } else if (!draft.answered && intent.askNews) {
+    // Then small talk, as one does when there is nothing to tell.
+    draft.parts.push(quietLine(context));
   }
   if (!draft.answered && !intent.questAsk && !intent.greeting && !intent.goOn && !intent.farewell) {
     const elsewhere = askElsewhereLine(context, npc, intent.text, recollection, random);
@@ -321,8 +330,16 @@ function chooseTopic(
       npc.knowledge.find((k) => k.keywords.some((w) => words.includes(w.toLowerCase()))) ?? errandTopic()
     );
   }
-  const asked = matchTopic(npc, intent.text);
+  const asked = matchTopic(npc, intent.text) ?? selfTopicAsked(npc, intent.aboutOthers);
   if (asked) return asked;
   if (intent.goOn) return lastTopic(npc, recollection);
   return errandTopic();
+}
+
+/** The names of the items the player carries, lowercased, as an NPC would see them. */
+function carriedNames(context: ActionContext): string[] {
+  return context.player.inventory.flatMap((id) => {
+    const name = context.world.items.get(id)?.name;
+    return name ? [name.toLowerCase()] : [];
+  });
 }

@@ -15,6 +15,8 @@ export interface Intent {
   questAsk: boolean;
   /** Asks whether the NPC remembers the player or what they said. */
   askMemory: boolean;
+  /** Asks what the NPC knows of one thing they told of themselves ("what is my name?"). */
+  askFact: PlayerFact['kind'] | undefined;
   /** Asks what is new, what happened. */
   askNews: boolean;
   /** Asks the NPC to go on with what it was saying. */
@@ -36,6 +38,17 @@ const GO_ON = /\b(go on|tell me more|more about that|and then|continue|what else
 const WEATHER_WORDS = /\b(weather|rain|raining|sun|sunny|wind|windy|cold|warm|fog|mist|storm|sky)\b/;
 const MEMORY_WORDS =
   /\b(remember|recall|forget|forgotten)\b|\bwhat did i (say|tell|ask)\b|\bwho am i\b|\bdo you know me\b/;
+/** Questions about one thing the player told of themselves, by the kind of fact they ask for. */
+const FACT_QUESTIONS: [PlayerFact['kind'], RegExp][] = [
+  ['name', /\b(what('s| is| was) my name|(know|remember|recall) my name|my name again)\b/],
+  [
+    'home',
+    /\bwhere (do|did) i (come|hail) from\b|\bwhere am i from\b|\bwhere('s| is) my home\b|\bmy home ?town\b/,
+  ],
+  ['calling', /\bwhat('s| is) my (trade|calling|craft|profession)\b|\bwhat do i do for a living\b/],
+  ['promise', /\bwhat did i (promise|swear|vow)\b|\bwhat('s| was) my (promise|vow)\b/],
+  ['seeking', /\bwhat am i (looking for|seeking|searching for|after)\b/],
+];
 const NEWS_WORDS = /\b(news|happened|happening|going on|new around|lately|anything new|what's new)\b/;
 
 export function readIntent(message: string): Intent {
@@ -50,6 +63,7 @@ export function readIntent(message: string): Intent {
     farewell: FAREWELL.test(text),
     questAsk: QUEST_WORDS.test(text),
     askMemory: MEMORY_WORDS.test(text),
+    askFact: FACT_QUESTIONS.find(([, question]) => question.test(text))?.[0],
     askNews: NEWS_WORDS.test(text),
     goOn: GO_ON.test(text),
     weather: WEATHER_WORDS.test(text),

@@ -24,6 +24,21 @@ export function nameWords(npc: Npc): string[] {
 }
 
 /**
+ * The NPC's topic about itself when the words ask about it by name ("what do you think of Brenna?",
+ * to Brenna; "tell me about the elder", to the elder). Only a question about the name counts:
+ * "farewell, elder" speaks to it, and asks nothing.
+ */
+export function selfTopicAsked(npc: Npc, text: string): Npc['knowledge'][number] | undefined {
+  const names = nameWords(npc).join('|');
+  if (!names) return undefined;
+  const about = new RegExp(`\\b(about|of|who is|who's|what is)\\s+(the\\s+|old\\s+)*(${names})\\b`);
+  if (!about.test(text)) return undefined;
+  return (
+    npc.knowledge.find((k) => k.topic === 'myself') ?? npc.knowledge.find((k) => OWN_TOPIC.test(k.topic))
+  );
+}
+
+/**
  * What the NPC says of another: how it feels about them (from their tie), what they look like the
  * second time it is asked, and where they are at this hour, which it knows from their habits.
  */

@@ -89,3 +89,30 @@ export function whoTheyAre(recollection: Recollection): string | undefined {
   ];
   return [`${who}.`, ...more].join(' ');
 }
+
+/** The NPC's answer when the player asks what it knows of one thing they told ("what is my name?"). */
+const ASKED: Record<FactKind, { known: string; unknown: string }> = {
+  name: { known: '{value}. You told me so yourself.', unknown: 'You never told me your name.' },
+  home: { known: '{value}, you said.', unknown: 'You never said where you come from.' },
+  calling: { known: 'A {value}, by your own account.', unknown: 'You never told me your trade.' },
+  promise: { known: 'You promised to {value}.', unknown: 'You promised me nothing that I recall.' },
+  seeking: {
+    known: 'You are looking for {value}, you said.',
+    unknown: 'You never said what you are looking for.',
+  },
+};
+
+/**
+ * What the NPC knows of one thing the player told of themselves, asked for by name ("where do I come
+ * from?"): the fact in its words, or that it was never told; asked again, it says it was asked before.
+ */
+export function askedFactLine(kind: FactKind, recollection: Recollection): string {
+  const value = recollection.facts[kind];
+  if (!value) return ASKED[kind].unknown;
+  const answer = fill(ASKED[kind].known, { value: spoken({ kind, value }) });
+  const key = `asked:${kind}`;
+  // By its key alone: the fact itself is in many an earlier answer ("You are Aldric, of Millbrook").
+  const askedBefore = hasTold(recollection, '', key);
+  tell(recollection, key);
+  return askedBefore ? `Again? ${answer}` : answer;
+}

@@ -4,7 +4,7 @@ import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
 import { whoTheyAre } from './player-facts.ts';
 import { alreadySaid, factMemory, type Recollection, tell } from './recall.ts';
-import { keywordHits } from './topics.ts';
+import { keywordHits, placePhrase } from './topics.ts';
 
 /** How many of the topics talked about an NPC names when asked what it remembers. */
 const MEMORY_TOPICS = 3;
@@ -41,7 +41,7 @@ function memoryLine(context: ActionContext, npc: Npc, recollection: Recollection
   for (const k of naming) tell(recollection, namedKey(k));
   const talked =
     spokenOf.length > 0
-      ? `We spoke of ${listed(naming.map((k) => k.topic))}${spokenOf.length > MEMORY_TOPICS ? ', among other things' : ''}.`
+      ? `We spoke of ${listed(naming.map((k) => spokenOfTopic(k.topic)))}${spokenOf.length > MEMORY_TOPICS ? ', among other things' : ''}.`
       : recollection.conversations.length > 0
         ? 'We have spoken before, though of nothing that stayed with me.'
         : undefined;
@@ -49,18 +49,35 @@ function memoryLine(context: ActionContext, npc: Npc, recollection: Recollection
   return [who ?? 'I remember you, though you never told me your name.', talked].filter(Boolean).join(' ');
 }
 
-/** Something that happened near the NPC lately and that it has not yet told this player. */
-export function freshHappening(context: ActionContext, recollection: Recollection): string | undefined {
+/**
+ * Something that happened near the NPC lately and that it has not yet told this player, not of the
+ * player themselves. Brought up unasked, only what matters (a fight, a death, a quest); asked for
+ * news, also who came and went.
+ */
+export function freshHappening(
+  context: ActionContext,
+  recollection: Recollection,
+  asked = false,
+): string | undefined {
   const hourMs = context.world.content.time.secondsPerGameHour * 1000;
+  const own = context.player.username;
   const memory = recollection.happenings.find(
     (m) =>
-      m.importance >= NEWS_IMPORTANCE &&
+      m.importance >= (asked ? 1 : NEWS_IMPORTANCE) &&
       context.at.getTime() - Date.parse(m.createdAt) <= NEWS_GAME_HOURS * hourMs &&
+      !(own && m.kind === 'observation' && m.text.startsWith(`${own} `)) &&
       !alreadySaid(recollection, m.text),
   );
   if (!memory) return undefined;
   recollection.used.add(memory);
   return withoutQuotedSpeech(memory.text);
+}
+
+const TODAY = { morning: 'this morning', day: 'today', evening: 'this evening', night: 'tonight' } as const;
+
+/** Asked for news with nothing to tell: that the place has been quiet, at this hour. */
+export function quietLine(context: ActionContext): string {
+  return `Nothing new ${TODAY[context.time.timeOfDay]}; ${placePhrase(context, context.location.name)} has been quiet.`;
 }
 
 /**
@@ -78,6 +95,11 @@ export function useFact(
 ): void {
   const memory = factMemory(context, kind);
   if (memory) recollection.used.add(memory);
+}
+
+/** A topic as the NPC names it after "we spoke of": its "myself" is "me". */
+function spokenOfTopic(topic: string): string {
+  return topic === 'myself' ? 'me' : topic;
 }
 
 function listed(items: string[]): string {

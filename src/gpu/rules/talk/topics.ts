@@ -58,7 +58,8 @@ export function nextLine(
   entry: Knowledge,
   recollection: Recollection,
   text: string,
-): { line: string; index: number } | undefined {
+  carried: readonly string[] = [],
+): { line: string; index: number; carriedItem?: string } | undefined {
   const lines = knowledgeLines(entry);
   const told = new Set<number>();
   lines.forEach((line, i) => {
@@ -91,6 +92,17 @@ export function nextLine(
   // Lines skipped by an earlier question come after the deepest, before the NPC says it has told all.
   const index = scored[0]?.i ?? untold.find((i) => i > deepest) ?? untold[0];
   if (index === undefined) return undefined;
+  // A line that points the player to an item they already carry ("there's a dagger on the rack, take
+  // it") is passed over for the next: the NPC sees it on them, and says so.
+  const carriedItem = carried.find((name) => lines[index]!.toLowerCase().includes(name));
+  const instead = carriedItem
+    ? untold.find((i) => i !== index && !carried.some((name) => lines[i]!.toLowerCase().includes(name)))
+    : undefined;
+  if (carriedItem && instead !== undefined) {
+    tell(recollection, knowledgeKey(entry, index));
+    tell(recollection, knowledgeKey(entry, instead));
+    return { line: lines[instead]!, index: instead, carriedItem };
+  }
   tell(recollection, knowledgeKey(entry, index));
   return { line: lines[index]!, index };
 }

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { knowledgeLines } from '../../../domain/world/npc-lines.ts';
+import type { RecalledMemory } from '../../lane.ts';
+import { reply as firstReply, npc, type Talk, talkedBefore, toldFact } from './testing.ts';
+
+/** A talk with an NPC the player has met before (a first meeting opens with a greeting). */
+const reply = (talk: Talk) =>
+  firstReply({
+    ...talk,
+    player: { relationships: { [talk.npcId]: 5 }, ...talk.player },
+  });
+
+/** Something the NPC saw happen at its place a couple of game minutes before the talk. */
+const seen = (text: string, importance: number): RecalledMemory => ({
+  kind: 'observation',
+  text,
+  createdAt: '2024-05-01T11:58:00Z',
+  importance,
+});
+const linesOf = (npcId: string, topic: string) =>
+  knowledgeLines(npc(npcId).knowledge.find((k) => k.topic === topic)!);
+
+describe('an NPC answers what the player asks about themselves', () => {
+  it('given a name and home told before, when asked "what is my name?" and "where do I come from?", then it says them, not the small talk', async () => {
+    const memories = [toldFact('name', 'Aldric'), toldFact('home', 'Millbrook')];
+    const name = await reply({ npcId: 'brenna', message: 'What is my name?', memories });
+    expect(name.reply).toMatch(/^Aldric\. You told me so yourself\.$/);
+    const home = await reply({ npcId: 'elder-zorathian', message: 'Where do I come from?', memories });
+    expect(home.reply).toBe('Millbrook, you said.');
+    // The home drew on its memory (and the name, which it knows whatever is asked).
+    expect(home.memoriesUsed).toBe(2);
+  });
+
+  it('given nothing told, when asked their name or what they promised, then the NPC says it was never told', async () => {
+    const name = await reply({ npcId: 'old-tom', message: "What's my name, then?" });
+    expect(name.reply).toBe('You never told me your name.');
+    const promise = await reply({ npcId: 'old-tom', message: 'What did I promise you?' });
+    expect(promise.reply).toBe('You promised me nothing that I recall.');
+  });
+
+  it('given the home named in an earlier answer but never asked for, when asked, then it is not "again"; asked twice, it is', async () => {
+    const memories = [
+      toldFact('home', 'Millbrook'),
+      talkedBefore('do you remember me?', 'You did not give me your name, of Millbrook.'),
+    ];
+    const first = await reply({ npcId: 'elder-zorathian', message: 'Where am I from?', memories });
+    expect(first.reply).toBe('Millbrook, you said.');
+    const again = await reply({
+      npcId: 'elder-zorathian',
+      message: 'Where am I from?',
+      memories,
+      player: { toldByNpc: { 'elder-zorathian': first.told } },
+    });
+    expect(again.reply).toBe('Again? Millbrook, you said.');
+  });
+
+  it('given topics about the NPC itself, when asked whether it remembers, then it says "we spoke of me", not "of myself"', async () => {
+    const answer = await reply({
+      npcId: 'brenna',
+      message: 'Do you remember me?',
+      memories: [talkedBefore('who are you?', linesOf('brenna', 'myself')[0]!)],
+    });
+    expect(answer.reply).toContain('We spoke of me');
+    expect(answer.reply).not.toContain('myself');
+  });
+});
+
+describe('an NPC asked about itself by name speaks of itself', () => {
+  it('given Brenna asked what she thinks of Brenna, then she tells of herself, not small talk', async () => {
+    const answer = await reply({ npcId: 'brenna', message: 'What do you think of Brenna?' });
+    expect(linesOf('brenna', 'myself')).toContain(answer.reply);
+  });
+
+  it('given Old Tom asked "tell me about Old Tom", then he tells of himself', async () => {
+    const answer = await reply({ npcId: 'old-tom', message: 'Tell me about Old Tom.' });
+    expect(linesOf('old-tom', 'myself').some((line) => answer.reply.includes(line.slice(0, 20)))).toBe(true);
+  });
+
+  it('given the elder spoken to as "elder" in a farewell, then it is a goodbye, not a tale of himself', async () => {
+    const answer = await reply({ npcId: 'elder-zorathian', message: 'Farewell, elder.' });
+    const ownLines = linesOf('elder-zorathian', 'myself');
+    expect(ownLines.some((line) => answer.reply.includes(line.slice(0, 20)))).toBe(false);
+  });
+});
+
+describe('an NPC asked for news tells what just happened at its place', () => {
+  it('given another player walked in a moment ago, when asked "what\'s new?", then the NPC says so', async () => {
+    const answer = await reply({
+      npcId: 'brenna',
+      message: "What's new?",
+      memories: [seen('Wren came in from the Village Square.', 2)],
+    });
+    expect(answer.reply).toBe('Wren came in from the Village Square.');
+  });
+
+  it('given only the asking player walked in, when asked for news, then the place has been quiet at this hour, and small talk follows', async () => {
+    const answer = await reply({
+      npcId: 'brenna',
+      message: 'Anything happened lately?',
+      timeOfDay: 'night',
+      memories: [seen('ayla came in from the Village Square.', 2)],
+    });
+    expect(answer.reply).toMatch(/^Nothing new tonight; the Smithy has been quiet\. \S/);
+    expect(answer.reply).not.toContain('ayla came in');
+  });
+});
+
+describe('an NPC sees what the player carries', () => {
+  it('given the player carries the rusty dagger, when they ask Brenna about weapons, then she does not send them to take it', async () => {
+    const answer = await reply({
+      npcId: 'brenna',
+      message: 'Tell me about weapons.',
+      player: { inventory: ['rusty-dagger'] },
+    });
+    expect(answer.reply).toMatch(/^You carry the rusty dagger already, I see\. /);
+    expect(answer.reply).not.toMatch(/take it/i);
+    // Without it, the dagger on the rack is her first word on weapons.
+    const without = await reply({ npcId: 'brenna', message: 'Tell me about weapons.' });
+    expect(without.reply).toMatch(/rusty dagger on the rack/);
+  });
+});
