@@ -178,7 +178,7 @@ describe('a command at the desk', () => {
         type: 'error',
         id: 'c1',
         code: 'not_understood',
-        message: 'I don\'t understand "tkae lamp".',
+        message: 'I don\'t understand "tkae lamp". Did you mean "take lamp"?',
         suggestions: ['take lamp'],
       },
     ]);

@@ -11,7 +11,12 @@ export interface ClauseContext {
 }
 
 export type Built =
-  | { actions: Record<string, unknown>[]; corrections: string[] }
+  | {
+      actions: Record<string, unknown>[];
+      corrections: string[];
+      /** The actions are one per thing of "all" ("take all"): as many as fit run, the rest wait for a next "all". */
+      all?: string;
+    }
   | { problem: string; suggestions: string[] };
 
 export interface Verb {

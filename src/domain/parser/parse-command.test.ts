@@ -315,7 +315,7 @@ describe('text the parser cannot read', () => {
   it('suggests the verb a typo was of: "tkae sword" → take sword?', () => {
     expect(given(square).typed('tkae sword')).toMatchObject({
       ok: false,
-      error: 'I don\'t understand "tkae sword".',
+      error: 'I don\'t understand "tkae sword". Did you mean "take sword"?',
       suggestions: expect.arrayContaining(['take sword']),
     });
     const compound = given(square).typed('tkae the bucket and go north');

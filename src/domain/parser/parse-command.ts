@@ -165,6 +165,7 @@ function notUnderstood(tokens: string[], context: ClauseContext): ClauseOutcome 
   const suggestions = verbsNear(first, context)
     .filter((verb) => verb !== first.toLowerCase())
     .map((verb) => `${verb}${tail ? ` ${tail}` : ''}`);
+  const meant = suggestions[0];
   // A name alone ("sword", "the elder", "smithy"): what one usually does with it.
   const item =
     nearestName(typed, [...scene.itemsHere, ...scene.carried]) ??
@@ -180,7 +181,7 @@ function notUnderstood(tokens: string[], context: ClauseContext): ClauseOutcome 
   if (suggestions.length === 0)
     suggestions.push('look', ...scene.exits.slice(0, 2).map((way) => `go ${way.direction}`), 'help');
   return {
-    problem: `I don't understand "${typed}".`,
+    problem: `I don't understand "${typed}".${meant ? ` Did you mean "${meant}"?` : ''}`,
     suggestions: [...new Set(suggestions)].slice(0, 4),
   };
 }
@@ -231,7 +232,15 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
         ),
       };
     }
-    for (const candidate of outcome.actions) {
+    let candidates = outcome.actions;
+    if ('all' in outcome && outcome.all && actions.length + candidates.length > options.maxActions) {
+      const room = Math.max(0, options.maxActions - actions.length);
+      corrections.push(
+        `"${outcome.all}": ${room} of ${candidates.length} in this command; "${outcome.all}" again for the rest`,
+      );
+      candidates = candidates.slice(0, room);
+    }
+    for (const candidate of candidates) {
       const checked = actionSchema.safeParse(candidate);
       if (!checked.success) {
         const issue = checked.error.issues[0];

@@ -1,3 +1,4 @@
+import { soundsPlural } from '../world/grammar.ts';
 import { findByName } from '../world/lookup.ts';
 import type { Direction } from '../world/world.ts';
 import { distanceWithin, typoAllowance } from './edit-distance.ts';
@@ -38,6 +39,21 @@ export function withoutArticles(phrase: string): string {
   return text;
 }
 
+/** What a plural's last word may be in the singular: "wolves" → wolf, wolfe; "berries" → berry; "bats" → bat. */
+export function singularForms(typed: string): string[] {
+  const match = /^(.*?)(\S+)$/.exec(typed.trim());
+  if (!match) return [];
+  const [, before, last] = match as unknown as [string, string, string];
+  if (!soundsPlural(last) || last.length < 4) return [];
+  const stems = [
+    ...(/ves$/i.test(last) ? [`${last.slice(0, -3)}f`, `${last.slice(0, -3)}fe`] : []),
+    ...(/ies$/i.test(last) ? [`${last.slice(0, -3)}y`] : []),
+    ...(/es$/i.test(last) ? [last.slice(0, -2)] : []),
+    last.slice(0, -1),
+  ];
+  return stems.map((stem) => `${before}${stem}`);
+}
+
 export interface ResolvedName {
   /** What goes into the action. */
   text: string;
@@ -60,6 +76,9 @@ export function namesInclude(names: readonly string[], typed: string): boolean {
 export function resolveName(typed: string, names: readonly string[]): ResolvedName {
   const text = withoutArticles(typed);
   if (!text || namesInclude(names, text)) return { text };
+  // "attack wolves" where a grey wolf stands: the one the player sees, named as one.
+  const single = singularForms(text).find((form) => namesInclude(names, form));
+  if (single) return { text: single };
   const near = nearestName(text, names);
   return near ? { text: near, correctedFrom: text } : { text };
 }

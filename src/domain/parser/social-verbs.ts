@@ -11,7 +11,7 @@ import {
   some,
   splitAtLast,
 } from './clause.ts';
-import { namesInclude, withoutArticles } from './scene-names.ts';
+import { namesInclude, resolveName, withoutArticles } from './scene-names.ts';
 
 /** Reading the verbs of talking, giving, trading and quests. */
 
@@ -119,25 +119,61 @@ export function emote(words: string[]): Built {
     : problem('Emote what? "emote waves"', ['emote waves']);
 }
 
-/** "give the ring to the elder", "give the elder the ring"; without a give action, the item is used on them. */
+/**
+ * "give the ring to the elder", "give the elder the ring", "give bea the lantern" (an NPC or a player
+ * here); without a give action, the item is used on them.
+ */
 export function give(words: string[], context: ClauseContext): Built {
   const { scene } = context;
+  const people = [...scene.npcs, ...scene.players];
+  // "give me the sword", "give me 1000 xp": asking, which is talking to someone who has it.
+  if (['me', 'us'].includes(lower(words)[0] ?? '') && words.length > 1)
+    return askFor(words.slice(1), context);
   let parts = splitAtLast(words, ['to']);
   if (!parts) {
-    const known = leadingName(words, scene.npcs);
+    const known = leadingName(words, people);
     if (known && known[1].length > 0) parts = [known[1], known[0]];
   }
-  if (!parts)
-    return problem(
-      'Give what, to whom? "give <item> to <someone>"',
-      scene.npcs.flatMap((npc) => some(scene.carried).map((item) => `give ${item} to ${npc}`)).slice(0, 3),
-    );
+  if (!parts) return giveWhatToWhom(words, context);
   const corrections: string[] = [];
   const item = named(phrase(parts[0]), scene.carried, corrections);
-  const to = named(phrase(parts[1]), scene.npcs, corrections);
-  if (!item || !to) return problem('Give what, to whom? "give <item> to <someone>"');
+  const to = named(phrase(parts[1]), people, corrections);
+  if (!item || !to) return giveWhatToWhom(words, context);
   if (context.has('give')) return done({ action_type: 'give', item, to }, corrections);
   return done({ action_type: 'use', item, target: to }, corrections);
+}
+
+function askFor(wanted: string[], context: ClauseContext): Built {
+  const what = phrase(wanted);
+  return problem(
+    `Nothing is handed over on command: ask someone here for the ${withoutArticles(what)}.`,
+    context.has('talk') ? some(context.scene.npcs).map((npc) => `ask ${npc} for ${what}`) : ['look'],
+  );
+}
+
+/** "give lantern", "give to bea", "give": the half that is missing, with whole commands to try. */
+function giveWhatToWhom(words: string[], context: ClauseContext): Built {
+  const { scene } = context;
+  const people = [...scene.npcs, ...scene.players];
+  const typed = withoutArticles(phrase(dropLeading(words, ['to'])));
+  const person = typed ? leadingName(dropLeading(words, ['to']), people) : undefined;
+  const carried = typed && !person ? resolveName(typed, scene.carried).text : undefined;
+  if (person)
+    return problem(
+      `Give what to ${phrase(person[0])}? "give <item> to <someone>"`,
+      some(scene.carried).map((item) => `give ${item} to ${phrase(person[0])}`),
+    );
+  if (carried)
+    return problem(
+      people.length === 0
+        ? `Give the ${carried} to whom? There is no one here to give it to.`
+        : `Give the ${carried} to whom? "give <item> to <someone>"`,
+      some(people).map((someone) => `give ${carried} to ${someone}`),
+    );
+  return problem(
+    'Give what, to whom? "give <item> to <someone>"',
+    people.flatMap((someone) => some(scene.carried).map((item) => `give ${item} to ${someone}`)).slice(0, 3),
+  );
 }
 
 /** Words that say whose a thing is ("her lantern", "bea's lantern"): dropped from an item's name. */

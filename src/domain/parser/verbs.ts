@@ -1,5 +1,6 @@
 import { type Built, type ClauseContext, done, lower, onThing, type Verb } from './clause.ts';
 import { distanceWithin, typoAllowance } from './edit-distance.ts';
+import { MUD_HABITS } from './mud-habits.ts';
 import {
   abandonQuest,
   acceptQuest,
@@ -162,6 +163,7 @@ export const VERBS: readonly Verb[] = [
     build: bare('who'),
   },
   { spellings: ['help', '?', 'commands', 'what can i do'], makes: 'help', build: bare('help') },
+  ...MUD_HABITS,
   GREETING,
   SHOPPING,
   ...SOCIAL_VERBS,

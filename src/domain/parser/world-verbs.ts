@@ -71,17 +71,41 @@ export function take(words: string[], context: ClauseContext): Built {
   if (lower(words).at(-1) === 'off' && words.length > 1 && context.has('unequip'))
     return unequip(words.slice(0, -1), context);
   const rest = lower(words).at(-1) === 'up' && words.length > 1 ? words.slice(0, -1) : words;
-  const text = phrase(rest).toLowerCase();
-  if (['all', 'everything', 'it all'].includes(text)) {
-    const here = context.scene.itemsHere;
-    if (here.length === 0) return problem('There is nothing here to take.', ['look']);
-    return { actions: here.map((item) => ({ action_type: 'take', item })), corrections: [] };
+  const from = lower(rest).findIndex((word, i) => i > 0 && ['from', 'out', 'off'].includes(word));
+  const text = phrase(from > 0 ? rest.slice(0, from) : rest).toLowerCase();
+  if (ALL.includes(text)) {
+    // The world's things hold nothing: "take all from the bucket" has nothing to take out.
+    if (from > 0)
+      return problem(
+        `Nothing here holds other things to take out of it. "take all" picks up what lies here.`,
+        ['take all', 'look'],
+      );
+    return everyOne('take', context.scene.itemsHere, 'There is nothing here to take.', 'take all');
   }
   return onThing('take', 'item', (scene) => scene.itemsHere, 'take', ['from', 'off', 'out'])(rest, context);
 }
 
+/** "all", "everything": each thing at hand, one action each. */
+const ALL = [
+  'all',
+  'everything',
+  'it all',
+  'all of it',
+  'all items',
+  'all things',
+  'all my items',
+  'all my things',
+];
+
+function everyOne(actionType: string, items: readonly string[], none: string, again: string): Built {
+  if (items.length === 0) return problem(none, ['look', 'inventory']);
+  return { actions: items.map((item) => ({ action_type: actionType, item })), corrections: [], all: again };
+}
+
 export function drop(words: string[], context: ClauseContext): Built {
   const rest = lower(words).at(-1) === 'down' && words.length > 1 ? words.slice(0, -1) : words;
+  if (ALL.includes(phrase(rest).toLowerCase()))
+    return everyOne('drop', context.scene.carried, 'You are carrying nothing to drop.', 'drop all');
   return onThing('drop', 'item', (scene) => scene.carried, 'drop')(rest, context);
 }
 

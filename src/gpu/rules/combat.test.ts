@@ -41,6 +41,17 @@ describe('rules: attack', () => {
     expect(narration).toContain('You wake at Square');
   });
 
+  it('follows the number typed when nothing by that name is here: "There are no bats here to fight"', () => {
+    const woods = (target: string) =>
+      attack(
+        actionContext({ action: { action_type: 'attack', target }, player: { locationId: 'woods' } }),
+        { action_type: 'attack', target },
+        lowest,
+      ).result.narration;
+    expect(woods('bats')).toBe('There are no bats here to fight.');
+    expect(woods('the bat')).toBe('There is no bat here to fight.');
+  });
+
   it('tells the weather and the taunt once per fight, then narrates the enemy’s blows', () => {
     const start = actionContext({
       action: { action_type: 'attack', target: 'wolf' },

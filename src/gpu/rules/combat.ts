@@ -2,6 +2,7 @@ import type { ActionOf } from '../../domain/actions.ts';
 import { pick, rollBetween } from '../../domain/random.ts';
 import { enemyHitRange, playerHitRange } from '../../domain/rules/combat.ts';
 import { wieldedWeapon } from '../../domain/rules/gear.ts';
+import { thereIsNo } from '../../domain/world/grammar.ts';
 import { findByName } from '../../domain/world/lookup.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
 
@@ -68,9 +69,7 @@ export function attack(context: ActionContext, action: ActionOf<'attack'>, rando
   if (!target) {
     const npc = findByName(context.npcsHere, action.target);
     return answer(
-      npc
-        ? `You cannot bring yourself to attack ${npc.name}.`
-        : `There is no ${action.target} here to fight.`,
+      npc ? `You cannot bring yourself to attack ${npc.name}.` : thereIsNo(action.target, 'here to fight'),
     );
   }
   const hp = context.enemiesHere.find((e) => e.enemy.id === target.id)!.hp;

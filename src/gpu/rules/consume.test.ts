@@ -57,6 +57,18 @@ describe('drink and eat: consumables taken the way the content says', () => {
     });
   });
 
+  it('says an unhurt player gained nothing, not "+0 HP"', () => {
+    const unhurt = actionContext({
+      action: { action_type: 'eat', item: 'bread' },
+      world,
+      player: { inventory: ['bread'], hp: 20 },
+    });
+    expect(eat(unhurt, { action_type: 'eat', item: 'bread' }).result).toMatchObject({
+      narration: 'It tastes of home. (You were unhurt: it did you no good.)',
+      hp: 20,
+    });
+  });
+
   it('refuses drinking bread or eating a potion, saying how they are taken', () => {
     expect(drinking('bread').effects).toEqual([]);
     expect(drinking('bread').result.narration).toBe(

@@ -35,12 +35,18 @@ function consume(context: ActionContext, typed: string, way: Way): Proposal {
     source: 'rules',
     result: {
       action_type: way,
-      narration: `${item.use!.message}${heal > 0 ? ` (+${hp - player.hp} HP)` : ''}`,
+      narration: `${item.use!.message}${healed(heal, hp - player.hp)}`,
       ...shown,
       hp,
       max_hp: player.maxHp,
     },
   };
+}
+
+/** "(+8 HP)"; when the player was unhurt, no "+0" but that they were. */
+function healed(heal: number, gained: number): string {
+  if (heal <= 0) return '';
+  return gained > 0 ? ` (+${gained} HP)` : ' (You were unhurt: it did you no good.)';
 }
 
 /** Why the item cannot be taken this way, with the way it can; undefined when it can. */
