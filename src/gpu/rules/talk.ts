@@ -146,9 +146,7 @@ function open(turn: Turn, draft: Draft): void {
   const { npc, intent, recollection, random, relationship, name } = turn;
   if (turn.greeted) {
     const greeting =
-      relationship < -20
-        ? 'What do you want?'
-        : chooseLine(linesFor(npc, 'greeting', turn.situation), recollection, random)!;
+      relationship < -20 ? 'What do you want?' : chooseLine(greetings(turn), recollection, random)!;
     const named = name && !speaksTo(greeting, npc, name) && intent.told.length === 0;
     draft.parts.push(named ? `${name}. ${greeting}` : greeting);
     if (relationship >= 0) draft.emotion = relationship > 20 ? 'happy' : 'friendly';
@@ -158,6 +156,19 @@ function open(turn: Turn, draft: Draft): void {
     draft.parts.push(heardLine(npc, fact, recollection, knewIt));
     draft.emotion = 'friendly';
   }
+}
+
+/** Greetings for someone met before ("Back again?", "You again."), not said to a stranger. */
+const GREETS_AN_ACQUAINTANCE = /\b(again|look who it is)\b/i;
+
+/** The greetings that fit the place, hour and weather, and whether the NPC has met the player. */
+function greetings(turn: Turn): ReturnType<typeof linesFor> {
+  const { recollection } = turn;
+  const all = linesFor(turn.npc, 'greeting', turn.situation);
+  const metBefore = recollection.conversations.length > 0 || recollection.toldBefore.length > 0;
+  if (metBefore) return all;
+  const forStrangers = all.filter((line) => !GREETS_AN_ACQUAINTANCE.test(line.text));
+  return forStrangers.length > 0 ? forStrangers : all;
 }
 
 /**

@@ -119,3 +119,28 @@ describe('an NPC sees what the player carries', () => {
     expect(without.reply).toMatch(/rusty dagger on the rack/);
   });
 });
+
+describe('an NPC greets a stranger as a stranger', () => {
+  it('given a player Brenna, Old Tom or Corwen never met, when greeted (any hour, any dice), then never "again" nor "look who it is"', async () => {
+    for (const npcId of ['brenna', 'old-tom', 'corwen', 'captain-halvard', 'mira'])
+      for (const timeOfDay of ['morning', 'day', 'evening', 'night'] as const)
+        for (let dice = 0; dice < 8; dice++) {
+          const answer = await firstReply({ npcId, message: 'Hello!', timeOfDay, actionId: `a${dice}` });
+          expect(answer.reply).not.toMatch(/\bagain\b|look who it is/i);
+        }
+  });
+
+  it('given a player met before, then a greeting for an acquaintance may be said', async () => {
+    const greeted = new Set<string>();
+    for (let dice = 0; dice < 16; dice++) {
+      const answer = await reply({
+        npcId: 'brenna',
+        message: 'Hello!',
+        actionId: `a${dice}`,
+        memories: [talkedBefore('hi', 'Ha! Another adventurer with soft hands.')],
+      });
+      greeted.add(answer.reply);
+    }
+    expect([...greeted].some((line) => /\bagain\b|look who it is/i.test(line))).toBe(true);
+  });
+});
