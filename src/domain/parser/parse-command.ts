@@ -241,7 +241,7 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
       candidates = candidates.slice(0, room);
     }
     for (const candidate of candidates) {
-      const checked = actionSchema.safeParse(candidate);
+      const checked = actionSchema.safeParse(withoutPronoun(candidate, actions.at(-1)));
       if (!checked.success) {
         const issue = checked.error.issues[0];
         return {
@@ -257,6 +257,24 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
   }
   if (actions.length > options.maxActions) return tooMany(clauses, options.maxActions);
   return { ok: true, actions, corrections };
+}
+
+/** Words that stand for the thing the action before named ("take the dagger and wield it"). */
+const PRONOUNS = new Set(['it', 'them', 'that', 'this', 'one']);
+const THING_FIELDS = ['item', 'target'] as const;
+
+/** The action with "it" read as the thing the previous action of the command named. */
+function withoutPronoun(candidate: Record<string, unknown>, previous: Action | undefined) {
+  if (!previous) return candidate;
+  const before = previous as Record<string, unknown>;
+  const thing = THING_FIELDS.map((field) => before[field]).find((value) => typeof value === 'string');
+  if (thing === undefined) return candidate;
+  const read = { ...candidate };
+  for (const field of THING_FIELDS) {
+    const value = read[field];
+    if (typeof value === 'string' && PRONOUNS.has(value.toLowerCase())) read[field] = thing;
+  }
+  return read;
 }
 
 function tooMany(clauses: Clause[], maxActions: number): ParsedCommand {

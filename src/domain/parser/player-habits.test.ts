@@ -109,6 +109,12 @@ describe('giving, read every way a player puts it', () => {
     });
   });
 
+  it('passes "give tom the bucket" on when Tom is not in sight, for the rules to say where he is', () => {
+    expect(actionsOf(given(watchtower).typed('give tom the bread'))).toEqual([
+      { action_type: 'give', item: 'bread', to: 'tom' },
+    ]);
+  });
+
   it('asks for the missing half, with whole commands to try', () => {
     expect(refusalOf(given(watchtower).typed('give the dagger'))).toEqual({
       ok: false,
@@ -126,5 +132,23 @@ describe('giving, read every way a player puts it', () => {
     expect(refusalOf(given(hollow).typed('give dagger')).error).toBe(
       'Give the dagger to whom? There is no one here to give it to.',
     );
+  });
+});
+
+describe('pronouns and oneself', () => {
+  it('reads "it" as the thing the action before named', () => {
+    expect(actionsOf(given(watchtower).typed('take the staff and wield it'))).toEqual([
+      { action_type: 'take', item: 'staff' },
+      { action_type: 'equip', item: 'staff' },
+    ]);
+    expect(actionsOf(given(watchtower).typed('x lantern, take it then give it to brannoc'))).toEqual([
+      { action_type: 'examine', target: 'lantern' },
+      { action_type: 'take', item: 'lantern' },
+      { action_type: 'give', item: 'lantern', to: 'brannoc' },
+    ]);
+  });
+
+  it('reads "x me" as the inventory (what one carries, HP and xp)', () => {
+    expect(actionsOf(given(watchtower).typed('x me'))).toEqual([{ action_type: 'inventory' }]);
   });
 });

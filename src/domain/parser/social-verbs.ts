@@ -134,6 +134,12 @@ export function give(words: string[], context: ClauseContext): Built {
     const known = leadingName(words, people);
     if (known && known[1].length > 0) parts = [known[1], known[0]];
   }
+  // "give tom the bucket" where no Tom is in sight: the rules say where he is.
+  const article = lower(words).findIndex(
+    (word, i) => i > 0 && ['the', 'a', 'an', 'my', 'this'].includes(word),
+  );
+  if (!parts && article > 0 && article < words.length - 1 && lower(words)[0] !== 'to')
+    parts = [words.slice(article), words.slice(0, article)];
   if (!parts) return giveWhatToWhom(words, context);
   const corrections: string[] = [];
   const item = named(phrase(parts[0]), scene.carried, corrections);
@@ -147,7 +153,9 @@ function askFor(wanted: string[], context: ClauseContext): Built {
   const what = phrase(wanted);
   return problem(
     `Nothing is handed over on command: ask someone here for the ${withoutArticles(what)}.`,
-    context.has('talk') ? some(context.scene.npcs).map((npc) => `ask ${npc} for ${what}`) : ['look'],
+    context.has('talk') && context.scene.npcs.length > 0
+      ? some(context.scene.npcs).map((npc) => `ask ${npc} for ${what}`)
+      : ['look'],
   );
 }
 

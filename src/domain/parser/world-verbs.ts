@@ -60,7 +60,8 @@ export const examine = onThing('examine', 'target', everything, 'examine');
 export function inspect(words: string[], context: ClauseContext): Built {
   const rest = dropLeading(words, ['at', 'the', 'my', 'your']);
   const text = phrase(rest).toLowerCase();
-  if (['inventory', 'inv', 'bag', 'pack', 'items'].includes(text)) return done({ action_type: 'inventory' });
+  if (['inventory', 'inv', 'bag', 'pack', 'items', 'me', 'myself', 'self'].includes(text))
+    return done({ action_type: 'inventory' });
   if (['quests', 'quest', 'journal', 'quest log'].includes(text))
     return done({ action_type: 'quest', op: 'status' });
   return examine(rest, context);
