@@ -92,6 +92,25 @@ describe('what the browser client leaves to the server to read', () => {
     });
   });
 
+  it('sends "all", "it", plurals and "look at …" for the server to read', () => {
+    for (const text of [
+      'take all',
+      'get everything',
+      'drop all',
+      'take all from the bucket',
+      'attack wolves',
+      'wield it',
+      'x me',
+      'look at the bucket',
+      'l elder',
+    ])
+      expect(parseCommand(text), text).toEqual(command(text));
+    expect(parseCommand('attack grey wolf')).toEqual({
+      action: { action_type: 'attack', target: 'grey wolf' },
+    });
+    expect(parseCommand('look')).toEqual({ action: { action_type: 'look' } });
+  });
+
   it('sends talk without a colon, and verbs it does not know, for the server to read', () => {
     expect(parseCommand('talk to the elder about the prophecy')).toEqual(
       command('talk to the elder about the prophecy'),

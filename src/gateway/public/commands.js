@@ -43,6 +43,10 @@ const serverCommand = (text) => ({ action: { action_type: 'command', text } });
 
 const usage = (text) => ({ error: `Usage: ${text}` });
 
+/** Names the server's parser reads better: "all", "it", "me", a plural ("attack wolves"), "take all from …". */
+const SERVER_READS = /^(?:all|everything|it|them|me|myself)$|\s(?:from|out of)\s|[^su]s$/i;
+const serverReads = (rest) => SERVER_READS.test(rest.replace(/^(?:the|a|an|my)\s+/i, '').trim());
+
 // Splits "npc: message" or "npc message". Known NPC names (longest first) are matched as a prefix,
 // so "talk Old Tom hello" works for multi-word names; otherwise a colon, else the first word, ends the name.
 function splitNpcAndMessage(rest, npcNames) {
@@ -86,7 +90,7 @@ export function parseCommand(input, npcNames = []) {
   const rest = words.join(' ');
 
   if (DIRECTIONS[verb] && !rest) return { action: moveAction(verb) };
-  if (!MESSAGE_VERBS.has(verb) && COMPOUND.test(text)) return serverCommand(text);
+  if (!MESSAGE_VERBS.has(verb) && (COMPOUND.test(text) || serverReads(rest))) return serverCommand(text);
   switch (verb) {
     case 'help':
     case '?':
@@ -125,7 +129,8 @@ export function parseCommand(input, npcNames = []) {
       return rest ? { action: { action_type: 'eat', item: rest } } : usage('eat <food>');
     case 'look':
     case 'l':
-      return { action: { action_type: 'look' } };
+      // "look at the well", "l bucket": the server reads what is looked at.
+      return rest ? serverCommand(text) : { action: { action_type: 'look' } };
     case 'go':
     case 'move':
     case 'walk': {
