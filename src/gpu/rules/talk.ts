@@ -159,7 +159,7 @@ function open(turn: Turn, draft: Draft): void {
 }
 
 /** Greetings for someone met before ("Back again?", "You again."), not said to a stranger. */
-const GREETS_AN_ACQUAINTANCE = /\b(again|look who it is)\b/i;
+const GREETS_AN_ACQUAINTANCE = /\b(again|look who it is|it's you)\b/i;
 
 /** The greetings that fit the place, hour and weather, and whether the NPC has met the player. */
 function greetings(turn: Turn): ReturnType<typeof linesFor> {

@@ -49,7 +49,8 @@ const FACT_QUESTIONS: [PlayerFact['kind'], RegExp][] = [
   ['promise', /\bwhat did i (promise|swear|vow)\b|\bwhat('s| was) my (promise|vow)\b/],
   ['seeking', /\bwhat am i (looking for|seeking|searching for|after)\b/],
 ];
-const NEWS_WORDS = /\b(news|happened|happening|going on|new around|lately|anything new|what's new)\b/;
+const NEWS_WORDS =
+  /\b(news|happened|happening|going on|new around|lately|anything new|what'?s new|what is new|what else is new)\b/;
 
 export function readIntent(message: string): Intent {
   const text = message.toLowerCase();

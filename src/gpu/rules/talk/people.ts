@@ -123,20 +123,26 @@ export function askElsewhereLine(
   if (!known) return undefined;
   const templates = npc.askElsewhere.length > 0 ? npc.askElsewhere : ASK_ELSEWHERE;
   const topic = known.entry.topic;
-  const lines = templates.map((template, variant) => ({
-    text: fill(template, {
+  const whereabouts = whereaboutsOf(context, npc, known.other);
+  const lines = templates.map((template, variant) => {
+    const text = fill(template, {
       Topic: capitalise(topic),
       topic,
       name: known.other.name,
-      whereabouts: whereaboutsOf(context, npc, known.other),
+      whereabouts,
       address: npc.address[0] ? `, ${npc.address[0]}` : '',
-    }),
-    key: `elsewhere:${toldKeyPart(topic)}:${variant}`,
-    variant,
-  }));
+    });
+    // Found in earlier answers by its own words: the whereabouts are in many of them.
+    return {
+      text,
+      ownWords: text.replace(whereabouts, ''),
+      key: `elsewhere:${toldKeyPart(topic)}:${variant}`,
+      variant,
+    };
+  });
   // Not the words it used on this topic before; of the others, the turn of phrase it has not used
   // longest on any topic. Asked of a topic more times than it has phrases, the oldest comes round again.
-  const fresh = lines.filter((line) => !hasTold(recollection, line.text, line.key));
+  const fresh = lines.filter((line) => !hasTold(recollection, line.ownWords, line.key));
   const lastUse = (line: (typeof lines)[number]) =>
     fresh.length > 0
       ? recollection.toldBefore.findLastIndex(

@@ -141,6 +141,7 @@ export function noWorkLine(
         `${giver.name} has more need of help than I do${address}. ${whereabouts}`,
       ],
       'noWork',
+      whereabouts,
     ),
     recollection,
     random,

@@ -84,13 +84,15 @@ describe('an NPC asked about itself by name speaks of itself', () => {
 });
 
 describe('an NPC asked for news tells what just happened at its place', () => {
-  it('given another player walked in a moment ago, when asked "what\'s new?", then the NPC says so', async () => {
-    const answer = await reply({
-      npcId: 'brenna',
-      message: "What's new?",
-      memories: [seen('Wren came in from the Village Square.', 2)],
-    });
-    expect(answer.reply).toBe('Wren came in from the Village Square.');
+  it('given another player walked in a moment ago, when asked "what\'s new?" or "what is new?", then the NPC says so', async () => {
+    for (const message of ["What's new?", 'What is new?', 'Any news?']) {
+      const answer = await reply({
+        npcId: 'brenna',
+        message,
+        memories: [seen('Wren came in from the Village Square.', 2)],
+      });
+      expect(answer.reply).toBe('Wren came in from the Village Square.');
+    }
   });
 
   it('given only the asking player walked in, when asked for news, then the place has been quiet at this hour, and small talk follows', async () => {
@@ -122,11 +124,11 @@ describe('an NPC sees what the player carries', () => {
 
 describe('an NPC greets a stranger as a stranger', () => {
   it('given a player Brenna, Old Tom or Corwen never met, when greeted (any hour, any dice), then never "again" nor "look who it is"', async () => {
-    for (const npcId of ['brenna', 'old-tom', 'corwen', 'captain-halvard', 'mira'])
+    for (const npcId of ['brenna', 'old-tom', 'corwen', 'captain-halvard', 'mira', 'sylvi'])
       for (const timeOfDay of ['morning', 'day', 'evening', 'night'] as const)
         for (let dice = 0; dice < 8; dice++) {
           const answer = await firstReply({ npcId, message: 'Hello!', timeOfDay, actionId: `a${dice}` });
-          expect(answer.reply).not.toMatch(/\bagain\b|look who it is/i);
+          expect(answer.reply).not.toMatch(/\bagain\b|look who it is|it's you/i);
         }
   });
 
@@ -142,5 +144,26 @@ describe('an NPC greets a stranger as a stranger', () => {
       greeted.add(answer.reply);
     }
     expect([...greeted].some((line) => /\bagain\b|look who it is/i.test(line))).toBe(true);
+  });
+});
+
+describe('an NPC without work varies how it sends the player on', () => {
+  it('given an earlier answer that said where the elder is, when asked for work, then any of its ways of saying "not from me" may come, not one alone', async () => {
+    const pointedBefore = talkedBefore(
+      'tell me of the prophecy',
+      "The prophecy? Not my anvil, stranger. That's Elder Zorathian's. He is at the Elder's Hut as ever.",
+    );
+    const answers = new Set<string>();
+    for (let dice = 0; dice < 24; dice++) {
+      const answer = await reply({
+        npcId: 'brenna',
+        message: 'Any work for me?',
+        actionId: `a${dice}`,
+        memories: [pointedBefore],
+      });
+      expect(answer.reply).toContain("He is at the Elder's Hut");
+      answers.add(answer.reply);
+    }
+    expect(answers.size).toBe(3);
   });
 });

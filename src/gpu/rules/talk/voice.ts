@@ -7,14 +7,16 @@ import { hasTold, type Recollection, tell, toldAt } from './recall.ts';
  * left); when every one was told, the one told longest ago. The chosen line is marked as told (by
  * its key). The dice only choose among lines that fit as well.
  */
-export function chooseLine<Line extends { text: string; specificity: number; key?: string }>(
+export function chooseLine<
+  Line extends { text: string; specificity: number; key?: string; ownWords?: string },
+>(
   lines: readonly Line[],
   recollection: Recollection,
   random: () => number,
   prefer?: (line: Line) => boolean,
 ): string | undefined {
   if (lines.length === 0) return undefined;
-  const fresh = lines.filter((line) => !hasTold(recollection, line.text, line.key));
+  const fresh = lines.filter((line) => !hasTold(recollection, line.ownWords ?? line.text, line.key));
   let pool = fresh.length > 0 ? fresh : leastRecentlyTold(lines, recollection);
   const preferred = prefer ? pool.filter(prefer) : [];
   if (preferred.length > 0) pool = preferred;
@@ -36,12 +38,18 @@ function leastRecentlyTold<Line extends { key?: string }>(
   return candidates.filter((line) => toldAt(recollection, line.key) === oldest);
 }
 
-/** Plain strings as lines that fit anywhere; with a kind, each is known as `<kind>:<index>` once told. */
-export const anywhere = (texts: readonly string[], kind?: string) =>
+/**
+ * Plain strings as lines that fit anywhere; with a kind, each is known as `<kind>:<index>` once told.
+ * A line that ends in a sentence composed from the world ("He is at the Elder's Hut as ever.") is
+ * found in earlier answers by its own words, given as `ownWords`: the composed sentence is in many
+ * answers and says nothing of whether this line was said.
+ */
+export const anywhere = (texts: readonly string[], kind?: string, composed?: string) =>
   texts.map((text, index) => ({
     text,
     specificity: 0,
     ...(kind !== undefined ? { key: `${kind}:${index}` } : {}),
+    ...(composed ? { ownWords: text.replace(composed, '') } : {}),
   }));
 
 /**
