@@ -148,6 +148,12 @@ describe('pronouns and oneself', () => {
     ]);
   });
 
+  it('reads "kill it" as the one enemy here', () => {
+    expect(actionsOf(given(hollow).typed('kill it'))).toEqual([
+      { action_type: 'attack', target: 'grey wolf' },
+    ]);
+  });
+
   it('reads "x me" as the inventory (what one carries, HP and xp)', () => {
     expect(actionsOf(given(watchtower).typed('x me'))).toEqual([{ action_type: 'inventory' }]);
   });

@@ -138,7 +138,9 @@ export function use(words: string[], context: ClauseContext): Built {
 
 export function attack(words: string[], context: ClauseContext): Built {
   const { scene } = context;
-  if (words.length === 0 && scene.enemies.length === 1)
+  // "attack", "kill it": the one enemy here.
+  const pronoun = words.length === 1 && ['it', 'them', 'him', 'her'].includes(words[0]!.toLowerCase());
+  if ((words.length === 0 || pronoun) && scene.enemies.length === 1)
     return done({ action_type: 'attack', target: scene.enemies[0] });
   if (words.length === 0)
     return problem(
