@@ -32,7 +32,7 @@ export function help(context: ActionContext): Proposal {
   const equipped = carried.find((item) => Object.values(player.equipped ?? {}).includes(item.id)) ?? gear;
   // Verbs that go together share a line, so the whole help fits on a screen.
   const lines: Command[][] = [
-    [{ verb: 'look', example: 'look', about: 'look around (l)' }],
+    [{ verb: 'look', example: 'look', about: 'look around, and the ways out (l, exits)' }],
     [
       {
         verb: 'move',
@@ -54,7 +54,11 @@ export function help(context: ActionContext): Proposal {
     ],
     [{ verb: 'examine', example: `examine ${something}`, about: 'a close look (x)' }],
     [
-      { verb: 'take', example: `take ${lying[0]?.name ?? '<item>'}`, about: 'pick up what lies here' },
+      {
+        verb: 'take',
+        example: `take ${lying[0]?.name ?? '<item>'}`,
+        about: 'pick up what lies here (take all)',
+      },
       { verb: 'drop', example: `drop ${carried[0]?.name ?? '<item>'}`, about: 'set down what you carry' },
     ],
     [
@@ -105,7 +109,7 @@ export function help(context: ActionContext): Proposal {
         about: location.safe ? 'fight (nobody fights in this safe place)' : 'fight',
       },
     ],
-    [{ verb: 'inventory', example: 'inventory', about: 'what you carry, your health (i)' }],
+    [{ verb: 'inventory', example: 'inventory', about: 'what you carry, your health (i, score)' }],
     [{ verb: 'quest', example: 'quest status', about: 'your quests (quest accept, quest abandon <name>)' }],
     [{ verb: 'who', example: 'who', about: 'who is in the world, and where' }],
   ];
