@@ -247,27 +247,50 @@ describe('the orchestrator', () => {
     expect((await fallbacks(metrics))['world:malformed']).toBe(1);
   });
 
-  it('asks both lanes in combat and merges the blow with the enemy’s taunt', async () => {
+  it('asks both lanes in combat and merges the blow with the enemy’s taunt, told once', async () => {
     const world = scriptedBackend('world-1', {
       world_outcome: worldSays('Your fist meets fur and muscle.', [
         { kind: 'attack', enemy: 'wolf', damage_dealt: 1, damage_taken: 2 },
       ]),
     });
-    const npc = scriptedBackend('npc-1', {
-      enemy_taunt: { taunt: 'The wolf bares its teeth: you smell of fear.' },
-    });
+    const npc = scriptedBackend('npc-1', { enemy_taunt: { taunt: '"You smell of fear."' } });
     const { lanes } = orchestrator({ world: world.backend, npc: npc.backend });
     const proposal = await lanes.resolve(
       actionContext({ action: { action_type: 'attack', target: 'wolf' }, locationId: 'woods' }),
     );
     expect(proposal.source).toBe('llm');
-    expect(proposal.result).toMatchObject({
-      action_type: 'attack',
-      taunt: 'The wolf bares its teeth: you smell of fear.',
-    });
-    expect(proposal.result.narration).toContain('Your fist meets fur and muscle.');
-    expect(world.calls).toHaveLength(1);
+    expect(proposal.result).toMatchObject({ action_type: 'attack', taunt: 'You smell of fear.' });
+    expect(proposal.result.narration).toBe(
+      'Your fist meets fur and muscle.\nThe grey wolf snarls: "You smell of fear."',
+    );
+    // The world model is not given the rules' line to retell: the enemy's line is added once, after.
+    const asked = world.calls[0]!.messages.map((m) => m.content).join('\n');
+    expect(asked).not.toContain('Grrr.');
+    expect(asked).toContain('never quote an enemy');
     expect(npc.calls).toHaveLength(1);
+  });
+
+  it('narrates an enemy’s action as an action, and puts back the rules’ line when the taunt lane fails', async () => {
+    const blow = () =>
+      scriptedBackend('world-1', {
+        world_outcome: worldSays('Your fist meets fur and muscle.', [
+          { kind: 'attack', enemy: 'wolf', damage_dealt: 1, damage_taken: 2 },
+        ]),
+      });
+    const fight = () =>
+      actionContext({ action: { action_type: 'attack', target: 'wolf' }, locationId: 'woods' });
+    const beast = scriptedBackend('npc-1', { enemy_taunt: { taunt: 'The grey wolf bares its teeth.' } });
+    const acted = await orchestrator({ world: blow().backend, npc: beast.backend }).lanes.resolve(fight());
+    expect(acted.result.narration).toBe('Your fist meets fur and muscle.\nThe grey wolf bares its teeth.');
+    expect(acted.result.taunt).toBeUndefined();
+
+    const failing = scriptedBackend('npc-2', { enemy_taunt: 'unavailable' });
+    const fallen = await orchestrator({ world: blow().backend, npc: failing.backend }).lanes.resolve(fight());
+    expect(fallen.result.narration).toBe('Your fist meets fur and muscle.\nThe grey wolf snarls: "Grrr."');
+    expect(fallen.result.taunt).toBe('Grrr.');
+    // Without a taunt lane at all, the same: the rules' line once.
+    const alone = await orchestrator({ world: blow().backend }).lanes.resolve(fight());
+    expect(alone.result.narration.match(/Grrr\./g)).toHaveLength(1);
   });
 
   it('asks for the enemy’s taunt on the first blow of a fight only, as the rules tell it once', async () => {

@@ -18,6 +18,8 @@ import {
   type NpcContext,
   npcOutputToProposal,
   opensFight,
+  rulesTaunt,
+  withoutTaunt,
   withTaunt,
 } from '../prompts/npc-prompt.ts';
 import {
@@ -197,12 +199,14 @@ export class LlmOrchestrator implements Lane {
     const enemy = context.enemiesHere.find((e) =>
       guidance.effects.some((x) => x.kind === 'attack' && x.enemy === e.enemy.id),
     )?.enemy;
+    // The enemy's line is put in afterwards, once (the taunt lane's, else the rules'): not retold by the world.
+    const told = enemy ? withoutTaunt(guidance, enemy) : guidance;
     const world = this.deps.world
       ? this.askWorld(
           this.deps.world,
           context,
           guidance,
-          buildWorldMessages(context, guidance, 'private', { compress: this.on('prompt-compression') }),
+          buildWorldMessages(context, told, 'private', { compress: this.on('prompt-compression') }),
           'combat',
           deadline,
         ).catch((error) => this.fallback('world', error, guidance))
@@ -229,7 +233,8 @@ export class LlmOrchestrator implements Lane {
             })
         : Promise.resolve(undefined);
     const [outcome, line] = await Promise.all([world, taunt]);
-    return line ? withTaunt(outcome, line) : outcome;
+    const said = line ?? (enemy ? rulesTaunt(guidance, enemy) : undefined);
+    return enemy && said ? withTaunt(outcome, enemy, said) : outcome;
   }
 
   private async askWorld(

@@ -82,7 +82,7 @@ const brannoc: Partial<PlayerState> = {
 };
 /** What the prompts would say of each, were they private. */
 const privateFacts = {
-  ayla: ['ayla', 'HP 3', '120 XP', 'leather vest', 'Defeat the wolf', '(active)', 'feeling toward them: 5'],
+  ayla: ['ayla', 'HP 3', '120 XP', 'leather vest', 'Defeat the wolf', '(active', 'feeling toward them: 5'],
   brannoc: ['brannoc', 'HP 10', '7 XP', 'moon petal', '(completed)', 'feeling toward them: 8'],
 };
 
@@ -112,7 +112,8 @@ describe('answers shared between players', () => {
     const asked = await orchestrator('npc', npc.backend).resolve(
       inTheHut(ayla, { action_type: 'talk', npc: 'elder', message: 'What of the prophecy?' }, 'a1'),
     );
-    for (const fact of ['ayla', '(active)', 'feeling toward them: 5']) expect(told(asked)).toContain(fact);
+    for (const fact of ['ayla', '(active, now: Defeat the wolf', 'leather vest', 'feeling toward them: 5'])
+      expect(told(asked)).toContain(fact);
   });
 
   it('never carry one player’s private facts to another from the cache', async () => {

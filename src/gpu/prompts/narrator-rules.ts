@@ -18,6 +18,7 @@ export function narratorRules(world: World, source: 'world' | 'cards'): string[]
     "The game's rule engine has worked out a suggested outcome; it comes with the situation. Keep its facts:",
     'what moves, which item, which enemy, how much damage. Improve the telling, not the outcome. Never invent',
     `places, items, people, rewards or quests that ${what}.`,
+    "In a fight, never quote an enemy or give it words: the game adds the enemy's line itself, once per fight.",
     '',
     `Answer with JSON only: {"narration": "...", "effects": [...]}. \`effects\` says what changes, in content ids`,
     `${ids}; [] when nothing changes. At most one effect, of the command's own kind:`,

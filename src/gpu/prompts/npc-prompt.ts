@@ -10,7 +10,7 @@ import { type Audience, memoizedPerWorld, placeLines, presenceLines } from './sc
 import type { NpcOutput } from './schemas.ts';
 import type { PromptOptions } from './world-prompt.ts';
 
-export { buildTauntMessages, opensFight, withTaunt } from './taunt-prompt.ts';
+export { buildTauntMessages, opensFight, rulesTaunt, withoutTaunt, withTaunt } from './taunt-prompt.ts';
 
 export type NpcContext = ActionContext & { npc: Npc };
 
@@ -61,12 +61,19 @@ export function feelingBand(score: number): number {
 /** The model's reply as a talk proposal, in the rule engine's result shape. */
 export function npcOutputToProposal(output: NpcOutput, context: NpcContext, guidance: Proposal): Proposal {
   const { npc } = context;
-  const reply = output.reply.trim();
+  // One line in the NPC's quotes: a reply cannot start a line of its own that reads as the game's.
+  const reply = output.reply.replace(/\s+/g, ' ').trim();
   const { emotion, relationship_change } = output;
   const message = context.action.action_type === 'talk' ? context.action.message : '';
-  const facts = factsOfTalk(message, output.facts);
+  const facts = factsOfTalk(
+    message,
+    output.facts.filter((fact) => statedIn(message, fact)),
+  );
   const offer = guidance.result.quest_offer as QuestOffer | undefined;
   const topics = Array.isArray(guidance.result.topics) ? guidance.result.topics : [];
+  const guided = guidance.effects.find((effect) => effect.kind === 'talk');
+  // The content lines the suggested reply told (the model keeps its facts): told, so not told again.
+  const told = guided?.kind === 'talk' ? guided.told : undefined;
   return {
     effects: [
       {
@@ -77,6 +84,7 @@ export function npcOutputToProposal(output: NpcOutput, context: NpcContext, guid
         emotion,
         relationshipChange: relationship_change,
         ...(facts.length > 0 ? { facts } : {}),
+        ...(told && told.length > 0 ? { told } : {}),
       },
     ],
     source: 'llm',
@@ -91,14 +99,34 @@ export function npcOutputToProposal(output: NpcOutput, context: NpcContext, guid
       // Every recalled memory went into the prompt, quoted or summarised.
       memories_used: context.memories.length,
       ...(offer ? { quest_offer: { id: offer.id, name: offer.name, description: offer.description } } : {}),
-      narration: [
-        `${npc.name} (${emotion}): "${reply}"`,
-        ...(offer
-          ? [`Quest offered — ${offer.name}: ${offer.description} (quest accept ${offer.name})`]
-          : []),
-      ].join('\n'),
+      narration: [`${npc.name} (${emotion}): "${reply}"`, ...rulesLinesAfterReply(guidance, npc)].join('\n'),
     },
   };
+}
+
+/**
+ * What the rule engine's narration says after the NPC's reply (how to do what the NPC asks, the quest
+ * offered): game lines, kept as they are under the model's reply.
+ */
+function rulesLinesAfterReply(guidance: Proposal, npc: Npc): string[] {
+  const { result } = guidance;
+  const replyLine = `${npc.name} (${String(result.npc_emotion)}): "${String(result.npc_response)}"`;
+  if (result.narration.startsWith(`${replyLine}\n`))
+    return result.narration.slice(replyLine.length + 1).split('\n');
+  const offer = result.quest_offer as QuestOffer | undefined;
+  return offer ? [`Quest offered — ${offer.name}: ${offer.description} (quest accept ${offer.name})`] : [];
+}
+
+/**
+ * Whether the player's message holds a name or home the model read in it, word for word: a model may
+ * put a calling or a promise in other words, but a name or a place it did not see is a guess.
+ */
+function statedIn(message: string, fact: { kind: string; value: string }): boolean {
+  if (fact.kind !== 'name' && fact.kind !== 'home') return true;
+  const wordsOf = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}'-]+/gu) ?? [];
+  const said = new Set(wordsOf(message.replace(/[\u2018\u2019\u02bc]/g, "'")));
+  const words = wordsOf(fact.value.replace(/[\u2018\u2019\u02bc]/g, "'")).filter((w) => w !== 'the');
+  return words.length > 0 && words.every((word) => said.has(word));
 }
 
 const npcSystemMessage = memoizedPerWorld((world, npcId) => {
@@ -168,7 +196,12 @@ function situation(context: NpcContext, guidance: Proposal, compress: boolean): 
   const message = context.action.action_type === 'talk' ? context.action.message : '';
   const theirQuests = Object.entries(player.quests)
     .filter(([id]) => world.quests.get(id)?.giver === npc.id)
-    .map(([id, progress]) => `${world.quests.get(id)?.name ?? id} (${progress.status})`);
+    .map(([id, progress]) => {
+      const quest = world.quests.get(id);
+      const step = progress.status === 'active' ? quest?.steps[progress.step] : undefined;
+      return `${quest?.name ?? id} (${step ? `${progress.status}, now: ${step.description}` : progress.status})`;
+    });
+  const carried = player.inventory.map((id) => world.items.get(id)?.name ?? id);
   const offer = guidance.result.quest_offer as QuestOffer | undefined;
   const suggested = guidance.result;
   return [
@@ -177,7 +210,8 @@ function situation(context: NpcContext, guidance: Proposal, compress: boolean): 
     ...presenceLines(context, { exceptNpc: npc.id }),
     '',
     `Speaking to you: ${neutralise(player.username, 40)}. Your feeling toward them: ${score} (-100 hostile … 100 devoted).`,
-    ...(theirQuests.length > 0 ? [`Quests they took from you: ${theirQuests.join(', ')}.`] : []),
+    ...(theirQuests.length > 0 ? [`Quests they took from you: ${theirQuests.join('; ')}.`] : []),
+    `They carry: ${carried.join(', ') || 'nothing'}.`,
     'What you remember (what they told you of themselves, your talks with them oldest first, what you saw and came to think):',
     history || '- nothing: you have not spoken before.',
     ...(compress ? compactKnowledgeLines(world, npc, message, guidance, context.npcsHere) : []),

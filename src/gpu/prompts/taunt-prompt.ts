@@ -2,6 +2,7 @@ import { wieldedWeapon } from '../../domain/rules/gear.ts';
 import type { Enemy } from '../../domain/world/world.ts';
 import type { ChatMessage } from '../backends/llm-backend.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
+import { tauntLine } from '../rules/combat.ts';
 import { memoizedPerWorld, placeLines } from './scene.ts';
 
 const MAX_TAUNT = 200;
@@ -35,9 +36,10 @@ const tauntSystemMessage = memoizedPerWorld((world, enemyId) => {
   if (!enemy) throw new Error(`unknown enemy ${enemyId}`);
   return [
     `You voice the ${enemy.name}, an enemy in "${world.content.name}", a text adventure. ${enemy.description}`,
-    `In a fight you snarl one short line at the player (at most ${MAX_TAUNT} characters), in the spirit of`,
-    `these: ${enemy.taunts.map((t) => `"${t}"`).join(' / ')}`,
-    'Only the words (a beast may growl or hiss them): no narration, no numbers, no game terms.',
+    `When a player opens a fight with you, you answer with one short line (at most ${MAX_TAUNT} characters):`,
+    'either what you say, in double quotes, or, if you cannot speak, what you do, told in the third person',
+    `("The ${enemy.name} ..."), never both in quotes. In the spirit of these: ${enemy.taunts.join(' / ')}`,
+    'No numbers, no game terms.',
     'Answer with JSON only: {"taunt": "..."}.',
   ].join('\n');
 });
@@ -52,18 +54,58 @@ export function opensFight(context: ActionContext, enemy: Enemy): boolean {
 }
 
 /**
- * Puts an enemy's line into an attack's result: the `taunt` field, and the narration's snarl line
- * (replaced where the rule engine wrote one, added otherwise). A felled enemy says nothing.
+ * Which of the content's taunts the rule engine's narration told for the enemy, and its line there
+ * (the line as tauntLine makes it), if it told one.
  */
-export function withTaunt(proposal: Proposal, taunt: string): Proposal {
+function toldTaunt(narration: string, enemy: Enemy): { taunt: string; line: string } | undefined {
+  const lines = new Set(narration.split('\n'));
+  return enemy.taunts
+    .map((taunt) => ({ taunt, line: tauntLine(enemy.name, taunt).line }))
+    .find((told) => lines.has(told.line));
+}
+
+/**
+ * The rule engine's outcome without the enemy's line, as the world lane is asked to tell it: the line
+ * is added afterwards, once (withTaunt), so that a model retelling the blow does not say it too.
+ */
+export function withoutTaunt(guidance: Proposal, enemy: Enemy): Proposal {
+  const told = toldTaunt(guidance.result.narration, enemy);
+  if (!told) return guidance;
+  const narration = guidance.result.narration
+    .split('\n')
+    .filter((line) => line !== told.line)
+    .join('\n');
+  return { ...guidance, result: { ...guidance.result, narration } };
+}
+
+/** The content taunt the rule engine told in this outcome (to put back when no model wrote one). */
+export function rulesTaunt(guidance: Proposal, enemy: Enemy): string | undefined {
+  return toldTaunt(guidance.result.narration, enemy)?.taunt;
+}
+
+/**
+ * Puts an enemy's line into an attack's result, once: said words are quoted ("The grey wolf snarls:
+ * "…""), an action is narrated as it is (the rule engine's rule, tauntLine), and any line the enemy
+ * already had there (the rule engine's, or an earlier snarl) gives way to it. The `taunt` field holds
+ * what was said, if anything. A felled enemy says nothing.
+ */
+export function withTaunt(proposal: Proposal, enemy: Enemy, taunt: string): Proposal {
   const { result } = proposal;
-  const line = taunt.replace(/\s+/g, ' ').trim().slice(0, MAX_TAUNT);
-  if (result.action_type !== 'attack' || typeof result.enemy_id !== 'string' || result.defeated || !line)
+  const text = taunt.replace(/\s+/g, ' ').trim().slice(0, MAX_TAUNT);
+  if (result.action_type !== 'attack' || result.enemy_id !== enemy.id || result.defeated || !text)
     return proposal;
-  const snarl = `The ${String(result.target ?? 'enemy')} snarls: "${line}"`;
-  const lines = result.narration.split('\n');
-  const at = lines.findIndex((l) => l.startsWith(`The ${String(result.target)} snarls: "`));
-  if (at >= 0) lines[at] = snarl;
-  else lines.push(snarl);
-  return { ...proposal, result: { ...result, taunt: line, narration: lines.join('\n') } };
+  const told = tauntLine(enemy.name, text);
+  const earlier = new Set(enemy.taunts.map((t) => tauntLine(enemy.name, t).line));
+  const isEnemyLine = (line: string) => earlier.has(line) || line.startsWith(`The ${enemy.name} snarls: "`);
+  const lines: string[] = [];
+  let placed = false;
+  for (const line of result.narration.split('\n')) {
+    if (!isEnemyLine(line) && line !== told.line) lines.push(line);
+    else if (!placed) {
+      lines.push(told.line);
+      placed = true;
+    }
+  }
+  if (!placed) lines.push(told.line);
+  return { ...proposal, result: { ...result, taunt: told.spoken, narration: lines.join('\n') } };
 }

@@ -122,7 +122,8 @@ function attackResult(
   const maxHp = enemy?.hp ?? 0;
   const hpBefore = context.enemiesHere.find((e) => e.enemy.id === effect.enemy)?.hp ?? maxHp;
   const defeated = effect.damageDealt >= hpBefore;
-  const taunt = guided.enemy_id === effect.enemy ? guided.taunt : enemy?.taunts[0];
+  // The enemy's line is the rules' (told once per fight), never a line of another enemy's.
+  const taunt = guided.enemy_id === effect.enemy ? guided.taunt : undefined;
   const hpAfter = player.hp - effect.damageTaken;
   return {
     action_type: 'attack',
