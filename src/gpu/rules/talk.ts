@@ -23,6 +23,7 @@ import { type Recollection, recollect } from './talk/recall.ts';
 import { freshHappening, memoryLine, quietLine, useFact } from './talk/remembering.ts';
 import { allToldLine, type Knowledge, keywordHits, lastTopic, matchTopic, nextLine } from './talk/topics.ts';
 import { addressByName, anywhere, capitalise, chooseLine, speaksTo } from './talk/voice.ts';
+import { woundedLine } from './talk/wounds.ts';
 
 const MOOD_EMOTION: Record<Npc['personality']['mood'], NpcEmotion> = {
   cheerful: 'happy',
@@ -149,6 +150,8 @@ function open(turn: Turn, draft: Draft): void {
       relationship < -20 ? 'What do you want?' : chooseLine(greetings(turn), recollection, random)!;
     const named = name && !speaksTo(greeting, npc, name) && intent.told.length === 0;
     draft.parts.push(named ? `${name}. ${greeting}` : greeting);
+    const hurt = woundedLine(turn.context, npc);
+    if (hurt) draft.parts.push(hurt);
     if (relationship >= 0) draft.emotion = relationship > 20 ? 'happy' : 'friendly';
   }
   for (const fact of intent.told) {

@@ -1,7 +1,7 @@
 import { toldKeyPart } from '../../../domain/npc/told-lines.ts';
 import { knowledgeKey, knowledgeLines } from '../../../domain/world/npc-lines.ts';
 import type { Npc } from '../../../domain/world/world.ts';
-import type { ActionContext } from '../../lane.ts';
+import type { ActionContext, RecalledMemory } from '../../lane.ts';
 import { whoTheyAre } from './player-facts.ts';
 import { alreadySaid, factMemory, type Recollection, tell } from './recall.ts';
 import { keywordHits, placePhrase } from './topics.ts';
@@ -12,6 +12,8 @@ const MEMORY_TOPICS = 3;
 const NEWS_GAME_HOURS = 12;
 /** Below this (someone walking in or out), what happened nearby is not worth telling as news. */
 const NEWS_IMPORTANCE = 3;
+/** What the player did themselves is worth telling them only from this on (their return, a gift, a death). */
+const OWN_NEWS_IMPORTANCE = 4;
 
 export /** "I remember": who the player said they are and what they asked about, never their words. */
 function memoryLine(context: ActionContext, npc: Npc, recollection: Recollection): string {
@@ -50,9 +52,10 @@ function memoryLine(context: ActionContext, npc: Npc, recollection: Recollection
 }
 
 /**
- * Something that happened near the NPC lately and that it has not yet told this player, not of the
- * player themselves. Brought up unasked, only what matters (a fight, a death, a quest); asked for
- * news, also who came and went.
+ * Something that happened near the NPC lately and that it has not yet told this player. Brought up
+ * unasked, only what matters (a fight, a death, a quest); asked for news, also who came and went.
+ * What the player did themselves is said to them ("You fell at Wolf Hollow…"), and only when it
+ * matters (their death, their return, a gift), never their own comings and goings.
  */
 export function freshHappening(
   context: ActionContext,
@@ -60,17 +63,25 @@ export function freshHappening(
   asked = false,
 ): string | undefined {
   const hourMs = context.world.content.time.secondsPerGameHour * 1000;
-  const own = context.player.username;
-  const memory = recollection.happenings.find(
-    (m) =>
-      m.importance >= (asked ? 1 : NEWS_IMPORTANCE) &&
-      context.at.getTime() - Date.parse(m.createdAt) <= NEWS_GAME_HOURS * hourMs &&
-      !(own && m.kind === 'observation' && m.text.startsWith(`${own} `)) &&
-      !alreadySaid(recollection, m.text),
-  );
-  if (!memory) return undefined;
-  recollection.used.add(memory);
-  return withoutQuotedSpeech(memory.text);
+  const news = recollection.happenings
+    .filter(
+      (m) =>
+        m.importance >= (asked ? 1 : NEWS_IMPORTANCE) &&
+        context.at.getTime() - Date.parse(m.createdAt) <= NEWS_GAME_HOURS * hourMs,
+    )
+    .map((memory) => ({ memory, told: toldAs(context, memory) }))
+    .find((n) => n.told !== undefined && !alreadySaid(recollection, n.told));
+  if (!news) return undefined;
+  recollection.used.add(news.memory);
+  return news.told;
+}
+
+/** What the NPC saw, as it tells it to this player: of the player themselves, in the second person. */
+function toldAs(context: ActionContext, memory: RecalledMemory): string | undefined {
+  const text = withoutQuotedSpeech(memory.text);
+  const own = `${context.player.username} `;
+  if (memory.kind !== 'observation' || !context.player.username || !text.startsWith(own)) return text;
+  return memory.importance >= OWN_NEWS_IMPORTANCE ? `You ${text.slice(own.length)}` : undefined;
 }
 
 const TODAY = { morning: 'this morning', day: 'today', evening: 'this evening', night: 'tonight' } as const;

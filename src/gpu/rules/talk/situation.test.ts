@@ -167,3 +167,39 @@ describe('an NPC without work varies how it sends the player on', () => {
     expect(answers.size).toBe(3);
   });
 });
+
+describe('an NPC notices what the player just went through', () => {
+  it('given the player came back to life here a moment ago, when they greet, then the NPC tells them so, to them', async () => {
+    const answer = await reply({
+      npcId: 'old-tom',
+      message: 'Hello',
+      locationId: 'tavern',
+      memories: [seen('ayla came back to life here, after falling at Wolf Hollow.', 4)],
+    });
+    expect(answer.reply).toContain('You came back to life here, after falling at Wolf Hollow.');
+    expect(answer.reply).not.toContain('ayla came back');
+  });
+
+  it('given the player told of their own return once, when they greet again, then it is not told twice', async () => {
+    const memories = [
+      seen('ayla came back to life here, after falling at Wolf Hollow.', 4),
+      talkedBefore(
+        'hello',
+        'Welcome back, friend. You came back to life here, after falling at Wolf Hollow.',
+      ),
+    ];
+    const answer = await reply({ npcId: 'old-tom', message: 'Hello', memories });
+    expect(answer.reply).not.toContain('came back to life');
+  });
+
+  it('given the player at a third of their hit points, when they greet Brenna, then she sees they are hurt and says where Mira is', async () => {
+    const answer = await reply({ npcId: 'brenna', message: 'Hello!', player: { hp: 10, maxHp: 30 } });
+    expect(answer.reply).toContain(
+      "You look hurt. Mira the Herbalist can see to that. She is at Mira's Cottage",
+    );
+    const mira = await reply({ npcId: 'mira', message: 'Hello!', player: { hp: 10, maxHp: 30 } });
+    expect(mira.reply).toContain('You are hurt. Sit down and let me see to it.');
+    const well = await reply({ npcId: 'brenna', message: 'Hello!', player: { hp: 25, maxHp: 30 } });
+    expect(well.reply).not.toMatch(/hurt/);
+  });
+});
