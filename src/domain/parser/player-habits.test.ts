@@ -135,6 +135,17 @@ describe('giving, read every way a player puts it', () => {
   });
 });
 
+describe('whispering', () => {
+  it('speaks with an NPC whispered to, and whispers to a player', () => {
+    expect(actionsOf(given(hut).typed('whisper to the elder: the ring is safe'))).toEqual([
+      { action_type: 'talk', npc: 'elder', message: 'the ring is safe' },
+    ]);
+    expect(actionsOf(given(watchtower).typed('whisper brannoc meet me below'))).toEqual([
+      { action_type: 'whisper', to: 'brannoc', message: 'meet me below' },
+    ]);
+  });
+});
+
 describe('pronouns and oneself', () => {
   it('reads "it" as the thing the action before named', () => {
     expect(actionsOf(given(watchtower).typed('take the staff and wield it'))).toEqual([

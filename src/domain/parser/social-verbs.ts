@@ -106,10 +106,11 @@ export function whisper(words: string[], context: ClauseContext): Built {
       some(context.scene.players).map((p) => `whisper ${p} hello`),
     );
   const corrections: string[] = [];
-  return done(
-    { action_type: 'whisper', to: named(who, context.scene.players, corrections), message: said },
-    corrections,
-  );
+  const { players, npcs } = context.scene;
+  // "whisper to old tom: …": NPCs are spoken with (a whisper is between players).
+  if (!namesInclude(players, who) && namesInclude(npcs, who) && context.has('talk'))
+    return done({ action_type: 'talk', npc: withoutArticles(who), message: said });
+  return done({ action_type: 'whisper', to: named(who, players, corrections), message: said }, corrections);
 }
 
 export function emote(words: string[]): Built {

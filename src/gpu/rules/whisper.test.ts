@@ -36,4 +36,13 @@ describe('whisper: words for one player here', () => {
     expect(act('ayla').result.narration).toBe('You mutter to yourself. Nobody else hears a thing.');
     expect(act('ayla').effects).toEqual([]);
   });
+
+  it('points a whisper to an NPC here to talking with them', () => {
+    const action = { action_type: 'whisper' as const, to: 'elder', message: 'the ring is safe' };
+    const answer = whisper(actionContext({ action, player: { locationId: 'hut' } }), action);
+    expect(answer.effects).toEqual([]);
+    expect(answer.result.narration).toBe(
+      'A whisper is for players. To speak quietly with Elder Zorathian, talk to them (talk Elder Zorathian: the ring is safe).',
+    );
+  });
 });

@@ -14,6 +14,12 @@ export function whisper(context: ActionContext, action: ActionOf<'whisper'>): Pr
   if (!target) {
     const self = findByName([{ id: context.player.playerId, name: context.player.username }], action.to);
     if (self) return answer('whisper', 'You mutter to yourself. Nobody else hears a thing.');
+    const npc = findByName(context.npcsHere, action.to);
+    if (npc)
+      return answer(
+        'whisper',
+        `A whisper is for players. To speak quietly with ${npc.name}, talk to them (talk ${npc.name}: ${action.message}).`,
+      );
     const elsewhere = findByName(named(context.online.everyone()), action.to);
     return answer(
       'whisper',
