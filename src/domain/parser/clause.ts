@@ -89,7 +89,12 @@ export function leadingName(words: string[], names: readonly string[]): [string[
 }
 
 export const itemsAnywhere = (scene: SceneNames) => [...scene.itemsHere, ...scene.carried];
-export const everything = (scene: SceneNames) => [...itemsAnywhere(scene), ...scene.npcs, ...scene.enemies];
+export const everything = (scene: SceneNames) => [
+  ...itemsAnywhere(scene),
+  ...scene.npcs,
+  ...scene.enemies,
+  ...scene.players,
+];
 
 /** An action on one thing named from a pool of the scene's names ("take <item>"). */
 export function onThing(

@@ -146,6 +146,20 @@ describe('whispering', () => {
   });
 });
 
+describe('talking to another player', () => {
+  it('tells privately (a whisper), and talks or asks aloud', () => {
+    expect(actionsOf(given(watchtower).typed('tell brannoc that the wolves are back'))).toEqual([
+      { action_type: 'whisper', to: 'brannoc', message: 'the wolves are back' },
+    ]);
+    expect(actionsOf(given(watchtower).typed('talk to brannoc: shall we go?'))).toEqual([
+      { action_type: 'say', message: 'brannoc, shall we go?' },
+    ]);
+    expect(actionsOf(given(watchtower).typed('talk to Brannoc'))).toEqual([
+      { action_type: 'say', message: 'Brannoc, hello' },
+    ]);
+  });
+});
+
 describe('pronouns and oneself', () => {
   it('reads "it" as the thing the action before named', () => {
     expect(actionsOf(given(watchtower).typed('take the staff and wield it'))).toEqual([

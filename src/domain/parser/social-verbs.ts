@@ -52,7 +52,7 @@ export function talk(kind: 'talk' | 'ask' | 'tell' | 'greet') {
       who = rest.slice(0, that);
       said = rest.slice(that + 1);
     } else if (kind !== 'greet') {
-      const known = leadingName(rest, scene.npcs);
+      const known = leadingName(rest, scene.npcs) ?? leadingName(rest, scene.players);
       if (known) [who, said] = known;
       else if (kind !== 'talk' && rest.length > 1) [who, said] = [rest.slice(0, 1), rest.slice(1)];
     }
@@ -66,13 +66,26 @@ export function talk(kind: 'talk' | 'ask' | 'tell' | 'greet') {
       npcTyped = scene.npcs[0]!;
     }
     const corrections: string[] = [];
-    const npc = named(npcTyped, scene.npcs, corrections);
     const message = asked(kind, phrase(said).replace(/^[,:]\s*/, ''));
+    if (!namesInclude(scene.npcs, npcTyped) && namesInclude(scene.players, npcTyped))
+      return toPlayer(kind, npcTyped, message, context);
+    const npc = named(npcTyped, scene.npcs, corrections);
     return done(
       { action_type: 'talk', npc, ...(message ? { message } : kind === 'greet' ? { message: 'hello' } : {}) },
       corrections,
     );
   };
+}
+
+/**
+ * Talking to another player here: "tell bea …" is private, as in every MUD (a whisper); "talk to bea:
+ * …", "ask bea …" are said aloud to them.
+ */
+function toPlayer(kind: string, player: string, message: string, context: ClauseContext): Built {
+  const words = message || 'hello';
+  if (kind === 'tell' && context.has('whisper'))
+    return done({ action_type: 'whisper', to: player, message: words });
+  return done({ action_type: 'say', message: `${player}, ${words}` });
 }
 
 /** "ask the elder for work": a request, kept one ("do you have work for me?"), not the bare "for work". */

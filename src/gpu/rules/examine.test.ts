@@ -43,4 +43,14 @@ describe('examine: a close look at one thing, as things stand', () => {
     expect(none.result.narration).toBe('There are no wolves here to examine.');
     expect(none.effects).toEqual([]);
   });
+
+  it('looks at another player here, and at oneself, rather than saying nobody is there', () => {
+    const online = [{ playerId: 'p2', name: 'Bramwell', locationId: 'square' }];
+    expect(look('bram', { online }).result).toMatchObject({
+      narration: 'Bramwell, a fellow adventurer, stands here with you. (whisper Bramwell: …)',
+      target: { kind: 'player', name: 'Bramwell' },
+    });
+    expect(look('ayla').result.narration).toContain('That is you.');
+    expect(look('bram').result.narration).toBe('There is no bram here to examine.');
+  });
 });

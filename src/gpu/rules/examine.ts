@@ -7,7 +7,7 @@ import type { ActionContext, Proposal } from '../lane.ts';
 
 /**
  * A close look at one thing: something carried or lying here, someone here, an enemy here (with how
- * hurt it is). Nothing changes; the text is the content's own, told as things stand now.
+ * hurt it is), another player here. Nothing changes; the text is the content's own, told as things stand now.
  */
 export function examine(context: ActionContext, action: ActionOf<'examine'>): Proposal {
   const { world, player, itemsHere } = context;
@@ -33,6 +33,18 @@ export function examine(context: ActionContext, action: ActionOf<'examine'>): Pr
       target: { kind: 'enemy', id: foe.id, name: foe.name, hp, max_hp: foe.hp },
     });
   }
+  const other = findByName(
+    context.online.here().map((here) => ({ ...here, id: here.playerId })),
+    action.target,
+  );
+  if (other)
+    return answer(`${other.name}, a fellow adventurer, stands here with you. (whisper ${other.name}: …)`, {
+      target: { kind: 'player', name: other.name },
+    });
+  if (findByName([{ id: player.playerId, name: player.username }], action.target))
+    return answer('That is you. Your inventory says what you carry and how you fare (inventory).', {
+      target: { kind: 'player', name: player.username },
+    });
   return answer(thereIsNo(action.target, 'here to examine'));
 }
 
