@@ -19,8 +19,11 @@ const spoken: RecalledMemory = {
   importance: 4,
 };
 
-async function planOf(memories: RecalledMemory[]) {
-  const context = actionContext({ action: hello, locationId: 'hut', memories });
+async function planOf(
+  memories: RecalledMemory[],
+  player: Parameters<typeof actionContext>[0]['player'] = {},
+) {
+  const context = actionContext({ action: hello, locationId: 'hut', memories, player });
   return cachePlan(context, await rulesProposal(context));
 }
 
@@ -37,5 +40,22 @@ describe('the cache plan of a greeting', () => {
     const plan = await planOf([seen, spoken]);
     // Then the answer is kept for her alone
     expect(plan).toMatchObject({ kind: 'action', scope: { playerId: 'p1' } });
+  });
+});
+
+describe('the cache plan of other talk', () => {
+  it('keeps an answer for what the player carries and where their quests stand', async () => {
+    const ask = { action_type: 'talk', npc: 'elder', message: 'What now?' } as const;
+    const plan = async (player: Parameters<typeof actionContext>[0]['player']) => {
+      const context = actionContext({ action: ask, locationId: 'hut', player });
+      return JSON.stringify(cachePlan(context, await rulesProposal(context))?.facts);
+    };
+    const before = await plan({ quests: { prophecy: { status: 'active', step: 2 } } });
+    const holding = await plan({ inventory: ['petal'], quests: { prophecy: { status: 'active', step: 2 } } });
+    const after = await plan({
+      inventory: ['petal'],
+      quests: { prophecy: { status: 'completed', step: 3 } },
+    });
+    expect(new Set([before, holding, after]).size).toBe(3);
   });
 });

@@ -68,6 +68,9 @@ export function cachePlan(context: ActionContext, guidance: Proposal): CachePlan
           message: action.message,
           memories: context.memories.map((m) => m.text),
           relationship: context.player.relationships[npc] ?? 0,
+          // The reply takes what they carry and their quest steps into account.
+          carried: context.player.inventory,
+          quests: context.player.quests,
           ...world,
         },
         ttlMs: cacheTtlMs.similarAction,
