@@ -203,3 +203,15 @@ describe('an NPC notices what the player just went through', () => {
     expect(well.reply).not.toMatch(/hurt/);
   });
 });
+
+describe('an NPC answers what is its own business', () => {
+  it('given a player tired from the road, when they tell Old Tom, then he speaks of the Drake, not of the elder', async () => {
+    const answer = await reply({
+      npcId: 'old-tom',
+      message: "I'm tired from the road.",
+      locationId: 'tavern',
+    });
+    expect(answer.topics).toEqual(['the Sleeping Drake']);
+    expect(answer.reply).not.toContain('Elder Zorathian');
+  });
+});
