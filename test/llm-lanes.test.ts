@@ -125,3 +125,59 @@ describe('LLM lanes seen from a player', () => {
     expect(metrics).toMatch(/langomni_response_cache_requests_total\{kind="description",outcome="hit"\} 1/);
   });
 });
+
+/**
+ * A fight with only an NPC lane (its model voices the enemy): the enemy's line is heard on the fight's
+ * first blow, once, in the model's words; the blows after it ask the model for nothing and quote nobody.
+ */
+describe('an enemy’s line with a model, seen from a player', () => {
+  let npc: FakeLlmServer;
+  let server: TestSystem;
+  let fighter: GameClient;
+  const result = (frame: Frame) => frame.result as Record<string, unknown> & { narration: string };
+
+  beforeAll(async () => {
+    npc = await FakeLlmServer.start();
+    server = await startTestSystem({
+      clock: clockFromGameHour(11),
+      env: { OLLAMA_NPC_HOSTS: npc.url, INFERENCE_OPTIMIZATIONS: 'all,-speculation' },
+    });
+    const { token } = await register(server.baseUrl, 'fighter');
+    fighter = await GameClient.connect(server.baseUrl, token);
+    await fighter.waitFor((f) => f.type === 'welcome');
+  });
+  afterAll(async () => {
+    await fighter?.close();
+    await server?.stop();
+    await npc?.close();
+  });
+
+  it('tells the model’s taunt on the first blow once, and no taunt on the next', async () => {
+    for (const direction of ['south', 'south', 'south', 'west'])
+      await fighter.act({ action_type: 'move', direction });
+    const wolfLines = [
+      'The wolf lowers its head and growls',
+      'The wolf circles you',
+      'The wolf throws back its head',
+    ];
+    npc.enqueue({ content: { taunt: '"Your bones will feed my pups."' } });
+    const asked = npc.requests.length;
+    const first = await fighter.act({ action_type: 'attack', target: 'wolf' });
+    expect(first).toMatchObject({
+      type: 'action_result',
+      result: { action_type: 'attack', defeated: false },
+    });
+    expect(npc.requests.length).toBe(asked + 1);
+    expect(result(first).taunt).toBe('Your bones will feed my pups.');
+    expect(result(first).narration.match(/Your bones will feed my pups/g)).toHaveLength(1);
+    expect(result(first).narration).toContain('The grey wolf snarls: "Your bones will feed my pups."');
+    for (const line of wolfLines) expect(result(first).narration).not.toContain(line);
+
+    const second = await fighter.act({ action_type: 'attack', target: 'wolf' });
+    expect(second).toMatchObject({ type: 'action_result', result: { action_type: 'attack' } });
+    expect(npc.requests.length).toBe(asked + 1);
+    expect(result(second).taunt).toBeUndefined();
+    expect(result(second).narration).not.toMatch(/snarls|Your bones/);
+    for (const line of wolfLines) expect(result(second).narration).not.toContain(line);
+  });
+});
