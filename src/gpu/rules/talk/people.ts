@@ -115,11 +115,15 @@ export function askElsewhereLine(
       other.knowledge
         // Not a topic about the NPC asked ("the elder", to the elder): that is its name, not a question.
         .filter((entry) => !OWN_TOPIC.test(entry.topic) && !entry.keywords.some((k) => ownNames.includes(k)))
-        .map((entry) => ({ other, entry, hits: wholeWordHits(entry, text) })),
+        .map((entry) => ({ other, entry, hits: wholeWordHits(entry, text), named: namesAsked(entry, text) })),
     )
     .filter((k) => k.hits > 0)
-    // Of those who know as much, the one this NPC thinks best of.
-    .sort((a, b) => b.hits - a.hits || regard(npc, b.other) - regard(npc, a.other))[0];
+    // Of those who know as much, a topic named by the words asked ("the ruins and the barrow" for
+    // "ruins", not "the hermit" who lives there), then the one this NPC thinks best of.
+    .sort(
+      (a, b) =>
+        b.hits - a.hits || Number(b.named) - Number(a.named) || regard(npc, b.other) - regard(npc, a.other),
+    )[0];
   if (!known) return undefined;
   const templates = npc.askElsewhere.length > 0 ? npc.askElsewhere : ASK_ELSEWHERE;
   const topic = known.entry.topic;
@@ -163,6 +167,18 @@ function wholeWordHits(entry: Npc['knowledge'][number], text: string): number {
   return entry.keywords.filter((k) =>
     new RegExp(`\\b${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text),
   ).length;
+}
+
+/** Whether the topic's own name says one of its keywords the words said ("the ruins and the barrow"). */
+function namesAsked(entry: Npc['knowledge'][number], text: string): boolean {
+  const name = entry.topic.toLowerCase();
+  return entry.keywords.some(
+    (k) => new RegExp(`\\b${escape(k)}\\b`).test(text) && new RegExp(`\\b${escape(k)}\\b`).test(name),
+  );
+}
+
+function escape(word: string): string {
+  return word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function regard(npc: Npc, other: Npc): number {

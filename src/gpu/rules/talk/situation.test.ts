@@ -215,3 +215,11 @@ describe('an NPC answers what is its own business', () => {
     expect(answer.reply).not.toContain('Elder Zorathian');
   });
 });
+
+describe('an NPC sends the player to the one who knows what they asked', () => {
+  it('given Brenna asked what lies in the ruins, then she names the ruins, not the hermit who lives there', async () => {
+    const answer = await reply({ npcId: 'brenna', message: 'What lies in the ruins to the south?' });
+    expect(answer.reply).toMatch(/ruins and the barrow/i);
+    expect(answer.reply).not.toMatch(/\bhermit\b/i);
+  });
+});
