@@ -157,9 +157,13 @@ export const limits = {
   commandInterpretTimeoutMs: 1_500,
   /**
    * NPCs at a place where a player is talk to each other once in each slot of this many game minutes
-   * (the starter world: 30 real seconds). The slot names the conversation, so processes agree on one.
+   * (the starter world: 45 real seconds). The slot names the conversation, so processes agree on one.
    */
-  npcConversationEveryGameMinutes: 30,
+  npcConversationEveryGameMinutes: 45,
+  /** A place's last conversations whose lines its NPCs do not say again while they have others. */
+  npcConversationsRemembered: 8,
+  /** Two NPCs who talked at a place within this many game hours do not greet each other again there. */
+  npcMetLatelyGameHours: 2,
   /** How long the NPC lane's model may take to word a conversation (off the request path) before the rules' lines stand. */
   npcConversationWordingTimeoutMs: 4_000,
   /** How often a process looks whether a slot's conversations are due (real time). */

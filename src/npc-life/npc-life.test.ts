@@ -52,6 +52,8 @@ describe.each(sqlBackends())('NPC life on $name', (backend) => {
       logger,
       tickMs: 3_600_000,
       retryDelayMs: 10,
+      // Slots of half a game hour, whatever the default: the tests name the minutes of a slot.
+      conversationEveryGameMinutes: 30,
       ...(options.wording ? { wording: options.wording } : {}),
     });
     running.push(life);

@@ -5,6 +5,7 @@ import {
   composeNpcConversation,
   conversationPair,
   conversationSlot,
+  type TalkLately,
 } from '../domain/npc/npc-conversation.ts';
 import type { WorldHappening } from '../domain/npc/npc-happenings.ts';
 import {
@@ -15,7 +16,7 @@ import {
 import { reactionsTo } from '../domain/npc/npc-reactions.ts';
 import type { PlayerEvent } from '../domain/player/player.ts';
 import { weatherAt, worldTime } from '../domain/world/clock.ts';
-import type { World } from '../domain/world/world.ts';
+import type { Npc, World } from '../domain/world/world.ts';
 import type { ConversationWording } from '../gpu/npc-life/conversation-wording.ts';
 import type { CheckpointStore } from '../infrastructure/checkpoint-store.ts';
 import { ConsumerRunner } from '../infrastructure/consumers/consumer-runner.ts';
@@ -23,6 +24,32 @@ import type { Batch } from '../infrastructure/consumers/sink.ts';
 import type { EventStore, NewEvent, StoredEvent } from '../infrastructure/event-store/event-store.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import { limits } from '../limits.ts';
+
+/**
+ * What was said at a place lately, from its last conversations: every line, and whether the two
+ * NPCs talked there within the last game hours (then they do not greet each other again).
+ */
+export function talkLately(
+  earlier: readonly StoredEvent[],
+  pair: readonly [Npc, Npc],
+  at: Date,
+  secondsPerGameHour: number,
+): TalkLately {
+  const talks = earlier
+    .filter((event) => event.type === 'NpcsConversed')
+    .map((event) => (event as unknown as NpcLifeEventOf<'NpcsConversed'>).data);
+  const metSince = at.getTime() - limits.npcMetLatelyGameHours * secondsPerGameHour * 1000;
+  const ids = pair.map((npc) => npc.id);
+  return {
+    met: talks.some(
+      (talk) =>
+        ids.every((id) => talk.speakers.includes(id)) &&
+        Date.parse(talk.at) >= metSince &&
+        Date.parse(talk.at) < at.getTime(),
+    ),
+    said: talks.flatMap((talk) => talk.lines.map((line) => line.text)),
+  };
+}
 
 /** Names every NPC-life event id: the same cause or slot gives the same id in every process. */
 const NPC_LIFE_NAMESPACE = '3d8a7c1e-5b2f-4e69-a0d4-6c9f1b2e7a53';
@@ -138,7 +165,9 @@ export class NpcLife {
       const pair = location && conversationPair(world, locationId, at, slot);
       if (location && pair) {
         const conversationId = nameBasedUuid(`conversation/${locationId}/${slot}`, NPC_LIFE_NAMESPACE);
-        if (this.deps.wording && (await this.recorded(locationId, conversationId))) {
+        const earlier = await this.earlierConversations(locationId);
+        if (earlier[0]?.id === conversationId) {
+          // Another process recorded it.
           this.talked.places.add(locationId);
           continue;
         }
@@ -149,6 +178,7 @@ export class NpcLife {
           pair[1],
           at,
           this.recentAt(locationId, at, now),
+          talkLately(earlier, pair, at, world.content.time.secondsPerGameHour),
         );
         const lines = this.deps.wording
           ? await this.deps.wording.word({
@@ -182,13 +212,12 @@ export class NpcLife {
     return appended;
   }
 
-  /** Whether the place's stream already holds the conversation (another process recorded it). */
-  private async recorded(locationId: string, conversationId: string): Promise<boolean> {
-    const last = await this.deps.store.readStream(npcConversationStream(locationId), {
+  /** The place's last conversations, newest first. */
+  private earlierConversations(locationId: string): Promise<StoredEvent[]> {
+    return this.deps.store.readStream(npcConversationStream(locationId), {
       direction: 'backwards',
-      maxCount: 1,
+      maxCount: limits.npcConversationsRemembered,
     });
-    return last[0]?.id === conversationId;
   }
 
   /** What happened at the place before now, and not long before the slot began. */

@@ -90,15 +90,66 @@ describe('NPCs talk to each other', () => {
       }
   });
 
-  it('has the second bring up a line of its own about the first, by name', () => {
-    const teases = Array.from({ length: 40 }, (_, minute) =>
-      composeNpcConversation(world, place('tavern'), npc('brenna'), npc('sylvi'), atGameHour(20, minute)),
-    ).filter((talk) => talk.topic === 'Brenna');
-    expect(teases.length).toBeGreaterThan(0);
-    for (const talk of teases) {
-      expect(talk.lines[1]!.npcId).toBe('sylvi');
-      expect(talk.lines[1]!.text).toMatch(/\bBrenna\b/);
+  it('gossips of an NPC who is not here, never of the listener to their face nor of one standing by', () => {
+    // At 20 Old Tom, Brenna and Sylvi are in the tavern; Halvard, Mira and the others are not.
+    const present = new Set(['Tom', 'Brenna', 'Sylvi']);
+    const gossip = new Set<string>();
+    for (let minute = 0; minute < 60; minute++)
+      for (const [a, b] of [
+        ['brenna', 'old-tom'],
+        ['old-tom', 'brenna'],
+        ['brenna', 'sylvi'],
+        ['sylvi', 'old-tom'],
+      ] as const) {
+        const talk = composeNpcConversation(world, place('tavern'), npc(a), npc(b), atGameHour(20, minute));
+        expect(present).not.toContain(talk.topic);
+        if (['Halvard', 'Mira', 'Zorathian', 'Corwen'].includes(talk.topic)) gossip.add(talk.topic);
+        expect(talk.lines[1]!.text).not.toMatch(/Brenna's arm-wrestled|Brenna thinks she can outdrink/);
+      }
+    expect(gossip.size).toBeGreaterThan(1);
+  });
+
+  it('having met here a short while ago, does not greet again and brings something up at once', () => {
+    const met = composeNpcConversation(
+      world,
+      place('tavern'),
+      npc('brenna'),
+      npc('old-tom'),
+      atGameHour(19, 45),
+      undefined,
+      { met: true, said: [] },
+    );
+    expect(met.lines[0]!.npcId).toBe('brenna');
+    expect(met.lines[0]!.text).not.toMatch(/Good to see you|Back again/);
+    expect(met.lines[1]!.npcId).toBe('old-tom');
+    expect(met.lines.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('over an evening in the tavern, says no line again that was said there lately while others are left', () => {
+    let said: string[] = [];
+    const lastMet = new Map<string, number>();
+    const all: string[] = [];
+    for (let slot = 0; slot < 10; slot++) {
+      const at = atGameHour(18, slot * 27);
+      const pairs: [string, string][] = [
+        ['brenna', 'old-tom'],
+        ['old-tom', 'sylvi'],
+        ['sylvi', 'brenna'],
+      ];
+      const [a, b] = pairs[slot % 3]!;
+      const key = [a, b].sort().join('+');
+      const met = lastMet.has(key) && slot - lastMet.get(key)! <= 4;
+      const talk = composeNpcConversation(world, place('tavern'), npc(a), npc(b), at, undefined, {
+        met,
+        said,
+      });
+      for (const line of talk.lines) expect(said).not.toContain(line.text);
+      if (met) expect(talk.lines[0]!.npcId).toBe(a);
+      lastMet.set(key, slot);
+      said = [...talk.lines.map((line) => line.text), ...said].slice(0, 32);
+      all.push(...talk.lines.map((line) => line.text));
     }
+    expect(new Set(all).size).toBe(all.length);
   });
 
   it('answers from its own knowledge when both know the topic', () => {
@@ -155,6 +206,13 @@ describe('who talks, and when', () => {
     expect(seen).toEqual(new Set(['brenna+old-tom', 'old-tom+sylvi', 'brenna+sylvi']));
     expect(conversationPair(world, 'smithy', atGameHour(12), 1)).toBeUndefined();
     expect(conversationPair(world, 'wolf-hollow', atGameHour(12), 1)).toBeUndefined();
+  });
+
+  it('gives the tavern company for talk at midday, in the afternoon, at dawn and all evening', () => {
+    const talkingHours = Array.from({ length: 24 }, (_, hour) => hour).filter(
+      (hour) => conversationPair(world, 'tavern', atGameHour(hour), 0) !== undefined,
+    );
+    expect(talkingHours).toEqual([5, 12, 13, 15, 16, 18, 19, 20, 21, 22]);
   });
 
   it('numbers slots of world time, the same within one slot', () => {

@@ -4,12 +4,22 @@ import { type LineSituation, linesFor } from '../world/npc-lines.ts';
 import type { Location, Npc, World } from '../world/world.ts';
 import { happeningLine, type WorldHappening } from './npc-happenings.ts';
 import type { ConversationLine } from './npc-life-events.ts';
-import { answerLine, callName, firstSentence, greetingLine, mentionName } from './npc-voice.ts';
+import { answerLines, callName, firstSentence, greetingLine, mentionName } from './npc-voice.ts';
 
 export interface ComposedConversation {
   topic: string;
   lines: ConversationLine[];
 }
+
+/** What was said at the place lately: lines not to say again, and whether these two met already. */
+export interface TalkLately {
+  /** The two NPCs talked at this place a short while ago: they do not greet each other again. */
+  met: boolean;
+  /** Lines said at this place in its last conversations. */
+  said: readonly string[];
+}
+
+const NOTHING_LATELY: TalkLately = { met: false, said: [] };
 
 type Knowledge = Npc['knowledge'][number];
 
@@ -17,11 +27,13 @@ type Knowledge = Npc['knowledge'][number];
 const ABOUT_ONESELF = /\b(I|me|my|myself|himself|herself)\b/i;
 
 /**
- * What two NPCs standing at one place say to each other, 2 to 4 lines in their own voices: `a` greets
- * `b` as warmly as it regards `b` (maybe remarking on the weather), `b` brings up something (what
- * happened here lately, else a line of its own about `a`, something it knows, or small talk that fits
- * the place and hour), `a` answers (from its own knowledge when it knows the same topic), and `b` may
- * take its leave. The same place, NPCs, time and happening always give the same conversation.
+ * What two NPCs standing at one place say to each other, 2 to 4 lines in their own voices. Meeting,
+ * `a` greets `b` as warmly as it regards `b` (maybe remarking on the weather), `b` brings up something
+ * (what happened here lately, else gossip of someone not here, something it knows, or small talk that
+ * fits the place and hour), `a` answers (from its own knowledge when it knows the same topic), and `b`
+ * may take its leave. Having met a short while ago, they do not greet again: `a` brings something up
+ * and `b` answers. A line said here lately is not said again while another is left. The same place,
+ * NPCs, time, happening and talk lately always give the same conversation.
  */
 export function composeNpcConversation(
   world: World,
@@ -30,33 +42,45 @@ export function composeNpcConversation(
   b: Npc,
   at: Date,
   recent?: WorldHappening,
+  lately: TalkLately = NOTHING_LATELY,
 ): ComposedConversation {
   if (a.id === b.id) throw new Error(`an NPC does not converse with itself (${a.id})`);
   const random = seededRandom(`npc-conversation/${location.id}/${a.id}/${b.id}/${at.toISOString()}`);
   const { timeOfDay } = worldTime(world, at);
   const weather = weatherAt(world, location.region, at);
   const setting = location.setting ?? 'outdoors';
-  const greeting = greetingLine(a, b, timeOfDay);
-  const weatherWords = capitalise(weather.id.replaceAll('-', ' '));
-  const opening =
-    random() < 0.5
-      ? `${greeting} ${weatherWords} ${setting === 'outdoors' ? 'all about us' : 'out there'}.`
-      : greeting;
-  const lines: ConversationLine[] = [{ npcId: a.id, text: opening }];
-
+  const said = new Set(lately.said);
+  const fresh = (texts: string[]) => {
+    const unsaid = texts.filter((text) => !said.has(text));
+    return unsaid.length > 0 ? unsaid : texts;
+  };
+  const lines: ConversationLine[] = [];
+  if (!lately.met) {
+    const greeting = greetingLine(a, b, timeOfDay);
+    const weatherWords = capitalise(weather.id.replaceAll('-', ' '));
+    const opening =
+      random() < 0.5
+        ? `${greeting} ${weatherWords} ${setting === 'outdoors' ? 'all about us' : 'out there'}.`
+        : greeting;
+    lines.push({ npcId: a.id, text: opening });
+  }
+  // Met already, the first speaker brings the subject up itself.
+  const [teller, listener] = lately.met ? [a, b] : [b, a];
   const situation: LineSituation = { locationId: location.id, setting, timeOfDay, weatherId: weather.id };
-  const subject = chooseSubject(world, a, b, situation, random, recent);
-  lines.push({ npcId: b.id, text: subject.text });
-  const shared = subject.knowledge && sharedKnowledge(a, subject.knowledge);
-  lines.push({
-    npcId: a.id,
-    text: shared
-      ? `${firstSentence(spokenTo(shared.text, b))} That's how I see it, ${callName(b)}.`
-      : answerLine(a, b),
-  });
-  const farewells = linesFor(b, 'farewell', situation).map((line) => line.text);
-  if (farewells.length > 0 && random() < 0.5)
-    lines.push({ npcId: b.id, text: spokenTo(pick(random, farewells), a) });
+  const here = new Set(npcsAt(world, location.id, at).map((npc) => npc.id));
+  const subject = chooseSubject(world, listener, teller, situation, random, recent, said, here);
+  lines.push({ npcId: teller.id, text: subject.text });
+  const shared = subject.knowledge && sharedKnowledge(listener, subject.knowledge);
+  const answers = answerLines(listener, teller);
+  if (shared)
+    answers.unshift(
+      `${firstSentence(spokenTo(shared.text, teller))} That's how I see it, ${callName(teller)}.`,
+    );
+  lines.push({ npcId: listener.id, text: fresh(answers)[0]! });
+  const farewells = fresh(
+    linesFor(teller, 'farewell', situation).map((line) => spokenTo(line.text, listener)),
+  );
+  if (farewells.length > 0 && random() < 0.5) lines.push({ npcId: teller.id, text: pick(random, farewells) });
   return { topic: subject.topic, lines };
 }
 
@@ -67,6 +91,10 @@ interface Subject {
   knowledge?: Knowledge;
 }
 
+/**
+ * What `b` brings up to `a`. Of its small talk, a line about `a` is not said to `a`'s face, nor one
+ * about an NPC standing here; a line about someone not here is gossip.
+ */
 function chooseSubject(
   world: World,
   a: Npc,
@@ -74,32 +102,52 @@ function chooseSubject(
   situation: LineSituation,
   random: () => number,
   recent: WorldHappening | undefined,
+  said: ReadonlySet<string>,
+  here: ReadonlySet<string>,
 ): Subject {
   if (recent) {
     const { line } = happeningLine(world, b, recent, false);
-    return { topic: topicOfHappening(world, recent), text: line };
+    if (!said.has(line)) return { topic: topicOfHappening(world, recent), text: line };
   }
-  const smallTalk = linesFor(b, 'smallTalk', situation).map((line) => line.text);
-  const aName = mentionName(a);
-  const mentioned = new RegExp(`\\b${aName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
-  const aboutA = smallTalk.filter((line) => mentioned.test(line));
-  const roll = random();
-  if (aboutA.length > 0 && roll < 0.4) return { topic: callName(a), text: spokenTo(pick(random, aboutA), a) };
-  const known = b.knowledge.filter((k) => !ABOUT_ONESELF.test(k.topic));
-  if (known.length > 0 && (roll < 0.8 || smallTalk.length === 0)) {
-    const knowledge = pick(random, known);
-    const said = firstSentence(spokenTo(knowledge.text, a));
-    return {
-      topic: knowledge.topic,
-      text: `I've been thinking about ${knowledge.topic}. ${said}`,
+  const unsaid = (text: string) => !said.has(text);
+  const mentioned = (line: string) =>
+    world.content.npcs.filter((npc) => npc.id !== b.id && mentions(line, npc));
+  const smallTalk = linesFor(b, 'smallTalk', situation)
+    .map((line) => spokenTo(line.text, a))
+    .filter((line) => mentioned(line).every((npc) => !here.has(npc.id) && npc.id !== a.id));
+  const gossip = smallTalk.filter((line) => mentioned(line).length > 0 && unsaid(line));
+  const plain = smallTalk.filter((line) => mentioned(line).length === 0 && unsaid(line));
+  const known = b.knowledge
+    .filter((k) => !ABOUT_ONESELF.test(k.topic))
+    .map((knowledge) => ({
       knowledge,
-    };
+      text: `I've been thinking about ${knowledge.topic}. ${firstSentence(spokenTo(knowledge.text, a))}`,
+    }))
+    .filter(({ text }) => unsaid(text));
+  const roll = random();
+  if (gossip.length > 0 && roll < 0.4) {
+    const text = pick(random, gossip);
+    return { topic: callName(mentioned(text)[0]!), text };
   }
-  if (smallTalk.length > 0) return { topic: 'small talk', text: spokenTo(pick(random, smallTalk), a) };
+  if (known.length > 0 && (roll < 0.8 || plain.length === 0)) {
+    const { knowledge, text } = pick(random, known);
+    return { topic: knowledge.topic, text, knowledge };
+  }
+  if (plain.length > 0) return { topic: 'small talk', text: pick(random, plain) };
+  if (gossip.length > 0) {
+    const text = pick(random, gossip);
+    return { topic: callName(mentioned(text)[0]!), text };
+  }
   return {
     topic: 'the weather',
     text: `Not much to tell, ${callName(a)}. The ${situation.weatherId.replaceAll('-', ' ')} again.`,
   };
+}
+
+/** Whether a line speaks of an NPC: by the word others use for it (Old Tom is "Tom"). */
+function mentions(line: string, npc: Npc): boolean {
+  const name = mentionName(npc).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b${name}\\b`).test(line);
 }
 
 function topicOfHappening(world: World, happening: WorldHappening): string {

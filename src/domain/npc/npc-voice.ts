@@ -92,26 +92,56 @@ export function greetingLine(speaker: Npc, listener: Npc, timeOfDay: TimeOfDay):
   }
 }
 
-/** How `speaker` takes what the other said, from the speaker's mood and regard. */
-export function answerLine(speaker: Npc, listener: Npc): string {
+/**
+ * How `speaker` may take what the other said, from its mood and regard, the likeliest first: a
+ * conversation takes the first not said at the place lately.
+ */
+export function answerLines(speaker: Npc, listener: Npc): string[] {
   const name = callName(listener);
   const warmth = warmthOf(regard(speaker, listener).score);
-  if (warmth === 'cold') return `If you say so, ${name}. You always did think you knew best.`;
+  if (warmth === 'cold')
+    return [
+      `If you say so, ${name}. You always did think you knew best.`,
+      `So you keep telling me, ${name}.`,
+      `I'll believe it when I see it, ${name}.`,
+    ];
   switch (speaker.personality.mood) {
     case 'cheerful':
       return warmth === 'warm'
-        ? `Ha! That's the truest thing I've heard all week, ${name}.`
-        : `Ha! If you say so, ${name}.`;
+        ? [
+            `Ha! That's the truest thing I've heard all week, ${name}.`,
+            `Ha! You and me both, ${name}.`,
+            `Now that's worth a drink, ${name}. Ha!`,
+          ]
+        : [`Ha! If you say so, ${name}.`, `Ha! Well, there's a thing, ${name}.`, `Is that so, ${name}? Ha!`];
     case 'thoughtful':
-      return `Hmm. There is more in that than you know, ${name}.`;
+      return [
+        `Hmm. There is more in that than you know, ${name}.`,
+        `Hmm. I have wondered the same, ${name}.`,
+        `So it seems, ${name}. So it seems.`,
+      ];
     case 'grumpy':
-      return `Hmph. Everybody's got an opinion, ${name}.`;
+      return [
+        `Hmph. Everybody's got an opinion, ${name}.`,
+        `Hmph. Tell me something I don't know, ${name}.`,
+        `If you must, ${name}. If you must.`,
+      ];
     case 'wary':
-      return `Keep your voice down when you say such things, ${name}.`;
+      return [
+        `Keep your voice down when you say such things, ${name}.`,
+        `Noted, ${name}. I'll keep an eye on it.`,
+        `Careful, ${name}. Walls have ears.`,
+      ];
     case 'sad':
-      return `Ah. It was not always so, ${name}.`;
+      return [
+        `Ah. It was not always so, ${name}.`,
+        `Ah. You may be right, ${name}.`,
+        `I remember when it was otherwise, ${name}.`,
+      ];
     case 'calm':
-      return warmth === 'warm' ? `Mm. I'd noticed too, ${name}.` : `Mm. Noted, ${name}.`;
+      return warmth === 'warm'
+        ? [`Mm. I'd noticed too, ${name}.`, `True enough, ${name}.`, `Mm. We'll see, ${name}.`]
+        : [`Mm. Noted, ${name}.`, `Fair enough, ${name}.`, `Could be, ${name}.`];
   }
 }
 
