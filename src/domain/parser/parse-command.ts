@@ -1,6 +1,7 @@
 import { type Action, actionSchema, isActionType } from '../actions.ts';
-import { directionOf, isDiagonal } from './directions.ts';
-import { nearestName, type SceneNames, withoutArticles } from './scene-names.ts';
+import { everything } from './clause.ts';
+import { DIRECTION_SPELLINGS, directionOf, isDiagonal } from './directions.ts';
+import { nearestName, resolveName, type SceneNames, withoutArticles } from './scene-names.ts';
 import { type ClauseContext, type Verb, verbAt, verbsNear } from './verbs.ts';
 
 export type ParsedCommand =
@@ -158,13 +159,20 @@ function notMoreOfPrevious(tokens: string[], context: ClauseContext): boolean {
 
 function notUnderstood(tokens: string[], context: ClauseContext): ClauseOutcome {
   const [first = '', ...rest] = tokens;
-  const tail = rest.join(' ');
   const { scene } = context;
+  // "tkae bukcet": the name's typo mended too, when it is one of a name here.
+  const typedTail = rest.join(' ');
+  const mended = typedTail ? resolveName(typedTail, everything(scene)) : undefined;
+  const tail = mended?.correctedFrom ? mended.text : typedTail;
   const typed = tokens.join(' ');
   // A verb itself ("who are you"): not a typo, but words it does not take.
   const suggestions = verbsNear(first, context)
     .filter((verb) => verb !== first.toLowerCase())
     .map((verb) => `${verb}${tail ? ` ${tail}` : ''}`);
+  // "nroth": a direction's typo.
+  const way =
+    tokens.length === 1 && context.has('move') ? nearestName(first, DIRECTION_SPELLINGS) : undefined;
+  if (way) suggestions.unshift(`go ${directionOf(way)}`);
   const meant = suggestions[0];
   // A name alone ("sword", "the elder", "smithy"): what one usually does with it.
   const item =

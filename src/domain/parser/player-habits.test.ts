@@ -183,3 +183,15 @@ describe('pronouns and oneself', () => {
     expect(actionsOf(given(watchtower).typed('x me'))).toEqual([{ action_type: 'inventory' }]);
   });
 });
+
+describe('typos', () => {
+  it('asks "did you mean …?" with the whole command mended: verb, name and direction', () => {
+    expect(refusalOf(given(watchtower).typed('tkae the lantrn'))).toMatchObject({
+      error: 'I don\'t understand "tkae the lantrn". Did you mean "take hooded lantern"?',
+      suggestions: ['take hooded lantern'],
+    });
+    expect(refusalOf(given(watchtower).typed('dwon'))).toMatchObject({
+      error: 'I don\'t understand "dwon". Did you mean "go down"?',
+    });
+  });
+});
