@@ -115,6 +115,20 @@ describe('the NPC prompt', () => {
     expect(empty.messages[1]!.content).toContain('They carry: nothing.');
   });
 
+  it('shows the model what it answered last, so that it moves the talk on instead of saying it again', async () => {
+    const { messages } = await npcPrompt({
+      message: 'And then?',
+      memories: [
+        recalledMemory(1, 'Tell me of the prophecy'),
+        { ...recalledMemory(2, 'What star?'), npcReply: 'The star that fell on the barrow.' },
+      ],
+    });
+    expect(messages[1]!.content).toContain(
+      '- 2024-04-02 09:00: they said "What star?"; you answered "The star that fell on the barrow."',
+    );
+    expect(messages[0]!.content).toContain('Never say again what you answered them before');
+  });
+
   it('tells the model to let memories show without stock openings or quoting the player back', async () => {
     const { messages } = await npcPrompt({ message: 'hello' });
     const system = messages[0]!.content;

@@ -15,7 +15,7 @@ export { buildTauntMessages, opensFight, rulesTaunt, withoutTaunt, withTaunt } f
 export type NpcContext = ActionContext & { npc: Npc };
 
 /** How much of what the NPC remembers of the player goes into its prompt. */
-export const NPC_HISTORY = { verbatim: 3, budgetChars: 1200 } as const;
+export const NPC_HISTORY = { verbatim: 3, budgetChars: 1200, lastReply: true } as const;
 
 interface QuestOffer {
   id: string;

@@ -18,7 +18,7 @@ export function npcRoleRules(world: World, npc: Npc): string[] {
     'Let what you remember show in what you say, not in stock openings: never begin with "Ah, it is you again",',
     '"Last time you told me", "I remember you" or "You spoke to me before".',
     'Never quote their earlier words back to them; use what they told you of themselves (their name, home,',
-    'promises) as a person would.',
+    'promises) as a person would. Never say again what you answered them before: move the talk on.',
     '',
     'Answer with JSON only: {"reply": "...", "emotion": "...", "relationship_change": 0, "facts": []}.',
     `- emotion: how you feel as you answer, one of ${NPC_EMOTIONS.join(', ')}.`,
