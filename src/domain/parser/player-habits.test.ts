@@ -70,6 +70,13 @@ describe('all, and things named in the plural', () => {
     });
   });
 
+  it('does not take "all" of the place being left: after a move it waits until the player is there', () => {
+    expect(refusalOf(given(watchtower).typed('go down and take all'))).toMatchObject({
+      error: '"take all" after a move takes what lies there: send it once you have arrived.',
+      suggestions: ['go down, then look'],
+    });
+  });
+
   it('says that nothing holds other things for "take all from the bucket"', () => {
     expect(refusalOf(given(watchtower).typed('take all from the bucket'))).toMatchObject({
       error: expect.stringContaining('Nothing here holds other things'),

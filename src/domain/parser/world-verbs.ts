@@ -81,6 +81,11 @@ export function take(words: string[], context: ClauseContext): Built {
         `Nothing here holds other things to take out of it. "take all" picks up what lies here.`,
         ['take all', 'look'],
       );
+    // What lies in the next place is not known until the player is there.
+    if (context.moved)
+      return problem('"take all" after a move takes what lies there: send it once you have arrived.', [
+        'look',
+      ]);
     return everyOne('take', context.scene.itemsHere, 'There is nothing here to take.', 'take all');
   }
   return onThing('take', 'item', (scene) => scene.itemsHere, 'take', ['from', 'off', 'out'])(rest, context);
