@@ -131,6 +131,41 @@ describe('the orchestrator', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('answers from the rules when the model opens with a stock memory phrase or repeats an earlier reply', async () => {
+    const said = (reply: string) => ({ reply, emotion: 'thoughtful', relationship_change: 1, facts: [] });
+    const { backend, calls } = scriptedBackend('npc-1', {
+      npc_reply: [
+        said('Ah, it is you again. Last time you told me of the wolves.'),
+        said('The stars remember, child.'),
+      ],
+    });
+    const { lanes, metrics } = orchestrator({ npc: backend });
+    const asked = (message: string) =>
+      actionContext({
+        action: { action_type: 'talk', npc: 'elder', message },
+        locationId: 'hut',
+        memories: [
+          {
+            kind: 'conversation',
+            text: 'What of the prophecy?',
+            playerMessage: 'What of the prophecy?',
+            npcReply: 'The stars remember, child!',
+            playerId: 'p1',
+            createdAt: '2024-04-30T09:00:00.000Z',
+            importance: 4,
+          },
+        ],
+      });
+    const stock = await lanes.resolve(asked('Any news of the woods?'));
+    const again = await lanes.resolve(asked('And the prophecy?'));
+    expect(calls).toHaveLength(2);
+    for (const proposal of [stock, again]) {
+      expect(proposal.source).toBe('rules');
+      expect(proposal.result.npc_response).not.toMatch(/it is you again|The stars remember, child/);
+    }
+    expect((await fallbacks(metrics))['npc:malformed']).toBe(2);
+  });
+
   it('answers reading one’s own state from the rules, without a model', async () => {
     const { backend, calls } = scriptedBackend('world-1', {});
     const { lanes } = orchestrator({ world: backend });

@@ -19,6 +19,7 @@ import {
   npcOutputToProposal,
   opensFight,
   rulesTaunt,
+  unfitReply,
   withoutTaunt,
   withTaunt,
 } from '../prompts/npc-prompt.ts';
@@ -294,6 +295,8 @@ export class LlmOrchestrator implements Lane {
       },
       deadline,
     );
+    const unfit = unfitReply(output, context);
+    if (unfit) throw new LlmBackendError('malformed', unfit);
     return npcOutputToProposal(output, context, guidance);
   }
 

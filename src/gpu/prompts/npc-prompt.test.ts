@@ -9,6 +9,7 @@ import {
   type NpcContext,
   npcOutputToProposal,
   rulesTaunt,
+  unfitReply,
   withoutTaunt,
   withTaunt,
 } from './npc-prompt.ts';
@@ -304,6 +305,33 @@ describe('the NPC model answer as a proposal', () => {
     );
     expect(proposal.result.narration).not.toMatch(/\nQuest complete/);
     expect(proposal.effects.map((effect) => effect.kind)).toEqual(['talk']);
+  });
+
+  it('is unfit when it opens with a stock memory phrase or repeats an earlier reply word for word', async () => {
+    const { context } = await npcPrompt({
+      message: 'And then?',
+      memories: [{ ...recalledMemory(1, 'What star?'), npcReply: 'The star that fell, child.' }],
+    });
+    const reply = (text: string) => ({
+      reply: text,
+      emotion: 'thoughtful' as const,
+      relationship_change: 0,
+      facts: [],
+    });
+    for (const stock of [
+      'Ah, it is you again. What now?',
+      "It's you again!",
+      'Last time you told me of a ring.',
+      'I remember you — you said "hello".',
+      'You spoke to me before, traveller.',
+    ])
+      expect(unfitReply(reply(stock), context)).toBe('the reply opens with a stock memory phrase');
+    expect(unfitReply(reply('the star that fell -- child!'), context)).toBe(
+      'the reply repeats an earlier one word for word',
+    );
+    expect(
+      unfitReply(reply('Then the barrow woke, and I remember you were there.'), context),
+    ).toBeUndefined();
   });
 
   it('keeps no name or home the player’s words do not hold: a model may not guess one', async () => {

@@ -104,6 +104,27 @@ export function npcOutputToProposal(output: NpcOutput, context: NpcContext, guid
   };
 }
 
+/** The stock openings of a remembering NPC that the issue found on three replies in four. */
+const STOCK_MEMORY_OPENING =
+  /^\W*(?:(?:ah|oh|well|so)\W+)?(?:(?:it\s+is|it's)\s+you\s+again|last\s+time\s+you\s+(?:told|said)|i\s+remember\s+you|you\s+spoke\s+to\s+me\s+before)\b/i;
+
+const sameWords = (a: string) =>
+  a
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+/**
+ * Why a model's reply is not used (the rule engine's stands), if it is not fit: it opens with a stock
+ * memory phrase, or says word for word what the NPC answered this player before.
+ */
+export function unfitReply(output: NpcOutput, context: NpcContext): string | undefined {
+  if (STOCK_MEMORY_OPENING.test(output.reply)) return 'the reply opens with a stock memory phrase';
+  const reply = sameWords(output.reply);
+  const before = context.memories.some((m) => m.npcReply !== undefined && sameWords(m.npcReply) === reply);
+  return before ? 'the reply repeats an earlier one word for word' : undefined;
+}
+
 /**
  * What the rule engine's narration says after the NPC's reply (how to do what the NPC asks, the quest
  * offered): game lines, kept as they are under the model's reply.
