@@ -1,9 +1,15 @@
 import type { Enemy, World } from '../world/world.ts';
+import type { Location, Weather } from '../world/world-schema.ts';
 import { type Gear, wieldedWeapon, wornArmor } from './gear.ts';
 
 export interface DamageRange {
   min: number;
   max: number;
+}
+
+/** The weather's sway over a fight here: only under the open sky (it does not reach indoors or underground). */
+export function weatherCombatModifier(location: Pick<Location, 'setting'>, weather: Weather): number {
+  return (location.setting ?? 'outdoors') === 'outdoors' ? weather.combatModifier : 0;
 }
 
 /** The armour worn's defense (0 without any). */

@@ -6,7 +6,7 @@ import { toldKeysRefusal } from '../npc/told-lines.ts';
 import type { PlayerState } from '../player/player.ts';
 import { npcsAt, weatherAt } from '../world/clock.ts';
 import { findExit, requireLocation, type World } from '../world/world.ts';
-import { enemyHitRange, playerHitRange, withinRange } from './combat.ts';
+import { enemyHitRange, playerHitRange, weatherCombatModifier, withinRange } from './combat.ts';
 import { isEquipped, slotOf } from './gear.ts';
 import { tradeRefusal } from './trade-effects.ts';
 
@@ -142,7 +142,7 @@ function refusal(situation: Situation, effect: Effect): string | undefined {
       if (here.safe) return `${here.id} is a safe place`;
       const target = enemiesPresent(world, location, at).find((e) => e.enemy.id === effect.enemy);
       if (!target) return `${effect.enemy} is not at ${here.id}`;
-      const modifier = weatherAt(world, here.region, at).combatModifier;
+      const modifier = weatherCombatModifier(here, weatherAt(world, here.region, at));
       const dealt = playerHitRange(world, player, target.enemy, modifier);
       if (!withinRange(effect.damageDealt, dealt))
         return `damage dealt ${effect.damageDealt} is outside ${dealt.min}-${dealt.max}`;

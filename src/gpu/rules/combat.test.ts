@@ -93,11 +93,47 @@ describe('rules: attack', () => {
       expect(told.line.startsWith('"')).toBe(false);
       expect(told.line).not.toContain('snarls');
     }
-    expect(tauntLine('grey wolf', '*bares its teeth*').line).toBe('bares its teeth');
+    expect(tauntLine('grey wolf', '*bares its teeth*').line).toBe('The grey wolf bares its teeth.');
+    expect(tauntLine('grey wolf', '*the wolf bares its teeth!*').line).toBe('The wolf bares its teeth!');
     expect(tauntLine('Black Fox bandit', '"Your purse or your teeth."')).toEqual({
       line: 'The Black Fox bandit snarls: "Your purse or your teeth."',
       spoken: 'Your purse or your teeth.',
     });
     expect(tauntLine('grey wolf', 'Run back to your village!').spoken).toBe('Run back to your village!');
+  });
+
+  it('leaves the sky out of a fight underground: no weather line, and the weather shifts no blow', () => {
+    const start = actionContext({
+      action: { action_type: 'attack', target: 'wolf' },
+      player: { hp: 200, locationId: 'woods' },
+    });
+    const misty = {
+      ...start.weather,
+      description: 'A grave-mist clings to your ankles.',
+      combatModifier: -1,
+    };
+    const still = { ...misty, combatModifier: 0 };
+    const crypt = { ...start.location, setting: 'underground' as const };
+    const below = attack({ ...start, location: crypt, weather: misty }, start.action as never, lowest).result;
+    const calm = attack({ ...start, location: crypt, weather: still }, start.action as never, lowest).result;
+    const outside = attack({ ...start, weather: misty }, start.action as never, lowest).result;
+    expect(below.narration).not.toContain('grave-mist');
+    expect(below.narration).not.toContain('Your blows land');
+    expect(below.damage_dealt).toBe(calm.damage_dealt);
+    expect(outside.narration).toContain('(A grave-mist clings to your ankles. Your blows land poorly.)');
+  });
+
+  it('tells a fight’s weather as the hour shows it: no sunlight at night', () => {
+    const start = actionContext({
+      action: { action_type: 'attack', target: 'wolf' },
+      player: { locationId: 'woods' },
+    });
+    const sunny = { ...start.weather, description: 'Sunlight falls through the canopy.', combatModifier: 1 };
+    const at = (timeOfDay: 'night' | 'day') =>
+      attack({ ...start, weather: sunny, time: { ...start.time, timeOfDay } }, start.action as never, lowest)
+        .result.narration;
+    expect(at('night')).not.toContain('Sunlight');
+    expect(at('night')).toContain('(The weather is with you. Your blows land true.)');
+    expect(at('day')).toContain('(Sunlight falls through the canopy. Your blows land true.)');
   });
 });

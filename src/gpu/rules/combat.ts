@@ -1,10 +1,11 @@
 import type { ActionOf } from '../../domain/actions.ts';
 import { pick, rollBetween } from '../../domain/random.ts';
-import { enemyHitRange, playerHitRange } from '../../domain/rules/combat.ts';
+import { enemyHitRange, playerHitRange, weatherCombatModifier } from '../../domain/rules/combat.ts';
 import { wieldedWeapon } from '../../domain/rules/gear.ts';
 import { thereIsNo } from '../../domain/world/grammar.ts';
 import { findByName } from '../../domain/world/lookup.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
+import { skyNow } from './weather-line.ts';
 
 const STRIKES = [
   'You strike the {enemy} with {weapon}',
@@ -39,7 +40,7 @@ const NARRATION_OPENERS = new Set([
  */
 export function tauntLine(enemyName: string, taunt: string): { line: string; spoken?: string } {
   const text = taunt.trim();
-  if (text.startsWith('*')) return { line: text.replace(/\*/g, '').trim() };
+  if (text.startsWith('*')) return { line: actionSentence(enemyName, text.replace(/\*/g, '').trim()) };
   const wholeQuote = /^"([^"]+)"$/.exec(text);
   if (wholeQuote) return { line: `The ${enemyName} snarls: "${wholeQuote[1]}"`, spoken: wholeQuote[1] };
   if (text.includes('"')) return { line: text };
@@ -50,6 +51,14 @@ export function tauntLine(enemyName: string, taunt: string): { line: string; spo
     text.toLowerCase().startsWith(enemyName.toLowerCase()) ||
     (/^[a-z]{3,}s$/.test(second) && !second.endsWith('ss'));
   return opensNarration ? { line: text } : { line: `The ${enemyName} snarls: "${text}"`, spoken: text };
+}
+
+/** An action written without its subject ("bares its teeth") is told of the enemy, as a sentence. */
+function actionSentence(enemyName: string, action: string): string {
+  const first = action.split(/\s+/)[0]!.toLowerCase();
+  const hasSubject = NARRATION_OPENERS.has(first) || action.toLowerCase().startsWith(enemyName.toLowerCase());
+  const sentence = hasSubject ? action[0]!.toUpperCase() + action.slice(1) : `The ${enemyName} ${action}`;
+  return /[.!?…]$/.test(sentence) ? sentence : `${sentence}.`;
 }
 
 /** One round of combat: the player's blow, and the enemy's answer if it still stands. */
@@ -73,7 +82,7 @@ export function attack(context: ActionContext, action: ActionOf<'attack'>, rando
     );
   }
   const hp = context.enemiesHere.find((e) => e.enemy.id === target.id)!.hp;
-  const modifier = weather.combatModifier;
+  const modifier = weatherCombatModifier(location, weather);
   const dealtRange = playerHitRange(world, player, target, modifier);
   const damageDealt = rollBetween(random, dealtRange.min, dealtRange.max);
   const defeated = damageDealt >= hp;
@@ -91,7 +100,7 @@ export function attack(context: ActionContext, action: ActionOf<'attack'>, rando
   ];
   if (modifier !== 0 && firstBlow)
     lines.push(
-      `(${weather.description} ${modifier < 0 ? 'Your blows land poorly.' : 'Your blows land true.'})`,
+      `(${skyNow(context.time.timeOfDay, weather.description) ?? (modifier < 0 ? 'The weather is against you.' : 'The weather is with you.')} ${modifier < 0 ? 'Your blows land poorly.' : 'Your blows land true.'})`,
     );
   let hpAfter = player.hp - damageTaken;
   let spoken: string | undefined;

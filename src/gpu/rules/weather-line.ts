@@ -32,9 +32,14 @@ const PLAIN_SKY: Record<TimeOfDay, string> = {
 export function weatherLine(timeOfDay: TimeOfDay, setting: Setting, weather: string): string {
   if (setting === 'underground') return '';
   if (setting === 'indoors') return heardIndoors(weather);
+  return `${TIME_OPENING[timeOfDay]}. ${skyNow(timeOfDay, weather) ?? PLAIN_SKY[timeOfDay]}`;
+}
+
+/** The region's weather line as the open sky shows it at this hour, or nothing when it contradicts the hour. */
+export function skyNow(timeOfDay: TimeOfDay, weather: string): string | undefined {
   const lit = timeOfDay === 'morning' || timeOfDay === 'day';
   const contradicts = lit ? NIGHT_SKY_WORDS.test(weather) : SUN_WORDS.test(weather);
-  return `${TIME_OPENING[timeOfDay]}. ${contradicts ? PLAIN_SKY[timeOfDay] : weather}`;
+  return contradicts ? undefined : weather;
 }
 
 function heardIndoors(weather: string): string {
