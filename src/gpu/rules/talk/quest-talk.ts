@@ -71,11 +71,14 @@ const ASKING_FOR_IT = [
   'You carry the {item}. I can see it from here. Give it to me, and the thing is done.',
   'The {item}: you have it with you. Put it in my hands; that is what I asked of you.',
   'Do not keep the {item} in your pack a moment longer than you must. Give it here.',
+  'Still the {item} in your pack, and still not in my hands. Why do you wait?',
+  'I have asked for the {item} more than once now. Hand it over, and we are done with it.',
 ];
 
 const WAITING_FOR_IT = [
   'I am still waiting on the {item}. {hint}',
   'Without the {item} there is nothing more I can do. {hint}',
+  'The {item} is not found by asking me again. {hint}',
 ];
 
 /** The NPC's lines for a delivery it waits for: asking for the item when carried, else where it is. */

@@ -223,3 +223,28 @@ describe('an NPC sends the player to the one who knows what they asked', () => {
     expect(answer.reply).not.toMatch(/\bhermit\b/i);
   });
 });
+
+describe('an NPC waiting for an item the player carries', () => {
+  it('given the shard carried, when the player speaks of it five times, then the elder asks for it five ways', async () => {
+    let told: string[] = [];
+    const answers: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const answer = await reply({
+        npcId: 'elder-zorathian',
+        message: 'I have the shard you asked about',
+        actionId: `a${i}`,
+        player: {
+          quests: { 'elders-prophecy': { status: 'active', step: 2 } },
+          inventory: ['starglass-shard'],
+          relationships: { 'elder-zorathian': 10 },
+          toldByNpc: { 'elder-zorathian': told },
+        },
+      });
+      told = [...told, ...answer.told];
+      answers.push(answer.reply);
+      expect(answer.reply).toMatch(/starglass shard/);
+      expect(answer.reply).not.toMatch(/bring me one/i);
+    }
+    expect(new Set(answers).size).toBe(5);
+  });
+});
