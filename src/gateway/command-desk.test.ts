@@ -39,7 +39,8 @@ function given() {
     socket,
     commands,
     command: (text: string, id = 'c1') => commands.acceptCommand({ ...arrival(id), text }),
-    action: (id: string) => commands.acceptAction({ ...arrival(id), action: { action_type: 'look' } }),
+    action: (id: string, action: ActionArrival['action'] = { action_type: 'look' }) =>
+      commands.acceptAction({ ...arrival(id), action }),
     /** The desk answers the n-th frame it took. */
     answer: async (index: number, result: Message, extra: Message = {}) => {
       await settle();
@@ -183,5 +184,23 @@ describe('a command at the desk', () => {
       },
     ]);
     expect(await counted(desk.metrics)).toEqual({ 'parser:not_understood': 1 });
+  });
+
+  it('reads "it" as the thing the player last named, in an action or a command before', async () => {
+    const desk = given();
+    desk.action('a1', { action_type: 'take', item: 'leather jerkin' });
+    desk.command('wear it', 'c1');
+    await desk.settle();
+    expect(desk.taken.map((arrival) => arrival.action)).toEqual([
+      { action_type: 'take', item: 'leather jerkin' },
+      { action_type: 'equip', item: 'leather jerkin' },
+    ]);
+    await desk.answer(1, { action_type: 'equip', narration: 'You put on the leather jerkin.' });
+    desk.command('x lantern', 'c2');
+    await desk.settle();
+    await desk.answer(2, { action_type: 'examine', narration: 'A lantern.' });
+    desk.command('take it', 'c3');
+    await desk.settle();
+    expect(desk.taken.at(-1)!.action).toEqual({ action_type: 'take', item: 'lantern' });
   });
 });

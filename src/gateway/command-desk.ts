@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { KeyedQueue } from '../commands/keyed-queue.ts';
 import type { Action } from '../domain/actions.ts';
 import type { CommandInterpreter, Interpretation } from '../domain/parser/command-interpreter.ts';
+import { thingNamed } from '../domain/parser/parse-command.ts';
 import type { SceneNames } from '../domain/parser/scene-names.ts';
 import type { Metrics } from '../infrastructure/metrics.ts';
 import type { ActionArrival } from './action-desk.ts';
@@ -46,11 +47,17 @@ export class CommandDesk {
     max: INTERPRETATIONS_KEPT,
     ttl: INTERPRETATION_KEPT_MS,
   });
+  /** Per player, the thing their last action named: what "it" is in their next command ("wear it"). */
+  private readonly lastThings = new LRUCache<string, string>({
+    max: INTERPRETATIONS_KEPT,
+    ttl: INTERPRETATION_KEPT_MS,
+  });
 
   constructor(private readonly deps: CommandDeskDeps) {}
 
   /** A structured action: to the desk at once, unless a command of the player's runs (then after it). */
   acceptAction(arrival: ActionArrival): void {
+    this.remember(arrival.playerId, [arrival.action]);
     if (this.running.has(arrival.playerId))
       void this.inOrder.run(arrival.playerId, async () => this.deps.desk.accept(arrival));
     else this.deps.desk.accept(arrival);
@@ -109,9 +116,16 @@ export class CommandDesk {
     const kept = key === undefined ? undefined : this.interpretations.get(key);
     if (kept) return kept;
     const scene = await this.deps.sceneNames(arrival.playerId, arrival.at);
-    const interpretation = await this.deps.interpreter.interpret(arrival.text, scene);
+    const it = this.lastThings.get(arrival.playerId);
+    const interpretation = await this.deps.interpreter.interpret(arrival.text, it ? { ...scene, it } : scene);
+    if (interpretation.ok) this.remember(arrival.playerId, interpretation.actions);
     if (key !== undefined && interpretation.ok) this.interpretations.set(key, interpretation);
     return interpretation;
+  }
+
+  private remember(playerId: string, actions: readonly Action[]): void {
+    const thing = actions.map(thingNamed).findLast((named) => named !== undefined);
+    if (thing !== undefined) this.lastThings.set(playerId, thing);
   }
 
   /** One action of the command, through the desk: resolves with its first answer (a result or an error). */

@@ -249,7 +249,7 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
       candidates = candidates.slice(0, room);
     }
     for (const candidate of candidates) {
-      const checked = actionSchema.safeParse(withoutPronoun(candidate, actions.at(-1)));
+      const checked = actionSchema.safeParse(withoutPronoun(candidate, actions.at(-1), options.scene.it));
       if (!checked.success) {
         const issue = checked.error.issues[0];
         return {
@@ -271,11 +271,12 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
 const PRONOUNS = new Set(['it', 'them', 'that', 'this', 'one']);
 const THING_FIELDS = ['item', 'target'] as const;
 
-/** The action with "it" read as the thing the previous action of the command named. */
-function withoutPronoun(candidate: Record<string, unknown>, previous: Action | undefined) {
-  if (!previous) return candidate;
-  const before = previous as Record<string, unknown>;
-  const thing = THING_FIELDS.map((field) => before[field]).find((value) => typeof value === 'string');
+/**
+ * The action with "it" read as the thing the previous action of the command named (or, first in a
+ * command, the one the player's last action named).
+ */
+function withoutPronoun(candidate: Record<string, unknown>, previous: Action | undefined, it?: string) {
+  const thing = previous ? thingNamed(previous) : it;
   if (thing === undefined) return candidate;
   const read = { ...candidate };
   for (const field of THING_FIELDS) {
@@ -283,6 +284,13 @@ function withoutPronoun(candidate: Record<string, unknown>, previous: Action | u
     if (typeof value === 'string' && PRONOUNS.has(value.toLowerCase())) read[field] = thing;
   }
   return read;
+}
+
+/** The item or target an action names, if any. */
+export function thingNamed(action: Action): string | undefined {
+  const fields = action as Record<string, unknown>;
+  const thing = THING_FIELDS.map((field) => fields[field]).find((value) => typeof value === 'string');
+  return typeof thing === 'string' && !PRONOUNS.has(thing.toLowerCase()) ? thing : undefined;
 }
 
 function tooMany(clauses: Clause[], maxActions: number): ParsedCommand {

@@ -19,6 +19,8 @@ export interface SceneNames {
   exits: readonly { direction: Direction; name: string }[];
   /** Other players here. */
   players: readonly string[];
+  /** What "it" is before the command names anything: the thing the player's last action named. */
+  it?: string;
 }
 
 export const EMPTY_SCENE: SceneNames = {

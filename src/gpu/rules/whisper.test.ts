@@ -33,6 +33,9 @@ describe('whisper: words for one player here', () => {
       'Cora is not here: a whisper carries only to someone beside you.',
     );
     expect(act('dunstan').result.narration).toBe('There is no one called dunstan here to whisper to.');
+    expect(act('elder').result.narration).toBe(
+      'Elder Zorathian is not here: a whisper carries only to someone beside you.',
+    );
     expect(act('ayla').result.narration).toBe('You mutter to yourself. Nobody else hears a thing.');
     expect(act('ayla').effects).toEqual([]);
   });

@@ -20,10 +20,14 @@ export function whisper(context: ActionContext, action: ActionOf<'whisper'>): Pr
         'whisper',
         `A whisper is for players. To speak quietly with ${npc.name}, talk to them (talk ${npc.name}: ${action.message}).`,
       );
-    const elsewhere = findByName(named(context.online.everyone()), action.to);
+    const player = findByName(named(context.online.everyone()), action.to);
+    const elsewhere =
+      player && player.playerId !== context.player.playerId
+        ? player
+        : findByName(context.world.content.npcs, action.to);
     return answer(
       'whisper',
-      elsewhere && elsewhere.playerId !== context.player.playerId
+      elsewhere
         ? `${elsewhere.name} is not here: a whisper carries only to someone beside you.`
         : `There is no one called ${action.to} here to whisper to.`,
     );
