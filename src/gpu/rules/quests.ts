@@ -4,6 +4,7 @@ import { currentHint, hintPlaces, type SeenPlace } from '../../domain/player/que
 import { findByName } from '../../domain/world/lookup.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
 import { availableQuests } from './quest-offers.ts';
+import { trade } from './trade.ts';
 
 const answer = (narration: string, extra: Record<string, unknown> = {}): Proposal => ({
   effects: [],
@@ -25,6 +26,11 @@ export async function quest(context: ActionContext, action: ActionOf<'quest'>): 
         return answer(
           `Only ${world.npcs.get(known.giver)?.name ?? 'its giver'} can give you "${known.name}".`,
         );
+      // A bare "accept" with no quest on offer here answers the trade offered to the player here, if any.
+      const tradeOffered = Object.values(context.locationState.trades ?? {}).some(
+        (open) => open.to === player.playerId,
+      );
+      if (!action.quest && tradeOffered) return trade(context, { action_type: 'trade', op: 'accept' });
       return answer('No one here offers you a quest just now. Talk to people: they may need help.');
     }
     const first = chosen.steps[0]!;

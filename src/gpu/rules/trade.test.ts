@@ -5,6 +5,7 @@ import { checkEffects } from '../../domain/rules/effects.ts';
 import type { OnlinePlayer } from '../lane.ts';
 import { AT, actionContext } from '../prompts/testing/context.ts';
 import { inventory } from './items.ts';
+import { quest } from './quests.ts';
 import { trade } from './trade.ts';
 
 const bea: OnlinePlayer = { playerId: 'p2', name: 'Beatrix', locationId: 'square' };
@@ -91,6 +92,27 @@ describe('trade: offers between players here', () => {
     expect(refused).toEqual([]);
     // Without naming anyone: the latest offer made to the player.
     expect(trading({ op: 'accept' }, { trades: fromBea() }).proposal.effects).toHaveLength(1);
+  });
+
+  it('a bare "accept" (read as a quest) with no quest on offer here accepts the trade offered to the player', async () => {
+    const bare = (trades: Record<string, OpenTrade>) =>
+      quest(
+        actionContext({
+          action: { action_type: 'quest', op: 'accept' },
+          player: { inventory: ['herb'] },
+          online: [bea, cal],
+          states: { square: { trades } },
+        }),
+        { action_type: 'quest', op: 'accept' },
+      );
+    const accepted = await bare(fromBea());
+    expect(accepted.effects).toEqual([
+      { kind: 'accept-trade', offer: 'o1', player: 'p2', give: 'herb', get: 'dagger' },
+    ]);
+    expect(accepted.result).toMatchObject({ action_type: 'trade', trade: 'accepted' });
+    const nothingOpen = await bare({});
+    expect(nothingOpen.effects).toEqual([]);
+    expect(nothingOpen.result.narration).toContain('No one here offers you a quest');
   });
 
   it('refuses an accept clearly: no offer, lapsed, the asked item not carried, the offerer gone', () => {
