@@ -20,6 +20,7 @@ import {
   comparePositions,
   el,
   isPosition,
+  keepFocusButton,
   lastPosition,
   logLine,
   notePosition,
@@ -114,13 +115,48 @@ function error(message) {
   if (RETRIED_CODES.has(message.code) && retryAction(message.id, message.retry_after_ms)) return;
   const sent = settleAction(message.id);
   if (sent && ui.log.lastElementChild !== sent.echo) logLine('reply-to', `↳ ${sent.text}`);
-  logLine(
-    'error',
-    `${message.message ?? 'Something went wrong.'}${message.code ? ` [${message.code}]` : ''}`,
-  );
-  // A typed command the server could not read comes with what it may have meant.
-  if (Array.isArray(message.suggestions) && message.suggestions.length)
-    logLine('system', `Did you mean: ${message.suggestions.join(' · ')}?`);
+  const suggestions = Array.isArray(message.suggestions)
+    ? message.suggestions.filter((text) => typeof text === 'string' && text)
+    : [];
+  // The suggestions get a line of their own, to click: the message need not name them too.
+  const text = suggestions.length
+    ? withoutDidYouMean(message.message ?? 'Something went wrong.')
+    : message.message;
+  logLine('error', `${text ?? 'Something went wrong.'}${message.code ? ` [${message.code}]` : ''}`);
+  // A typed command the server could not read comes with what it may have meant: each one sends it.
+  if (suggestions.length)
+    choiceLine(
+      'system suggestions',
+      'Did you mean: ',
+      suggestions.map((text) => ({ label: text, action: { action_type: 'command', text } })),
+      '?',
+    );
+}
+
+/** "I don't understand "tkae it". Did you mean "take it"?" without its last sentence. */
+function withoutDidYouMean(text) {
+  const at = text.lastIndexOf('Did you mean');
+  return at > 0 ? text.slice(0, at).trimEnd() : text;
+}
+
+/**
+ * A log line of buttons, each sending its action as if typed (its label is what the log echoes);
+ * once one is clicked, the line's buttons are spent.
+ */
+function choiceLine(kind, before, choices, after = '') {
+  const line = el('div', `entry choices ${kind}`);
+  line.appendChild(el('span', 'choices-label', before));
+  const buttons = choices.map(({ label, action }, index) => {
+    if (index > 0) line.appendChild(el('span', 'choices-separator', ' · '));
+    const button = el('button', 'chip choice', label);
+    line.appendChild(button);
+    return keepFocusButton(button, () => {
+      if (!sendAction(action, label)) return;
+      for (const spent of buttons) spent.disabled = true;
+    });
+  });
+  if (after) line.appendChild(el('span', 'choices-label', after));
+  return appendLog(line);
 }
 
 /** A missed frame from before the position the resume asked for, or a line already shown, is not shown. */
@@ -191,6 +227,14 @@ function showResult(message, sent, echo = true) {
   updatePanel(result, position);
   if (result.status) showStatus(result.status, position);
   else applyResult(result, position);
+  // An offer another player made: answered with a click, or by typing what the narration says.
+  if (result.action_type === 'trade' && result.trade === 'offered' && typeof result.from === 'string') {
+    const withThem = { action_type: 'trade', with: result.from };
+    choiceLine(`trade-answer${missedClass}`, 'Answer the offer: ', [
+      { label: `accept ${result.from}'s trade`, action: { ...withThem, op: 'accept' } },
+      { label: `decline ${result.from}'s trade`, action: { ...withThem, op: 'decline' } },
+    ]);
+  }
   // Woken elsewhere after a fall: the window that acted looks around, so the panel shows where.
   if (sent && !message.missed && typeof result.respawned_at === 'string')
     sendAction({ action_type: 'look' }, 'look');
