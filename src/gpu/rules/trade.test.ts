@@ -135,6 +135,27 @@ describe('trade: offers between players here', () => {
     ).toBe('Beatrix is no longer here to trade with.');
   });
 
+  it('an offer whose maker has gone offline is told without a name, never "someone", and can be sent back', () => {
+    const offline = { online: [cal] };
+    expect(trading({ op: 'accept' }, { trades: fromBea(), ...offline }).proposal).toMatchObject({
+      effects: [],
+      result: {
+        narration:
+          'Whoever offered you a dagger for your healing herb has gone; decline the offer to send the dagger back to them.',
+      },
+    });
+    const declined = trading({ op: 'decline' }, { trades: fromBea(), ...offline });
+    expect(declined.proposal.effects).toEqual([{ kind: 'decline-trade', offer: 'o1', player: 'p2' }]);
+    expect(declined.proposal.result.narration).toBe(
+      'You decline the offer of a dagger for your healing herb; the dagger goes back to the one who left it.',
+    );
+    expect(declined.refused).toEqual([]);
+    const own = { o2: { from: 'p1', to: 'p2', itemId: 'herb', forItemId: 'dagger', expiresAt: soon } };
+    expect(
+      trading({ op: 'decline' }, { trades: own, inventory: [], ...offline }).proposal.result.narration,
+    ).toBe('You take back your offer; the healing herb is yours again.');
+  });
+
   it('declines an offer made to the player, or takes back their own', () => {
     expect(trading({ op: 'decline' }, { trades: fromBea() }).proposal.effects).toEqual([
       { kind: 'decline-trade', offer: 'o1', player: 'p2' },

@@ -82,7 +82,7 @@ function respond(context: ActionContext, action: ActionOf<'trade'>): Proposal {
       own &&
       (!from || from.playerId === player.playerId || own[1].to === from.playerId)
     )
-      return withdraw(context, own[0], own[1], nameOf(own[1].to));
+      return withdraw(context, own[0], own[1], names.find((p) => p.playerId === own[1].to)?.name);
     const who = from ? `${from.name} has no offer` : 'No one has an offer';
     return answer('trade', `${who} open to you here.`);
   }
@@ -90,6 +90,8 @@ function respond(context: ActionContext, action: ActionOf<'trade'>): Proposal {
   const [offerId, trade] = mine;
   const offerer = nameOf(trade.from);
   const goods = `${withArticle(itemName(trade.itemId))} for your ${itemName(trade.forItemId)}`;
+  // Who has gone offline is no longer known by name here: the offer is told without it.
+  const offererLeft = !names.some((p) => p.playerId === trade.from);
   if (action.op === 'decline')
     return {
       effects: [{ kind: 'decline-trade', offer: offerId, player: trade.from }],
@@ -97,10 +99,17 @@ function respond(context: ActionContext, action: ActionOf<'trade'>): Proposal {
       result: {
         action_type: 'trade',
         trade: 'declined',
-        narration: `You decline ${offerer}'s offer of ${goods}.`,
+        narration: offererLeft
+          ? `You decline the offer of ${goods}; the ${itemName(trade.itemId)} goes back to the one who left it.`
+          : `You decline ${offerer}'s offer of ${goods}.`,
         from: offerer,
       },
     };
+  if (offererLeft)
+    return answer(
+      'trade',
+      `Whoever offered you ${goods} has gone; decline the offer to send the ${itemName(trade.itemId)} back to them.`,
+    );
   if (context.at.getTime() >= Date.parse(trade.expiresAt))
     return answer(
       'trade',
@@ -129,7 +138,12 @@ function respond(context: ActionContext, action: ActionOf<'trade'>): Proposal {
   };
 }
 
-function withdraw(context: ActionContext, offerId: string, trade: OpenTrade, toName: string): Proposal {
+function withdraw(
+  context: ActionContext,
+  offerId: string,
+  trade: OpenTrade,
+  toName: string | undefined,
+): Proposal {
   const name = context.world.items.get(trade.itemId)?.name ?? trade.itemId;
   return {
     effects: [{ kind: 'withdraw-trade', offer: offerId, item: trade.itemId }],
@@ -137,7 +151,7 @@ function withdraw(context: ActionContext, offerId: string, trade: OpenTrade, toN
     result: {
       action_type: 'trade',
       trade: 'withdrawn',
-      narration: `You take back your offer to ${toName}; the ${name} is yours again.`,
+      narration: `You take back your offer${toName ? ` to ${toName}` : ''}; the ${name} is yours again.`,
       item: { id: trade.itemId, name },
     },
   };
@@ -162,6 +176,6 @@ export function onTheTable(context: ActionContext): string | undefined {
   if (!open) return undefined;
   const [, trade] = open;
   const name = context.world.items.get(trade.itemId)?.name ?? trade.itemId;
-  const to = context.online.everyone().find((p) => p.playerId === trade.to)?.name ?? 'someone';
-  return `On the table: your ${name}, offered to ${to} (decline to take it back).`;
+  const to = context.online.everyone().find((p) => p.playerId === trade.to)?.name;
+  return `On the table: your ${name}, offered to ${to ?? 'a player who has since left'} (decline to take it back).`;
 }
