@@ -219,14 +219,44 @@ describe('observations', () => {
         at: night.toISOString(),
       }),
     );
+    // Both keep the gist (the longest line), in single quotes: told as news, it stays one voice.
     expect(texts(seen)).toEqual([
-      ['brenna', 'I talked with Old Tom about the wolves. Old Tom said: "Aye, I heard them \'howling\'."'],
+      [
+        'brenna',
+        "I talked with Old Tom about the wolves. I told Old Tom: 'The wolves came close last night.'",
+      ],
       [
         'old-tom',
-        'I talked with Brenna the Blacksmith about the wolves. Brenna the Blacksmith said: "The wolves came close last night."',
+        "I talked with Brenna the Blacksmith about the wolves. Brenna the Blacksmith told me: 'The wolves came close last night.'",
       ],
     ]);
     expect(seen.every((o) => o.kind === 'npcTalk' && o.about.playerId === undefined)).toBe(true);
+  });
+
+  it('given two NPCs made small talk, then each remembers passing the time, not a topic called "small talk"', () => {
+    const seen = given([]).observe(
+      happened('NpcsConversed', {
+        conversationId: 'c2',
+        locationId: 'tavern',
+        speakers: ['captain-halvard', 'old-tom'],
+        topic: 'small talk',
+        lines: [
+          { npcId: 'captain-halvard', text: 'Good to see you tonight, Old Tom.' },
+          { npcId: 'old-tom', text: "Quiet night. That's when the Drake creaks, friend." },
+        ],
+        at: night.toISOString(),
+      }),
+    );
+    expect(texts(seen)).toEqual([
+      [
+        'captain-halvard',
+        "I passed the time with Old Tom. Old Tom told me: 'Quiet night. That\u2019s when the Drake creaks, friend.'",
+      ],
+      [
+        'old-tom',
+        "I passed the time with Captain Halvard. I told Captain Halvard: 'Quiet night. That\u2019s when the Drake creaks, friend.'",
+      ],
+    ]);
   });
 
   it('given an NPC reacted to a player’s deed, then it remembers the deed, its feeling and its words', () => {

@@ -141,15 +141,24 @@ export function observationsOf(event: WitnessedEvent, world: World, state: Witne
       const talk = npcsConversedSchema.safeParse(event.data);
       if (!talk.success) return [];
       const { speakers, topic, lines } = talk.data;
+      // The longest line is what the talk was about (a greeting or a nod is shorter).
+      const gist = lines.reduce<(typeof lines)[number] | undefined>(
+        (longest, line) => (longest && longest.text.length >= line.text.length ? longest : line),
+        undefined,
+      );
       for (const [self, other] of [speakers, [speakers[1], speakers[0]] as const]) {
-        const said = lines.find((line) => line.npcId === other)?.text;
         const otherName = seen.npc(other);
-        seen.by(
-          self,
-          'npcTalk',
-          `I talked with ${otherName} about ${short(topic)}.${said ? ` ${otherName} said: "${short(said)}"` : ''}`,
-          { npcName: otherName, topic: short(topic) },
-        );
+        const talked =
+          topic === 'small talk'
+            ? `I passed the time with ${otherName}.`
+            : `I talked with ${otherName} about ${short(topic)}.`;
+        // In single quotes: told as news inside an NPC's quoted reply, it still reads as one voice.
+        const words = !gist
+          ? ''
+          : gist.npcId === self
+            ? ` I told ${otherName}: '${short(gist.text).replaceAll("'", '’')}'`
+            : ` ${otherName} told me: '${short(gist.text).replaceAll("'", '’')}'`;
+        seen.by(self, 'npcTalk', `${talked}${words}`, { npcName: otherName, topic: short(topic) });
       }
       break;
     }
