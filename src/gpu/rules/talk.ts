@@ -6,7 +6,7 @@ import type { Npc, Quest } from '../../domain/world/world.ts';
 import type { ActionContext } from '../lane.ts';
 import { availableQuests } from './quest-offers.ts';
 import { type Intent, readIntent } from './talk/intent.ts';
-import { askElsewhereLine, mentionedNpcs, nameWords, opinionOf, selfTopicAsked } from './talk/people.ts';
+import { askElsewhereLine, mentionedNpcs, opinionOf, selfTopicAsked } from './talk/people.ts';
 import { askedFactLine, heardLine, recalledFactLine } from './talk/player-facts.ts';
 import {
   activeHint,
@@ -21,7 +21,15 @@ import {
 } from './talk/quest-talk.ts';
 import { type Recollection, recollect } from './talk/recall.ts';
 import { freshHappening, memoryLine, quietLine, useFact } from './talk/remembering.ts';
-import { allToldLine, type Knowledge, keywordHits, lastTopic, matchTopic, nextLine } from './talk/topics.ts';
+import {
+  allToldLine,
+  type Knowledge,
+  keywordHits,
+  lastTopic,
+  matchTopic,
+  nameWords,
+  nextLine,
+} from './talk/topics.ts';
 import { addressByName, anywhere, capitalise, chooseLine, speaksTo } from './talk/voice.ts';
 import { woundedLine } from './talk/wounds.ts';
 

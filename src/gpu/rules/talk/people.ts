@@ -4,23 +4,14 @@ import { npcLocationAt } from '../../../domain/world/clock.ts';
 import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
 import { hasTold, type Recollection, tell } from './recall.ts';
-import { placePhrase, pronounOf } from './topics.ts';
+import { escapeRegExp, nameWords, OWN_TOPIC, placePhrase, pronounOf } from './topics.ts';
 import { capitalise, fill } from './voice.ts';
-
-const TITLE_WORDS = new Set(['the', 'old', 'of']);
 
 /** Other NPCs the words name (by any word of their name: "Brenna", "blacksmith", "Tom", "captain"). */
 export function mentionedNpcs(context: ActionContext, npc: Npc, text: string): Npc[] {
   return context.world.content.npcs.filter(
     (other) => other.id !== npc.id && nameWords(other).some((word) => new RegExp(`\\b${word}\\b`).test(text)),
   );
-}
-
-export function nameWords(npc: Npc): string[] {
-  return npc.name
-    .toLowerCase()
-    .split(/\s+/)
-    .filter((word) => word.length >= 3 && !TITLE_WORDS.has(word));
 }
 
 /**
@@ -94,8 +85,6 @@ const ASK_ELSEWHERE = [
   '{name} knows {topic} better than I do{address}. {whereabouts}',
   'For {topic}{address}, go to {name}, not me. {whereabouts}',
 ];
-/** Topics an NPC keeps about itself ("myself", "my days", "how I fare"): no one else tells them. */
-const OWN_TOPIC = /^(my|myself|how i)\b/i;
 
 /**
  * What the NPC says of something it does not know but another NPC does (a keyword of theirs said as
@@ -173,12 +162,10 @@ function wholeWordHits(entry: Npc['knowledge'][number], text: string): number {
 function namesAsked(entry: Npc['knowledge'][number], text: string): boolean {
   const name = entry.topic.toLowerCase();
   return entry.keywords.some(
-    (k) => new RegExp(`\\b${escape(k)}\\b`).test(text) && new RegExp(`\\b${escape(k)}\\b`).test(name),
+    (k) =>
+      new RegExp(`\\b${escapeRegExp(k.toLowerCase())}\\b`).test(text) &&
+      new RegExp(`\\b${escapeRegExp(k.toLowerCase())}\\b`).test(name),
   );
-}
-
-function escape(word: string): string {
-  return word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function regard(npc: Npc, other: Npc): number {

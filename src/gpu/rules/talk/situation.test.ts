@@ -248,3 +248,30 @@ describe('an NPC waiting for an item the player carries', () => {
     expect(new Set(answers).size).toBe(5);
   });
 });
+
+describe('an NPC that has told all of itself', () => {
+  it('given Corwen has told every line about himself, when asked for more, then he points to one who has a topic about Corwen by name', async () => {
+    const own = npc('corwen').knowledge.find((k) => k.topic === 'myself')!;
+    const told = knowledgeLines(own).map((_, i) => `knowledge:myself:${i}`);
+    const answer = await reply({
+      npcId: 'corwen',
+      message: 'Tell me about yourself.',
+      player: { toldByNpc: { corwen: told } },
+    });
+    // The elder ("Corwen the hermit") and Old Tom ("Corwen") have one; Brenna, who merely has her own "myself", does not.
+    expect(answer.reply).toMatch(/Elder Zorathian knows more|Old Tom knows more|ask (Elder Zorathian|Old Tom)|Old Tom\.|Elder Zorathian\./);
+    expect(answer.reply).not.toContain('Brenna');
+  });
+
+  it('given Brenna has told every line about herself, when asked for more, then she points to no one who merely has a topic about themselves', async () => {
+    const own = npc('brenna').knowledge.find((k) => k.topic === 'myself')!;
+    const told = knowledgeLines(own).map((_, i) => `knowledge:myself:${i}`);
+    const answer = await reply({
+      npcId: 'brenna',
+      message: 'Tell me about yourself.',
+      player: { toldByNpc: { brenna: told } },
+    });
+    for (const other of ['Old Tom', 'Mira', 'Sylvi', 'Corwen', 'Elder Zorathian', 'Halvard'])
+      expect(answer.reply).not.toContain(other);
+  });
+});

@@ -184,15 +184,34 @@ function fillPointer(template: string, other: Npc, place: string | undefined, pr
   });
 }
 
-/** Another NPC who knows of the same topic (a keyword in common), the one who knows most first. */
+/** Topics an NPC keeps about itself ("myself", "my days", "how I fare"): no one else tells them. */
+export const OWN_TOPIC = /^(my|myself|how i)\b/i;
+
+const TITLE_WORDS = new Set(['the', 'old', 'of']);
+
+export function nameWords(npc: Npc): string[] {
+  return npc.name
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word.length >= 3 && !TITLE_WORDS.has(word));
+}
+
+/**
+ * Another NPC who knows of the same topic (a keyword in common), the one who knows most first. Of
+ * an NPC's topic about itself, the one who has a topic about it by name (Old Tom's "Corwen"), never
+ * one who merely has a topic about themselves too.
+ */
 function whoElseKnows(context: ActionContext, npc: Npc, entry: Knowledge): Npc | undefined {
+  const words = OWN_TOPIC.test(entry.topic) ? nameWords(npc) : entry.keywords;
   return context.world.content.npcs
     .filter((other) => other.id !== npc.id)
     .map((other) => ({
       other,
       shared: Math.max(
         0,
-        ...other.knowledge.map((k) => k.keywords.filter((w) => entry.keywords.includes(w)).length),
+        ...other.knowledge
+          .filter((k) => !OWN_TOPIC.test(k.topic))
+          .map((k) => k.keywords.filter((w) => words.includes(w)).length),
       ),
     }))
     .filter((o) => o.shared > 0)
@@ -211,7 +230,7 @@ export function pronounOf(npc: Npc): Pronoun {
   return { them: 'them', They: 'They' };
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
