@@ -170,4 +170,22 @@ describe('a model reading free-text commands', () => {
       actions: [{ action_type: 'look' }],
     });
   });
+
+  it('reads a one-word command the parser knows without asking the model, and asks it about one it does not', async () => {
+    const { commands, calls } = interpreter([{ actions: [action({ action_type: 'look' })] }]);
+    expect(await commands.interpret('s', hut)).toEqual({
+      ok: true,
+      by: 'parser',
+      corrections: [],
+      actions: [{ action_type: 'move', direction: 'south' }],
+    });
+    expect(await commands.interpret('inventory', hut)).toMatchObject({ ok: true, by: 'parser' });
+    expect(calls).toHaveLength(0);
+    expect(await commands.interpret('lok', hut)).toMatchObject({
+      ok: true,
+      by: 'model',
+      actions: [{ action_type: 'look' }],
+    });
+    expect(calls).toHaveLength(1);
+  });
 });

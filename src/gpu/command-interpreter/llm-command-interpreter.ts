@@ -22,6 +22,7 @@ export interface LlmCommandInterpreterDeps {
 }
 
 const MAX_TOKENS = 300;
+const ONE_WORD = /^\s*\S+\s*$/;
 
 /**
  * Free text read by a model first: it turns "fetch me that stick from the tower and head back" into
@@ -39,6 +40,11 @@ export class LlmCommandInterpreter implements CommandInterpreter {
   }
 
   async interpret(text: string, scene: SceneNames): Promise<Interpretation> {
+    // One word the parser reads as it stands ("n", "look", "i", "help"): a model has nothing to add.
+    if (ONE_WORD.test(text)) {
+      const parsed = await this.deps.fallback.interpret(text, scene);
+      if (parsed.ok && parsed.corrections.length === 0) return parsed;
+    }
     try {
       const output = await askBeforeOurDeadline(
         this.deps.lane,
