@@ -381,7 +381,7 @@ export const eventSchemas = {
       at: isoTime,
     })
     .describe(
-      'An NPC reacted to a world event: a quest completed, a player fallen, a boss slain (stream `npc-<npcId>`).',
+      'An NPC reacted to a world event: a quest completed, a player fallen, a boss slain, an enemy slain before its eyes (stream `npc-<npcId>`).',
     ),
   ItemHandedOver: z
     .object({ locationId, itemId, playerId, toPlayerId: z.string().describe('the player who received it') })

@@ -70,7 +70,7 @@ describe('NPCs react to world events', () => {
     expect(reactionsTo(fell('forest-edge'), world, atGameHour(7))[0]!.data.line).toContain('Ayla');
   });
 
-  it('a boss defeated: those who asked for its death or know of it; a common beast goes unremarked', () => {
+  it('a boss defeated: those who asked for its death or know of it; a common beast only by those who saw it', () => {
     const slain = (enemyId: string): WorldHappening => ({
       type: 'EnemyDefeated',
       playerId: 'p1',
@@ -82,6 +82,15 @@ describe('NPCs react to world events', () => {
       { type: 'NpcReacted', npcId: 'corwen', locationId: 'hermits-shelter', reaction: 'relieved' },
     ]);
     expect(when(slain('grey-wolf'), 12)).toEqual([]);
+    // A wolf slain at the forest's edge while Mira gathers herbs there: she saw it, nobody else remarks.
+    const strayed: WorldHappening = { ...slain('grey-wolf'), locationId: 'forest-edge', playerName: 'Ayla' };
+    expect(when(strayed, 7)).toEqual([
+      { type: 'NpcReacted', npcId: 'mira', locationId: 'forest-edge', reaction: 'awed' },
+    ]);
+    expect(reactionsTo(strayed, world, atGameHour(7))[0]!.data.line).toContain(
+      'Ayla brought down the grey wolf',
+    );
+    expect(when(strayed, 12)).toEqual([]);
   });
 
   it('is the same for the same state, and stamps the time it was given', () => {

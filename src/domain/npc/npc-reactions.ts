@@ -10,7 +10,7 @@ export type NpcReacted = NpcLifeEventOf<'NpcReacted'>;
  * - a quest completed: its giver, and the NPCs at the place where it was completed (when known);
  * - a player's death: the NPCs at the place;
  * - a boss defeated: the givers of quests that ask for its death, the NPCs whose knowledge speaks of
- *   it, and the NPCs at the place. Other enemies fall unremarked.
+ *   it, and the NPCs at the place; any other enemy: the NPCs at the place, who saw it fall.
  * Each NPC reacts once; the order follows the content, so the result depends on the state alone.
  */
 export function reactionsTo(happening: WorldHappening, world: World, at: Date): NpcReacted[] {
@@ -29,8 +29,9 @@ export function reactionsTo(happening: WorldHappening, world: World, at: Date): 
       for (const npc of npcsAt(world, happening.locationId, at)) bystanders.add(npc.id);
       break;
     case 'EnemyDefeated': {
-      if (!isBoss(world, happening.enemyId)) return [];
-      for (const npc of npcsConcernedBy(world, happening.enemyId)) involved.add(npc.id);
+      // A boss's fall is news to all it matters to; a common beast's only to those who saw it.
+      if (isBoss(world, happening.enemyId))
+        for (const npc of npcsConcernedBy(world, happening.enemyId)) involved.add(npc.id);
       for (const npc of npcsAt(world, happening.locationId, at)) bystanders.add(npc.id);
       break;
     }
