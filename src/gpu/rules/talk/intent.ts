@@ -73,12 +73,29 @@ export function readIntent(message: string): Intent {
   };
 }
 
-/** A player's own words about themselves told back in the NPC's mouth: "my brother" → "your brother". */
+/** Each person word as the NPC says it back: the player's "my" is its "your", and the player's "you" (the NPC) its "me". */
+const TURNED: Record<string, string> = {
+  my: 'your',
+  mine: 'yours',
+  myself: 'yourself',
+  me: 'you',
+  i: 'you',
+  your: 'my',
+  yours: 'mine',
+  yourself: 'myself',
+  you: 'me',
+};
+/** After these, the player's "you" is the one doing it: "I", not "me" ("what you need" → "what I need"). */
+const YOU_DOES = /^\s+(are|were|will|would|can|could|need|want|have|had|asked|said|told|lost|seek)\b/i;
+
+/**
+ * A player's own words about themselves told back in the NPC's mouth: "my brother" → "your brother",
+ * "bring you a wolf pelt" → "bring me a wolf pelt". One pass, so that a word turned is not turned back.
+ */
 export function toSecondPerson(value: string): string {
-  return value
-    .replace(/\bmy\b/gi, 'your')
-    .replace(/\bmine\b/gi, 'yours')
-    .replace(/\bmyself\b/gi, 'yourself')
-    .replace(/\bme\b/gi, 'you')
-    .replace(/\bi\b/gi, 'you');
+  return value.replace(/\b(my|mine|myself|me|i|your|yours|yourself|you)\b/gi, (word, _w, offset: number) => {
+    const lower = word.toLowerCase();
+    if (lower === 'you' && YOU_DOES.test(value.slice(offset + word.length))) return 'I';
+    return TURNED[lower]!;
+  });
 }

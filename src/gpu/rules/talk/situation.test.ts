@@ -259,7 +259,9 @@ describe('an NPC that has told all of itself', () => {
       player: { toldByNpc: { corwen: told } },
     });
     // The elder ("Corwen the hermit") and Old Tom ("Corwen") have one; Brenna, who merely has her own "myself", does not.
-    expect(answer.reply).toMatch(/Elder Zorathian knows more|Old Tom knows more|ask (Elder Zorathian|Old Tom)|Old Tom\.|Elder Zorathian\./);
+    expect(answer.reply).toMatch(
+      /Elder Zorathian knows more|Old Tom knows more|ask (Elder Zorathian|Old Tom)|Old Tom\.|Elder Zorathian\./,
+    );
     expect(answer.reply).not.toContain('Brenna');
   });
 
@@ -273,5 +275,21 @@ describe('an NPC that has told all of itself', () => {
     });
     for (const other of ['Old Tom', 'Mira', 'Sylvi', 'Corwen', 'Elder Zorathian', 'Halvard'])
       expect(answer.reply).not.toContain(other);
+  });
+});
+
+describe('an NPC tells the player their own words back in its own mouth', () => {
+  it('given a promise to "bring you a wolf pelt", when asked what they promised, then "bring me a wolf pelt"', async () => {
+    const memories = [toldFact('promise', 'bring you a wolf pelt'), toldFact('name', 'Bea')];
+    const asked = await reply({ npcId: 'elder-zorathian', message: 'What did I promise?', memories });
+    expect(asked.reply).toBe('You promised to bring me a wolf pelt.');
+    const remembered = await reply({ npcId: 'elder-zorathian', message: 'Do you remember me?', memories });
+    expect(remembered.reply).toContain('And you promised to bring me a wolf pelt.');
+  });
+
+  it('given what they seek in their words ("my brother", "what you lost"), then the NPC says "your brother", "what I lost"', async () => {
+    const memories = [toldFact('seeking', 'my brother and what you lost')];
+    const asked = await reply({ npcId: 'old-tom', message: 'What am I looking for?', memories });
+    expect(asked.reply).toBe('You are looking for your brother and what I lost, you said.');
   });
 });
