@@ -37,6 +37,21 @@ describe.skipIf(!chromiumPath)('player verbs in headless Chromium', () => {
   );
 
   it(
+    'accepts a quest an NPC offers with a click on the offer',
+    async () => {
+      const ayla = await game.newPlayer('ayla');
+      await ayla.type('n');
+      await panel(ayla, 'loc-npcs', 'Elder Zorathian');
+      await ayla.type('talk Elder Zorathian: hello');
+      await ayla.sees("Quest offered: The Elder's Prophecy (quest accept)");
+      await ayla.page.locator('#log .quest-progress button', { hasText: 'quest accept' }).click();
+      await ayla.sees("Quest accepted: The Elder's Prophecy.");
+      await visible(ayla.page.locator('#status-quests li').filter({ hasText: "The Elder's Prophecy" }));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'reads x, i, l, who and help from the input box, and gives an item to another player',
     async () => {
       const ayla = await game.newPlayer('ayla');

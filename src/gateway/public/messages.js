@@ -269,8 +269,14 @@ function highlights(result, missedClass) {
       : `Quest progress: ${name}${update.next ? ` — next: ${update.next}` : ''}`;
     logLine(`quest-progress${missedClass}`, text);
   }
-  if (result.quest_offer?.name)
-    logLine(`quest-progress${missedClass}`, `Quest offered: ${result.quest_offer.name} (quest accept)`);
+  const offered = result.quest_offer?.name;
+  if (offered)
+    choiceLine(
+      `quest-progress${missedClass}`,
+      `Quest offered: ${offered} (`,
+      [{ label: 'quest accept', action: { action_type: 'quest', op: 'accept', quest: offered } }],
+      ')',
+    );
 }
 
 function updatePanel(result, position) {
