@@ -165,6 +165,13 @@ describe('players together: giving, trading and sharing a kill over the WebSocke
       expect.objectContaining({ quest: 'elders-prophecy', step_completed: 1 }),
     ]);
     expect((await act('bea', { action_type: 'inventory' })).xp).toBe(15);
+
+    // The quest item fell once for each of them: bea takes hers, and aldric's still lies there for him.
+    expect(fight?.narration).toContain('It drops a starglass shard (×2)');
+    const beaTakes = await act('bea', { action_type: 'take', item: 'starglass shard' });
+    expect(beaTakes.narration).toMatch(/You pick up the starglass shard/);
+    const left = await act('aldric', { action_type: 'look' });
+    expect(left.narration).toMatch(/You see a starglass shard[ .,]/);
   });
 
   it('gives the wolf’s starglass shard to the Elder: the quest delivery completes the quest', async () => {

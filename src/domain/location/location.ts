@@ -4,6 +4,7 @@ import { type Enemy, requireLocation, type World } from '../world/world.ts';
 import {
   dueRespawns,
   type PlacedItemsState,
+  perPlayerItems,
   placedPerPlayer,
   sharedItemsAt,
   sharedPlacements,
@@ -161,8 +162,12 @@ export function locationDecider(
             },
           });
           const random = seededRandom(`${command.seed}/loot`);
+          // A quest item drops once for each player who shares the kill: a group's quest does not run dry.
+          const sharers = 1 + creditedPlayers.length;
           for (const loot of present.enemy.loot) {
-            if (random() < loot.chance)
+            if (random() >= loot.chance) continue;
+            const copies = perPlayerItems(world.content).has(loot.item) ? sharers : 1;
+            for (let copy = 0; copy < copies; copy++)
               events.push({ type: 'LootDropped', data: { locationId, enemyId, itemId: loot.item } });
           }
         }

@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import { deciderSpec } from '../testing/decider-spec.ts';
 import { fixtureWorld } from '../testing/fixture-world.ts';
+import { buildWorld } from '../world/world.ts';
 import { type LocationEvent, locationDecider } from './location.ts';
 
 const world = fixtureWorld();
@@ -51,6 +52,34 @@ describe('location decider: shared kills', () => {
       .given([damaged('p1', 2, 4), damaged('p2', 4, 0), defeated('p2', at, ['p1']), damaged('p3', 2, 4)])
       .when(blow('p2', 4, later))
       .then([damaged('p2', 4, 0), defeated('p2', later, ['p3']), fang]);
+  });
+});
+
+describe('location decider: quest loot of a shared kill', () => {
+  /** The fixture world where the wolf's fang is a quest item (every player needs their own). */
+  const questFang = (() => {
+    const content = structuredClone(fixtureWorld().content);
+    content.items = content.items.map((item) => (item.id === 'fang' ? { ...item, questItem: true } : item));
+    return buildWorld(content);
+  })();
+  const questWoods = deciderSpec(locationDecider(questFang, 'woods'));
+
+  it('drops a quest item once for each player who shares the kill', () => {
+    questWoods
+      .given([damaged('p1', 1, 5), damaged('p2', 1, 4)])
+      .when(blow('p3', 4))
+      .then([damaged('p3', 4, 0), defeated('p3', at, ['p1', 'p2']), fang, fang, fang]);
+  });
+
+  it('drops one quest item for a player who fought alone, and one of anything else for a group', () => {
+    questWoods
+      .given([damaged('p1', 2, 4)])
+      .when(blow('p1', 4))
+      .then([damaged('p1', 4, 0), defeated('p1', at), fang]);
+    woods
+      .given([damaged('p1', 1, 5), damaged('p2', 1, 4)])
+      .when(blow('p3', 4))
+      .then([damaged('p3', 4, 0), defeated('p3', at, ['p1', 'p2']), fang]);
   });
 });
 

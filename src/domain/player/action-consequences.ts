@@ -91,7 +91,12 @@ export function withConsequences(
 
 /** "a wolf fang", "a wolf fang and an oath-ring", "a, b and c". */
 function listWithArticles(names: readonly string[]): string {
-  const withArticles = names.map(withArticle);
+  // Alike things (a quest item dropped for each player sharing a kill) are told once, with their count.
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const withArticles = [...counts].map(
+    ([name, count]) => withArticle(name) + (count > 1 ? ` (×${count})` : ''),
+  );
   if (withArticles.length === 1) return withArticles[0]!;
   return `${withArticles.slice(0, -1).join(', ')} and ${withArticles.at(-1)}`;
 }

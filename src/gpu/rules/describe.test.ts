@@ -58,3 +58,17 @@ describe('what of the weather reaches a place', () => {
     expect(at('indoors', rain)).not.toContain('Rain falls steadily.');
   });
 });
+
+describe('location view of the items and enemies present', () => {
+  it('tells alike items once with their count, and an enemy with its article', () => {
+    const wolf = world.enemies.get('wolf')!;
+    const view = viewLocation(world, square, {
+      ...sceneWith([]),
+      items: ['fang', 'fang', 'petal'],
+      enemies: [{ enemy: { ...wolf, name: 'Black Fox bandit' }, hp: wolf.hp }],
+    });
+    const text = narrateLocation(view);
+    expect(text).toContain('You see a wolf fang (×2) and a moon petal.');
+    expect(text).toContain('A Black Fox bandit prowls here, watching you.');
+  });
+});

@@ -28,9 +28,13 @@ export function whoAndWhatIsHereLines(view: NarratedView): string[] {
     lines.push(`${list(view.npcs.map((n) => n.name))} ${view.npcs.length === 1 ? 'is' : 'are'} here.`);
   for (const enemy of view.enemies) {
     const wounded = enemy.hp < enemy.max_hp ? ' It is wounded.' : '';
-    lines.push(`${capitalize(withArticle(enemy.name))} prowls here, watching you.${wounded}`);
+    // An enemy is a kind of creature, even when its name is capitalised ("a Black Fox bandit").
+    lines.push(
+      `${/^[aeiou]/i.test(enemy.name) ? 'An' : 'A'} ${enemy.name} prowls here, watching you.${wounded}`,
+    );
   }
-  if (view.items.length > 0) lines.push(`You see ${list(view.items.map((i) => withArticle(i.name)))}.`);
+  if (view.items.length > 0)
+    lines.push(`You see ${list(counted(view.items.map((i) => withArticle(i.name))))}.`);
   const unnamed = view.players_count - view.players.length;
   if (unnamed > 0)
     lines.push(`Also here: ${view.players.join(', ')} and ${unnamed} other${unnamed === 1 ? '' : 's'}.`);
@@ -47,6 +51,9 @@ function withArticle(name: string): string {
   return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/** Alike things told once with their count ("a starglass shard (×2)"), in the order first seen. */
+function counted(names: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts].map(([name, count]) => (count > 1 ? `${name} (×${count})` : name));
 }
