@@ -42,7 +42,7 @@ export const MUD_HABITS: readonly Verb[] = [
     alone: true,
     build: () =>
       problem(
-        'To leave, simply close the game: your character stays where you are and is here when you come back.',
+        'To leave, simply close the game: your character stays where it stands, and you find it there when you come back.',
         ['look'],
       ),
   },
