@@ -17,6 +17,14 @@ for (const npc of content.npcs)
 for (const enemy of content.enemies) if (enemy.id === 'grey-wolf') enemy.damage = { min: 1000, max: 1000 };
 writeFileSync(worldFile, JSON.stringify(content));
 
+/** From the square to the wolf's hollow: each step's direction, and the place it reaches. */
+const WALK_TO_THE_HOLLOW: [string, string][] = [
+  ['s', 'Village Gate'],
+  ['s', 'Forest Edge'],
+  ['s', 'Whispering Path'],
+  ['w', 'Wolf Hollow'],
+];
+
 describe.skipIf(!chromiumPath)('NPC reactions in headless Chromium', () => {
   const game = useBrowserGame({ WORLD_FILE: worldFile });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -27,12 +35,7 @@ describe.skipIf(!chromiumPath)('NPC reactions in headless Chromium', () => {
       const ayla = await game.newPlayer('ayla');
       const brannoc = await game.newPlayer('brannoc');
       for (const player of [brannoc, ayla])
-        for (const [direction, place] of [
-          ['s', 'Village Gate'],
-          ['s', 'Forest Edge'],
-          ['s', 'Whispering Path'],
-          ['w', 'Wolf Hollow'],
-        ]) {
+        for (const [direction, place] of WALK_TO_THE_HOLLOW) {
           await player.type(direction);
           await panel(player, 'loc-name', place);
         }
