@@ -61,6 +61,10 @@ interface Measured {
   samples: { question: string; reply: string }[];
 }
 
+function meetsTargets(measured: Measured): boolean {
+  return measured.exact_repeat_pct < 5 && measured.top_opening_pct <= 10;
+}
+
 export async function run(args: readonly string[]): Promise<unknown> {
   const replies = numberFlag(args, '--replies', 200);
   const others = numberFlag(args, '--others', 2);
@@ -108,9 +112,10 @@ export async function run(args: readonly string[]): Promise<unknown> {
       exact_repeat_pct: zorathian!.exact_repeat_pct,
       top_opening_pct: zorathian!.top_opening_pct,
       targets: TARGETS,
-      meets_targets: zorathian!.exact_repeat_pct < 5 && zorathian!.top_opening_pct <= 10,
+      meets_targets: meetsTargets(zorathian!),
       elder: zorathian,
-      others: rest,
+      // The same targets over their fewer replies (60: two players), for each NPC measured besides.
+      others: rest.map((other) => ({ ...other, meets_targets: meetsTargets(other) })),
       game_time: {
         at_start: `${clockAtStart.hourOfDay}:00 (${clockAtStart.timeOfDay})`,
         at_end: (() => {
