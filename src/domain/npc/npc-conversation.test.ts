@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { starterWorld } from '../testing/starter-world.ts';
 import { composeNpcConversation, conversationPair, conversationSlot } from './npc-conversation.ts';
+import { firstSentence } from './npc-voice.ts';
 
 const world = starterWorld();
 const atGameHour = (hour: number, realSeconds = 0) =>
@@ -158,6 +159,29 @@ describe('NPCs talk to each other', () => {
       composeNpcConversation(world, place('tavern'), npc('sylvi'), npc('brenna'), atGameHour(20, minute)),
     ).filter((talk) => talk.lines[2]!.text.endsWith("That's how I see it, Brenna."));
     expect(answers.length).toBeGreaterThan(0);
+  });
+
+  it('quotes what an NPC knows by a sentence that says something, not a bare "Wolves?"', () => {
+    expect(firstSentence('Wolves? Grey, big and hungry, friend. They came down early this year.')).toBe(
+      'Wolves? Grey, big and hungry, friend.',
+    );
+    expect(firstSentence('Hammer, heat, patience. That is all smithing is.')).toBe(
+      'Hammer, heat, patience. That is all smithing is.',
+    );
+    expect(firstSentence('The rusty dagger on my rack is sharp enough for a wolf. Take it.')).toBe(
+      'The rusty dagger on my rack is sharp enough for a wolf.',
+    );
+    for (let minute = 0; minute < 60; minute++) {
+      const talk = composeNpcConversation(
+        world,
+        place('tavern'),
+        npc('brenna'),
+        npc('old-tom'),
+        atGameHour(20, minute),
+      );
+      const brought = talk.lines[1]!.text.match(/^I've been thinking about [^.]*\. (.*)$/);
+      if (brought) expect(brought[1]!.length).toBeGreaterThanOrEqual(20);
+    }
   });
 
   it('brings up what happened here lately', () => {

@@ -145,8 +145,19 @@ export function answerLines(speaker: Npc, listener: Npc): string[] {
   }
 }
 
-/** The first sentence of a text, for quoting a piece of what an NPC knows without its whole speech. */
+/** Below this many characters a first sentence ("Wolves?") says nothing on its own. */
+const SHORTEST_GIST = 30;
+
+/**
+ * The opening of a text, for quoting a piece of what an NPC knows without its whole speech: its first
+ * sentence, with the next ones while it is too short to say anything ("Wolves? Grey, big, hungry.").
+ */
 export function firstSentence(text: string): string {
-  const match = text.match(/^.*?[.!?](?=\s|$)/);
-  return (match ? match[0] : text).trim();
+  const sentences = text.match(/[^.!?]*[.!?]+(?=\s|$)|[^.!?]+$/g) ?? [text];
+  let gist = '';
+  for (const sentence of sentences) {
+    gist = `${gist} ${sentence.trim()}`.trim();
+    if (gist.length >= SHORTEST_GIST) break;
+  }
+  return gist;
 }
