@@ -125,6 +125,26 @@ describe('free-text commands', () => {
     expect(result.steps[2]).toMatchObject({ item: { id: 'oak-quarterstaff', name: 'oak quarterstaff' } });
   });
 
+  it('reads the MUD habits: take all, x it, drop all, exits, score, and answers z with how time goes', async () => {
+    const habits = await player('habits');
+    expect(commandOf(await command(habits, 'e')).steps).toMatchObject([{ action_type: 'move', moved: true }]);
+    const taken = commandOf(await command(habits, 'take all and x it'));
+    expect(taken.steps).toMatchObject([
+      { action_type: 'take', item: { id: 'rusty-dagger' } },
+      { action_type: 'examine', target: { id: 'rusty-dagger' } },
+    ]);
+    expect(commandOf(await command(habits, 'drop all')).steps).toMatchObject([
+      { action_type: 'drop', item: { id: 'rusty-dagger' } },
+    ]);
+    expect(commandOf(await command(habits, 'exits')).steps[0]!.narration).toContain('Exits:');
+    expect(commandOf(await command(habits, 'score')).steps[0]!.narration).toContain('HP 100/100, 0 xp.');
+    expect(await command(habits, 'z')).toMatchObject({
+      type: 'error',
+      code: 'not_understood',
+      message: expect.stringContaining('real time'),
+    });
+  });
+
   it('answers text it cannot read with suggestions, and takes no action', async () => {
     const typo = await player('typo');
     const answer = await command(typo, 'tkae the bucket');
