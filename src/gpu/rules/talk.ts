@@ -1,6 +1,7 @@
 import type { ActionOf } from '../../domain/actions.ts';
-import { MAX_TOLD_PER_TALK, toldKeysRefusal } from '../../domain/npc/told-lines.ts';
+import { MAX_TOLD_PER_TALK, toldKeyPart, toldKeysRefusal } from '../../domain/npc/told-lines.ts';
 import { MAX_RELATIONSHIP_CHANGE, type NpcEmotion } from '../../domain/rules/effects.ts';
+import { withArticle } from '../../domain/world/grammar.ts';
 import { type LineSituation, linesFor } from '../../domain/world/npc-lines.ts';
 import type { Npc, Quest } from '../../domain/world/world.ts';
 import type { ActionContext } from '../lane.ts';
@@ -19,7 +20,7 @@ import {
   stepsWithNpc,
   toldOfDelivery,
 } from './talk/quest-talk.ts';
-import { type Recollection, recollect } from './talk/recall.ts';
+import { hasTold, type Recollection, recollect, tell } from './talk/recall.ts';
 import { freshHappening, memoryLine, quietLine, useFact } from './talk/remembering.ts';
 import {
   allToldLine,
@@ -219,6 +220,10 @@ function answer(turn: Turn, draft: Draft): void {
   } else if (draft.topic) {
     const next = nextLine(npc, draft.topic, recollection, intent.text, carriedNames(context));
     if (next?.carriedItem) draft.parts.push(`You carry the ${next.carriedItem} already, I see.`);
+    else {
+      const noticed = noticeCarried(turn, draft.topic);
+      if (noticed) draft.parts.push(noticed);
+    }
     draft.parts.push(next ? next.line : allToldLine(context, npc, draft.topic, recollection, random));
     draft.topics.push(draft.topic.topic);
     draft.emotion = 'thoughtful';
@@ -356,6 +361,19 @@ function chooseTopic(
   if (asked) return asked;
   if (intent.goOn) return lastTopic(npc, recollection);
   return errandTopic();
+}
+
+/**
+ * Asked about a topic one of the player's things belongs to (Brenna's weapons and their hatchet), the
+ * NPC remarks on it, once a thing: the answer is to someone who carries it.
+ */
+function noticeCarried(turn: Turn, topic: Knowledge): string | undefined {
+  const item = carriedNames(turn.context).find((name) => keywordHits(topic, name) > 0);
+  if (!item) return undefined;
+  const key = `noticed:${toldKeyPart(item)}`;
+  if (hasTold(turn.recollection, '', key)) return undefined;
+  tell(turn.recollection, key);
+  return `I see you carry ${withArticle(item)}.`;
 }
 
 /** The names of the items the player carries, lowercased, as an NPC would see them. */

@@ -293,3 +293,20 @@ describe('an NPC tells the player their own words back in its own mouth', () => 
     expect(asked.reply).toBe('You are looking for your brother and what I lost, you said.');
   });
 });
+
+describe('an NPC remarks on what the player carries that belongs to the topic', () => {
+  it('given the player carries a starglass shard, when they ask Brenna about starglass, then she remarks on it, once', async () => {
+    const player = { inventory: ['starglass-shard'] };
+    const first = await reply({ npcId: 'brenna', message: 'What do you know of starglass?', player });
+    expect(first.reply).toMatch(/^I see you carry a starglass shard\. \S/);
+    const again = await reply({
+      npcId: 'brenna',
+      message: 'What do you know of starglass?',
+      player: { ...player, toldByNpc: { brenna: first.told } },
+    });
+    expect(again.reply).not.toContain('I see you carry');
+    // Carrying nothing of the kind, nothing is remarked on.
+    const without = await reply({ npcId: 'brenna', message: 'What do you know of starglass?' });
+    expect(without.reply).not.toContain('I see you carry');
+  });
+});
