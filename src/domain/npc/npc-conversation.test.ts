@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { starterWorld } from '../testing/starter-world.ts';
 import { composeNpcConversation, conversationPair, conversationSlot } from './npc-conversation.ts';
-import { firstSentence } from './npc-voice.ts';
+import { answerLines, firstSentence } from './npc-voice.ts';
 
 const world = starterWorld();
 const atGameHour = (hour: number, realSeconds = 0) =>
@@ -124,6 +124,28 @@ describe('NPCs talk to each other', () => {
     expect(met.lines[0]!.text).not.toMatch(/Good to see you|Back again/);
     expect(met.lines[1]!.npcId).toBe('old-tom');
     expect(met.lines.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does not say again a line said lately to someone else, only the name changed', () => {
+    const [first, second, third] = answerLines(npc('old-tom'), npc('captain-halvard'));
+    // Old Tom said his first two answers to Brenna a while ago: to Halvard he answers with the third.
+    const toBrenna = [first!, second!].map((line) => line.replace('Captain Halvard', 'Brenna'));
+    let answered = 0;
+    for (let minute = 0; minute < 30; minute++) {
+      const talk = composeNpcConversation(
+        world,
+        place('tavern'),
+        npc('old-tom'),
+        npc('captain-halvard'),
+        atGameHour(16, minute),
+        undefined,
+        { met: false, said: toBrenna },
+      );
+      if (talk.lines[2]!.text.includes("That's how I see it")) continue; // answered from its own knowledge
+      expect(talk.lines[2]!.text).toBe(third);
+      answered++;
+    }
+    expect(answered).toBeGreaterThan(0);
   });
 
   it('over an evening in the tavern, says no line again that was said there lately while others are left', () => {

@@ -49,7 +49,7 @@ export function composeNpcConversation(
   const { timeOfDay } = worldTime(world, at);
   const weather = weatherAt(world, location.region, at);
   const setting = location.setting ?? 'outdoors';
-  const said = new Set(lately.said);
+  const said = saidLately(world, lately.said);
   const fresh = (texts: string[]) => {
     const unsaid = texts.filter((text) => !said.has(text));
     return unsaid.length > 0 ? unsaid : texts;
@@ -102,7 +102,7 @@ function chooseSubject(
   situation: LineSituation,
   random: () => number,
   recent: WorldHappening | undefined,
-  said: ReadonlySet<string>,
+  said: SaidLately,
   here: ReadonlySet<string>,
 ): Subject {
   if (recent) {
@@ -142,6 +142,22 @@ function chooseSubject(
     topic: 'the weather',
     text: `Not much to tell, ${callName(a)}. The ${situation.weatherId.replaceAll('-', ' ')} again.`,
   };
+}
+
+interface SaidLately {
+  has(text: string): boolean;
+}
+
+/** Lines said lately, known again when said to someone else ("If you say so, Brenna." to Halvard). */
+function saidLately(world: World, lines: readonly string[]): SaidLately {
+  const names = world.content.npcs
+    .map((npc) => callName(npc))
+    .sort((x, y) => y.length - x.length)
+    .map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const anyName = new RegExp(`\\b(${names.join('|')})\\b`, 'g');
+  const plain = (text: string) => text.replace(anyName, '…');
+  const said = new Set(lines.map(plain));
+  return { has: (text) => said.has(plain(text)) };
 }
 
 /** Whether a line speaks of an NPC: by the word others use for it (Old Tom is "Tom"). */
