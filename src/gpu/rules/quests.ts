@@ -26,11 +26,16 @@ export async function quest(context: ActionContext, action: ActionOf<'quest'>): 
         return answer(
           `Only ${world.npcs.get(known.giver)?.name ?? 'its giver'} can give you "${known.name}".`,
         );
-      // A bare "accept" with no quest on offer here answers the trade offered to the player here, if any.
+      // "accept" (or "accept bea") with no such quest on offer here answers a trade offered to the player here.
       const tradeOffered = Object.values(context.locationState.trades ?? {}).some(
         (open) => open.to === player.playerId,
       );
-      if (!action.quest && tradeOffered) return trade(context, { action_type: 'trade', op: 'accept' });
+      if (tradeOffered)
+        return trade(context, {
+          action_type: 'trade',
+          op: 'accept',
+          ...(action.quest ? { with: action.quest } : {}),
+        });
       return answer('No one here offers you a quest just now. Talk to people: they may need help.');
     }
     const first = chosen.steps[0]!;

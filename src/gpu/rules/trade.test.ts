@@ -94,22 +94,29 @@ describe('trade: offers between players here', () => {
     expect(trading({ op: 'accept' }, { trades: fromBea() }).proposal.effects).toHaveLength(1);
   });
 
-  it('a bare "accept" (read as a quest) with no quest on offer here accepts the trade offered to the player', async () => {
-    const bare = (trades: Record<string, OpenTrade>) =>
-      quest(
+  it('a bare "accept" or "accept bea" (read as a quest) with no such quest on offer here accepts the trade offered to the player', async () => {
+    const bare = (trades: Record<string, OpenTrade>, named?: string) => {
+      const action = { action_type: 'quest', op: 'accept', ...(named ? { quest: named } : {}) } as const;
+      return quest(
         actionContext({
-          action: { action_type: 'quest', op: 'accept' },
+          action,
           player: { inventory: ['herb'] },
           online: [bea, cal],
           states: { square: { trades } },
         }),
-        { action_type: 'quest', op: 'accept' },
+        action,
       );
+    };
     const accepted = await bare(fromBea());
     expect(accepted.effects).toEqual([
       { kind: 'accept-trade', offer: 'o1', player: 'p2', give: 'herb', get: 'dagger' },
     ]);
     expect(accepted.result).toMatchObject({ action_type: 'trade', trade: 'accepted' });
+    // "accept bea": no quest by that name, so it is her trade.
+    expect((await bare(fromBea(), 'bea')).effects).toEqual(accepted.effects);
+    expect((await bare(fromBea(), 'zed')).result.narration).toBe(
+      'There is no one called zed here to trade with.',
+    );
     const nothingOpen = await bare({});
     expect(nothingOpen.effects).toEqual([]);
     expect(nothingOpen.result.narration).toContain('No one here offers you a quest');
