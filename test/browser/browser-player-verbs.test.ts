@@ -18,7 +18,9 @@ describe.skipIf(!chromiumPath)('player verbs in headless Chromium', () => {
       // The world has no diagonal ways: the client does not read "ne" as one, the server says so.
       await ayla.type('ne');
       await ayla.sees('There are no diagonal ways');
-      const north = ayla.page.locator('#log .suggestions button', { hasText: 'go north' });
+      await ayla.type('go nw');
+      await expectText(ayla.page.locator('#log .entry.error').last(), 'There are no diagonal ways');
+      const north = ayla.page.locator('#log .suggestions button', { hasText: 'go north' }).last();
       await north.click();
       await panel(ayla, 'loc-name', "Elder's Hut");
       // Spent once clicked: a second click cannot walk the player on.
@@ -52,7 +54,7 @@ describe.skipIf(!chromiumPath)('player verbs in headless Chromium', () => {
   );
 
   it(
-    'reads x, i, l, who and help from the input box, and gives an item to another player',
+    'reads x, i, l, who and help from the input box, a misspelt name, and gives an item to another player',
     async () => {
       const ayla = await game.newPlayer('ayla');
       const brannoc = await game.newPlayer('brannoc');
@@ -66,7 +68,9 @@ describe.skipIf(!chromiumPath)('player verbs in headless Chromium', () => {
       await ayla.type('help');
       await expectText(ayla.page.locator('#log .action-help').last(), 'whisper');
 
-      await ayla.type('take the bucket');
+      // Typed names are read by the server, misspelt ones too.
+      await ayla.type('take the bukcet');
+      await ayla.sees('"bukcet" read as "wooden bucket"');
       await ayla.sees('You pick up the wooden bucket');
       await ayla.type(`give bucket to ${brannoc.name}`);
       await brannoc.sees(`${ayla.name} gives you a wooden bucket`);

@@ -69,10 +69,20 @@ function splitNpcAndMessage(rest, npcNames) {
   return space < 0 ? [rest, ''] : [rest.slice(0, space), rest.slice(space + 1).trim()];
 }
 
-function moveAction(target) {
-  const direction = DIRECTIONS[target.toLowerCase()];
-  return direction ? { action_type: 'move', direction } : { action_type: 'move', to: target };
-}
+/** Verbs of a thing named (taken, worn, struck…): their usage when the name is missing. */
+const OBJECT_VERBS = Object.fromEntries(
+  [
+    ['take get pick', 'take <item>'],
+    ['drop', 'drop <item>'],
+    ['use', 'use <item> [on <target>]'],
+    ['examine x inspect', 'examine <thing>'],
+    ['attack kill fight hit', 'attack <target>'],
+    ['equip wield wear don', 'equip <weapon or armour>'],
+    ['unequip unwield remove doff', 'unequip <weapon or armour>'],
+    ['drink quaff sip', 'drink <potion>'],
+    ['eat', 'eat <food>'],
+  ].flatMap(([verbs, text]) => verbs.split(' ').map((verb) => [verb, text])),
+);
 
 /**
  * Turns typed text into { action } | { help: true } | { error } | null (blank input).
@@ -89,7 +99,9 @@ export function parseCommand(input, npcNames = []) {
   const verb = rawVerb.toLowerCase();
   const rest = words.join(' ');
 
-  if (DIRECTIONS[verb] && !rest) return { action: moveAction(verb) };
+  if (DIRECTIONS[verb] && !rest) return { action: { action_type: 'move', direction: DIRECTIONS[verb] } };
+  // What a player names, the server reads: misspellings, partial names, articles, "it", plurals.
+  if (OBJECT_VERBS[verb]) return rest ? serverCommand(text) : usage(OBJECT_VERBS[verb]);
   if (!MESSAGE_VERBS.has(verb) && (COMPOUND.test(text) || serverReads(rest))) return serverCommand(text);
   switch (verb) {
     case 'help':
@@ -109,24 +121,6 @@ export function parseCommand(input, npcNames = []) {
       if (!to || !message) return usage('whisper <player>: <text>');
       return { action: { action_type: 'whisper', to, message } };
     }
-    case 'equip':
-    case 'wield':
-    case 'wear':
-    case 'don': {
-      const item = rest.replace(/^(on|up)\s+/i, '').trim();
-      return item ? { action: { action_type: 'equip', item } } : usage(`${verb} <weapon or armour>`);
-    }
-    case 'unequip':
-    case 'unwield':
-    case 'remove':
-    case 'doff':
-      return rest ? { action: { action_type: 'unequip', item: rest } } : usage(`${verb} <weapon or armour>`);
-    case 'drink':
-    case 'quaff':
-    case 'sip':
-      return rest ? { action: { action_type: 'drink', item: rest } } : usage(`${verb} <potion>`);
-    case 'eat':
-      return rest ? { action: { action_type: 'eat', item: rest } } : usage('eat <food>');
     case 'look':
     case 'l':
       // "look at the well", "l bucket": the server reads what is looked at.
@@ -134,8 +128,10 @@ export function parseCommand(input, npcNames = []) {
     case 'go':
     case 'move':
     case 'walk': {
-      const target = rest.replace(/^to\s+/i, '').trim();
-      return target ? { action: moveAction(target) } : usage('go <direction> | go to <place>');
+      // "go north" is a move; "go to the tavern", "go ne" are the server's to read (and answer).
+      const direction = DIRECTIONS[rest.toLowerCase()];
+      if (direction) return { action: { action_type: 'move', direction } };
+      return rest ? serverCommand(text) : usage('go <direction> | go to <place>');
     }
     case 'talk':
     case 'ask':
@@ -148,33 +144,6 @@ export function parseCommand(input, npcNames = []) {
     }
     case 'say':
       return rest ? { action: { action_type: 'say', message: rest } } : usage('say <text>');
-    case 'attack':
-    case 'kill':
-    case 'fight':
-    case 'hit':
-      return rest ? { action: { action_type: 'attack', target: rest } } : usage('attack <target>');
-    case 'take':
-    case 'get':
-    case 'pick': {
-      const off = /^off\s+(.+)$/i.exec(rest);
-      if (verb === 'take' && off) return { action: { action_type: 'unequip', item: off[1].trim() } };
-      const item = rest.replace(/^up\s+/i, '').trim();
-      return item ? { action: { action_type: 'take', item } } : usage('take <item>');
-    }
-    case 'drop':
-      return rest ? { action: { action_type: 'drop', item: rest } } : usage('drop <item>');
-    case 'use': {
-      if (!rest) return usage('use <item> [on <target>]');
-      const match = rest.match(/^(.+?)\s+on\s+(.+)$/i);
-      const data = match ? { item: match[1], target: match[2] } : { item: rest };
-      return { action: { action_type: 'use', ...data } };
-    }
-    case 'examine':
-    case 'x':
-    case 'inspect': {
-      const target = rest.replace(/^at\s+/i, '').trim();
-      return target ? { action: { action_type: 'examine', target } } : usage('examine <thing>');
-    }
     case 'inventory':
     case 'inv':
     case 'i':
