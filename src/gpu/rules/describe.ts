@@ -1,5 +1,5 @@
 import type { LocationView } from '../../domain/world/location-view.ts';
-import { weatherLine } from './weather-line.ts';
+import { seenThroughWeather, weatherLine } from './weather-line.ts';
 
 /** A view from before places had a setting reads as outdoors. */
 export type NarratedView = Omit<LocationView, 'setting'> & { setting?: LocationView['setting'] };
@@ -11,8 +11,9 @@ function list(names: string[]): string {
 
 /** The text a player reads on arriving or looking around. */
 export function narrateLocation(view: NarratedView): string {
-  const lines = [headingLine(view), view.description];
-  const sky = weatherLine(view.time_of_day, view.setting ?? 'outdoors', view.weather.description);
+  const setting = view.setting ?? 'outdoors';
+  const lines = [headingLine(view), seenThroughWeather(view.description, setting, view.weather.description)];
+  const sky = weatherLine(view.time_of_day, setting, view.weather.description);
   if (sky) lines.push(sky);
   return [...lines, ...whoAndWhatIsHereLines(view), exitsLine(view)].join('\n');
 }

@@ -8,6 +8,10 @@ const NIGHT_SKY_WORDS = /\b(stars?|starlight|starlit|moon|moonlight)\b/i;
 /** Weather that falls or blows from the sky, heard from under a roof. */
 const RAIN_WORDS = /\b(rain|drizzle|downpour|storm)\b/i;
 const WIND_WORDS = /\b(wind|gale|gust|gusty)\b/i;
+/** Weather that hides the sky: no sun, moon or stars are seen through it. */
+const SKY_HIDING_WORDS = /\b(rain|drizzle|downpour|storm|fog|mist|haze)\b/i;
+/** A sentence that sees the sky itself (not a carved star or a star chart). */
+const SEEN_SKY_WORDS = /\b(sun|sunlight|sunshine|moon|moonlight|under the stars|one star)\b/i;
 
 const TIME_OPENING: Record<TimeOfDay, string> = {
   morning: 'Morning light',
@@ -46,4 +50,17 @@ function heardIndoors(weather: string): string {
   if (RAIN_WORDS.test(weather)) return 'Rain drums on the roof.';
   if (WIND_WORDS.test(weather)) return 'The wind worries at the walls outside.';
   return '';
+}
+
+/**
+ * A place's description as the weather lets it be seen: where rain, fog or haze hides the sky, the
+ * sentences that see the sun, the moon or the stars are left out (the rest is told as written).
+ */
+export function seenThroughWeather(description: string, setting: Setting, weather: string): string {
+  if (setting === 'underground' || !SKY_HIDING_WORDS.test(weather)) return description;
+  const sentences = description.match(/[^.!?]+[.!?]+["”’']?\s*/g) ?? [description];
+  return sentences
+    .filter((sentence) => !SEEN_SKY_WORDS.test(sentence))
+    .join('')
+    .trim();
 }
