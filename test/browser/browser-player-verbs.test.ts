@@ -45,7 +45,8 @@ describe.skipIf(!chromiumPath)('player verbs in headless Chromium', () => {
       await ayla.type('n');
       await panel(ayla, 'loc-npcs', 'Elder Zorathian');
       await ayla.type('talk Elder Zorathian: hello');
-      await ayla.sees("Quest offered: The Elder's Prophecy (quest accept)");
+      // The offer says what the quest is, and how to take it on.
+      await ayla.sees(/^Quest offered: The Elder's Prophecy — Elder Zorathian fears .*\(quest accept\)$/);
       await ayla.page.locator('#log .quest-progress button', { hasText: 'quest accept' }).click();
       await ayla.sees("Quest accepted: The Elder's Prophecy.");
       await visible(ayla.page.locator('#status-quests li').filter({ hasText: "The Elder's Prophecy" }));

@@ -204,12 +204,8 @@ function showResult(message, sent, echo = true) {
   if (echo && sent && ui.log.lastElementChild !== sent.echo) logLine('reply-to', `↳ ${sent.text}`);
   const missedClass = message.missed ? ' missed' : '';
   const block = el('div', `entry result action-${result.action_type ?? 'unknown'}${missedClass}`);
-  // The speech block below says what the NPC said; narration that only repeats it is left out.
-  const repeatsSpeech =
-    typeof result.npc_response === 'string' &&
-    typeof result.narration === 'string' &&
-    result.narration.includes(result.npc_response);
-  if (result.narration && !repeatsSpeech) block.appendChild(el('div', 'narration', result.narration));
+  const { narration, handOver } = ownNarration(result);
+  if (narration) block.appendChild(el('div', 'narration', narration));
   if (result.npc_response) {
     const speech = el('div', 'npc-speech');
     const speaker = result.npc_name ?? result.npc ?? sent?.data.npc ?? 'They';
@@ -223,6 +219,14 @@ function showResult(message, sent, echo = true) {
   const meta = [message.source, typeof message.latency_ms === 'number' ? `${message.latency_ms} ms` : null];
   if (meta.some(Boolean)) block.appendChild(el('div', 'meta', meta.filter(Boolean).join(' · ')));
   appendLog(block);
+  // "(give starglass shard to Elder Zorathian)": what hands over what the NPC asks for, to click.
+  if (handOver)
+    choiceLine(
+      `system hand-over${missedClass}`,
+      '(',
+      [{ label: handOver, action: { action_type: 'command', text: handOver } }],
+      ')',
+    );
   highlights(result, missedClass);
   updatePanel(result, position);
   if (result.status) showStatus(result.status, position);
@@ -238,6 +242,27 @@ function showResult(message, sent, echo = true) {
   // Woken elsewhere after a fall: the window that acted looks around, so the panel shows where.
   if (sent && !message.missed && typeof result.respawned_at === 'string')
     sendAction({ action_type: 'look' }, 'look');
+}
+
+const HAND_OVER = /^\((give .+ to .+)\)$/;
+
+/**
+ * The narration less what is shown otherwise: the NPC's words (the speech block) and the quest offered
+ * (its own line); a command that hands over what the NPC asks for is told apart, to be a button.
+ */
+function ownNarration(result) {
+  if (typeof result.narration !== 'string') return { narration: '' };
+  const speech = typeof result.npc_response === 'string' ? result.npc_response : null;
+  if (!speech || !result.narration.includes(speech)) return { narration: result.narration };
+  let handOver;
+  const kept = result.narration.split('\n').filter((line) => {
+    if (line.includes(speech)) return false;
+    if (result.quest_offer && line.startsWith('Quest offered')) return false;
+    const command = HAND_OVER.exec(line.trim());
+    if (command && !handOver) handOver = command[1];
+    return !command;
+  });
+  return { narration: kept.join('\n').trim(), handOver };
 }
 
 function resultDetails(result) {
@@ -270,10 +295,11 @@ function highlights(result, missedClass) {
     logLine(`quest-progress${missedClass}`, text);
   }
   const offered = result.quest_offer?.name;
+  const about = result.quest_offer?.description;
   if (offered)
     choiceLine(
       `quest-progress${missedClass}`,
-      `Quest offered: ${offered} (`,
+      `Quest offered: ${offered}${about ? ` — ${about}` : ''} (`,
       [{ label: 'quest accept', action: { action_type: 'quest', op: 'accept', quest: offered } }],
       ')',
     );
