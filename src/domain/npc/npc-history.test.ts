@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { fold } from '../decider.ts';
 import type { PlayerEvent } from '../player/player-events.ts';
 import { type NpcHistoryState, npcHistory } from './npc-history.ts';
+import type { NpcLifeEvent } from './npc-life-events.ts';
 
 const givers: Record<string, string> = { 'lost-ring': 'elder', 'wolf-hunt': 'smith' };
 const history = npcHistory('elder', (questId) => givers[questId]);
 const at = '2026-11-25T12:00:00.000Z';
 
 /** Given these events (from any player streams), then the elder's history is… */
-const given = (events: PlayerEvent[]) => ({
+const given = (events: (PlayerEvent | NpcLifeEvent)[]) => ({
   // biome-ignore lint/suspicious/noThenProperty: Emmett's given/when/then vocabulary; never awaited
   then: (expected: Partial<NpcHistoryState>) =>
     expect(fold(history, events)).toEqual({ ...history.initialState(), ...expected }),
@@ -49,6 +50,60 @@ describe('npc history', () => {
     ]).then({
       itemsReceived: [{ playerId: 'p1', itemId: 'ring' }],
       questsCompletedFor: [{ playerId: 'p1', questId: 'lost-ring' }],
+    });
+  });
+
+  it('keeps its own life: talks with other NPCs (the last one in full) and how it took the news', () => {
+    const conversed = (speakers: [string, string], topic: string): NpcLifeEvent => ({
+      type: 'NpcsConversed',
+      data: {
+        conversationId: topic,
+        locationId: 'tavern',
+        speakers,
+        topic,
+        lines: [
+          { npcId: speakers[0], text: 'Evening.' },
+          { npcId: speakers[1], text: `Of ${topic}, then.` },
+        ],
+        at,
+      },
+    });
+    given([
+      conversed(['elder', 'smith'], 'the stars'),
+      conversed(['smith', 'tom'], 'ale'),
+      conversed(['tom', 'elder'], 'the well'),
+      {
+        type: 'NpcReacted',
+        data: {
+          npcId: 'elder',
+          locationId: 'hut',
+          reaction: 'proud',
+          line: 'Ayla has seen it through.',
+          cause: { type: 'QuestCompleted', playerId: 'p1', questId: 'lost-ring' },
+          at,
+        },
+      },
+      {
+        type: 'NpcReacted',
+        data: {
+          npcId: 'smith',
+          locationId: 'smithy',
+          reaction: 'shaken',
+          line: 'No!',
+          cause: { type: 'PlayerDefeated' },
+          at,
+        },
+      },
+    ]).then({
+      npcTalks: 2,
+      lastNpcTalk: {
+        with: 'tom',
+        locationId: 'tavern',
+        topic: 'the well',
+        lines: ['tom: Evening.', 'elder: Of the well, then.'],
+        at,
+      },
+      reactions: [{ reaction: 'proud', line: 'Ayla has seen it through.', cause: 'QuestCompleted', at }],
     });
   });
 

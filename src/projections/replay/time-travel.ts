@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type DomainEvent, fold } from '../../domain/decider.ts';
 import { locationDecider, locationStream } from '../../domain/location/location.ts';
-import { NPC_HISTORY_EVENT_TYPES, npcHistory } from '../../domain/npc/npc-history.ts';
+import { NPC_HISTORY_CATEGORIES, NPC_HISTORY_EVENT_TYPES, npcHistory } from '../../domain/npc/npc-history.ts';
 import { playerDecider, playerStream } from '../../domain/player/player.ts';
 import { type ContentEvent, WORLD_CONTENT_STREAM } from '../../domain/world/content-decider.ts';
 import { buildWorld, type World } from '../../domain/world/world.ts';
@@ -74,7 +74,7 @@ async function foldTarget(
       const history = npcHistory(target.id, (questId) => world.quests.get(questId)?.giver);
       const candidates: StoredEvent[] = [];
       const query = {
-        category: 'player',
+        category: NPC_HISTORY_CATEGORIES,
         types: NPC_HISTORY_EVENT_TYPES,
         ...(target.position !== undefined ? { until: target.position } : {}),
       };
