@@ -51,6 +51,15 @@ describe("the browser client's verbs for who, help, emote, whisper, gear and con
     expect(parseCommand('whisper bea: meet me north')).toEqual(whisper);
     expect(parseCommand('whisper to bea meet me north')).toEqual(whisper);
     expect(parseCommand('whisper bea')).toEqual({ error: 'Usage: whisper <player>: <text>' });
+    // To an NPC here it is talk, which the server reads from the whisper.
+    for (const [text, sent] of [
+      ['whisper old tom: hello there', 'whisper to Old Tom: hello there'],
+      ['whisper to Old Tom hello there', 'whisper to Old Tom: hello there'],
+      ['whis tom: hello there', 'whisper to tom: hello there'],
+    ] as [string, string][])
+      expect(parseCommand(text, ['Old Tom']), text).toEqual({
+        action: { action_type: 'command', text: sent },
+      });
   });
 
   it('sends equip, wield, wear, unequip, remove, take off, drink, quaff, eat, take and drop to the server', () => {

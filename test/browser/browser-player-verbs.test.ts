@@ -19,7 +19,9 @@ describe.skipIf(!chromiumPath)('player verbs in headless Chromium', () => {
       await ayla.type('ne');
       await ayla.sees('There are no diagonal ways');
       await ayla.type('go nw');
-      await expectText(ayla.page.locator('#log .entry.error').last(), 'There are no diagonal ways');
+      // Its own answer and suggestions, after those of "ne".
+      await visible(ayla.page.locator('#log .entry.error').nth(1).filter({ hasText: 'no diagonal ways' }));
+      await visible(ayla.page.locator('#log .suggestions').nth(1));
       const north = ayla.page.locator('#log .suggestions button', { hasText: 'go north' }).last();
       await north.click();
       await panel(ayla, 'loc-name', "Elder's Hut");
@@ -39,7 +41,7 @@ describe.skipIf(!chromiumPath)('player verbs in headless Chromium', () => {
   );
 
   it(
-    'accepts a quest an NPC offers with a click on the offer',
+    'accepts a quest an NPC offers with a click on the offer, and answers a whisper to the NPC as talk',
     async () => {
       const ayla = await game.newPlayer('ayla');
       await ayla.type('n');
@@ -50,6 +52,9 @@ describe.skipIf(!chromiumPath)('player verbs in headless Chromium', () => {
       await ayla.page.locator('#log .quest-progress button', { hasText: 'quest accept' }).click();
       await ayla.sees("Quest accepted: The Elder's Prophecy.");
       await visible(ayla.page.locator('#status-quests li').filter({ hasText: "The Elder's Prophecy" }));
+      // A whisper to an NPC is a quiet word with them: they answer.
+      await ayla.type('whisper elder: what of the star?');
+      await visible(ayla.page.locator('#log .action-talk .speaker').filter({ hasText: 'Elder Zorathian' }));
     },
     TEST_TIMEOUT_MS,
   );

@@ -117,8 +117,11 @@ export function parseCommand(input, npcNames = []) {
       return rest ? { action: { action_type: 'emote', message: rest } } : usage('emote <gesture>');
     case 'whisper':
     case 'whis': {
-      const [to, message] = splitNpcAndMessage(rest.replace(/^to\s+/i, ''), []);
+      const [to, message] = splitNpcAndMessage(rest.replace(/^to\s+/i, ''), npcNames);
       if (!to || !message) return usage('whisper <player>: <text>');
+      // Whispered to someone of the world here, it is a quiet word with them: the server reads it as talk.
+      if (npcNames.some((name) => name.toLowerCase().includes(to.toLowerCase())))
+        return serverCommand(`whisper to ${to}: ${message}`);
       return { action: { action_type: 'whisper', to, message } };
     }
     case 'look':
