@@ -1,3 +1,4 @@
+import { npcLocationAt } from '../world/clock.ts';
 import type { Location, Quest, World } from '../world/world.ts';
 import type { PlayerState } from './player.ts';
 
@@ -54,11 +55,25 @@ export function currentHint(
   player: Pick<PlayerState, 'quests' | 'inventory'>,
   seen: (locationId: string) => SeenPlace | undefined = () => undefined,
   questId?: string,
+  /** The world's hour now: where the step's NPC is just then, when their schedule has taken them from home. */
+  hourOfDay?: number,
 ): string | undefined {
   const current = currentStep(world, player, questId);
   if (!current) return undefined;
   const notes = pointersOf(world, current.step).flatMap((pointer) => noteOn(world, player, pointer, seen));
-  return [current.step.hint, ...notes].join(' ');
+  const whereNow = hourOfDay === undefined ? undefined : npcAwayNote(world, current.step, hourOfDay);
+  return [current.step.hint, ...notes, ...(whereNow ? [whereNow] : [])].join(' ');
+}
+
+/** "Just now Sylvi the Ranger is at the Sleeping Drake Tavern.", when the step's NPC is away from home. */
+function npcAwayNote(world: World, step: Quest['steps'][number], hourOfDay: number): string | undefined {
+  const { condition } = step;
+  const npcId = condition.type === 'talk' || condition.type === 'deliver' ? condition.npc : undefined;
+  const npc = npcId ? world.npcs.get(npcId) : undefined;
+  if (!npc) return undefined;
+  const now = npcLocationAt(npc, hourOfDay);
+  const place = now === npc.location ? undefined : world.locations.get(now);
+  return place ? `Just now ${npc.name} is ${placePhrase(place)}.` : undefined;
 }
 
 function noteOn(

@@ -54,4 +54,17 @@ describe('quest status and accepting tell the hints as the world is now', () => 
     const { result } = await rulesProposal(context);
     expect(result.narration).toContain('someone took it');
   });
+
+  it('says where the NPC of the step is just now when their schedule has taken them from home', async () => {
+    const context = actionContext({
+      world,
+      action: { action_type: 'quest', op: 'status' },
+      locationId: 'village-square',
+      player: { quests: { 'elders-prophecy': { status: 'active' as const, step: 0 } } },
+    });
+    const at = async (hourOfDay: number) =>
+      (await rulesProposal({ ...context, time: { ...context.time, hourOfDay } })).result.narration;
+    expect(await at(20)).toContain('Just now Sylvi the Ranger is at the Sleeping Drake Tavern.');
+    expect(await at(10)).not.toContain('Just now');
+  });
 });

@@ -95,7 +95,7 @@ export async function hintNow(
   const places = new Map<string, SeenPlace>();
   for (const locationId of hintPlaces(context.world, player, questId))
     places.set(locationId, here(locationId) ?? (await context.describe(locationId)));
-  return currentHint(context.world, player, (id) => places.get(id), questId);
+  return currentHint(context.world, player, (id) => places.get(id), questId, context.time.hourOfDay);
 }
 
 async function status(context: ActionContext): Promise<Proposal> {
