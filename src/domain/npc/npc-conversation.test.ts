@@ -223,7 +223,7 @@ describe('NPCs talk to each other', () => {
     expect(talk.topic).toBe(world.quests.get('elders-prophecy')!.name);
     expect(talk.lines[1]).toEqual({
       npcId: 'sylvi',
-      text: `Did you hear? Ayla finished "${world.quests.get('elders-prophecy')!.name}" for Elder Zorathian. As it should be.`,
+      text: `Did you hear? Ayla finished ‘${world.quests.get('elders-prophecy')!.name}’ for Elder Zorathian. As it should be.`,
     });
   });
 

@@ -67,7 +67,8 @@ export function happeningLine(
   switch (happening.type) {
     case 'QuestCompleted': {
       const quest = world.quests.get(happening.questId);
-      const task = quest ? `"${quest.name}"` : 'that task';
+      // Single quotes: the line itself is told in double quotes (Mira says: "…").
+      const task = quest ? `‘${quest.name}’` : 'that task';
       if (involved)
         return {
           reaction: 'proud',

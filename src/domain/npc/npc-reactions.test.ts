@@ -34,7 +34,7 @@ describe('NPCs react to world events', () => {
     ]);
     const [brenna] = reactionsTo(happening, world, atGameHour(19));
     expect(brenna!.data.line).toBe(
-      'Ha! Did you hear? Ayla finished "Silk for Salves" for Mira. That\'s worth a toast!',
+      "Ha! Did you hear? Ayla finished ‘Silk for Salves’ for Mira. That's worth a toast!",
     );
     expect(brenna!.data.cause).toEqual({
       type: 'QuestCompleted',
