@@ -92,7 +92,8 @@ describe('the NPC prompt', () => {
     const situation = messages[1]!.content;
     expect(situation).toContain("Place: Elder's Hut (hut), The Village");
     expect(situation).toContain('Time: night, hour 0 of 24.');
-    expect(situation).toContain('Weather: The sky is clear.');
+    // A clear sky at night, as the look tells it.
+    expect(situation).toContain('Weather: Night. The dark is deep and still.');
     expect(situation).toContain('Speaking to you: ayla. Your feeling toward them: 12');
     expect(situation).toContain('- Earlier (2 talks, 2024-04-01 to 2024-04-02), about: dragon, news, number');
     expect(situation).toContain('- 2024-04-05 09:00: they said "news number 5 about the dragon"');

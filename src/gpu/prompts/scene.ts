@@ -1,7 +1,9 @@
 import type { Action } from '../../domain/actions.ts';
+import { weatherCombatModifier } from '../../domain/rules/combat.ts';
 import { wieldedWeapon, wornArmor } from '../../domain/rules/gear.ts';
 import type { Enemy, Item, World } from '../../domain/world/world.ts';
 import type { ActionContext, Proposal } from '../lane.ts';
+import { weatherLine } from '../rules/weather-line.ts';
 import { neutralise } from './player-text.ts';
 import { toWireEffect } from './wire-effects.ts';
 
@@ -46,7 +48,10 @@ export type Audience = 'private' | 'public';
 export function placeLines(context: ActionContext, audience: Audience = 'private'): string[] {
   const { world, location, time, weather } = context;
   const extra = location.timeOfDay[time.timeOfDay];
-  const modifier = weather.combatModifier ? ` (combat modifier ${signed(weather.combatModifier)})` : '';
+  // The weather as it reaches this place at this hour (none underground, only heard indoors), as a look tells it.
+  const felt = weatherLine(time.timeOfDay, location.setting ?? 'outdoors', weather.description);
+  const combatModifier = weatherCombatModifier(location, weather);
+  const modifier = combatModifier ? ` (combat modifier ${signed(combatModifier)})` : '';
   return [
     `Place: ${location.name} (${location.id}), ${regionName(world, location.region)}${location.safe ? ', a safe place: no fighting' : ''}.`,
     `It looks like this: ${location.description}${extra ? ` ${extra}` : ''}`,
@@ -54,7 +59,7 @@ export function placeLines(context: ActionContext, audience: Audience = 'private
     audience === 'public'
       ? `Time: ${time.timeOfDay}.`
       : `Time: ${time.timeOfDay}, hour ${time.hourOfDay} of 24.`,
-    `Weather: ${weather.description}${modifier}`,
+    `Weather: ${felt || 'none reaches this place'}${modifier}`,
   ];
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../domain/actions.ts';
 import { starterWorld } from '../../domain/testing/starter-world.ts';
+import { buildWorld } from '../../domain/world/world.ts';
 import type { Proposal } from '../lane.ts';
 import type { WorldOutput } from './schemas.ts';
 import { actionContext, type ContextOptions, rulesProposal } from './testing/context.ts';
@@ -94,6 +95,41 @@ describe('the world prompt', () => {
       expect(command.endsWith('</player_input>')).toBe(true);
       expect(command).toContain('&lt;');
     }
+  });
+});
+
+describe('the weather in a world prompt', () => {
+  /** The starter world with a rainy, hampering weather in the Sunken Ruins, whichever the hour draws. */
+  const rainyRuins = (() => {
+    const content = structuredClone(starterWorld().content);
+    for (const region of content.regions)
+      if (region.id === 'sunken-ruins')
+        region.weather = region.weather.map((w) => ({
+          ...w,
+          description: 'Cold rain lashes the stones.',
+          combatModifier: -1,
+        }));
+    return buildWorld(content);
+  })();
+  const situation = async (locationId: string) =>
+    (await prompt({ world: rainyRuins, locationId, action: { action_type: 'look' } })).messages[1]!.content;
+
+  it('tells the weather and its sway over a fight under the open sky', async () => {
+    expect(await situation('sunken-shrine')).toMatch(
+      /Weather: \w+\. Cold rain lashes the stones\. \(combat modifier -1\)/,
+    );
+  });
+
+  it('tells no weather and no sway underground, where the look tells none either', async () => {
+    const crypt = await situation('barrow-crypt');
+    expect(crypt).toContain('Weather: none reaches this place');
+    expect(crypt).not.toMatch(/rain|combat modifier/i);
+  });
+
+  it('tells only what is heard under a roof, with no sway over a fight', async () => {
+    const shelter = await situation('hermits-shelter');
+    expect(shelter).toContain('Weather: Rain drums on the roof.');
+    expect(shelter).not.toContain('combat modifier');
   });
 });
 
