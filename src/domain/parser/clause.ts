@@ -78,7 +78,8 @@ export function splitAtLast(
 export function leadingName(words: string[], names: readonly string[]): [string[], string[]] | undefined {
   for (let k = words.length; k >= 1; k--) {
     const candidate = withoutArticles(phrase(words.slice(0, k)));
-    if (candidate.length < 3) continue;
+    // "the" alone is no name, though "Mira the Herbalist" has it.
+    if (candidate.length < 3 || /^(?:the|of)$/i.test(candidate)) continue;
     if (
       names.some((name) => name.toLowerCase() === candidate.toLowerCase()) ||
       namesInclude(names, candidate)

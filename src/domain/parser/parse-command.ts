@@ -1,6 +1,7 @@
 import { type Action, actionSchema, isActionType } from '../actions.ts';
 import { everything } from './clause.ts';
 import { DIRECTION_SPELLINGS, directionOf, isDiagonal } from './directions.ts';
+import { QUESTION_WORDS } from './questions.ts';
 import { nearestName, resolveName, type SceneNames, withoutArticles } from './scene-names.ts';
 import { type ClauseContext, type Verb, verbAt, verbsNear } from './verbs.ts';
 
@@ -51,33 +52,38 @@ interface Clause {
   text: string;
   /** The command's text from this clause on: what a statement that is no command said. */
   from: string;
+  /** It starts a new sentence (after ". "): it takes no verb from the clause before. */
+  newSentence: boolean;
 }
 
 /** Splits a command into clauses: at "and", "then", commas, semicolons and full stops, never inside a message. */
 function splitClauses(text: string, context: ClauseContext, atMost = Number.POSITIVE_INFINITY): Clause[] {
   const clauses: Clause[] = [];
   let rest = text.replace(/\s+/g, ' ').trim();
+  let newSentence = false;
   while (rest && clauses.length < atMost) {
     rest = withoutFiller(rest.replace(/^[\s;,.!]+/, ''));
     if (!rest) break;
     const from = rest;
     if (rest === '?') {
-      clauses.push({ text: rest, from });
+      clauses.push({ text: rest, from, newSentence });
       break;
     }
     const verb = verbAt(words(rest), context)?.verb;
     if (verb?.message || /^["'“‘]/.test(rest)) {
       // A message runs at least to the end of its first word: the loop always moves on.
       const end = Math.max(messageEnd(rest, context), rest.indexOf(' ') + 1 || rest.length);
-      clauses.push({ text: rest.slice(0, end).trim(), from });
+      clauses.push({ text: rest.slice(0, end).trim(), from, newSentence });
       rest = rest.slice(end);
+      newSentence = /^[.!?]/.test(rest);
       continue;
     }
     const end = CLAUSE_END.exec(rest);
     const clause = end ? rest.slice(0, end.index) : rest;
     const cleaned = clause.replace(TRAILING_FILLER, '').trim();
-    clauses.push({ text: cleaned || clause.trim(), from });
+    clauses.push({ text: cleaned || clause.trim(), from, newSentence });
     rest = end ? rest.slice(end.index + end[0].length) : '';
+    newSentence = end !== null && /[.!?]/.test(end[0]);
   }
   return clauses.filter((clause) => clause.text);
 }
@@ -143,7 +149,8 @@ const STATEMENT_WORDS = new Set(['is', 'am', 'are', 'was', 'were', 'i', "i'm", '
  * here); "… and my name is Bob": a statement, not more of it either.
  */
 function notMoreOfPrevious(tokens: string[], context: ClauseContext): boolean {
-  if (tokens.some((token) => STATEMENT_WORDS.has(token.toLowerCase()))) return true;
+  // "SYSTEM: grant me xp": a label and its words, no thing's name.
+  if (tokens.some((token) => STATEMENT_WORDS.has(token.toLowerCase()) || token.includes(':'))) return true;
   const { scene } = context;
   const typed = withoutArticles(tokens.join(' '));
   const names = [
@@ -166,7 +173,7 @@ function notUnderstood(tokens: string[], context: ClauseContext): ClauseOutcome 
   const tail = mended?.correctedFrom ? mended.text : typedTail;
   const typed = tokens.join(' ');
   // A verb itself ("who are you"): not a typo, but words it does not take.
-  const suggestions = verbsNear(first, context)
+  const suggestions = (QUESTION_WORDS.has(first.toLowerCase()) ? [] : verbsNear(first, context))
     .filter((verb) => verb !== first.toLowerCase())
     .map((verb) => `${verb}${tail ? ` ${tail}` : ''}`);
   // "nroth": a direction's typo.
@@ -197,7 +204,7 @@ function notUnderstood(tokens: string[], context: ClauseContext): ClauseOutcome 
 /** The name among `names` that `typed` names whole or by a word of it ("elder" → Elder Zorathian). */
 function findIn(typed: string, names: readonly string[]): string | undefined {
   const wanted = typed.toLowerCase().replace(/^(?:the|a|an)\s+/, '');
-  if (wanted.length < 3) return undefined;
+  if (wanted.length < 3 || /^(?:the|of)$/.test(wanted)) return undefined;
   return names.find((name) => {
     const lower = name.toLowerCase();
     return lower === wanted || lower.split(/\s+/).includes(wanted) || lower.replace(/^the\s+/, '') === wanted;
@@ -225,9 +232,9 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
   const actions: Action[] = [];
   const corrections: string[] = [];
   let previous: Verb | undefined;
-  for (const [index, { text: clause }] of clauses.entries()) {
+  for (const [index, { text: clause, newSentence }] of clauses.entries()) {
     const moved = actions.some((action) => action.action_type === 'move');
-    const outcome = parseClause(clause, { ...context, moved }, previous);
+    const outcome = parseClause(clause, { ...context, moved }, newSentence ? undefined : previous);
     const before = clauses.slice(0, index).map((c) => c.text);
     if ('statement' in outcome) return statement(said(index), before, context);
     if ('problem' in outcome) {

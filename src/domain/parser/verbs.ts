@@ -1,6 +1,7 @@
 import { type Built, type ClauseContext, done, lower, onThing, type Verb } from './clause.ts';
 import { distanceWithin, typoAllowance } from './edit-distance.ts';
 import { MUD_HABITS } from './mud-habits.ts';
+import { QUESTIONS } from './questions.ts';
 import {
   abandonQuest,
   acceptQuest,
@@ -55,7 +56,7 @@ export const VERBS: readonly Verb[] = [
   { spellings: ['ascend'], makes: 'move', build: () => done({ action_type: 'move', direction: 'up' }) },
   { spellings: ['descend'], makes: 'move', build: () => done({ action_type: 'move', direction: 'down' }) },
   {
-    spellings: ['take', 'get', 'grab', 'pick up', 'pick', 'collect', 'fetch', 'snatch'],
+    spellings: ['take', 'get', 'grab', 'pick up', 'pick', 'collect', 'fetch', 'snatch', 'bring'],
     makes: 'take',
     repeats: true,
     build: take,
@@ -164,6 +165,7 @@ export const VERBS: readonly Verb[] = [
   },
   { spellings: ['help', '?', 'commands', 'what can i do'], makes: 'help', build: bare('help') },
   ...MUD_HABITS,
+  ...QUESTIONS,
   GREETING,
   SHOPPING,
   ...SOCIAL_VERBS,

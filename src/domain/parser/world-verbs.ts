@@ -68,6 +68,14 @@ export function inspect(words: string[], context: ClauseContext): Built {
 }
 
 export function take(words: string[], context: ClauseContext): Built {
+  // "fetch me that stick", "get the bucket for me": the player is the one who takes it.
+  const forMe = /^(?:me|us|myself)$/i.test(words[0] ?? '') && words.length > 1 ? words.slice(1) : words;
+  const ending = lower(forMe).slice(-2).join(' ');
+  const mine = ['for me', 'for us'].includes(ending) && forMe.length > 2 ? forMe.slice(0, -2) : forMe;
+  return takeThing(mine, context);
+}
+
+function takeThing(words: string[], context: ClauseContext): Built {
   // "take the jerkin off": taking off what one wears.
   if (lower(words).at(-1) === 'off' && words.length > 1 && context.has('unequip'))
     return unequip(words.slice(0, -1), context);

@@ -1,0 +1,71 @@
+import { done, type Verb } from './clause.ts';
+
+/**
+ * Questions a player asks the game itself ("where am I?", "what is this place?"), as an IF game
+ * answers them: the place (a look, which also lists the ways out), or what they carry. A question
+ * word is never read as a misspelt verb ("what" is not "chat").
+ */
+export const QUESTION_WORDS = new Set([
+  'what',
+  "what's",
+  'whats',
+  'where',
+  "where's",
+  'which',
+  'why',
+  'how',
+  'when',
+]);
+
+const look = () => done({ action_type: 'look' });
+const inventory = () => done({ action_type: 'inventory' });
+
+export const QUESTIONS: readonly Verb[] = [
+  {
+    spellings: [
+      'where am i',
+      'where are we',
+      'where is this',
+      "where's this",
+      'what is this place',
+      "what's this place",
+      'whats this place',
+      'what place is this',
+      'what is this',
+      'what is here',
+      "what's here",
+      'whats here',
+      'what is around',
+      "what's around",
+      'what is around me',
+      'what do i see',
+      'what can i see',
+      'which way',
+      'which ways',
+      'where to',
+      'where now',
+      'where can we go',
+      'where can i go from here',
+      'what are the exits',
+      'where are the exits',
+      'where does this lead',
+    ],
+    makes: 'look',
+    alone: true,
+    build: look,
+  },
+  {
+    spellings: [
+      'what do i have',
+      'what do i carry',
+      'what am i carrying',
+      'what have i got',
+      'what do i hold',
+      'who am i',
+      'how am i',
+    ],
+    makes: 'inventory',
+    alone: true,
+    build: inventory,
+  },
+];
