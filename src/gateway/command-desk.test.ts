@@ -203,4 +203,39 @@ describe('a command at the desk', () => {
     await desk.settle();
     expect(desk.taken.at(-1)!.action).toEqual({ action_type: 'take', item: 'lantern' });
   });
+
+  it('repeats the player’s last command on "again" or "g", and their last action, saying what it repeats', async () => {
+    const desk = given();
+    desk.command('g', 'c0');
+    await desk.settle();
+    expect(desk.taken).toEqual([]);
+    expect(desk.sent[0]).toMatchObject({
+      type: 'error',
+      code: 'not_understood',
+      suggestions: ['look', 'help'],
+    });
+    desk.command('take lamp', 'c1');
+    await desk.answer(0, { action_type: 'take', narration: 'You pick up the lamp.' });
+    desk.command('again', 'c2');
+    await desk.answer(1, { action_type: 'take', narration: 'You already have it.' });
+    expect(desk.taken.map((step) => [step.frameId, step.action])).toEqual([
+      ['c1.1', { action_type: 'take', item: 'lamp' }],
+      ['c2.1', { action_type: 'take', item: 'lamp' }],
+    ]);
+    expect(desk.sent.at(-1)).toMatchObject({
+      id: 'c2',
+      result: {
+        text: 'again',
+        corrections: ['again: take lamp'],
+        narration: '(again: take lamp)\n\nYou already have it.',
+      },
+    });
+    desk.action('a1', { action_type: 'attack', target: 'grey wolf' });
+    desk.command('g', 'c3');
+    await desk.settle();
+    expect(desk.taken.at(-1)).toMatchObject({
+      frameId: 'c3.1',
+      action: { action_type: 'attack', target: 'grey wolf' },
+    });
+  });
 });

@@ -26,6 +26,11 @@ export interface CommandDeskDeps {
   log: { error(details: object, message: string): void };
 }
 
+/** What "again" repeats: the text of a command, or a structured action. */
+type Asked = { text: string } | { action: Action };
+/** "again", "g": the player's last command or action once more, as in MUDs and IF. */
+const AGAIN = /^\s*(?:again|g|repeat)[\s.!]*$/i;
+
 /** How long an interpretation is kept for a retry of the same frame id (a model may read it otherwise). */
 const INTERPRETATION_KEPT_MS = 10 * 60_000;
 const INTERPRETATIONS_KEPT = 10_000;
@@ -53,11 +58,18 @@ export class CommandDesk {
     ttl: INTERPRETATION_KEPT_MS,
   });
 
+  /** Per player, the last command or action they sent (not "again" itself): what "again" repeats. */
+  private readonly lastAsked = new LRUCache<string, Asked>({
+    max: INTERPRETATIONS_KEPT,
+    ttl: INTERPRETATION_KEPT_MS,
+  });
+
   constructor(private readonly deps: CommandDeskDeps) {}
 
   /** A structured action: to the desk at once, unless a command of the player's runs (then after it). */
   acceptAction(arrival: ActionArrival): void {
     this.remember(arrival.playerId, [arrival.action]);
+    this.lastAsked.set(arrival.playerId, { action: arrival.action });
     if (this.running.has(arrival.playerId))
       void this.inOrder.run(arrival.playerId, async () => this.deps.desk.accept(arrival));
     else this.deps.desk.accept(arrival);
@@ -115,12 +127,36 @@ export class CommandDesk {
     const key = arrival.frameId === undefined ? undefined : `${arrival.playerId}/${arrival.frameId}`;
     const kept = key === undefined ? undefined : this.interpretations.get(key);
     if (kept) return kept;
-    const scene = await this.deps.sceneNames(arrival.playerId, arrival.at);
-    const it = this.lastThings.get(arrival.playerId);
-    const interpretation = await this.deps.interpreter.interpret(arrival.text, it ? { ...scene, it } : scene);
+    const interpretation = await this.readOrRepeat(arrival);
     if (interpretation.ok) this.remember(arrival.playerId, interpretation.actions);
     if (key !== undefined && interpretation.ok) this.interpretations.set(key, interpretation);
     return interpretation;
+  }
+
+  /** The command's text read into actions; "again" is the player's last command or action once more. */
+  private async readOrRepeat(arrival: CommandArrival): Promise<Interpretation> {
+    const { playerId, text } = arrival;
+    const again = AGAIN.test(text);
+    const last = again ? this.lastAsked.get(playerId) : undefined;
+    if (again && !last)
+      return {
+        ok: false,
+        error: 'There is nothing to repeat yet: "again" (or "g") sends your last command once more.',
+        suggestions: ['look', 'help'],
+        by: 'parser',
+      };
+    if (!again) this.lastAsked.set(playerId, { text });
+    if (last && 'action' in last)
+      return {
+        ok: true,
+        actions: [last.action],
+        corrections: [`again: ${describeAction(last.action)}`],
+        by: 'parser',
+      };
+    const scene = await this.deps.sceneNames(playerId, arrival.at);
+    const it = this.lastThings.get(playerId);
+    const read = await this.deps.interpreter.interpret(last?.text ?? text, it ? { ...scene, it } : scene);
+    return read.ok && last ? { ...read, corrections: [`again: ${last.text}`, ...read.corrections] } : read;
   }
 
   private remember(playerId: string, actions: readonly Action[]): void {
