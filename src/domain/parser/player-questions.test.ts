@@ -49,6 +49,12 @@ describe('someone named by how they look ("the old man")', () => {
     ]);
   });
 
+  it('picks, among several, the one whose name has the description\'s word ("old man": Old Tom)', () => {
+    expect(actionsOf(given(tavern).typed('ask the old man about ale'))).toEqual([
+      { action_type: 'talk', npc: 'Old Tom', message: 'ale' },
+    ]);
+  });
+
   it('never sends an article as the one asked ("ask the …")', () => {
     expect(actionsOf(given(hut).typed('ask the elder what the prophecy means'))).toEqual([
       { action_type: 'talk', npc: 'elder', message: 'what the prophecy means' },

@@ -157,6 +157,15 @@ function byDescription(
   const last = typed.toLowerCase().split(/\s+/).at(-1) ?? '';
   if (!PERSON_WORDS.has(last) || namesInclude(npcs, typed) || namesInclude(players, typed)) return undefined;
   if (npcs.length === 1) return { npc: npcs[0]! };
+  // "the old man" where Old Tom and Brenna stand: the one whose name has the description's word.
+  const described = typed.toLowerCase().split(/\s+/).slice(0, -1);
+  const named = npcs.filter((npc) =>
+    npc
+      .toLowerCase()
+      .split(/\s+/)
+      .some((word) => described.includes(word)),
+  );
+  if (named.length === 1) return { npc: named[0]! };
   if (npcs.length === 0) return { problem: 'There is no one here to talk to.', suggestions: ['look'] };
   return {
     problem: `Who do you mean by "${typed}"? Here are ${npcs.slice(0, -1).join(', ')} and ${npcs.at(-1)}.`,
