@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../infrastructure/event-store/event-store.ts';
 import { PLACE_NEWS_EVENT_TYPES, type PlaceNewsContext, placeNews } from './place-news.ts';
+import { privateNews } from './private-news.ts';
 
 const names: Record<string, string> = { 'old-tom': 'Old Tom', brenna: 'Brenna the Blacksmith' };
 const context: PlaceNewsContext = {
@@ -68,33 +69,45 @@ describe('NPC news at a place', () => {
     ]);
   });
 
-  it('tells everyone at the place, the player it is about included, how an NPC takes a world event', () => {
-    const reacted = stored(
+  const reactionTo = (cause: object) =>
+    stored(
       'NpcReacted',
       {
         npcId: 'old-tom',
         locationId: 'tavern',
         reaction: 'shaken',
         line: 'ayla went down, right here!',
-        cause: { type: 'PlayerDefeated', playerId: 'p1' },
+        cause,
         at: new Date(0).toISOString(),
       },
       'npc-old-tom',
     );
+  const reactionBroadcast = {
+    event: 'npc_reaction',
+    npc: 'Old Tom',
+    npc_id: 'old-tom',
+    reaction: 'shaken',
+    line: 'ayla went down, right here!',
+    text: 'Old Tom says: "ayla went down, right here!"',
+  };
+
+  it('tells everyone at the place how an NPC takes a world event, and the player it is about wherever they are, once', () => {
+    const reacted = reactionTo({ type: 'PlayerDefeated', playerId: 'p1' });
     expect(PLACE_NEWS_EVENT_TYPES).toContain('NpcReacted');
+    // The fallen player woke elsewhere: the place news leaves them out, a word of their own reaches them.
     expect(placeNews(reacted, context)).toEqual([
-      {
-        locationId: 'tavern',
-        actor: '',
-        broadcast: {
-          event: 'npc_reaction',
-          npc: 'Old Tom',
-          npc_id: 'old-tom',
-          reaction: 'shaken',
-          line: 'ayla went down, right here!',
-          text: 'Old Tom says: "ayla went down, right here!"',
-        },
-      },
+      { locationId: 'tavern', actor: 'p1', broadcast: reactionBroadcast },
     ]);
+    expect(privateNews(reacted, context)).toEqual([
+      { playerId: 'p1', actor: '', broadcast: reactionBroadcast },
+    ]);
+  });
+
+  it('tells a reaction about no player (a boss slain by nobody known) only at the place', () => {
+    const reacted = reactionTo({ type: 'EnemyDefeated', enemyId: 'wolf' });
+    expect(placeNews(reacted, context)).toEqual([
+      { locationId: 'tavern', actor: '', broadcast: reactionBroadcast },
+    ]);
+    expect(privateNews(reacted, context)).toEqual([]);
   });
 });
