@@ -232,7 +232,14 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
   const actions: Action[] = [];
   const corrections: string[] = [];
   let previous: Verb | undefined;
+  let previousClause: Action[] = [];
   for (const [index, { text: clause, newSentence }] of clauses.entries()) {
+    // "take the scroll and again": the clause before, once more ("again" alone is the desk's).
+    if (AGAIN.test(clause) && previousClause.length > 0) {
+      actions.push(...previousClause);
+      continue;
+    }
+    const clauseStart = actions.length;
     const moved = actions.some((action) => action.action_type === 'move');
     const outcome = parseClause(clause, { ...context, moved }, newSentence ? undefined : previous);
     const before = clauses.slice(0, index).map((c) => c.text);
@@ -269,10 +276,13 @@ export function parseCommand(text: string, options: ParseOptions): ParsedCommand
     }
     corrections.push(...outcome.corrections);
     previous = outcome.verb;
+    previousClause = actions.slice(clauseStart);
   }
   if (actions.length > options.maxActions) return tooMany(clauses, options.maxActions);
   return { ok: true, actions, corrections };
 }
+
+const AGAIN = /^(?:again|g|repeat)$/i;
 
 /** Words that stand for the thing the action before named ("take the dagger and wield it"). */
 const PRONOUNS = new Set(['it', 'them', 'that', 'this', 'one']);

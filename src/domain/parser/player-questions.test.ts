@@ -117,3 +117,25 @@ describe('a sentence that is no command after one that is', () => {
     ]);
   });
 });
+
+describe('"again" inside a command', () => {
+  it('repeats the clause before it ("attack the wolf, then again")', () => {
+    const hollow: SceneNames = { ...square, itemsHere: [], enemies: ['grey wolf'] };
+    expect(actionsOf(given(hollow).typed('attack the wolf, then again'))).toEqual([
+      { action_type: 'attack', target: 'wolf' },
+      { action_type: 'attack', target: 'wolf' },
+    ]);
+  });
+});
+
+describe('someone described, as the one examined or given to', () => {
+  it('reads "x old man" and "give the scroll to the old man" as the one person here', () => {
+    const holding: SceneNames = { ...hut, carried: ['old scroll'] };
+    expect(actionsOf(given(holding).typed('x the old man'))).toEqual([
+      { action_type: 'examine', target: 'Elder Zorathian' },
+    ]);
+    expect(actionsOf(given(holding).typed('give the scroll to the old man'))).toEqual([
+      { action_type: 'give', item: 'scroll', to: 'Elder Zorathian' },
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import { findByName } from '../world/lookup.ts';
+import { personDescribed } from './addressee.ts';
 import {
   type Built,
   type ClauseContext,
@@ -64,6 +65,8 @@ export function inspect(words: string[], context: ClauseContext): Built {
     return done({ action_type: 'inventory' });
   if (['quests', 'quest', 'journal', 'quest log'].includes(text))
     return done({ action_type: 'quest', op: 'status' });
+  const described = personDescribed(withoutArticles(phrase(rest)), context);
+  if (described) return done({ action_type: 'examine', target: described });
   return examine(rest, context);
 }
 
