@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import starterContent from '../../../content/starter-world.json' with { type: 'json' };
+import { buildWorld } from '../../domain/world/world.ts';
 import { actionContext } from '../prompts/testing/context.ts';
 import { examine } from './examine.ts';
 
@@ -52,5 +54,23 @@ describe('examine: a close look at one thing, as things stand', () => {
     });
     expect(look('ayla').result.narration).toContain('That is you.');
     expect(look('bram').result.narration).toBe('There is no bram here to examine.');
+  });
+
+  it("looks at what the place's description names, in the description's own sentences, after things and people", () => {
+    const world = buildWorld(starterContent);
+    const square = { world, locationId: 'village-square' };
+    const online = [{ playerId: 'p2', name: 'Maxwell', locationId: 'village-square' }];
+    const well = look('the well', { ...square, online }).result;
+    expect(well).toMatchObject({ target: { kind: 'scenery', name: 'the well' } });
+    expect(well.narration).toContain(
+      'Cobblestones ring a moss-covered well at the heart of Emberfall, worn smooth by three hundred years of buckets.',
+    );
+    expect(well.narration).not.toContain('Smoke curls');
+    expect(look('smithy', square).result.narration).toMatch(/^Smoke curls from the smithy to the east/);
+    expect(look('cobblestone', square).result.narration).toMatch(/^Cobblestones ring/);
+    expect(look('dragon', square).result.narration).toBe('There is no dragon here to examine.');
+    expect(look('to', square).result.narration).toBe('There is no to here to examine.');
+    // What the player can take or meet comes first: the rusty dagger is not the scenery.
+    expect(look('dagger', { locationId: 'square' }).result).toMatchObject({ target: { kind: 'item' } });
   });
 });
