@@ -1,7 +1,7 @@
 import { type Action, actionSchema, isActionType } from '../actions.ts';
 import { everything } from './clause.ts';
 import { DIRECTION_SPELLINGS, directionOf, isDiagonal } from './directions.ts';
-import { QUESTION_WORDS } from './questions.ts';
+import { askedAbout, QUESTION_WORDS } from './questions.ts';
 import { nearestName, resolveName, type SceneNames, withoutArticles } from './scene-names.ts';
 import { type ClauseContext, type Verb, verbAt, verbsNear } from './verbs.ts';
 
@@ -138,7 +138,7 @@ function parseClause(clause: string, context: ClauseContext, previous: Verb | un
     const repeated = previous.build(tokens, context);
     if ('actions' in repeated) return { ...repeated, verb: previous };
   }
-  return notUnderstood(tokens, context);
+  return askedAbout(tokens, context) ?? notUnderstood(tokens, context);
 }
 
 /** Words a sentence about someone has and a list of names has not ("go east and my name is Bob"). */

@@ -96,6 +96,21 @@ describe('questions to the game itself', () => {
     expect(actionsOf(given(hut).typed('what do I have?'))).toEqual([{ action_type: 'inventory' }]);
   });
 
+  it('reads "what is <thing here>" and "who is <someone here>" as examining them', () => {
+    expect(actionsOf(given(hut).typed('what is the old scroll?'))).toEqual([
+      { action_type: 'examine', target: 'old scroll' },
+    ]);
+    expect(actionsOf(given(hut).typed('who is the old man'))).toEqual([
+      { action_type: 'examine', target: 'Elder Zorathian' },
+    ]);
+    expect(actionsOf(given(hut).typed("who's zorathian?"))).toEqual([
+      { action_type: 'examine', target: 'zorathian' },
+    ]);
+    expect(refusalOf(given(hut).typed('what is the prophecy')).suggestions).toContain(
+      'talk to Elder Zorathian: what is the prophecy',
+    );
+  });
+
   it('never reads a question word as a misspelt verb ("what" is not "chat")', () => {
     const refused = refusalOf(given(hut).typed('what is the meaning of the star'));
     expect(refused.error).not.toContain('chat');

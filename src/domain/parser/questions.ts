@@ -1,4 +1,6 @@
-import { done, type Verb } from './clause.ts';
+import { personDescribed } from './addressee.ts';
+import { type Built, type ClauseContext, done, everything, lower, phrase, type Verb } from './clause.ts';
+import { namesInclude, withoutArticles } from './scene-names.ts';
 
 /**
  * Questions a player asks the game itself ("where am I?", "what is this place?"), as an IF game
@@ -69,3 +71,21 @@ export const QUESTIONS: readonly Verb[] = [
     build: inventory,
   },
 ];
+
+const ASKING_WHAT = new Set(['what', "what's", 'whats', 'who', "who's", 'whos']);
+const BEING = new Set(['is', 'are', 'was']);
+
+/**
+ * "what is the old scroll?", "who is the old man?": about something or someone here, a question is
+ * examining them. Undefined when the words name nothing here ("what is the prophecy": for an NPC).
+ */
+export function askedAbout(tokens: readonly string[], context: ClauseContext): Built | undefined {
+  const words = lower(tokens);
+  if (!ASKING_WHAT.has(words[0] ?? '') || !context.has('examine')) return undefined;
+  const rest = BEING.has(words[1] ?? '') ? tokens.slice(2) : tokens.slice(1);
+  const typed = withoutArticles(phrase(rest).replace(/[?!.]+$/, ''));
+  if (typed.length < 3) return undefined;
+  if (namesInclude(everything(context.scene), typed)) return done({ action_type: 'examine', target: typed });
+  const person = personDescribed(typed, context);
+  return person ? done({ action_type: 'examine', target: person }) : undefined;
+}
