@@ -126,11 +126,17 @@ function pointersOf(world: World, step: Quest['steps'][number]): Pointer[] {
       });
   }
   const asked = condition.type === 'have' || condition.type === 'deliver' ? condition.item : undefined;
+  return [...pointers, ...itemPointersIn(world, step.hint, asked)];
+}
+
+/** The items a text names (and `asked`, named or not), at the places it names them at, else wherever they lie. */
+function itemPointersIn(world: World, text: string, asked?: string): Pointer[] {
+  const pointers: Pointer[] = [];
   for (const item of world.content.items) {
-    if (item.id !== asked && !namedIn(step.hint, item.name)) continue;
+    if (item.id !== asked && !namedIn(text, item.name)) continue;
     const placed = world.content.locations.filter((l) => l.items.includes(item.id));
-    // A hint naming the place ("the dagger in the Smithy") points there; otherwise anywhere it lies.
-    const named = placed.filter((l) => namedIn(step.hint, bareName(l.name)));
+    // A text naming the place ("the dagger in the Smithy") points there; otherwise anywhere it lies.
+    const named = placed.filter((l) => namedIn(text, bareName(l.name)));
     pointers.push({
       kind: 'item',
       id: item.id,
@@ -139,6 +145,27 @@ function pointersOf(world: World, step: Quest['steps'][number]): Pointer[] {
     });
   }
   return pointers;
+}
+
+/** The places whose state tells whether the items a text points at (an NPC's line) still lie there. */
+export function placesOfItemsIn(world: World, text: string): string[] {
+  return [...new Set(itemPointersIn(world, text).flatMap((p) => p.locations.map((l) => l.id)))];
+}
+
+/**
+ * What is no longer so of the items a text points at where they lie ("There's a rusty dagger on the
+ * rack in my smithy"): a note for each one gone from every place it names. Items the player carries
+ * are left out (whoever tells the text sees them on the player, and says so in its own way).
+ */
+export function itemNotesIn(
+  world: World,
+  player: Pick<PlayerState, 'inventory'>,
+  text: string,
+  seen: (locationId: string) => SeenPlace | undefined,
+): string[] {
+  return itemPointersIn(world, text)
+    .filter((pointer) => pointer.locations.length > 0 && !player.inventory.includes(pointer.id))
+    .flatMap((pointer) => noteOn(world, player, pointer, seen));
 }
 
 function namedIn(text: string, name: string): boolean {

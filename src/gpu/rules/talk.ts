@@ -21,7 +21,8 @@ import {
   toldOfDelivery,
 } from './talk/quest-talk.ts';
 import { hasTold, type Recollection, recollect, tell } from './talk/recall.ts';
-import { freshHappening, memoryLine, quietLine, useFact } from './talk/remembering.ts';
+import { freshHappening, memoryLine, quietLine, talkWithLine, useFact } from './talk/remembering.ts';
+import { asThingsAreNow } from './talk/things-now.ts';
 import {
   allToldLine,
   type Knowledge,
@@ -116,6 +117,12 @@ export async function composeReply(
   }
   open(turn, draft);
   answer(turn, draft);
+  if (draft.topicLine)
+    draft.parts.splice(
+      draft.parts.indexOf(draft.topicLine) + 1,
+      0,
+      ...(await asThingsAreNow(context, draft.topicLine)),
+    );
   questTalk(turn, draft);
   carryOn(turn, draft);
   close(turn, draft);
@@ -147,6 +154,8 @@ interface Draft {
   /** Whether the player's words have had their answer. */
   answered: boolean;
   topic?: Knowledge | undefined;
+  /** The topic's line told in this reply. */
+  topicLine?: string;
   offer?: Quest;
   hint?: string;
 }
@@ -213,6 +222,15 @@ function answer(turn: Turn, draft: Draft): void {
     useFact(context, recollection, intent.askFact);
     draft.emotion = 'thoughtful';
     draft.answered = true;
+  } else if (talkedWith(turn, draft)) {
+    const other = talkedWith(turn, draft)!;
+    draft.parts.push(
+      talkWithLine(recollection, other) ??
+        `${other.name} and I have not talked of late; there is nothing of it I could tell you.`,
+    );
+    draft.topics.push(other.name);
+    draft.emotion = 'thoughtful';
+    draft.answered = true;
   } else if (intent.askMemory) {
     draft.parts.push(memoryLine(context, npc, recollection));
     draft.emotion = 'thoughtful';
@@ -224,6 +242,7 @@ function answer(turn: Turn, draft: Draft): void {
       const noticed = noticeCarried(turn, draft.topic);
       if (noticed) draft.parts.push(noticed);
     }
+    if (next) draft.topicLine = next.line;
     draft.parts.push(next ? next.line : allToldLine(context, npc, draft.topic, recollection, random));
     draft.topics.push(draft.topic.topic);
     draft.emotion = 'thoughtful';
@@ -243,7 +262,7 @@ function answer(turn: Turn, draft: Draft): void {
     draft.answered = true;
   } else if (!draft.answered && intent.askNews) {
     // Then small talk, as one does when there is nothing to tell.
-    draft.parts.push(quietLine(context));
+    draft.parts.push(quietLine(context, recollection));
   }
   if (!draft.answered && !intent.questAsk && !intent.greeting && !intent.goOn && !intent.farewell) {
     const elsewhere = askElsewhereLine(context, npc, intent.text, recollection, random);
@@ -252,6 +271,24 @@ function answer(turn: Turn, draft: Draft): void {
       draft.answered = true;
     }
   }
+}
+
+/**
+ * The NPC the player asks this one about a talk with ("what did you and Old Tom talk about?"): when it
+ * remembers one, or when the words name no topic it could answer instead ("did the elder tell you of
+ * the prophecy?" with no such talk remembered is a question about the prophecy).
+ */
+function talkedWith(turn: Turn, draft: Draft): Npc | undefined {
+  const { context, npc, intent, recollection } = turn;
+  if (!intent.askTalkWith) return undefined;
+  const other = mentionedNpcs(context, npc, intent.aboutOthers)[0];
+  if (!other) return undefined;
+  const topicAsked =
+    draft.topic !== undefined &&
+    !draft.topic.keywords.some((k) => nameWords(other).includes(k.toLowerCase()));
+  return talkWithLine({ ...recollection, used: new Set() }, other) !== undefined || !topicAsked
+    ? other
+    : undefined;
 }
 
 /** A quest to offer (asked for work, or greeted with nothing asked), else the work already in hand. */

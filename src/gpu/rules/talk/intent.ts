@@ -19,6 +19,8 @@ export interface Intent {
   askFact: PlayerFact['kind'] | undefined;
   /** Asks what is new, what happened. */
   askNews: boolean;
+  /** Asks what the NPC and someone else talked about ("what did you and Old Tom talk about?"). */
+  askTalkWith: boolean;
   /** Asks the NPC to go on with what it was saying. */
   goOn: boolean;
   /** Speaks of the weather. */
@@ -52,6 +54,9 @@ const FACT_QUESTIONS: [PlayerFact['kind'], RegExp][] = [
 const NEWS_WORDS =
   /\b(news|happened|happening|going on|new around|lately|anything new|what'?s new|what is new|what else is new)\b/;
 
+const TALK_WITH =
+  /\b(you and [\w ]+|with [\w ]+|did [\w ]+)\b.*\b(talk|talked|talking|speak|spoke|spoken|chat|chatted|discuss|discussed|say|said|tell you|told you)\b|\b(talked|spoke|spoken|chatted) (with|to)\b/;
+
 export function readIntent(message: string): Intent {
   const text = message.toLowerCase();
   const told = factsOfTalk(message);
@@ -66,6 +71,7 @@ export function readIntent(message: string): Intent {
     askMemory: MEMORY_WORDS.test(text),
     askFact: FACT_QUESTIONS.find(([, question]) => question.test(text))?.[0],
     askNews: NEWS_WORDS.test(text),
+    askTalkWith: TALK_WITH.test(text),
     goOn: GO_ON.test(text),
     weather: WEATHER_WORDS.test(text),
     // Read as the memory keeps them (src/domain/memory/facts.ts), so what is heard now is what is recalled later.

@@ -3,8 +3,9 @@ import { knowledgeKey, knowledgeLines } from '../../../domain/world/npc-lines.ts
 import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext, RecalledMemory } from '../../lane.ts';
 import { whoTheyAre } from './player-facts.ts';
-import { alreadySaid, factMemory, type Recollection, tell } from './recall.ts';
+import { alreadySaid, factMemory, hasTold, type Recollection, tell, toldAt } from './recall.ts';
 import { keywordHits, placePhrase } from './topics.ts';
+import { capitalise, fill } from './voice.ts';
 
 /** How many of the topics talked about an NPC names when asked what it remembers. */
 const MEMORY_TOPICS = 3;
@@ -86,9 +87,32 @@ function toldAs(context: ActionContext, memory: RecalledMemory): string | undefi
 
 const TODAY = { morning: 'this morning', day: 'today', evening: 'this evening', night: 'tonight' } as const;
 
-/** Asked for news with nothing to tell: that the place has been quiet, at this hour. */
-export function quietLine(context: ActionContext): string {
-  return `Nothing new ${TODAY[context.time.timeOfDay]}; ${placePhrase(context, context.location.name)} has been quiet.`;
+const QUIET = [
+  'Nothing new {today}; {place} has been quiet.',
+  'Still nothing since you asked. {Place} stays quiet.',
+  'No more than when you last asked: not a thing has stirred {today}.',
+  'You keep asking, and {place} keeps quiet. Nothing yet.',
+];
+
+/**
+ * Asked for news with nothing to tell: that the place has been quiet, at this hour. Asked again in
+ * the same part of the same day, it says that nothing has come up since, not the same words again.
+ */
+export function quietLine(context: ActionContext, recollection: Recollection): string {
+  const { hour, timeOfDay } = context.time;
+  const asked = `quiet:${Math.floor(hour / 24)}-${timeOfDay}`;
+  const key = (i: number) => `${asked}:${i}`;
+  const untold = QUIET.findIndex((_, i) => !hasTold(recollection, '', key(i)));
+  // All said: the one said longest ago, after the first (which is said once a time of day).
+  const index =
+    untold >= 0
+      ? untold
+      : QUIET.map((_, i) => i)
+          .slice(1)
+          .sort((a, b) => toldAt(recollection, key(a)) - toldAt(recollection, key(b)))[0]!;
+  tell(recollection, key(index));
+  const place = placePhrase(context, context.location.name);
+  return fill(QUIET[index]!, { today: TODAY[timeOfDay], place, Place: capitalise(place) });
 }
 
 /**
@@ -97,6 +121,23 @@ export function quietLine(context: ActionContext): string {
  */
 function withoutQuotedSpeech(text: string): string {
   return text.replace(/\s*[^.!?]*\bsaid: "[^"]*"\s*$/, '').trim();
+}
+
+/**
+ * Asked what it and another NPC talked about: what it remembers of their talks, the latest it has not
+ * yet told this player first (then the latest again). Undefined when it remembers no talk with them.
+ */
+export function talkWithLine(recollection: Recollection, other: Npc): string | undefined {
+  const talks = recollection.happenings.filter(
+    (m) =>
+      m.kind === 'observation' &&
+      /^I (talked|passed the time) with /.test(m.text) &&
+      m.text.includes(other.name),
+  );
+  const talk = talks.find((m) => !alreadySaid(recollection, m.text)) ?? talks[0];
+  if (!talk) return undefined;
+  recollection.used.add(talk);
+  return withoutQuotedSpeech(talk.text);
 }
 
 export function useFact(

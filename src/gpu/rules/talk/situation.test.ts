@@ -310,3 +310,53 @@ describe('an NPC remarks on what the player carries that belongs to the topic', 
     expect(without.reply).not.toContain('I see you carry');
   });
 });
+
+describe('an NPC tells of things as they are now', () => {
+  // Taken a minute before the talk: its five minutes to come back are not yet past.
+  const DAGGER_GONE = { smithy: { items: [], respawning: { 'rusty-dagger': ['2024-05-01T11:59:00Z'] } } };
+
+  it('given the rusty dagger was taken from the smithy, when Brenna is asked about weapons, then her line about it says it is gone', async () => {
+    const answer = await reply({ npcId: 'brenna', message: 'Any weapons?', states: DAGGER_GONE });
+    expect(answer.reply).toContain("There's a rusty dagger on the rack in my smithy.");
+    expect(answer.reply).toContain('the rusty dagger is no longer at the Smithy — someone took it');
+  });
+
+  it('given the rusty dagger lies on its rack, when Brenna is asked about weapons, then she only points at it', async () => {
+    const answer = await reply({ npcId: 'brenna', message: 'Any weapons?' });
+    expect(answer.reply).toContain("There's a rusty dagger on the rack in my smithy.");
+    expect(answer.reply).not.toContain('no longer');
+  });
+
+  it('given the player asked for news and nothing happened, when they ask what is new, then the NPC says nothing came up since, in other words', async () => {
+    const first = await reply({ npcId: 'brenna', message: 'Any news?', timeOfDay: 'night' });
+    const second = await reply({
+      npcId: 'brenna',
+      message: 'What is new?',
+      timeOfDay: 'night',
+      player: { relationships: { brenna: 5 }, toldByNpc: { brenna: first.told } },
+    });
+    expect(first.reply).toMatch(/^Nothing new tonight; the Smithy has been quiet\./);
+    expect(second.reply).toMatch(/^Still nothing since you asked\. The Smithy stays quiet\./);
+    expect(second.reply).not.toBe(first.reply);
+  });
+});
+
+describe('an NPC tells what it talked about with another', () => {
+  it('given Brenna talked with Old Tom, when asked what they talked about, then she tells their talk, not who he is', async () => {
+    const talk =
+      "I talked with Old Tom about the mule. Old Tom told me: 'That mule kicks harder than my ale.'";
+    const answer = await reply({
+      npcId: 'brenna',
+      message: 'What did you and Old Tom talk about?',
+      memories: [seen(talk, 3)],
+    });
+    expect(answer.reply).toContain('I talked with Old Tom about the mule.');
+    expect(answer.reply).not.toContain('drinking companion');
+  });
+
+  it('given Brenna has not talked with Old Tom, when asked what they talked about, then she says so, not who he is', async () => {
+    const answer = await reply({ npcId: 'brenna', message: 'What did you and Old Tom talk about?' });
+    expect(answer.reply).toContain('Old Tom and I have not talked of late');
+    expect(answer.reply).not.toContain('drinking companion');
+  });
+});

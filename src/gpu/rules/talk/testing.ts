@@ -3,7 +3,7 @@ import { seededRandom } from '../../../domain/random.ts';
 import { starterWorld } from '../../../domain/testing/starter-world.ts';
 import type { TimeOfDay } from '../../../domain/world/clock.ts';
 import type { ActionContext, PlayerFact, RecalledMemory } from '../../lane.ts';
-import { actionContext } from '../../prompts/testing/context.ts';
+import { actionContext, type ContextOptions } from '../../prompts/testing/context.ts';
 import { composeReply } from '../talk.ts';
 
 /** The starter world and one talk with one of its NPCs, composed as the rule engine does, for tests. */
@@ -38,6 +38,8 @@ export interface Talk {
   player?: Partial<PlayerState>;
   memories?: RecalledMemory[];
   actionId?: string;
+  /** Location states by id, for places whose items differ from the content's (a dagger taken). */
+  states?: ContextOptions['states'];
 }
 
 export function contextFor(talk: Talk): ActionContext {
@@ -47,6 +49,7 @@ export function contextFor(talk: Talk): ActionContext {
     locationId: talk.locationId ?? npc(talk.npcId).location,
     ...(talk.player ? { player: talk.player } : {}),
     memories: talk.memories ?? [],
+    ...(talk.states ? { states: talk.states } : {}),
     actionId: talk.actionId ?? 'a1',
   });
   const timeOfDay = talk.timeOfDay ?? 'day';
