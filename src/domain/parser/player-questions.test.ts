@@ -111,6 +111,17 @@ describe('questions to the game itself', () => {
     );
   });
 
+  it('answers "what should I do?" with the quest log (what each quest asks next)', () => {
+    for (const text of ['what should I do?', 'what next', 'hint'])
+      expect(actionsOf(given(hut).typed(text))).toEqual([{ action_type: 'quest', op: 'status' }]);
+  });
+
+  it('greets the one described here ("hi old man")', () => {
+    expect(actionsOf(given(hut).typed('hi old man'))).toEqual([
+      { action_type: 'talk', npc: 'Elder Zorathian', message: 'hi old man' },
+    ]);
+  });
+
   it('never reads a question word as a misspelt verb ("what" is not "chat")', () => {
     const refused = refusalOf(given(hut).typed('what is the meaning of the star'));
     expect(refused.error).not.toContain('chat');

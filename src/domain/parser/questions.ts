@@ -45,7 +45,6 @@ export const QUESTIONS: readonly Verb[] = [
       'which way',
       'which ways',
       'where to',
-      'where now',
       'where can we go',
       'where can i go from here',
       'what are the exits',
@@ -69,6 +68,20 @@ export const QUESTIONS: readonly Verb[] = [
     makes: 'inventory',
     alone: true,
     build: inventory,
+  },
+  {
+    // The quest log holds what each quest asks next: the hint a lost player wants.
+    spellings: [
+      'what should i do',
+      'what do i do',
+
+      'what next',
+      'hint',
+      'hints',
+    ],
+    makes: 'quest',
+    alone: true,
+    build: () => done({ action_type: 'quest', op: 'status' }),
   },
 ];
 

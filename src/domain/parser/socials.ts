@@ -1,3 +1,4 @@
+import { personDescribed } from './addressee.ts';
 import {
   type Built,
   type ClauseContext,
@@ -149,14 +150,19 @@ export function greet(words: string[], context: ClauseContext): Built {
     const found = someoneAt(words.slice(start), context);
     if (found) addressee = found[0];
   }
+  // "hi old man": the one here the description names.
+  const after = nameAfterGreeting(words);
+  const described = after && !context.moved ? personDescribed(after, context) : undefined;
   const npc = addressee
     ? npcs.find((name) => name === addressee)
-    : context.moved
-      ? nameAfterGreeting(words)
-      : // "bye elder" where only Old Tom stands is not said to Old Tom.
-        npcs.length === 1 && context.has('talk') && !nameAfterGreeting(words)
-        ? npcs[0]
-        : undefined;
+    : described
+      ? described
+      : context.moved
+        ? nameAfterGreeting(words)
+        : // "bye elder" where only Old Tom stands is not said to Old Tom.
+          npcs.length === 1 && context.has('talk') && !nameAfterGreeting(words)
+          ? npcs[0]
+          : undefined;
   if (npc && context.has('talk')) return done({ action_type: 'talk', npc, message });
   if (context.has('say')) return done({ action_type: 'say', message });
   return problem('There is no one here to talk to.', ['look']);
