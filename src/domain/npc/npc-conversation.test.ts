@@ -267,4 +267,40 @@ describe('who talks, and when', () => {
     expect(conversationSlot(world, atGameHour(20, 15), 15)).toBe(slot + 1);
     expect(() => conversationSlot(world, atGameHour(20), 0)).toThrow(RangeError);
   });
+
+  it('says to a neighbour what fits a neighbour: no farewell sending a player on the road, no player address, nothing of the listener to its face', () => {
+    const npcs = world.content.npcs;
+    const farewellsToPlayers = new Set(npcs.flatMap((n) => n.farewells));
+    let farewellsSaid = 0;
+    for (const a of npcs)
+      for (const b of npcs) {
+        if (a.id === b.id) continue;
+        for (let hour = 0; hour < 24; hour += 3)
+          for (const locationId of ['tavern', 'village-square']) {
+            const { lines } = composeNpcConversation(
+              world,
+              place(locationId),
+              npc(a.id),
+              npc(b.id),
+              atGameHour(hour),
+            );
+            for (const line of lines) {
+              const speaker = npc(line.npcId);
+              const listener = line.npcId === a.id ? b : a;
+              expect(farewellsToPlayers.has(line.text)).toBe(false);
+              for (const word of speaker.address)
+                expect(line.text).not.toMatch(new RegExp(`\\b${word}\\b`, 'i'));
+              if (listener.id === 'elder-zorathian') expect(line.text).not.toMatch(/\bthe elder\b/i);
+            }
+            if (lines.length === 4) farewellsSaid++;
+          }
+      }
+    expect(farewellsSaid).toBeGreaterThan(0);
+    // Old Tom calls a player "friend"; to Brenna he says her name.
+    expect(
+      composeNpcConversation(world, place('tavern'), npc('brenna'), npc('old-tom'), atGameHour(19))
+        .lines.filter((line) => line.npcId === 'old-tom')
+        .every((line) => !/\bfriend\b/.test(line.text)),
+    ).toBe(true);
+  });
 });

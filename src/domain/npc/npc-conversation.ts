@@ -4,7 +4,14 @@ import { type LineSituation, linesFor } from '../world/npc-lines.ts';
 import type { Location, Npc, World } from '../world/world.ts';
 import { happeningLine, type WorldHappening } from './npc-happenings.ts';
 import type { ConversationLine } from './npc-life-events.ts';
-import { answerLines, callName, firstSentence, greetingLine, mentionName } from './npc-voice.ts';
+import {
+  answerLines,
+  callName,
+  firstSentence,
+  greetingLine,
+  leaveTakingLines,
+  mentionName,
+} from './npc-voice.ts';
 
 export interface ComposedConversation {
   topic: string;
@@ -70,16 +77,18 @@ export function composeNpcConversation(
   const here = new Set(npcsAt(world, location.id, at).map((npc) => npc.id));
   const subject = chooseSubject(world, listener, teller, situation, random, recent, said, here);
   lines.push({ npcId: teller.id, text: subject.text });
-  const shared = subject.knowledge && sharedKnowledge(listener, subject.knowledge);
+  const known = subject.knowledge && sharedKnowledge(listener, subject.knowledge);
+  // Not "The elder showed me…" said to the elder.
+  const shared = known && !mentions(`${known.topic} ${known.text}`, teller) ? known : undefined;
   const answers = answerLines(listener, teller);
   if (shared)
     answers.unshift(
-      `${firstSentence(spokenTo(shared.text, teller))} That's how I see it, ${callName(teller)}.`,
+      `${firstSentence(spokenTo(shared.text, listener, teller))} That's how I see it, ${callName(teller)}.`,
     );
   lines.push({ npcId: listener.id, text: fresh(answers)[0]! });
-  const farewells = fresh(
-    linesFor(teller, 'farewell', situation).map((line) => spokenTo(line.text, listener)),
-  );
+  // The content's farewells send a player off on the road ("Bring back anything interesting"): to a
+  // neighbour the NPC takes its leave in its own manner.
+  const farewells = fresh(leaveTakingLines(teller, listener, timeOfDay));
   if (farewells.length > 0 && random() < 0.5) lines.push({ npcId: teller.id, text: pick(random, farewells) });
   return { topic: subject.topic, lines };
 }
@@ -112,22 +121,26 @@ function chooseSubject(
   const unsaid = (text: string) => !said.has(text);
   const mentioned = (line: string) =>
     world.content.npcs.filter((npc) => npc.id !== b.id && mentions(line, npc));
+  // Who a line speaks of is read before the listener's name goes in ("Well, friend" → "Well, Brenna").
   const smallTalk = linesFor(b, 'smallTalk', situation)
-    .map((line) => spokenTo(line.text, a))
-    .filter((line) => mentioned(line).every((npc) => !here.has(npc.id) && npc.id !== a.id));
-  const gossip = smallTalk.filter((line) => mentioned(line).length > 0 && unsaid(line));
-  const plain = smallTalk.filter((line) => mentioned(line).length === 0 && unsaid(line));
+    .map((line) => ({ about: mentioned(line.text), text: spokenTo(line.text, b, a) }))
+    .filter(({ about }) => about.every((npc) => !here.has(npc.id) && npc.id !== a.id));
+  const gossip = smallTalk.filter(({ about, text }) => about.length > 0 && unsaid(text));
+  const plain = smallTalk
+    .filter(({ about, text }) => about.length === 0 && unsaid(text))
+    .map(({ text }) => text);
   const known = b.knowledge
     .filter((k) => !ABOUT_ONESELF.test(k.topic))
     .map((knowledge) => ({
       knowledge,
-      text: `I've been thinking about ${knowledge.topic}. ${firstSentence(spokenTo(knowledge.text, a))}`,
+      text: `I've been thinking about ${knowledge.topic}. ${firstSentence(spokenTo(knowledge.text, b, a))}`,
     }))
-    .filter(({ text }) => unsaid(text));
+    // What it knows of the listener is told to players, not to the listener's face.
+    .filter(({ knowledge, text }) => unsaid(text) && !mentions(`${knowledge.topic} ${text}`, a));
   const roll = random();
   if (gossip.length > 0 && roll < 0.4) {
-    const text = pick(random, gossip);
-    return { topic: callName(mentioned(text)[0]!), text };
+    const { about, text } = pick(random, gossip);
+    return { topic: callName(about[0]!), text };
   }
   if (known.length > 0 && (roll < 0.8 || plain.length === 0)) {
     const { knowledge, text } = pick(random, known);
@@ -135,8 +148,8 @@ function chooseSubject(
   }
   if (plain.length > 0) return { topic: 'small talk', text: pick(random, plain) };
   if (gossip.length > 0) {
-    const text = pick(random, gossip);
-    return { topic: callName(mentioned(text)[0]!), text };
+    const { about, text } = pick(random, gossip);
+    return { topic: callName(about[0]!), text };
   }
   return {
     topic: 'the weather',
@@ -160,11 +173,26 @@ function saidLately(world: World, lines: readonly string[]): SaidLately {
   return { has: (text) => said.has(plain(text)) };
 }
 
-/** Whether a line speaks of an NPC: by the word others use for it (Old Tom is "Tom"). */
+/**
+ * Whether a line speaks of an NPC: by the word others use for it (Old Tom is "Tom"), or by its title
+ * or trade ("the elder", "the captain", "the herbalist").
+ */
 function mentions(line: string, npc: Npc): boolean {
-  const name = mentionName(npc).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`\\b${name}\\b`).test(line);
+  const name = asPattern(mentionName(npc));
+  const titles = titlesOf(npc).map(asPattern);
+  const byTitle = titles.length > 0 ? `|\\bthe (${titles.join('|')})\\b` : '';
+  return new RegExp(`\\b${name}\\b${byTitle}`, 'i').test(line);
 }
+
+/** "Elder Zorathian" is the elder, "Mira the Herbalist" the herbalist (Old Tom is no "old"). */
+function titlesOf(npc: Npc): string[] {
+  const [called, epithet] = npc.name.split(' the ');
+  const words = called!.split(/\s+/);
+  const title = words.length > 1 && words[0]!.toLowerCase() !== 'old' ? [words[0]!] : [];
+  return [...title, ...(epithet ? [epithet] : [])];
+}
+
+const asPattern = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function topicOfHappening(world: World, happening: WorldHappening): string {
   switch (happening.type) {
@@ -177,9 +205,18 @@ function topicOfHappening(world: World, happening: WorldHappening): string {
   }
 }
 
-/** A line written for a player, said to another NPC: "{address}" is the listener's name. */
-function spokenTo(line: string, listener: Npc): string {
-  return line.replaceAll('{address}', callName(listener));
+/**
+ * A line written for a player, said by `speaker` to another NPC: "{address}" and what the speaker
+ * calls a player ("child", "friend") become the listener's name ("Then sit, Old Tom.").
+ */
+function spokenTo(line: string, speaker: Npc, listener: Npc): string {
+  const name = callName(listener);
+  const named = line.replaceAll('{address}', name);
+  if (speaker.address.length === 0) return named;
+  const words = speaker.address.map(asPattern).join('|');
+  return named
+    .replace(new RegExp(`(,\\s*)(${words})\\b`, 'gi'), `$1${name}`)
+    .replace(new RegExp(`(^|[.!?]\\s+)(${words})(?=,)`, 'gi'), `$1${name}`);
 }
 
 /** What `npc` knows of the same topic: the same topic name, or a keyword in common. */

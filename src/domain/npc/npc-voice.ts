@@ -145,6 +145,32 @@ export function answerLines(speaker: Npc, listener: Npc): string[] {
   }
 }
 
+/**
+ * How `speaker` takes its leave of a neighbour it will see again (not a player it sends on the road),
+ * from its mood and regard; `when` is the part of the day.
+ */
+export function leaveTakingLines(speaker: Npc, listener: Npc, timeOfDay: TimeOfDay): string[] {
+  const name = callName(listener);
+  const when = partOfDay(timeOfDay);
+  const later = timeOfDay === 'night' ? 'in the morning' : 'later';
+  if (warmthOf(regard(speaker, listener).score) === 'cold')
+    return [`That's enough of you for ${when}, ${name}.`, `I've better things to do, ${name}.`];
+  switch (speaker.personality.mood) {
+    case 'cheerful':
+      return [`Right, I'll let you get on, ${name}. Ha!`, `Same again ${later}, ${name}? Ha!`];
+    case 'thoughtful':
+      return [`Hmm. I'll think on that ${when}, ${name}.`, `We'll speak of it again, ${name}.`];
+    case 'grumpy':
+      return [`Hmph. Work won't do itself, ${name}.`, `Enough chatter for ${when}, ${name}.`];
+    case 'wary':
+      return [`Keep your eyes open ${when}, ${name}.`, `Tell me if you hear more, ${name}.`];
+    case 'sad':
+      return [`Ah. Look after yourself, ${name}.`, `I'll leave you to it, ${name}.`];
+    case 'calm':
+      return [`Until ${later}, ${name}.`, `I'll leave you to it, ${name}.`];
+  }
+}
+
 /** Below this many characters a first sentence ("Wolves?") says nothing on its own. */
 const SHORTEST_GIST = 30;
 
