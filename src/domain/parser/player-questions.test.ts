@@ -77,7 +77,11 @@ describe('"fetch me that stick": the player takes it', () => {
       'get the bucket for me',
     ])
       expect(actionsOf(given(square).typed(text))).toEqual([{ action_type: 'take', item: 'bucket' }]);
-    expect(actionsOf(given(watchtower).typed('fetch me that stick'))).toEqual([
+    const stick = given(watchtower).typed('fetch me that stick');
+    expect(actionsOf(stick)).toEqual([{ action_type: 'take', item: 'oak quarterstaff' }]);
+    expect(stick.ok && stick.corrections).toEqual(['"stick" read as "oak quarterstaff"']);
+    // A plain word that means nothing here is passed on as typed, for the rules to refuse.
+    expect(actionsOf(given(square).typed('fetch me that stick'))).toEqual([
       { action_type: 'take', item: 'stick' },
     ]);
   });

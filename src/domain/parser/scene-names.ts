@@ -2,6 +2,7 @@ import { soundsPlural } from '../world/grammar.ts';
 import { findByName } from '../world/lookup.ts';
 import type { Direction } from '../world/world.ts';
 import { distanceWithin, typoAllowance } from './edit-distance.ts';
+import { nameBySense } from './synonyms.ts';
 
 /**
  * The names a player can see where they stand, as the parser is given them: what it resolves typed
@@ -81,7 +82,7 @@ export function resolveName(typed: string, names: readonly string[]): ResolvedNa
   // "attack wolves" where a grey wolf stands: the one the player sees, named as one.
   const single = singularForms(text).find((form) => namesInclude(names, form));
   if (single) return { text: single };
-  const near = nearestName(text, names);
+  const near = nearestName(text, names) ?? nameBySense(text, names);
   return near ? { text: near, correctedFrom: text } : { text };
 }
 
