@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { PlayerState } from '../../domain/player/player.ts';
 import { checkEffects } from '../../domain/rules/effects.ts';
+import { starterWorld } from '../../domain/testing/starter-world.ts';
 import type { OnlinePlayer } from '../lane.ts';
 import { actionContext } from '../prompts/testing/context.ts';
 import { give } from './give.ts';
@@ -7,10 +9,20 @@ import { give } from './give.ts';
 const bea: OnlinePlayer = { playerId: 'p2', name: 'Beatrix', locationId: 'square' };
 const cal: OnlinePlayer = { playerId: 'p3', name: 'Caladan', locationId: 'woods' };
 
-const giving = (item: string, to: string, options: { locationId?: string; inventory?: string[] } = {}) => {
+const giving = (
+  item: string,
+  to: string,
+  options: { locationId?: string; inventory?: string[]; onStep?: number } = {},
+) => {
   const context = actionContext({
     action: { action_type: 'give', item, to },
-    player: { inventory: options.inventory ?? ['herb', 'petal'], locationId: options.locationId ?? 'square' },
+    player: {
+      inventory: options.inventory ?? ['herb', 'petal'],
+      locationId: options.locationId ?? 'square',
+      ...(options.onStep !== undefined
+        ? { quests: { prophecy: { status: 'active' as const, step: options.onStep } } }
+        : {}),
+    },
     online: [bea, cal],
   });
   const proposal = give(context, { action_type: 'give', item, to });
@@ -38,7 +50,7 @@ describe('give: an item to someone here', () => {
   });
 
   it('gives to an NPC here as `use … on …` does (the quest delivery path)', () => {
-    const { proposal, checked } = giving('petal', 'elder', { locationId: 'hut' });
+    const { proposal, checked } = giving('petal', 'elder', { locationId: 'hut', onStep: 2 });
     expect(proposal.effects).toEqual([{ kind: 'give-item', item: 'petal', npc: 'elder' }]);
     expect(proposal.result.narration).toBe('You hand the moon petal to Elder Zorathian.');
     expect(checked.refused).toEqual([]);
@@ -92,5 +104,72 @@ describe('give: an item to someone here', () => {
     expect(
       checkEffects(blind, [{ kind: 'give-item-to-player', item: 'herb', player: 'p2' }]).refused,
     ).toHaveLength(1);
+  });
+});
+
+describe('give: an NPC reacts to a thing that is not its quest item', () => {
+  const starter = starterWorld();
+  const handing = (item: string, npcId: string, player: Partial<PlayerState> = {}) => {
+    const npc = starter.npcs.get(npcId)!;
+    const context = actionContext({
+      world: starter,
+      action: { action_type: 'give', item, to: npc.name },
+      locationId: npc.location,
+      player: { inventory: [item], ...player, locationId: npc.location },
+    });
+    const proposal = give(context, { action_type: 'give', item, to: npc.name });
+    const situation = {
+      world: starter,
+      player: context.player,
+      location: context.locationState,
+      at: context.at,
+    };
+    return { proposal, checked: checkEffects(situation, proposal.effects) };
+  };
+
+  it('given the player carries the old scroll, when they give it to the elder, then he keeps it and thanks them in his voice', () => {
+    const { proposal, checked } = handing('old-scroll', 'elder-zorathian');
+    expect(proposal.effects).toEqual([{ kind: 'give-item', item: 'old-scroll', npc: 'elder-zorathian' }]);
+    expect(checked.refused).toEqual([]);
+    expect(proposal.result.narration).toMatch(
+      /^You hand the old scroll to Elder Zorathian\.\nElder Zorathian: "An old scroll… this bears on .+ I thank you\."$/,
+    );
+  });
+
+  it('given the player carries the old scroll, when they give it to Brenna, then she has no use for it and it stays with them', () => {
+    const { proposal } = handing('old-scroll', 'brenna');
+    expect(proposal.effects).toEqual([]);
+    expect(proposal.result.narration).toMatch(
+      /^Brenna the Blacksmith does not take the old scroll\.\nBrenna the Blacksmith: ".*old scroll.*Keep it/,
+    );
+  });
+
+  it('given Mira waits for the spider silk on the player’s quest, when they give it to Brenna, then she sends them to Mira and it stays with them', () => {
+    const { proposal } = handing('spider-silk', 'brenna', {
+      quests: { 'silk-for-salves': { status: 'active', step: 1 } },
+    });
+    expect(proposal.effects).toEqual([]);
+    expect(proposal.result.narration).toContain('Mira');
+    expect(proposal.result.narration).toContain(
+      'Mira the Herbalist is waiting on the bundle of spider silk. Take it to her.',
+    );
+  });
+
+  it('given the player is on the step that brings the starglass shard, when they give it to the elder, then it goes as a delivery, the quest telling the rest', () => {
+    const { proposal } = handing('starglass-shard', 'elder-zorathian', {
+      quests: { 'elders-prophecy': { status: 'active', step: 2 } },
+    });
+    expect(proposal.effects).toEqual([
+      { kind: 'give-item', item: 'starglass-shard', npc: 'elder-zorathian' },
+    ]);
+    expect(proposal.result.narration).toBe('You hand the starglass shard to Elder Zorathian.');
+  });
+
+  it('given the player is not yet on the step that brings the starglass shard, when they give it to the elder, then he bids them keep it for now', () => {
+    const { proposal } = handing('starglass-shard', 'elder-zorathian', {
+      quests: { 'elders-prophecy': { status: 'active', step: 1 } },
+    });
+    expect(proposal.effects).toEqual([]);
+    expect(proposal.result.narration).toContain('Keep the starglass shard for now');
   });
 });
