@@ -80,6 +80,11 @@ describe('"fetch me that stick": the player takes it', () => {
     const stick = given(watchtower).typed('fetch me that stick');
     expect(actionsOf(stick)).toEqual([{ action_type: 'take', item: 'oak quarterstaff' }]);
     expect(stick.ok && stick.corrections).toEqual(['"stick" read as "oak quarterstaff"']);
+    // Once carried, the same words name it as the player knows it ("g" after fetching it).
+    const holding = given({ ...watchtower, itemsHere: ['hooded lantern'], carried: ['oak quarterstaff'] });
+    expect(actionsOf(holding.typed('fetch me that stick'))).toEqual([
+      { action_type: 'take', item: 'oak quarterstaff' },
+    ]);
     // A plain word that means nothing here is passed on as typed, for the rules to refuse.
     expect(actionsOf(given(square).typed('fetch me that stick'))).toEqual([
       { action_type: 'take', item: 'stick' },

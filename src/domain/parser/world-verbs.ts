@@ -99,7 +99,9 @@ function takeThing(words: string[], context: ClauseContext): Built {
       ]);
     return everyOne('take', context.scene.itemsHere, 'There is nothing here to take.', 'take all');
   }
-  return onThing('take', 'item', (scene) => scene.itemsHere, 'take', ['from', 'off', 'out'])(rest, context);
+  // A thing carried is named as the player knows it ("g" after "fetch me that stick": the quarterstaff).
+  const known = (scene: SceneNames) => (rest.length > 0 ? itemsAnywhere(scene) : scene.itemsHere);
+  return onThing('take', 'item', known, 'take', ['from', 'off', 'out'])(rest, context);
 }
 
 /** "all", "everything": each thing at hand, one action each. */
