@@ -129,14 +129,21 @@ function pointersOf(world: World, step: Quest['steps'][number]): Pointer[] {
   return [...pointers, ...itemPointersIn(world, step.hint, asked)];
 }
 
-/** The items a text names (and `asked`, named or not), at the places it names them at, else wherever they lie. */
-function itemPointersIn(world: World, text: string, asked?: string): Pointer[] {
+/**
+ * The items a text names (and `asked`, named or not), at the places it names them at, else (unless
+ * `placeNamed`) wherever they lie. With `placeNamed`, a word of the place's name is enough ("the
+ * clearing" for the Moonlit Clearing, "my smithy"): a line that names no place points nowhere.
+ */
+function itemPointersIn(world: World, text: string, asked?: string, placeNamed = false): Pointer[] {
   const pointers: Pointer[] = [];
   for (const item of world.content.items) {
     if (item.id !== asked && !namedIn(text, item.name)) continue;
     const placed = world.content.locations.filter((l) => l.items.includes(item.id));
     // A text naming the place ("the dagger in the Smithy") points there; otherwise anywhere it lies.
-    const named = placed.filter((l) => namedIn(text, bareName(l.name)));
+    const named = placed.filter((l) =>
+      placeNamed ? placeWordsOf(l).some((word) => namedIn(text, word)) : namedIn(text, bareName(l.name)),
+    );
+    if (placeNamed && named.length === 0) continue;
     pointers.push({
       kind: 'item',
       id: item.id,
@@ -149,12 +156,14 @@ function itemPointersIn(world: World, text: string, asked?: string): Pointer[] {
 
 /** The places whose state tells whether the items a text points at (an NPC's line) still lie there. */
 export function placesOfItemsIn(world: World, text: string): string[] {
-  return [...new Set(itemPointersIn(world, text).flatMap((p) => p.locations.map((l) => l.id)))];
+  return [
+    ...new Set(itemPointersIn(world, text, undefined, true).flatMap((p) => p.locations.map((l) => l.id))),
+  ];
 }
 
 /**
- * What is no longer so of the items a text points at where they lie ("There's a rusty dagger on the
- * rack in my smithy"): a note for each one gone from every place it names. Items the player carries
+ * What is no longer so of the items a text points at where it says they lie ("There's a rusty dagger
+ * on the rack in my smithy"): a note for each one gone from every place it names. Items the player carries
  * are left out (whoever tells the text sees them on the player, and says so in its own way).
  */
 export function itemNotesIn(
@@ -163,7 +172,7 @@ export function itemNotesIn(
   text: string,
   seen: (locationId: string) => SeenPlace | undefined,
 ): string[] {
-  return itemPointersIn(world, text)
+  return itemPointersIn(world, text, undefined, true)
     .filter((pointer) => pointer.locations.length > 0 && !player.inventory.includes(pointer.id))
     .flatMap((pointer) => noteOn(world, player, pointer, seen));
 }
@@ -174,6 +183,12 @@ function namedIn(text: string, name: string): boolean {
 }
 
 const bareName = (name: string) => name.replace(/^the\s+/i, '');
+
+/** The words a place may be called by in passing: "smithy", "clearing", "forest" (not "the", "of"). */
+const placeWordsOf = (location: Location) =>
+  bareName(location.name)
+    .split(/[\s']+/)
+    .filter((word) => word.length >= 5);
 
 function placePhrase(location: Location): string {
   return `at ${location.name.replace(/^The\s+/, 'the ')}`;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { itemNotesIn } from '../../../domain/player/quest-hints.ts';
 import { knowledgeLines } from '../../../domain/world/npc-lines.ts';
 import type { RecalledMemory } from '../../lane.ts';
-import { reply as firstReply, npc, type Talk, talkedBefore, toldFact } from './testing.ts';
+import { reply as firstReply, npc, type Talk, talkedBefore, toldFact, world } from './testing.ts';
 
 /** A talk with an NPC the player has met before (a first meeting opens with a greeting). */
 const reply = (talk: Talk) =>
@@ -358,5 +359,16 @@ describe('an NPC tells what it talked about with another', () => {
     const answer = await reply({ npcId: 'brenna', message: 'What did you and Old Tom talk about?' });
     expect(answer.reply).toContain('Old Tom and I have not talked of late');
     expect(answer.reply).not.toContain('drinking companion');
+  });
+});
+
+describe('an NPC line names an item without pointing at where it lies', () => {
+  it('given the moonpetal was picked from the clearing, when Mira tells what the elder says of moonpetals, then no note follows (the line points nowhere)', () => {
+    const gone = () => ({ items: [], enemies: [] });
+    const [pointing, poetic] = linesOf('mira', 'moonpetals');
+    expect(itemNotesIn(world, { inventory: [] }, pointing!, gone)).toEqual([
+      'The moonpetal is no longer at Moonlit Clearing — someone took it; another will turn up there before long.',
+    ]);
+    expect(itemNotesIn(world, { inventory: [] }, poetic!, gone)).toEqual([]);
   });
 });
