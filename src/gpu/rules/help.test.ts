@@ -61,13 +61,14 @@ describe('help: every verb, each with an example from where the player stands', 
 
   it('names the MUD shortcuts the parser reads: exits, score, take all', () => {
     const { narration } = help(actionContext({ action: { action_type: 'help' } })).result;
-    for (const shortcut of ['(l, exits)', '(i, score)', '(take all)']) expect(narration).toContain(shortcut);
+    for (const shortcut of ['(l, exits)', '(i, score)', '(take all)', 'again (g) repeats your last'])
+      expect(narration).toContain(shortcut);
   });
 
   it('ends by telling that plain sentences work too, with names from here', () => {
     const { result } = help(actionContext({ action: { action_type: 'help' } }));
     expect(result.narration.split('\n').at(-1)).toBe(
-      'You can also type plain sentences: take the dagger and go north.',
+      'You can also type plain sentences: take the dagger and go north; again (g) repeats your last.',
     );
   });
 

@@ -119,7 +119,7 @@ export function help(context: ActionContext): Proposal {
     ...lines.map(
       (line) => `  ${line.map((c) => c.example).join(', ')} — ${line.map((c) => c.about).join('; ')}`,
     ),
-    `You can also type plain sentences: ${lying[0] ? `take the ${lying[0].name}` : 'look around'}${direction ? ` and go ${direction}` : ''}.`,
+    `You can also type plain sentences: ${lying[0] ? `take the ${lying[0].name}` : 'look around'}${direction ? ` and go ${direction}` : ''}; again (g) repeats your last.`,
   ];
   return answer('help', text.join('\n'), { commands: lines.flat() });
 }
