@@ -83,4 +83,39 @@ describe('NPCs talking to each other, over the real server', () => {
       expect(frame.text).toBe(`${npc} says: "${frame.line}"`);
     }
   });
+
+  it('tells the fallen player, woken elsewhere, how the NPCs where they fell take it, once each', async () => {
+    const { token, player_id: playerId } = await register(server.baseUrl, 'ember');
+    const fallen = await GameClient.connect(server.baseUrl, token);
+    closers.push(() => fallen.close());
+    await fallen.waitFor((f) => f.type === 'welcome');
+    const witness = await GameClient.connect(
+      server.baseUrl,
+      (await register(server.baseUrl, 'tamsin')).token,
+    );
+    closers.push(() => witness.close());
+    await witness.waitFor((f) => f.type === 'welcome');
+    await witness.act({ action_type: 'move', direction: 'west' });
+    // Fallen in the tavern, ember already stands in the Village Square (where the fallen wake).
+    await server.system.store.appendToStream(
+      `player-${playerId}`,
+      [
+        {
+          id: randomUUID(),
+          type: 'PlayerDefeated',
+          data: { playerId, locationId: 'tavern', by: 'grey-wolf' },
+          metadata: { timestamp: clock().toISOString(), playerId },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    const reactionOf = (npc: string) => (f: Frame) =>
+      f.type === 'event' && f.event === 'npc_reaction' && f.npc === npc && String(f.line).includes('ember');
+    for (const npc of TAVERN_IN_THE_EVENING) {
+      await fallen.waitFor(reactionOf(npc));
+      await witness.waitFor(reactionOf(npc));
+    }
+    await fallen.act({ action_type: 'look' });
+    for (const npc of TAVERN_IN_THE_EVENING) expect(fallen.frames.filter(reactionOf(npc))).toHaveLength(1);
+  });
 });
