@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ParsedCommand, parseCommand } from './parse-command.ts';
 import type { SceneNames } from './scene-names.ts';
+import { actionsOf, given, refusalOf } from './testing/typed.ts';
 
 /** The Gate Watchtower, a player carrying three things, another player beside them. */
 const watchtower: SceneNames = {
@@ -16,19 +16,6 @@ const hut: SceneNames = { ...watchtower, itemsHere: [], npcs: ['Elder Zorathian'
 const crowded: SceneNames = {
   ...watchtower,
   itemsHere: ['a1 stone', 'a2 stone', 'a3 stone', 'a4 stone', 'a5 stone', 'a6 stone'],
-};
-
-/** Given where the player stands, when they type, then this is read. */
-const given = (scene: SceneNames) => ({
-  typed: (text: string): ParsedCommand => parseCommand(text, { scene, maxActions: 5 }),
-});
-const actionsOf = (parsed: ParsedCommand) => {
-  if (!parsed.ok) throw new Error(`not parsed: ${parsed.error} (${parsed.suggestions.join(' | ')})`);
-  return parsed.actions;
-};
-const refusalOf = (parsed: ParsedCommand) => {
-  if (parsed.ok) throw new Error(`parsed as ${JSON.stringify(parsed.actions)}`);
-  return parsed;
 };
 
 describe('the shortcuts MUD players type by habit', () => {

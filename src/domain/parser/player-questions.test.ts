@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ParsedCommand, parseCommand } from './parse-command.ts';
 import type { SceneNames } from './scene-names.ts';
+import { actionsOf, given, refusalOf } from './testing/typed.ts';
 
 /** The Elder's Hut (Zorathian alone), the tavern with two people, the square with a bucket. */
 const hut: SceneNames = {
@@ -14,19 +14,6 @@ const hut: SceneNames = {
 const tavern: SceneNames = { ...hut, itemsHere: ['loaf of bread'], npcs: ['Old Tom', 'Mira the Herbalist'] };
 const square: SceneNames = { ...hut, itemsHere: ['wooden bucket'], npcs: [] };
 const watchtower: SceneNames = { ...square, itemsHere: ['oak quarterstaff', 'hooded lantern'] };
-
-/** Given where the player stands, when they type, then this is read. */
-const given = (scene: SceneNames) => ({
-  typed: (text: string): ParsedCommand => parseCommand(text, { scene, maxActions: 5 }),
-});
-const actionsOf = (parsed: ParsedCommand) => {
-  if (!parsed.ok) throw new Error(`not parsed: ${parsed.error} (${parsed.suggestions.join(' | ')})`);
-  return parsed.actions;
-};
-const refusalOf = (parsed: ParsedCommand) => {
-  if (parsed.ok) throw new Error(`parsed as ${JSON.stringify(parsed.actions)}`);
-  return parsed;
-};
 
 describe('someone named by how they look ("the old man")', () => {
   it('asks the one person here, with the question as the message', () => {
