@@ -1,13 +1,13 @@
 import type { ActionOf } from '../../domain/actions.ts';
-import { MAX_TOLD_PER_TALK, toldKeyPart, toldKeysRefusal } from '../../domain/npc/told-lines.ts';
+import { MAX_TOLD_PER_TALK, toldKeysRefusal } from '../../domain/npc/told-lines.ts';
 import { MAX_RELATIONSHIP_CHANGE, type NpcEmotion } from '../../domain/rules/effects.ts';
-import { withArticle } from '../../domain/world/grammar.ts';
 import { type LineSituation, linesFor } from '../../domain/world/npc-lines.ts';
 import type { Npc, Quest } from '../../domain/world/world.ts';
 import type { ActionContext } from '../lane.ts';
 import { availableQuests } from './quest-offers.ts';
+import { carriedNames, chooseTopic, noticeCarried } from './talk/choose-topic.ts';
 import { type Intent, readIntent } from './talk/intent.ts';
-import { askElsewhereLine, mentionedNpcs, opinionOf, selfTopicAsked } from './talk/people.ts';
+import { askElsewhereLine, mentionedNpcs, opinionOf } from './talk/people.ts';
 import { askedFactLine, heardLine, recalledFactLine } from './talk/player-facts.ts';
 import {
   activeHint,
@@ -20,18 +20,10 @@ import {
   stepsWithNpc,
   toldOfDelivery,
 } from './talk/quest-talk.ts';
-import { hasTold, type Recollection, recollect, tell } from './talk/recall.ts';
+import { type Recollection, recollect } from './talk/recall.ts';
 import { freshHappening, memoryLine, quietLine, talkWithLine, useFact } from './talk/remembering.ts';
 import { asThingsAreNow } from './talk/things-now.ts';
-import {
-  allToldLine,
-  type Knowledge,
-  keywordHits,
-  lastTopic,
-  matchTopic,
-  nameWords,
-  nextLine,
-} from './talk/topics.ts';
+import { allToldLine, type Knowledge, keywordHits, nameWords, nextLine } from './talk/topics.ts';
 import { addressByName, anywhere, capitalise, chooseLine, speaksTo } from './talk/voice.ts';
 import { woundedLine } from './talk/wounds.ts';
 
@@ -239,7 +231,7 @@ function answer(turn: Turn, draft: Draft): void {
     const next = nextLine(npc, draft.topic, recollection, intent.text, carriedNames(context));
     if (next?.carriedItem) draft.parts.push(`You carry the ${next.carriedItem} already, I see.`);
     else {
-      const noticed = noticeCarried(turn, draft.topic);
+      const noticed = noticeCarried(context, recollection, draft.topic);
       if (noticed) draft.parts.push(noticed);
     }
     if (next) draft.topicLine = next.line;
@@ -369,54 +361,4 @@ function finish(turn: Turn, draft: Draft): Reply {
       .filter((key) => toldKeysRefusal([key]) === undefined)
       .slice(0, MAX_TOLD_PER_TALK),
   };
-}
-
-/**
- * What the words are about among the NPC's topics. A person named outranks a topic unless the topic
- * is about that person; with nothing asked, the player's errand with this NPC (a talk step) picks the
- * topic the errand is about.
- */
-function chooseTopic(
-  context: ActionContext,
-  npc: Npc,
-  intent: Intent,
-  recollection: Recollection,
-  steps: ReturnType<typeof stepsWithNpc>,
-): Knowledge | undefined {
-  const errand = steps.find((step) => step.step.condition.type === 'talk');
-  const errandTopic = () =>
-    errand && matchTopic(npc, `${errand.quest.description} ${errand.step.description}`.toLowerCase());
-  const people = mentionedNpcs(context, npc, intent.aboutOthers);
-  if (people.length > 0) {
-    const words = people.flatMap(nameWords);
-    // "The elder sent me": on an errand to this NPC, the one who sent the player is not the question.
-    return (
-      npc.knowledge.find((k) => k.keywords.some((w) => words.includes(w.toLowerCase()))) ?? errandTopic()
-    );
-  }
-  const asked = matchTopic(npc, intent.text) ?? selfTopicAsked(npc, intent.aboutOthers);
-  if (asked) return asked;
-  if (intent.goOn) return lastTopic(npc, recollection);
-  return errandTopic();
-}
-
-/**
- * Asked about a topic one of the player's things belongs to (Brenna's weapons and their hatchet), the
- * NPC remarks on it, once a thing: the answer is to someone who carries it.
- */
-function noticeCarried(turn: Turn, topic: Knowledge): string | undefined {
-  const item = carriedNames(turn.context).find((name) => keywordHits(topic, name) > 0);
-  if (!item) return undefined;
-  const key = `noticed:${toldKeyPart(item)}`;
-  if (hasTold(turn.recollection, '', key)) return undefined;
-  tell(turn.recollection, key);
-  return `I see you carry ${withArticle(item)}.`;
-}
-
-/** The names of the items the player carries, lowercased, as an NPC would see them. */
-function carriedNames(context: ActionContext): string[] {
-  return context.player.inventory.flatMap((id) => {
-    const name = context.world.items.get(id)?.name;
-    return name ? [name.toLowerCase()] : [];
-  });
 }
