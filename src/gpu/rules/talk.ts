@@ -88,7 +88,9 @@ export async function composeReply(
     name,
     hints: await questHintsNow(context),
     // A first meeting opens with a greeting, whatever the player said.
-    greeted: intent.greeting || (recollection.conversations.length === 0 && relationship === 0),
+    // A first meeting opens with a greeting, unless the player's first words are a goodbye.
+    greeted:
+      intent.greeting || (!intent.farewell && recollection.conversations.length === 0 && relationship === 0),
     situation: {
       locationId: context.location.id,
       setting: context.location.setting ?? 'outdoors',

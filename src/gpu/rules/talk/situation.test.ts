@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { itemNotesIn } from '../../../domain/player/quest-hints.ts';
-import { knowledgeLines } from '../../../domain/world/npc-lines.ts';
+import { knowledgeLines, linesFor } from '../../../domain/world/npc-lines.ts';
 import type { RecalledMemory } from '../../lane.ts';
 import { reply as firstReply, npc, type Talk, talkedBefore, toldFact, world } from './testing.ts';
 
@@ -370,5 +370,30 @@ describe('an NPC line names an item without pointing at where it lies', () => {
       'The moonpetal is no longer at Moonlit Clearing — someone took it; another will turn up there before long.',
     ]);
     expect(itemNotesIn(world, { inventory: [] }, poetic!, gone)).toEqual([]);
+  });
+});
+
+describe('a goodbye to an NPC never met', () => {
+  it('given a stranger, when their first words are "bye", then the NPC says goodbye alone: no welcome, no quest offered', async () => {
+    const farewell = await firstReply({ npcId: 'elder-zorathian', message: 'bye elder', timeOfDay: 'night' });
+    expect(farewell.offer).toBeUndefined();
+    expect(farewell.reply).not.toMatch(/come in|reason|service/i);
+    // One of the elder's goodbyes, and nothing else.
+    const goodbyes = linesFor(npc('elder-zorathian'), 'farewell', {
+      locationId: 'elders-hut',
+      setting: 'indoors',
+      timeOfDay: 'night',
+      weatherId: '',
+    }).map((line) => line.text);
+    expect(goodbyes).toContain(farewell.reply);
+  });
+
+  it('given a stranger, when they greet and take their leave at once, then the NPC welcomes them first', async () => {
+    const both = await firstReply({
+      npcId: 'elder-zorathian',
+      message: 'hello and goodbye',
+      timeOfDay: 'night',
+    });
+    expect(both.offer).toBeDefined();
   });
 });
