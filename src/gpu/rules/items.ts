@@ -17,7 +17,10 @@ const items = (context: ActionContext, ids: readonly string[]): Item[] =>
 
 export function take(context: ActionContext, action: ActionOf<'take'>): Proposal {
   const item = findByName(items(context, context.itemsHere), action.item);
-  if (!item) return answer('take', thereIsNo(action.item));
+  if (!item) {
+    const carried = findByName(items(context, context.player.inventory), action.item);
+    return answer('take', carried ? `You already have the ${carried.name}.` : thereIsNo(action.item));
+  }
   return {
     effects: [{ kind: 'take-item', item: item.id }],
     source: 'rules',

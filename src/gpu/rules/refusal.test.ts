@@ -35,3 +35,14 @@ describe('a result says when the action could not be done', () => {
       expect(await resultOf(action), JSON.stringify(action)).not.toHaveProperty('refused');
   });
 });
+
+describe('taking what the player already carries', () => {
+  it('given a wolf fang carried and none lying here, when taken, then the answer says it is theirs already', async () => {
+    const context = actionContext({
+      action: { action_type: 'take', item: 'fang' },
+      player: { inventory: ['fang'] },
+    });
+    const { result } = await rules.resolve(context);
+    expect(result).toMatchObject({ narration: 'You already have the wolf fang.', refused: true });
+  });
+});
