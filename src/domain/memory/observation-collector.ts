@@ -1,4 +1,5 @@
 import { npcsAt } from '../world/clock.ts';
+import { type Pronoun, pronounOf } from '../world/grammar.ts';
 import type { World } from '../world/world.ts';
 import { OBSERVATION_IMPORTANCE, type ObservationKind } from './memory-constants.ts';
 import type { WitnessedEvent, WitnessState } from './witness-state.ts';
@@ -82,5 +83,10 @@ export class Observations {
 
   npc(npcId: string): string {
     return this.world.npcs.get(npcId)?.name ?? 'someone';
+  }
+
+  /** How an NPC is spoken of once named: he, she or they. */
+  pronoun(npcId: string): Pronoun {
+    return pronounOf({ description: this.world.npcs.get(npcId)?.description ?? '' });
   }
 }

@@ -223,11 +223,11 @@ describe('observations', () => {
     expect(texts(seen)).toEqual([
       [
         'brenna',
-        "I talked with Old Tom about the wolves. I told Old Tom: 'The wolves came close last night.'",
+        "I talked with Old Tom about the wolves. I told him: 'The wolves came close last night.'",
       ],
       [
         'old-tom',
-        "I talked with Brenna the Blacksmith about the wolves. Brenna the Blacksmith told me: 'The wolves came close last night.'",
+        "I talked with Brenna the Blacksmith about the wolves. She told me: 'The wolves came close last night.'",
       ],
     ]);
     expect(seen.every((o) => o.kind === 'npcTalk' && o.about.playerId === undefined)).toBe(true);
@@ -250,11 +250,11 @@ describe('observations', () => {
     expect(texts(seen)).toEqual([
       [
         'captain-halvard',
-        "I passed the time with Old Tom. Old Tom told me: 'Quiet night. That\u2019s when the Drake creaks, friend.'",
+        "I passed the time with Old Tom. He told me: 'Quiet night. That\u2019s when the Drake creaks, friend.'",
       ],
       [
         'old-tom',
-        "I passed the time with Captain Halvard. I told Captain Halvard: 'Quiet night. That\u2019s when the Drake creaks, friend.'",
+        "I passed the time with Captain Halvard. I told him: 'Quiet night. That\u2019s when the Drake creaks, friend.'",
       ],
     ]);
   });

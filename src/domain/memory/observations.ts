@@ -148,6 +148,8 @@ export function observationsOf(event: WitnessedEvent, world: World, state: Witne
       );
       for (const [self, other] of [speakers, [speakers[1], speakers[0]] as const]) {
         const otherName = seen.npc(other);
+        // Named once in the talk's line, then "he"/"she" ("…with Old Tom. He told me: '…'").
+        const otherPronoun = seen.pronoun(other);
         const talked =
           topic === 'small talk'
             ? `I passed the time with ${otherName}.`
@@ -156,8 +158,8 @@ export function observationsOf(event: WitnessedEvent, world: World, state: Witne
         const words = !gist
           ? ''
           : gist.npcId === self
-            ? ` I told ${otherName}: '${short(gist.text).replaceAll("'", '’')}'`
-            : ` ${otherName} told me: '${short(gist.text).replaceAll("'", '’')}'`;
+            ? ` I told ${otherPronoun.them}: '${short(gist.text).replaceAll("'", '’')}'`
+            : ` ${otherPronoun.They} told me: '${short(gist.text).replaceAll("'", '’')}'`;
         seen.by(self, 'npcTalk', `${talked}${words}`, { npcName: otherName, topic: short(topic) });
       }
       break;

@@ -15,3 +15,15 @@ export function thereIsNo(typed: string, rest = 'here'): string {
 
 /** "a wolf fang", "an oath-ring". */
 export const withArticle = (name: string) => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+
+export interface Pronoun {
+  them: string;
+  They: string;
+}
+
+/** How someone is spoken of, read from their description ("A tall, stooped man…", "A lean woman…"). */
+export function pronounOf(someone: { description: string }): Pronoun {
+  if (/\b(woman|girl|she|her)\b/i.test(someone.description)) return { them: 'her', They: 'She' };
+  if (/\b(man|boy|he|his)\b/i.test(someone.description)) return { them: 'him', They: 'He' };
+  return { them: 'them', They: 'They' };
+}

@@ -1,7 +1,7 @@
-import { withArticle } from '../../domain/world/grammar.ts';
+import { pronounOf, withArticle } from '../../domain/world/grammar.ts';
 import type { Item, Npc } from '../../domain/world/world.ts';
 import type { ActionContext } from '../lane.ts';
-import { keywordHits, OWN_TOPIC, pronounOf } from './talk/topics.ts';
+import { keywordHits, OWN_TOPIC } from './talk/topics.ts';
 
 type Mood = Npc['personality']['mood'];
 

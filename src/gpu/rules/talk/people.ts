@@ -1,10 +1,11 @@
 import { toldKeyPart } from '../../../domain/npc/told-lines.ts';
 import { pick } from '../../../domain/random.ts';
 import { npcLocationAt } from '../../../domain/world/clock.ts';
+import { pronounOf } from '../../../domain/world/grammar.ts';
 import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
 import { hasTold, type Recollection, tell } from './recall.ts';
-import { escapeRegExp, nameWords, OWN_TOPIC, placePhrase, pronounOf } from './topics.ts';
+import { escapeRegExp, nameWords, OWN_TOPIC, placePhrase } from './topics.ts';
 import { capitalise, fill } from './voice.ts';
 
 /** Other NPCs the words name (by any word of their name: "Brenna", "blacksmith", "Tom", "captain"). */

@@ -1,4 +1,5 @@
 import { npcLocationAt } from '../../../domain/world/clock.ts';
+import { type Pronoun, pronounOf } from '../../../domain/world/grammar.ts';
 import { knowledgeKey, knowledgeLines } from '../../../domain/world/npc-lines.ts';
 import type { Npc } from '../../../domain/world/world.ts';
 import type { ActionContext } from '../../lane.ts';
@@ -216,18 +217,6 @@ function whoElseKnows(context: ActionContext, npc: Npc, entry: Knowledge): Npc |
     }))
     .filter((o) => o.shared > 0)
     .sort((a, b) => b.shared - a.shared)[0]?.other;
-}
-
-interface Pronoun {
-  them: string;
-  They: string;
-}
-
-/** How an NPC is spoken of, read from its description ("A tall, stooped man…", "A lean woman…"). */
-export function pronounOf(npc: Npc): Pronoun {
-  if (/\b(woman|girl|she|her)\b/i.test(npc.description)) return { them: 'her', They: 'She' };
-  if (/\b(man|boy|he|his)\b/i.test(npc.description)) return { them: 'him', They: 'He' };
-  return { them: 'them', They: 'They' };
 }
 
 export function escapeRegExp(text: string): string {
