@@ -20,6 +20,21 @@ describe('NPCs talking to each other, over the real server', () => {
     await server?.stop();
   });
 
+  /** A player's fall in the tavern, recorded as the rules record one. */
+  const fallInTheTavern = (playerId: string) =>
+    server.system.store.appendToStream(
+      `player-${playerId}`,
+      [
+        {
+          id: randomUUID(),
+          type: 'PlayerDefeated',
+          data: { playerId, locationId: 'tavern', by: 'grey-wolf' },
+          metadata: { timestamp: clock().toISOString(), playerId },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+
   it('tells a player in the tavern, and its spectators, what the NPCs there say to each other', async () => {
     const opened = await SpectatorClient.open(server.baseUrl, 'tavern');
     const spectator = opened.client!;
@@ -58,18 +73,7 @@ describe('NPCs talking to each other, over the real server', () => {
       location: { id: 'tavern' },
     });
     // A fall as the rules record one (no enemy reaches the tavern, so it is written here directly).
-    await server.system.store.appendToStream(
-      `player-${playerId}`,
-      [
-        {
-          id: randomUUID(),
-          type: 'PlayerDefeated',
-          data: { playerId, locationId: 'tavern', by: 'grey-wolf' },
-          metadata: { timestamp: clock().toISOString(), playerId },
-        },
-      ],
-      { expectedRevision: 'any' },
-    );
+    await fallInTheTavern(playerId);
     const reactions = new Map<string, Frame>();
     for (const npc of TAVERN_IN_THE_EVENING) {
       const frame = await player.waitFor(
@@ -97,18 +101,7 @@ describe('NPCs talking to each other, over the real server', () => {
     await witness.waitFor((f) => f.type === 'welcome');
     await witness.act({ action_type: 'move', direction: 'west' });
     // Fallen in the tavern, ember already stands in the Village Square (where the fallen wake).
-    await server.system.store.appendToStream(
-      `player-${playerId}`,
-      [
-        {
-          id: randomUUID(),
-          type: 'PlayerDefeated',
-          data: { playerId, locationId: 'tavern', by: 'grey-wolf' },
-          metadata: { timestamp: clock().toISOString(), playerId },
-        },
-      ],
-      { expectedRevision: 'any' },
-    );
+    await fallInTheTavern(playerId);
     const reactionOf = (npc: string) => (f: Frame) =>
       f.type === 'event' && f.event === 'npc_reaction' && f.npc === npc && String(f.line).includes('ember');
     for (const npc of TAVERN_IN_THE_EVENING) {
