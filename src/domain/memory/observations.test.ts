@@ -221,10 +221,7 @@ describe('observations', () => {
     );
     // Both keep the gist (the longest line), in single quotes: told as news, it stays one voice.
     expect(texts(seen)).toEqual([
-      [
-        'brenna',
-        "I talked with Old Tom about the wolves. I told him: 'The wolves came close last night.'",
-      ],
+      ['brenna', "I talked with Old Tom about the wolves. I told him: 'The wolves came close last night.'"],
       [
         'old-tom',
         "I talked with Brenna the Blacksmith about the wolves. She told me: 'The wolves came close last night.'",

@@ -344,8 +344,7 @@ describe('an NPC tells of things as they are now', () => {
 
 describe('an NPC tells what it talked about with another', () => {
   it('given Brenna talked with Old Tom, when asked what they talked about, then she tells their talk, not who he is', async () => {
-    const talk =
-      "I talked with Old Tom about the mule. He told me: 'That mule kicks harder than my ale.'";
+    const talk = "I talked with Old Tom about the mule. He told me: 'That mule kicks harder than my ale.'";
     const answer = await reply({
       npcId: 'brenna',
       message: 'What did you and Old Tom talk about?',
