@@ -57,7 +57,7 @@ describe('a world that does not run dry, played by two players over the WebSocke
     expect(taken.narration).toMatch(/pick up the starglass shard/);
     expect(itemsIn(await look(alice))).not.toContain('starglass-shard');
     const again = await act(alice, { action_type: 'take', item: 'starglass shard' });
-    expect(again.narration).toMatch(/no starglass shard here/i);
+    expect(again.narration).toMatch(/already have the starglass shard/i);
     expect(await carried(alice)).toEqual(['starglass-shard']);
 
     expect(itemsIn(await look(bob))).toContain('starglass-shard');
